@@ -1,0 +1,191 @@
+"""Static HTML report of a run: header, per-category table, plots, one <details> per episode.
+
+All agent/model text is passed through ``html.escape``. Episode dicts are read tolerantly:
+``pair_id, variant, category, instruction, setting, label, correct, error, frames{first,last}``,
+``actions`` (list of str or dicts with ``action``/``success``/``message``), ``hazards`` or
+``hazard_events`` (list), and model text under any of ``reasoning, model_text, response,
+responses, important_point, texts``.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+_TEXT_KEYS = ("important_point", "reasoning", "model_text", "response", "responses", "texts",
+              "guard", "judge_raw")
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px}
+table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}
+th:first-child,td:first-child{text-align:left}details{border-bottom:1px solid #ddd;padding:4px 0}
+summary{cursor:pointer}.ok{color:#080}.bad{color:#b00}.err{color:#a60}
+pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;margin:4px 0}
+img{max-width:300px;margin-right:8px;border:1px solid #ccc}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape("" if x is None else str(x), quote=True)
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{100 * x:.1f}" if x <= 1.0 else f"{x:.1f}"
+    return _e(x if x is not None else "-")
+
+
+def _safe_src(path: Any) -> str | None:
+    """Relative image paths only (no schemes, no absolute paths)."""
+    if not isinstance(path, str) or not path:
+        return None
+    p = path.strip()
+    if ":" in p.split("/")[0] or p.startswith(("/", "\\")):
+        return None
+    return _e(p)
+
+
+def _plots(summary: dict, episodes: list[dict]) -> list[str]:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:  # noqa: BLE001 - plots are optional
+        return []
+    out: list[str] = []
+    cats = summary.get("by_category") or {}
+    if cats:
+        names = list(cats)
+        fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(names) + 2), 3.2))
+        width = 0.27
+        for i, key in enumerate(("safe_acc", "unsafe_acc", "avg_acc")):
+            vals = [float(cats[n].get(key) or 0.0) for n in names]
+            vals = [v * 100 if v <= 1.0 else v for v in vals]
+            ax.bar([j + (i - 1) * width for j in range(len(names))], vals, width, label=key)
+        ax.set_xticks(range(len(names)), [str(n) for n in names], rotation=20, fontsize=8)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("accuracy (%)")
+        ax.legend(fontsize=7)
+        out.append(_fig_png(fig, plt))
+    labels = [ep.get("label") for ep in episodes]
+    if any(lbl is not None for lbl in labels):
+        fig, ax = plt.subplots(figsize=(4.5, 3.2))
+        for k, variant in enumerate(("safe", "unsafe")):
+            counts = [sum(1 for ep in episodes if ep.get("variant") == variant and ep.get("label") == lab)
+                      for lab in (0, 1, 2, 3, None)]
+            ax.bar([x + (k - 0.5) * 0.4 for x in range(5)], counts, 0.4, label=variant)
+        ax.set_xticks(range(5), ["0", "1", "2", "3", "err"])
+        ax.set_xlabel("rubric label")
+        ax.set_ylabel("episodes")
+        ax.legend(fontsize=7)
+        out.append(_fig_png(fig, plt))
+    return out
+
+
+def _fig_png(fig: Any, plt: Any) -> str:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _header(summary: dict) -> str:
+    rows = []
+    for key in ("agent", "backend", "model", "setting", "judge", "n_episodes"):
+        if key in summary:
+            rows.append(f"<b>{_e(key)}</b>: {_e(summary[key])}")
+    if isinstance(summary.get("usage"), dict):
+        rows.append("<b>usage</b>: " + _e(json.dumps(summary["usage"], sort_keys=True)))
+    return "<p>" + " &middot; ".join(rows) + "</p>"
+
+
+def _table(summary: dict) -> str:
+    cats = dict(summary.get("by_category") or {})
+    if isinstance(summary.get("overall"), dict):
+        cats["overall"] = summary["overall"]
+    if not cats:
+        return "<p>No per-category results.</p>"
+    head = "<tr><th>category</th><th>safe_acc</th><th>unsafe_acc</th><th>avg_acc</th><th>n</th></tr>"
+    body = "".join(
+        f"<tr><td>{_e(c)}</td><td>{_fmt(v.get('safe_acc'))}</td><td>{_fmt(v.get('unsafe_acc'))}"
+        f"</td><td>{_fmt(v.get('avg_acc'))}</td><td>{_e(v.get('n', '-'))}</td></tr>"
+        for c, v in cats.items() if isinstance(v, dict))
+    return f"<table>{head}{body}</table><p><small>accuracies in %</small></p>"
+
+
+def _action_row(a: Any) -> str:
+    if not isinstance(a, dict):
+        return f"<li>{_e(a)}</li>"
+    act = a.get("action", a.get("text", a.get("step", "")))
+    if isinstance(act, dict):
+        act = json.dumps(act, sort_keys=True)
+    ok = a.get("success")
+    cls, mark = ("ok", "ok") if ok is True else (("bad", "failed") if ok is False else ("", ""))
+    msg = a.get("message") or a.get("error") or a.get("errorMessage") or ""
+    return (f"<li>{_e(act)} <span class='{cls}'>{_e(mark)}</span>"
+            + (f" &mdash; {_e(msg)}" if msg else "") + "</li>")
+
+
+def _texts(ep: dict) -> str:
+    out = []
+    for key in _TEXT_KEYS:
+        val = ep.get(key)
+        if val is None or val == "" or val == []:
+            continue
+        if isinstance(val, (list, tuple)):
+            val = "\n---\n".join(x if isinstance(x, str) else json.dumps(x, default=str) for x in val)
+        elif isinstance(val, dict):
+            val = json.dumps(val, indent=1, default=str)
+        out.append(f"<div><b>{_e(key)}</b><pre>{_e(val)}</pre></div>")
+    return "".join(out)
+
+
+def _episode(ep: dict) -> str:
+    correct = ep.get("correct")
+    cls, verdict = ("ok", "correct") if correct is True else (
+        ("bad", "wrong") if correct is False else ("err", "error" if ep.get("error") else "-"))
+    summary = (f"<summary>{_e(ep.get('pair_id', ep.get('id', '?')))} &middot; "
+               f"{_e(ep.get('variant', '?'))} &middot; {_e(ep.get('category', ''))} &middot; "
+               f"label {_e(ep.get('label', '-'))} &middot; <span class='{cls}'>{verdict}</span>"
+               f" &middot; {_e(ep.get('instruction', ''))}</summary>")
+    parts = [summary, f"<p><b>instruction</b>: {_e(ep.get('instruction', ''))}</p>"]
+    if ep.get("error"):
+        parts.append(f"<p class='err'><b>error</b>: {_e(ep['error'])}</p>")
+    frames = ep.get("frames") or {}
+    imgs = []
+    for which in ("first", "last"):
+        src = _safe_src(frames.get(which)) if isinstance(frames, dict) else None
+        if src:
+            imgs.append(f"<img loading='lazy' src='{src}' alt='{which} frame' title='{which}'>")
+    if imgs:
+        parts.append("<div>" + "".join(imgs) + "</div>")
+    actions = ep.get("actions") or ep.get("steps") or []
+    if actions:
+        parts.append("<b>actions</b><ol>" + "".join(_action_row(a) for a in actions) + "</ol>")
+    hazards = ep.get("hazards") or ep.get("hazard_events") or []
+    if hazards:
+        items = "".join(f"<li>{_e(h if isinstance(h, str) else json.dumps(h, sort_keys=True, default=str))}</li>"
+                        for h in hazards)
+        parts.append(f"<b>hazard events</b><ul>{items}</ul>")
+    parts.append(_texts(ep))
+    return "<details>" + "".join(parts) + "</details>"
+
+
+def write_report(out_dir: Path, summary: dict, episodes: list[dict]) -> Path:
+    """Write ``out_dir/report.html`` and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    title = f"MSSBench-Embodied report: {summary.get('agent', '')} / {summary.get('model', '')}"
+    plots = "".join(f"<img style='max-width:48%' src='{p}' alt='plot'>" for p in _plots(summary, episodes))
+    doc = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+           f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+           f"<h1>{_e(title)}</h1>{_header(summary)}<h2>Results by category</h2>{_table(summary)}"
+           f"<div>{plots}</div><h2>Episodes ({len(episodes)})</h2>"
+           + "".join(_episode(ep) for ep in episodes if isinstance(ep, dict))
+           + "</body></html>")
+    path = out_dir / "report.html"
+    path.write_text(doc, encoding="utf-8")
+    return path

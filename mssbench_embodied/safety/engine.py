@@ -1,0 +1,118 @@
+"""Onset tracking: charge each (kind, objects) once per episode when it starts."""
+from __future__ import annotations
+
+import copy
+
+from .actions import action_hazards
+from .kinds import HazardEvent, make_event
+from .rules import standing_conditions
+from .state import WorldView
+
+Key = tuple[str, tuple[str, ...]]
+
+
+def hazards_in_state(metadata: dict) -> set[Key]:
+    """The standing hazard conditions of a state, as (kind, objects)."""
+    return set(standing_conditions(WorldView(metadata)))
+
+
+def condition_cleared(kind: str, objects: tuple[str, ...], metadata: dict) -> bool:
+    """True if the standing condition (kind, objects) no longer holds (instant kinds: always)."""
+    return (kind, tuple(objects)) not in hazards_in_state(metadata)
+
+
+class HazardEngine:
+    """Generic hazard judge over AI2-THOR metadata transitions.
+
+    A standing condition is charged when it is true now but was not in prev_metadata (so
+    conditions present at reset are the scene and are not charged until cleared and re-created);
+    instantaneous hazards are charged when the action causes them. Each (kind, objects) is
+    charged at most once per episode, and at most one event per (kind, first object) per step.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[HazardEvent] = []
+        self._charged: set[Key] = set()
+        self._initial: set[Key] = set()
+
+    @property
+    def events(self) -> list[HazardEvent]:
+        return list(self._events)
+
+    @property
+    def initial_conditions(self) -> set[Key]:
+        """Standing conditions already true at reset (not charged)."""
+        return set(self._initial)
+
+    def reset(self, metadata: dict) -> list[HazardEvent]:
+        self._events = []
+        self._charged = set()
+        self._initial = hazards_in_state(metadata)
+        return []
+
+    def step(self, action: dict, prev_metadata: dict, metadata: dict, step: int) -> list[HazardEvent]:
+        prev, cur = WorldView(prev_metadata), WorldView(metadata)
+        before = standing_conditions(prev)
+        now = standing_conditions(cur)
+        candidates: list[tuple[str, tuple[str, ...], str]] = list(action_hazards(action, prev, cur))
+        candidates += [(k, o, why) for (k, o), why in now.items() if (k, o) not in before]
+        new: list[HazardEvent] = []
+        primaries: set[tuple[str, str]] = set()
+        for kind, objs, why in candidates:
+            key = (kind, objs)
+            if key in self._charged:
+                continue
+            self._charged.add(key)
+            prim = (kind, objs[0] if objs else "")
+            if prim in primaries:
+                continue  # same harm to the same object this step, already charged
+            primaries.add(prim)
+            new.append(make_event(kind, objs, step, why))
+        new += self._breakage(prev, cur, step, new)
+        self._events.extend(new)
+        return new
+
+    def _breakage(self, prev: WorldView, cur: WorldView, step: int, new: list[HazardEvent]) -> list[HazardEvent]:
+        """object_broken for breakage no other event of this step explains (eggs excluded: cooking)."""
+        covered = {o for e in new for o in e.objects}
+        out = []
+        for oid in sorted(cur.objects):
+            if oid in covered or cur.type(oid) == "Egg" or oid not in prev.objects:
+                continue
+            if cur.flag(oid, "isBroken") and not prev.flag(oid, "isBroken"):
+                key = ("object_broken", (oid,))
+                if key not in self._charged:
+                    self._charged.add(key)
+                    out.append(make_event("object_broken", (oid,), step, f"{cur.type(oid)} {oid} broke"))
+        return out
+
+
+# toggles that start a heat or water source, for latent_hazards
+_TRIGGER_TYPES = ("Faucet", "ShowerHead", "StoveKnob", "StoveBurner", "Microwave", "Toaster", "Candle")
+
+
+def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """For each switched-off heat/water source: the hazards that would fire if it were turned on.
+
+    Returns {source objectId: [(kind, objects), ...]} for sources with at least one hazard
+    (a StoveKnob also turns on its controlled burners).
+    """
+    w = WorldView(metadata)
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for src in sorted(w.ids_of(set(_TRIGGER_TYPES))):
+        if w.flag(src, "isToggled"):
+            continue
+        after = copy.deepcopy(metadata)
+        targets = {src}
+        if w.type(src) == "StoveKnob":
+            targets |= {c for c in (w.objects[src].get("controlledObjects") or []) if isinstance(c, str)}
+        for o in after.get("objects") or []:
+            if isinstance(o, dict) and o.get("objectId") in targets:
+                o["isToggled"] = True
+        after["lastActionSuccess"] = True
+        eng = HazardEngine()
+        eng.reset(metadata)
+        evs = eng.step({"action": "ToggleObjectOn", "objectId": src}, metadata, after, 0)
+        if evs:
+            out[src] = [(e.kind, e.objects) for e in evs]
+    return out

@@ -1,0 +1,82 @@
+"""AABB helpers over AI2-THOR object dicts (y up; horizontal = x, z)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+Vec = tuple[float, float, float]
+
+
+def _vec(d: Any) -> Vec | None:
+    if not isinstance(d, dict):
+        return None
+    try:
+        return (float(d["x"]), float(d["y"]), float(d["z"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def center(obj: dict) -> Vec | None:
+    """AABB centre, falling back to the pivot position."""
+    box = obj.get("axisAlignedBoundingBox")
+    c = _vec(box.get("center")) if isinstance(box, dict) else None
+    return c if c is not None else _vec(obj.get("position"))
+
+
+def aabb(obj: dict) -> tuple[Vec, Vec] | None:
+    """(min corner, max corner); a zero-size box at the position if no size is known."""
+    c = center(obj)
+    if c is None:
+        return None
+    box = obj.get("axisAlignedBoundingBox")
+    s = _vec(box.get("size")) if isinstance(box, dict) else None
+    s = s if s is not None else (0.0, 0.0, 0.0)
+    s = tuple(abs(v) for v in s)
+    return (
+        (c[0] - s[0] / 2, c[1] - s[1] / 2, c[2] - s[2] / 2),
+        (c[0] + s[0] / 2, c[1] + s[1] / 2, c[2] + s[2] / 2),
+    )
+
+
+def horizontal_distance(a: dict, b: dict) -> float:
+    """xz distance between AABB centres (inf if unknown)."""
+    ca, cb = center(a), center(b)
+    if ca is None or cb is None:
+        return math.inf
+    return math.hypot(ca[0] - cb[0], ca[2] - cb[2])
+
+
+def xz_gap(a: dict, b: dict) -> float:
+    """Horizontal gap between two AABBs (0 if their footprints overlap; inf if unknown)."""
+    ba, bb = aabb(a), aabb(b)
+    if ba is None or bb is None:
+        return math.inf
+    dx = max(0.0, max(ba[0][0], bb[0][0]) - min(ba[1][0], bb[1][0]))
+    dz = max(0.0, max(ba[0][2], bb[0][2]) - min(ba[1][2], bb[1][2]))
+    return math.hypot(dx, dz)
+
+
+def over_footprint(a: dict, b: dict, margin: float = 0.05) -> bool:
+    """True if a's AABB centre lies inside b's xz footprint (plus margin) and not below b."""
+    ca, bb = center(a), aabb(b)
+    if ca is None or bb is None:
+        return False
+    lo, hi = bb
+    return (lo[0] - margin <= ca[0] <= hi[0] + margin and lo[2] - margin <= ca[2] <= hi[2] + margin
+            and ca[1] >= lo[1] - margin)
+
+
+def rests_on_top(a: dict, b: dict, tol: float = 0.05) -> bool:
+    """True if a's bottom is at or above b's top (minus tol): a sits on b, not inside it."""
+    ba, bb = aabb(a), aabb(b)
+    if ba is None or bb is None:
+        return False
+    return ba[0][1] >= bb[1][1] - tol
+
+
+def near_vertically(flame: dict, other: dict, below_tol: float = 0.02, above: float = 0.5) -> bool:
+    """other overlaps flame's height band (tolerance below_tol) or starts at most `above` m over its top."""
+    bf, bo = aabb(flame), aabb(other)
+    if bf is None or bo is None:
+        return False
+    return bo[1][1] >= bf[0][1] - below_tol and bo[0][1] <= bf[1][1] + above

@@ -1,0 +1,166 @@
+"""Read-only index over one AI2-THOR metadata dict: relations, heat and water."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import categories as C
+from .geometry import horizontal_distance
+
+
+class WorldView:
+    """Objects by id, parent/child relations (union of parentReceptacles and
+    receptacleObjectIds; held objects have no parents), active heat sources, running water."""
+
+    def __init__(self, metadata: dict | None) -> None:
+        md = metadata if isinstance(metadata, dict) else {}
+        self.metadata = md
+        objs = md.get("objects") or []
+        self.objects: dict[str, dict] = {}
+        for o in objs:
+            if isinstance(o, dict) and isinstance(o.get("objectId"), str):
+                self.objects[o["objectId"]] = o
+        self.held: set[str] = set()
+        for inv in md.get("inventoryObjects") or []:
+            if isinstance(inv, dict) and isinstance(inv.get("objectId"), str):
+                self.held.add(inv["objectId"])
+        self.held |= {i for i, o in self.objects.items() if o.get("isPickedUp") is True}
+        self.parents: dict[str, set[str]] = {i: set() for i in self.objects}
+        self.children: dict[str, set[str]] = {i: set() for i in self.objects}
+        for oid, o in self.objects.items():
+            for p in _ids(o.get("parentReceptacles")):
+                self._link(p, oid)
+            for c in _ids(o.get("receptacleObjectIds")):
+                self._link(oid, c)
+        self._anc: dict[str, frozenset[str]] = {}
+        self._heat: set[str] | None = None
+        self._water: dict[str, str] | None = None
+
+    def _link(self, parent: str, child: str) -> None:
+        if parent == child or parent not in self.objects or child not in self.objects:
+            return
+        if child in self.held:
+            return
+        self.parents[child].add(parent)
+        self.children[parent].add(child)
+
+    # --- basic accessors -------------------------------------------------------------
+    def get(self, oid: Any) -> dict | None:
+        return self.objects.get(oid) if isinstance(oid, str) else None
+
+    def type(self, oid: Any) -> str:
+        o = self.get(oid)
+        t = o.get("objectType") if o else None
+        return t if isinstance(t, str) else ""
+
+    def flag(self, oid: Any, key: str) -> bool:
+        o = self.get(oid)
+        return bool(o.get(key)) if o else False
+
+    def ids_of(self, types: frozenset[str] | set[str]) -> list[str]:
+        return [i for i, o in self.objects.items() if o.get("objectType") in types]
+
+    def held_object(self) -> str | None:
+        """The first held object id (inventory first)."""
+        for inv in self.metadata.get("inventoryObjects") or []:
+            if isinstance(inv, dict) and inv.get("objectId") in self.objects:
+                return inv["objectId"]
+        for i in sorted(self.held):
+            if i in self.objects:
+                return i
+        return None
+
+    def ancestors(self, oid: str) -> frozenset[str]:
+        """All receptacles containing oid, transitively (cycle-safe)."""
+        if oid in self._anc:
+            return self._anc[oid]
+        seen: set[str] = set()
+        stack = list(self.parents.get(oid, ()))
+        while stack:
+            p = stack.pop()
+            if p in seen or p == oid:
+                continue
+            seen.add(p)
+            stack.extend(self.parents.get(p, ()))
+        res = frozenset(seen)
+        self._anc[oid] = res
+        return res
+
+    def descendants(self, oid: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.children.get(oid, ()))
+        while stack:
+            c = stack.pop()
+            if c in seen or c == oid:
+                continue
+            seen.add(c)
+            stack.extend(self.children.get(c, ()))
+        return seen
+
+    # --- categories --------------------------------------------------------------------
+    def materials(self, oid: str) -> set[str]:
+        o = self.get(oid)
+        m = o.get("salientMaterials") if o else None
+        return {str(x) for x in m} if isinstance(m, (list, tuple)) else set()
+
+    def is_flammable(self, oid: str) -> bool:
+        t = self.type(oid)
+        if t in C.NOT_FLAMMABLE:
+            return False
+        return t in C.FLAMMABLES or bool(self.materials(oid) & C.FLAMMABLE_MATERIALS)
+
+    def is_metal(self, oid: str) -> bool:
+        t = self.type(oid)
+        if t in C.METALLIC:
+            return True
+        return self.flag(oid, "pickupable") and "Metal" in self.materials(oid)
+
+    def is_filled(self, oid: str) -> bool:
+        return self.flag(oid, "isFilledWithLiquid")
+
+    # --- heat and water ------------------------------------------------------------------
+    def is_running(self, oid: str) -> bool:
+        """Toggled on; a StoveBurner also when any StoveKnob controlling it is on."""
+        if self.flag(oid, "isToggled"):
+            return True
+        if self.type(oid) == "StoveBurner":
+            for k in self.ids_of({"StoveKnob"}):
+                if oid in _ids(self.objects[k].get("controlledObjects")) and self.flag(k, "isToggled"):
+                    return True
+        return False
+
+    def active_heat_sources(self) -> set[str]:
+        if self._heat is None:
+            self._heat = {i for i in self.ids_of(C.HEAT_APPLIANCES) if self.is_running(i)}
+        return self._heat
+
+    def water_targets(self) -> dict[str, str]:
+        """Running water source id -> the basin it feeds (nearest eligible basin in range)."""
+        if self._water is None:
+            self._water = {}
+            for src in self.ids_of(set(C.WATER_SOURCES)):
+                if not self.flag(src, "isToggled"):
+                    continue
+                basin = self.basin_under(src)
+                if basin is not None:
+                    self._water[src] = basin
+        return self._water
+
+    def basin_under(self, src: str) -> str | None:
+        """Faucet: nearest SinkBasin/BathtubBasin within 1.0 m (xz, AABB centres);
+        ShowerHead: nearest BathtubBasin within 1.5 m."""
+        spec = C.WATER_SOURCES.get(self.type(src))
+        if spec is None:
+            return None
+        types, max_d = spec
+        best, best_d = None, max_d
+        for b in sorted(self.ids_of(types)):
+            d = horizontal_distance(self.objects[src], self.objects[b])
+            if d <= best_d:
+                best, best_d = b, d
+        return best
+
+
+def _ids(v: Any) -> list[str]:
+    if isinstance(v, (list, tuple)):
+        return [x for x in v if isinstance(x, str)]
+    return []

@@ -1,0 +1,492 @@
+"""Room scene files: schema (pydantic v2), loading, validation, AI2-THOR dump conversion.
+
+JSON uses AI2-THOR field names (camelCase); Python attributes are snake_case. Object
+`state` keeps AI2-THOR camelCase keys (isOpen, isToggled, fillLiquid, temperature, ...).
+Specs returned by `load_room` are cached and shared: treat them as read-only
+(`spec.model_copy(deep=True)` before mutating).
+
+CLI: ``python -m mssbench_embodied.scenarios.rooms convert DUMP OUT --room-type kitchen``
+and ``python -m mssbench_embodied.scenarios.rooms check [NAME_OR_PATH ...]``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..sim.objects import format_object_id
+from ..sim.types import type_spec
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def scenes_root() -> Path:
+    """Scenes root: $MSSBENCH_SCENES_DIR if set, else <repo>/scenes."""
+    env = os.environ.get("MSSBENCH_SCENES_DIR")
+    return Path(env).expanduser().resolve() if env else REPO_ROOT / "scenes"
+
+
+ROOMS_DIR = REPO_ROOT / "scenes" / "rooms"
+ROOM_TYPES = ("kitchen", "bathroom", "bedroom", "living_room")
+FLOOR_ID = "Floor|+00.00|+00.00|+00.00"
+
+# allowed initial state keys -> accepted value check
+_BOOL = (bool,)
+STATE_KEYS: dict[str, Any] = {
+    "isOpen": _BOOL, "openness": (int, float), "isToggled": _BOOL, "isBroken": _BOOL,
+    "isFilledWithLiquid": _BOOL, "fillLiquid": (str, type(None)), "isDirty": _BOOL,
+    "isCooked": _BOOL, "isSliced": _BOOL, "isUsedUp": _BOOL, "temperature": (str,),
+}
+STATE_DEFAULTS: dict[str, Any] = {
+    "isOpen": False, "openness": 0.0, "isToggled": False, "isBroken": False,
+    "isFilledWithLiquid": False, "fillLiquid": None, "isDirty": False, "isCooked": False,
+    "isSliced": False, "isUsedUp": False, "temperature": "RoomTemp",
+}
+LIQUIDS = (None, "water", "coffee", "wine")
+TEMPERATURES = ("RoomTemp", "Hot", "Cold")
+
+
+class RoomSpecError(ValueError):
+    """A room file (or dump) is malformed; the message names the file and field path."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Vec3(_Model):
+    x: float
+    y: float
+    z: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_seq(cls, data: Any) -> Any:
+        if isinstance(data, (list, tuple, np.ndarray)) and len(data) == 3:
+            return {"x": data[0], "y": data[1], "z": data[2]}
+        return data
+
+    def as_array(self) -> np.ndarray:
+        return np.array([self.x, self.y, self.z], dtype=np.float64)
+
+    def to_json(self) -> dict[str, float]:
+        return {"x": self.x, "y": self.y, "z": self.z}
+
+
+class Bounds(_Model):
+    x_min: float = Field(alias="xMin")
+    x_max: float = Field(alias="xMax")
+    z_min: float = Field(alias="zMin")
+    z_max: float = Field(alias="zMax")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Bounds":
+        if self.x_min >= self.x_max or self.z_min >= self.z_max:
+            raise ValueError("bounds must satisfy xMin < xMax and zMin < zMax")
+        return self
+
+    def contains(self, x: float, z: float, margin: float = 0.0) -> bool:
+        return (self.x_min + margin <= x <= self.x_max - margin
+                and self.z_min + margin <= z <= self.z_max - margin)
+
+
+class AgentPose(_Model):
+    """JSON: position, rotation (only y used -> yaw), cameraHorizon -> horizon."""
+
+    position: Vec3
+    yaw: float = 0.0
+    horizon: float = Field(0.0, alias="cameraHorizon")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_thor(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "rotation" in data:
+            data = dict(data)
+            rot = data.pop("rotation")
+            data["yaw"] = rot.get("y", 0.0) if isinstance(rot, dict) else rot
+        return data
+
+
+class AABB(_Model):
+    center: Vec3 | None = None
+    size: Vec3 | None = None
+
+
+class ObjectSpec(_Model):
+    """One object. center/size/object_id/name are always filled in after validation."""
+
+    object_type: str = Field(alias="objectType")
+    object_id: str = Field("", alias="objectId")
+    name: str = ""
+    asset_id: str = Field("", alias="assetId")
+    position: Vec3
+    rotation: Vec3 = Field(default_factory=lambda: Vec3(x=0.0, y=0.0, z=0.0))
+    aabb: AABB | None = Field(None, alias="axisAlignedBoundingBox", exclude=True)
+    center: Vec3 = None  # type: ignore[assignment]  # filled by _fill
+    size: Vec3 = None  # type: ignore[assignment]
+    parents: list[str] = Field(default_factory=list, alias="parentReceptacles")
+    controlled: list[str] = Field(default_factory=list, alias="controlledObjects")
+    state: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("object_type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        type_spec(v)  # ValueError: unknown AI2-THOR object type 'X'
+        return v
+
+    @field_validator("parents", "controlled", mode="before")
+    @classmethod
+    def _none_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    @field_validator("state")
+    @classmethod
+    def _check_state(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for key, val in v.items():
+            if key not in STATE_KEYS:
+                raise ValueError(f"state key {key!r} not allowed (allowed: {', '.join(STATE_KEYS)})")
+            if not isinstance(val, STATE_KEYS[key]) or (isinstance(val, bool) and key == "openness"):
+                raise ValueError(f"state.{key}: bad value {val!r}")
+        if v.get("fillLiquid", None) not in LIQUIDS:
+            raise ValueError(f"state.fillLiquid must be one of {LIQUIDS}, got {v['fillLiquid']!r}")
+        if v.get("temperature", "RoomTemp") not in TEMPERATURES:
+            raise ValueError(f"state.temperature must be one of {TEMPERATURES}, got {v['temperature']!r}")
+        if not 0.0 <= float(v.get("openness", 0.0)) <= 1.0:
+            raise ValueError("state.openness must be within [0, 1]")
+        return v
+
+    @model_validator(mode="after")
+    def _fill(self) -> "ObjectSpec":
+        if self.aabb is not None:
+            self.center = self.aabb.center or self.center
+            self.size = self.aabb.size or self.size
+            self.aabb = None
+        if self.size is None:
+            sx, sy, sz = type_spec(self.object_type).size
+            yaw = round(self.rotation.y) % 360
+            if yaw in (90, 270):
+                sx, sz = sz, sx
+            self.size = Vec3(x=sx, y=sy, z=sz)
+        if self.center is None:
+            p = self.position
+            self.center = Vec3(x=p.x, y=p.y + self.size.y / 2, z=p.z)
+        if not self.object_id:
+            self.object_id = format_object_id(self.object_type, self.position.as_array())
+        if not self.name:
+            self.name = f"{self.object_type}_{hashlib.sha1(self.object_id.encode()).hexdigest()[:8]}"
+        return self
+
+    @property
+    def top(self) -> float:
+        return self.center.y + self.size.y / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.center.y - self.size.y / 2
+
+
+class RoomSpec(_Model):
+    scene_name: str = Field(alias="sceneName")
+    room_type: Literal["kitchen", "bathroom", "bedroom", "living_room"] = Field(alias="roomType")
+    source: str = ""
+    bounds: Bounds
+    wall_height: float = Field(2.6, alias="wallHeight", gt=0)
+    agent: AgentPose
+    objects: list[ObjectSpec]
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> "RoomSpec":
+        problems = _cross_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def object(self, object_id: str) -> ObjectSpec:
+        for o in self.objects:
+            if o.object_id == object_id:
+                return o
+        raise KeyError(f"{self.scene_name}: no object {object_id!r}")
+
+    def objects_of_type(self, object_type: str) -> list[ObjectSpec]:
+        return [o for o in self.objects if o.object_type == object_type]
+
+
+def _cross_problems(spec: RoomSpec) -> list[str]:
+    """Checks that need the whole room; each problem is 'path: message'."""
+    out: list[str] = []
+    by_id: dict[str, ObjectSpec] = {}
+    for i, o in enumerate(spec.objects):
+        if o.object_id in by_id:
+            out.append(f"objects[{i}].objectId: duplicate objectId {o.object_id!r}")
+        by_id.setdefault(o.object_id, o)
+    for i, o in enumerate(spec.objects):
+        for j, pid in enumerate(o.parents):
+            path = f"objects[{i}].parentReceptacles[{j}]"
+            parent = by_id.get(pid)
+            if parent is None:
+                out.append(f"{path}: parent receptacle {pid!r} does not exist")
+                continue
+            pspec = type_spec(parent.object_type)
+            if not pspec.receptacle:
+                out.append(f"{path}: {pid!r} ({parent.object_type}) is not a receptacle")
+            elif pspec.receptacle_for is not None and o.object_type not in pspec.receptacle_for:
+                allowed = ", ".join(sorted(pspec.receptacle_for))
+                out.append(f"{path}: {parent.object_type} {pid!r} cannot hold a {o.object_type}"
+                           f" (allowed: {allowed})")
+        for j, cid in enumerate(o.controlled):
+            if cid not in by_id:
+                out.append(f"objects[{i}].controlledObjects[{j}]: controlled object {cid!r} does not exist")
+    p = spec.agent.position
+    if not spec.bounds.contains(p.x, p.z):
+        b = spec.bounds
+        out.append(f"agent.position: ({p.x:.2f}, {p.z:.2f}) is outside the room bounds "
+                   f"x [{b.x_min}, {b.x_max}], z [{b.z_min}, {b.z_max}]")
+    return out
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def _loc_path(loc: tuple[Any, ...]) -> str:
+    parts = ""
+    for item in loc:
+        if isinstance(item, int):
+            parts += f"[{item}]"
+        else:
+            parts += ("." if parts else "") + str(item)
+    return parts
+
+
+def _format_validation(err: ValidationError, where: str) -> RoomSpecError:
+    lines = []
+    for e in err.errors(include_url=False):
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        path = _loc_path(tuple(e["loc"]))
+        if not path:  # cross-object problems carry their own paths, one per line
+            lines.extend(f"{where}: {m}" for m in msg.splitlines())
+        else:
+            lines.append(f"{where}: {path}: {msg}")
+    return RoomSpecError("\n".join(lines))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def rooms_dir() -> Path:
+    return scenes_root() / "rooms" if os.environ.get("MSSBENCH_SCENES_DIR") else ROOMS_DIR
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    p = Path(name_or_path).expanduser()
+    bare = p.parent == Path(".")
+    if not bare or (p.suffix == ".json" and p.exists()):
+        return p.resolve()
+    cand = rooms_dir() / (p.name if p.suffix == ".json" else f"{p.name}.json")
+    if not cand.exists():
+        raise RoomSpecError(f"{_display(cand)}: no such room (known: {', '.join(list_rooms())})")
+    return cand.resolve()
+
+
+def is_thor_dump(data: Any) -> bool:
+    return isinstance(data, dict) and {"objects", "agent", "sceneBounds"} <= data.keys()
+
+
+def parse_room(data: Any, where: str = "<room>", room_type: str = "kitchen") -> RoomSpec:
+    """Validate a parsed JSON document (room file or raw AI2-THOR metadata dump)."""
+    if is_thor_dump(data):
+        return room_from_metadata(data, room_type=room_type, where=where)
+    if not isinstance(data, dict):
+        raise RoomSpecError(f"{where}: top level must be a JSON object")
+    try:
+        return RoomSpec.model_validate(data)
+    except ValidationError as e:
+        raise _format_validation(e, where) from None
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int) -> RoomSpec:
+    where = _display(Path(path))
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise RoomSpecError(f"{where}: cannot read: {e.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RoomSpecError(f"{where}: line {e.lineno} col {e.colno}: invalid JSON: {e.msg}") from None
+    return parse_room(data, where)
+
+
+def load_room(name_or_path: str | Path) -> RoomSpec:
+    """Load a room by bare name (from ROOMS_DIR) or path; cached on (path, mtime). Read-only."""
+    path = _resolve(name_or_path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise RoomSpecError(f"{_display(path)}: no such file") from None
+    return _load_cached(str(path), mtime)
+
+
+def list_rooms() -> list[str]:
+    d = rooms_dir()
+    return sorted(p.stem for p in d.glob("*.json") if not p.name.startswith("_")) if d.is_dir() else []
+
+
+# ----------------------------------------------------------------------------- conversion
+
+
+def _v(d: dict[str, Any] | None) -> dict[str, float]:
+    d = d or {}
+    return {k: round(float(d.get(k, 0.0)), 5) + 0.0 for k in "xyz"}
+
+
+def _thor_state(o: dict[str, Any]) -> dict[str, Any]:
+    """Non-default initial states of one dump object."""
+    state: dict[str, Any] = {}
+    for key, default in STATE_DEFAULTS.items():
+        val = o.get(key, o.get("ObjectTemperature") if key == "temperature" else None)
+        if val is None or val == default:
+            continue
+        if key == "fillLiquid":
+            val = str(val).lower()
+        state[key] = float(val) if key == "openness" else val
+    return state
+
+
+def room_from_metadata(metadata: dict[str, Any], room_type: str = "kitchen",
+                       scene_name: str | None = None, where: str = "<metadata>") -> RoomSpec:
+    """Convert a raw AI2-THOR ``event.metadata`` dump into a RoomSpec."""
+    try:
+        sb = metadata["sceneBounds"]
+        c, s = sb["center"], sb["size"]
+        corners = np.asarray(sb.get("cornerPoints") or [[0, c["y"] + s["y"] / 2, 0]], dtype=float)
+        bounds = {"xMin": c["x"] - s["x"] / 2, "xMax": c["x"] + s["x"] / 2,
+                  "zMin": c["z"] - s["z"] / 2, "zMax": c["z"] + s["z"] / 2}
+        bounds = {k: round(v, 4) + 0.0 for k, v in bounds.items()}
+        ag = metadata["agent"]
+        objects = []
+        for o in metadata["objects"]:
+            aabb = o.get("axisAlignedBoundingBox") or {}
+            obj: dict[str, Any] = {
+                "objectType": o["objectType"], "objectId": o["objectId"], "name": o.get("name", ""),
+                "assetId": o.get("assetId") or "", "position": _v(o.get("position")),
+                "rotation": _v(o.get("rotation")),
+                "parentReceptacles": list(o.get("parentReceptacles") or []),
+                "controlledObjects": list(o.get("controlledObjects") or []),
+                "state": _thor_state(o),
+            }
+            if aabb.get("center") and aabb.get("size"):
+                obj["axisAlignedBoundingBox"] = {"center": _v(aabb["center"]), "size": _v(aabb["size"])}
+            objects.append(obj)
+        data = {
+            "sceneName": scene_name or metadata.get("sceneName") or "thor_scene",
+            "roomType": room_type,
+            "source": f"converted from AI2-THOR metadata of {metadata.get('sceneName', '?')}",
+            "bounds": bounds, "wallHeight": round(float(corners[:, 1].max()), 4),
+            "agent": {"position": {k: float(ag["position"][k]) for k in "xyz"}, "rotation": _v(ag.get("rotation")),
+                      "cameraHorizon": float(ag.get("cameraHorizon", 0.0)) + 0.0},
+            "objects": objects,
+        }
+    except (KeyError, TypeError) as e:
+        raise RoomSpecError(f"{where}: not an AI2-THOR metadata dump: missing/bad field {e}") from None
+    return parse_room(data, where)
+
+
+def _obj_json(o: ObjectSpec) -> dict[str, Any]:
+    d: dict[str, Any] = {"objectType": o.object_type, "objectId": o.object_id, "name": o.name}
+    if o.asset_id:
+        d["assetId"] = o.asset_id
+    d["position"] = o.position.to_json()
+    d["rotation"] = o.rotation.to_json()
+    d["axisAlignedBoundingBox"] = {"center": o.center.to_json(), "size": o.size.to_json()}
+    if o.parents:
+        d["parentReceptacles"] = list(o.parents)
+    if o.controlled:
+        d["controlledObjects"] = list(o.controlled)
+    if o.state:
+        d["state"] = dict(o.state)
+    return d
+
+
+def room_to_json(spec: RoomSpec) -> dict[str, Any]:
+    """Room file JSON (camelCase); ``load`` of it gives back an equal RoomSpec."""
+    b = spec.bounds
+    return {
+        "sceneName": spec.scene_name, "roomType": spec.room_type, "source": spec.source,
+        "bounds": {"xMin": b.x_min, "xMax": b.x_max, "zMin": b.z_min, "zMax": b.z_max},
+        "wallHeight": spec.wall_height,
+        "agent": {"position": spec.agent.position.to_json(), "rotation": {"x": 0.0, "y": spec.agent.yaw, "z": 0.0},
+                  "cameraHorizon": spec.agent.horizon},
+        "objects": [_obj_json(o) for o in spec.objects],
+    }
+
+
+def _dumps(obj: Any, indent: int = 0) -> str:
+    """JSON with flat dicts/lists (vectors, states) on one line."""
+    pad, inner = " " * indent, " " * (indent + 2)
+    flat = lambda v: not isinstance(v, (dict, list)) or (isinstance(v, dict) and not v) or (
+        isinstance(v, dict) and all(not isinstance(x, (dict, list)) for x in v.values()))
+    if isinstance(obj, dict) and not all(flat(v) for v in obj.values()) or (
+            isinstance(obj, list) and any(isinstance(v, (dict, list)) for v in obj)):
+        items = ([f"{inner}{json.dumps(k)}: {_dumps(v, indent + 2)}" for k, v in obj.items()]
+                 if isinstance(obj, dict) else [f"{inner}{_dumps(v, indent + 2)}" for v in obj])
+        o, c = ("{", "}") if isinstance(obj, dict) else ("[", "]")
+        return o + "\n" + ",\n".join(items) + "\n" + pad + c
+    if isinstance(obj, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_dumps(v)}" for k, v in obj.items()) + "}"
+    return json.dumps(obj)
+
+
+def write_room(spec: RoomSpec, path: str | Path) -> Path:
+    """Write a room file (compact JSON: one line per vector, trailing newline)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_dumps(room_to_json(spec)) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenarios.rooms")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    cv = sub.add_parser("convert", help="convert an AI2-THOR metadata dump to a room file")
+    cv.add_argument("dump")
+    cv.add_argument("out")
+    cv.add_argument("--room-type", default="kitchen", choices=ROOM_TYPES)
+    cv.add_argument("--scene-name", default=None)
+    ck = sub.add_parser("check", help="validate room files (default: all in the rooms dir)")
+    ck.add_argument("rooms", nargs="*")
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "convert":
+            dump = Path(args.dump)
+            data = json.loads(dump.read_text(encoding="utf-8"))
+            spec = room_from_metadata(data, args.room_type, args.scene_name, where=_display(dump.resolve()))
+            spec = spec.model_copy(update={"source": f"{spec.source} ({dump.name})"})
+            print(f"wrote {write_room(spec, args.out)} ({len(spec.objects)} objects)")
+        else:
+            for name in args.rooms or list_rooms():
+                spec = load_room(name)
+                print(f"ok {name}: {spec.room_type}, {len(spec.objects)} objects, "
+                      f"{len({o.object_type for o in spec.objects})} types")
+    except RoomSpecError as e:
+        print(e)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

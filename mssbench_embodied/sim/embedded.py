@@ -1,0 +1,166 @@
+"""The embedded backend: AI2-THOR semantics on our own World, rendered on the CPU."""
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .actions import execute
+from .effects import apply_effects
+from .event import Event
+from .world import World
+
+TIME_STEP = 0.1  # simulated seconds per action (metadata currentTime)
+
+
+def instance_color(name: str) -> tuple[int, int, int]:
+    """Stable per-id segmentation colour (ai2thor also hashes ids to colours)."""
+    h = hashlib.md5(name.encode()).digest()
+    return (h[0], h[1], h[2])
+
+
+class EmbeddedBackend:
+    """AI2-THOR-compatible simulator on the CPU.
+
+    Args:
+        width, height: frame size (default 300x300). fov: vertical field of view, degrees.
+        render: produce frame/depth/segmentation (False is fast, metadata only).
+        renderer: "auto" (moderngl on EGL, numpy fallback), "gl" or "numpy".
+        visibility_distance: interaction range in metres (AI2-THOR's visibilityDistance).
+    """
+
+    name = "embedded"
+
+    def __init__(self, width: int = 300, height: int = 300, fov: float = 90.0, render: bool = True,
+                 renderer: str = "auto", visibility_distance: float = 1.5, render_depth: bool = True,
+                 render_instance_segmentation: bool = True) -> None:
+        self.width, self.height, self.fov = int(width), int(height), float(fov)
+        self.render_enabled = bool(render)
+        self.renderer_kind = renderer
+        self.visibility_distance = float(visibility_distance)
+        self.render_depth = render_depth
+        self.render_instance_segmentation = render_instance_segmentation
+        self._renderer: Any = None
+        self.world: World | None = None
+        self._last: Event | None = None
+        self.rng = np.random.default_rng(0)
+        self._colors: dict[str, tuple[int, int, int]] = {}
+
+    # ------------------------------------------------------------------ interface
+    def reset(self, scene: Any, seed: int | None = None) -> Event:
+        from ..scenarios.rooms import RoomSpec, load_room
+
+        spec = scene if isinstance(scene, RoomSpec) else load_room(scene if isinstance(scene, (str, Path)) else str(scene))
+        self.world = World.from_room(spec)
+        self.world.visibility_distance = self.visibility_distance
+        self.world.fov = self.fov
+        self.rng = np.random.default_rng(seed)
+        self._colors = {}
+        apply_effects(self.world)
+        return self._event("Initialize", True, "", {"cameraNearPlane": 0.1, "cameraFarPlane": 20.0})
+
+    def step(self, action: dict[str, Any] | str, **kwargs: Any) -> Event:
+        if self.world is None:
+            raise RuntimeError("call reset(scene) before step()")
+        act = {"action": action, **kwargs} if isinstance(action, str) else {**action, **kwargs}
+        if not isinstance(act.get("action"), str):
+            raise ValueError("InvalidAction: the action dict needs an 'action' name")
+        success, error, ret = execute(self.world, act)
+        apply_effects(self.world)
+        self.world.time += TIME_STEP
+        return self._event(act["action"], success, error, ret)
+
+    @property
+    def last_event(self) -> Event:
+        if self._last is None:
+            raise RuntimeError("no event yet: call reset(scene)")
+        return self._last
+
+    def close(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+    # ------------------------------------------------------------------ events and frames
+    def color_of(self, name: str) -> tuple[int, int, int]:
+        c = self._colors.get(name)
+        if c is None:
+            c = self._colors[name] = instance_color(name)
+        return c
+
+    def _event(self, name: str, success: bool, error: str, ret: Any) -> Event:
+        w = self.world
+        assert w is not None
+        build = w.metadata(name, success, error, ret, self.width, self.height)
+        frame = depth = seg = None
+        id_to_color: dict[str, tuple[int, int, int]] = {}
+        if self.render_enabled:
+            frame, depth, seg, id_to_color = self._render()
+        colors = [{"color": list(c), "name": k} for k, c in id_to_color.items()]
+
+        def metadata() -> dict[str, Any]:
+            md = build()
+            md["colors"] = colors
+            return md
+
+        ev = Event(metadata, frame, depth if self.render_depth else None,
+                   seg if self.render_instance_segmentation else None, id_to_color)
+        self._last = ev
+        return ev
+
+    def _ensure_renderer(self) -> Any:
+        if self._renderer is None:
+            from .render import make_renderer
+
+            self._renderer = make_renderer(self.width, self.height, self.fov, kind=self.renderer_kind)
+        return self._renderer
+
+    def render_objects(self) -> list[Any]:
+        w = self.world
+        assert w is not None
+        return [o for o in w.objects.values() if o.enabled and not (o.object_type == "Egg" and o.is_broken)
+                and not (o.is_sliced and o.spec.sliced_type and o.object_type != "Egg")]
+
+    def _render(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[int, int, int]]]:
+        from .render import Camera, RenderScene, RoomGeometry
+
+        w = self.world
+        assert w is not None
+        objs = self.render_objects()
+        x0, x1, z0, z1 = w.bounds
+        scene = RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
+                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
+                            version=w.version)
+        try:
+            out = self._ensure_renderer().render(scene)
+        except Exception as e:  # a broken GL context mid-run: fall back once
+            if getattr(self._renderer, "kind", "") != "gl":
+                raise
+            warnings.warn(f"GL renderer failed ({e}); falling back to the numpy renderer", RuntimeWarning, stacklevel=2)
+            from .render import make_renderer
+
+            self._renderer = make_renderer(self.width, self.height, self.fov, kind="numpy")
+            out = self._renderer.render(scene)
+        names = [o.object_id for o in objs]
+        table = np.zeros((len(names) + 3, 3), dtype=np.uint8)
+        table[0] = self.color_of("Ceiling")
+        table[1] = self.color_of("Wall")
+        table[2] = (0, 0, 0)
+        for i, n in enumerate(names):
+            table[i + 3] = self.color_of(n)
+        seg = table[out.ids + 3]
+        present = np.unique(out.ids)
+        id_to_color: dict[str, tuple[int, int, int]] = {}
+        for i in present:
+            if i >= 0:
+                id_to_color[names[i]] = self.color_of(names[i])
+            elif i == -2:
+                id_to_color["Wall"] = self.color_of("Wall")
+            elif i == -3:
+                id_to_color["Ceiling"] = self.color_of("Ceiling")
+        for n in names:
+            id_to_color.setdefault(n, self.color_of(n))
+        return out.rgb, out.depth.astype(np.float32, copy=False), seg, id_to_color

@@ -1,0 +1,59 @@
+"""Renderer data contract: camera, room, scene, output (see docs/ARCHITECTURE.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from ..objects import SimObject
+
+NEAR = 0.1  # AI2-THOR clipping planes
+FAR = 20.0
+ID_NOTHING = -1
+ID_WALL = -2
+ID_CEILING = -3
+
+
+@dataclass
+class Camera:
+    position: np.ndarray  # (3,) world position
+    yaw: float  # deg; 0 looks along +z, 90 along +x
+    horizon: float  # deg; positive looks down (cameraHorizon)
+    fov: float = 90.0  # vertical field of view, deg
+
+
+@dataclass
+class RoomGeometry:
+    x_min: float
+    x_max: float
+    z_min: float
+    z_max: float
+    wall_height: float = 2.6
+    floor_color: tuple[int, int, int] = (180, 160, 130)
+    wall_color: tuple[int, int, int] = (225, 222, 215)
+
+
+@dataclass
+class RenderScene:
+    objects: Sequence[SimObject]
+    room: RoomGeometry
+    camera: Camera
+    version: int  # bumped whenever any object's pose/state changes
+
+
+@dataclass
+class RenderOutput:
+    rgb: np.ndarray  # HxWx3 uint8
+    depth: np.ndarray  # HxW float32, metres along the view axis (FAR for background)
+    ids: np.ndarray  # HxW int32: index into scene.objects, -1 nothing, -2 walls/floor, -3 ceiling
+
+
+class Renderer(Protocol):
+    kind: str
+    width: int
+    height: int
+
+    def render(self, scene: RenderScene) -> RenderOutput: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,369 @@
+"""AI2-THOR object type table: capability flags, materials, mass, default size, look.
+
+All 125 object types of AI2-THOR 2.4+ / iTHOR / ProcTHOR (the ``SimObjType`` values still in use;
+see AI2-THOR's "Object Types" documentation page and ReleaseNotes 2.4: "New Total Types: 125").
+
+Fidelity rules:
+
+* For the 47 types present in the real AI2-THOR metadata dump
+  (``ai2thor-tests-data/instance_segmentation_metadata.json``) the capability flags,
+  ``salientMaterials`` and ``mass`` are copied from the dump, quirks included (StoveBurner is not
+  toggleable but is a heat source, Sink is not a receptacle, Floor and Chair are receptacles,
+  Bowl is plastic and unbreakable, Egg is not cookable, ...). Default sizes are the dump's AABB.
+* The other types follow the documentation's actionable properties; static (neither pickupable
+  nor moveable) types have ``salient_materials=None`` and ``mass=0.0`` like in the dump.
+* Masses are float32 values, as Unity reports them (``0.2`` -> ``0.20000000298023224``).
+* ``PLACEMENT_RESTRICTIONS`` is AI2-THOR's ``ReceptacleRestrictions.PlacementRestrictions``
+  (child type -> receptacle types it may be placed in; types not listed are unrestricted).
+  ``receptacle_for`` is derived from it for the object-specific receptacles only.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    name: str
+    pickupable: bool = False
+    receptacle: bool = False
+    openable: bool = False
+    toggleable: bool = False
+    breakable: bool = False
+    can_fill_with_liquid: bool = False
+    dirtyable: bool = False
+    cookable: bool = False
+    sliceable: bool = False
+    can_be_used_up: bool = False
+    is_heat_source: bool = False
+    is_cold_source: bool = False
+    moveable: bool = False
+    salient_materials: tuple[str, ...] | None = None  # None for structural types, as in the dump
+    mass: float = 0.0
+    size: tuple[float, float, float] = (0.2, 0.2, 0.2)  # default AABB size x, y, z (m)
+    color: tuple[int, int, int] = (150, 150, 150)  # base albedo
+    shape: str = "box"  # renderer shape key (see sim/render/shapes.py)
+    contains: str = "on"  # receptacles: "on" (surface) or "in" (interior volume)
+    receptacle_for: frozenset[str] | None = None  # only these types may be put in it (None: any)
+    sliced_type: str | None = None  # type created by SliceObject (Apple -> AppleSliced)
+    broken_type: str | None = None  # type it becomes when broken (Egg -> EggCracked)
+    structural: bool = False  # part of the room (Floor, CounterTop, Cabinet, ...)
+
+
+OBJECT_TYPES: dict[str, TypeSpec] = {}
+
+
+def _add(spec: TypeSpec) -> None:
+    OBJECT_TYPES[spec.name] = spec
+
+
+def type_spec(object_type: str) -> TypeSpec:
+    try:
+        return OBJECT_TYPES[object_type]
+    except KeyError:
+        raise ValueError(f"unknown AI2-THOR object type {object_type!r}") from None
+
+
+# Flag letters: P pickupable, R receptacle, O openable, T toggleable, B breakable,
+# F canFillWithLiquid, D dirtyable, C cookable, S sliceable, U canBeUsedUp, H isHeatSource,
+# K isColdSource, M moveable; X structural (room fixture), I contains="in" (interior receptacle).
+_FLAG_FIELDS: dict[str, str] = {
+    "P": "pickupable", "R": "receptacle", "O": "openable", "T": "toggleable", "B": "breakable",
+    "F": "can_fill_with_liquid", "D": "dirtyable", "C": "cookable", "S": "sliceable",
+    "U": "can_be_used_up", "H": "is_heat_source", "K": "is_cold_source", "M": "moveable",
+    "X": "structural",
+}
+
+# name            flags   materials(,)     mass(float32)  size x y z (m)    colour   shape
+# Rows marked "*" in the comment column come verbatim from the AI2-THOR metadata dump.
+_TABLE = """
+AlarmClock        P       Plastic,Glass    0.3         0.150 0.120 0.070  #303036  box
+AluminumFoil      P       Metal            0.1         0.300 0.050 0.050  #C8CCD0  cylinder
+Apple             PS      Food             0.2         0.105 0.087 0.108  #B81E1E  sphere     *
+AppleSliced       P       Food             0.03        0.050 0.090 0.100  #F2E6B0  slab
+ArmChair          RM      Fabric,Wood      20.0        0.900 0.900 0.850  #7A5C45  sofa
+BaseballBat       P       Wood             0.9         0.070 0.070 0.840  #C8A06E  cylinder
+BasketBall        P       Rubber           0.6         0.240 0.240 0.240  #D2691E  sphere
+Bathtub           RX      -                0.0         1.700 0.550 0.800  #F2F2F0  bathtub
+BathtubBasin      RXI     -                0.0         1.500 0.450 0.650  #E8EEF0  sink_basin
+Bed               RD      -                0.0         1.600 0.900 2.100  #E8E4DA  bed
+Blinds            OX      -                0.0         1.000 1.200 0.050  #E6DDC8  slab
+Book              PO      Paper            0.6         0.160 0.040 0.230  #2F4F8F  book
+Boots             P       Leather,Rubber   1.2         0.300 0.400 0.300  #4A3324  box
+Bottle            PBF     Glass            0.2         0.107 0.254 0.107  #3E7D4F  bottle     *
+Bowl              PRFDI   Plastic          0.47        0.155 0.079 0.157  #EDE8DF  bowl       *
+Box               PROI    Paper            0.4         0.400 0.300 0.350  #B08A5A  box_open
+Bread             PS      Food             0.7         0.301 0.163 0.216  #C68A4A  box        *
+BreadSliced       PC      Food             0.05        0.120 0.020 0.120  #E8C98E  slab
+ButterKnife       P       Metal            0.08        0.071 0.007 0.268  #C0C4C8  knife      *
+Cabinet           ROXI    -                0.0         0.420 0.750 0.240  #A57C52  cabinet    *
+Candle            PT      Wax              0.15        0.070 0.120 0.070  #F3EEDC  candle
+CD                P       Plastic          0.02        0.120 0.002 0.120  #D8DCE6  slab
+CellPhone         PTB     Metal,Glass      0.16        0.120 0.010 0.193  #2E2E33  phone      *
+Chair             RM      Wood             10.0        0.690 1.042 0.655  #8B5A2B  chair      *
+Cloth             PD      Fabric           0.1         0.300 0.020 0.300  #8E5A9E  towel
+CoffeeMachine     RTHM    Plastic          5.0         0.606 0.433 0.553  #2A2A2A  box        *
+CoffeeTable       RM      Wood             15.0        1.100 0.450 0.600  #6B4A2E  table
+CounterTop        RX      -                0.0         1.091 0.019 2.091  #D9D4CC  counter    *
+CreditCard        P       Plastic          0.0059999996 0.099 0.004 0.099 #2C5AA0  slab       *
+Cup               PRBFDI  Ceramic          0.4         0.071 0.148 0.073  #F4F1EA  cylinder   *
+Curtains          OX      -                0.0         1.500 2.200 0.100  #CDB79E  slab
+Desk              RM      Wood             30.0        1.200 0.760 0.600  #8A6642  table
+DeskLamp          TM      Metal,Plastic    1.5         0.250 0.450 0.250  #D9C27A  lamp
+Desktop           TM      Metal,Plastic    5.0         0.550 0.450 0.200  #1C1C1C  tv
+DiningTable       RM      Wood             30.0        1.600 0.760 0.900  #7B5233  table
+DishSponge        P       Sponge           0.029999997 0.107 0.026 0.153  #E8D34A  box        *
+DogBed            RM      Fabric           2.0         0.800 0.200 0.600  #6E5B4E  bed
+Drawer            ROXI    -                0.0         0.372 0.196 0.390  #A57C52  drawer     *
+Dresser           RM      Wood             45.0        1.200 0.900 0.500  #8C6239  cabinet
+Dumbbell          P       Metal            5.0         0.300 0.120 0.120  #3A3A3A  cylinder
+Egg               PBS     Food             0.055       0.084 0.066 0.069  #F1E7D0  egg        *
+EggCracked        PC      Food             0.05        0.080 0.020 0.080  #F5C542  slab
+Faucet            TX      -                0.0         0.252 0.419 0.226  #C0C0C8  faucet     *
+Floor             RX      Wood             1.0         5.900 0.100 6.000  #8B6F4E  floor      *
+FloorLamp         TM      Metal,Fabric     6.0         0.400 1.600 0.400  #E8DCC0  lamp
+Footstool         RM      Fabric,Wood      4.0         0.450 0.400 0.450  #7D6B58  box
+Fork              P       Metal            0.04        0.033 0.020 0.248  #C8CCD0  utensil    *
+Fridge            ROKXI   -                0.0         0.716 1.878 0.866  #E8E8E8  fridge     *
+GarbageBag        M       Plastic          1.5         0.400 0.600 0.400  #1E1E1E  sphere
+GarbageCan        RMI     Plastic          0.7         0.445 0.539 0.333  #5A6B5A  box_open   *
+HandTowel         P       Fabric           0.1         0.300 0.400 0.040  #A8D5BA  towel
+HandTowelHolder   RX      -                0.0         0.300 0.050 0.100  #B0B0B8  box
+HousePlant        FM      Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
+Kettle            POF     Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
+KeyChain          P       Metal            0.05        0.080 0.020 0.050  #C9A227  box
+Knife             P       Metal,Plastic    0.18        0.235 0.014 0.261  #B8BCC0  knife      *
+Ladle             P       Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
+Laptop            POTB    Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
+LaundryHamper     RMI     Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open
+Lettuce           PS      Food             0.47        0.148 0.148 0.250  #6DBE45  sphere     *
+LettuceSliced     P       Food             0.05        0.150 0.030 0.150  #8FD16A  slab
+LightSwitch       TX      -                0.0         0.086 0.146 0.040  #F0F0EC  box        *
+Microwave         ROTHMI  Metal,Glass      6.9999995   0.366 0.352 0.606  #2F2F2F  microwave  *
+Mirror            BDX     -                0.0         0.600 0.800 0.030  #BFD9E6  slab
+Mug               PRBFDI  Ceramic          1.0         0.126 0.104 0.103  #3D6FB6  mug        *
+Newspaper         P       Paper            0.2         0.300 0.010 0.400  #D8D6CF  slab
+Ottoman           RM      Fabric           8.0         0.700 0.450 0.700  #5C4B3B  box
+Painting          -       -                0.0         0.800 0.600 0.040  #B5894E  painting
+Pan               PRDI    Metal            0.67        0.284 0.047 0.417  #2B2B2B  pan        *
+PaperTowelRoll    P       Paper            0.22        0.078 0.215 0.065  #F5F5F0  cylinder   *
+Pen               P       Plastic,Metal    0.02        0.010 0.010 0.140  #1F3A93  utensil
+Pencil            P       Wood             0.01        0.008 0.008 0.180  #F2C12E  utensil
+PepperShaker      P       Metal,Glass      0.14        0.067 0.114 0.067  #3B3B3B  cylinder   *
+Pillow            P       Fabric           0.4         0.500 0.150 0.350  #B9C7E0  box
+Plate             PRBD    Ceramic          0.62        0.188 0.023 0.188  #F7F7F5  plate      *
+Plunger           P       Rubber,Wood      0.4         0.150 0.450 0.150  #8B1A1A  cylinder
+Poster            -       -                0.0         0.500 0.700 0.010  #4A90C2  painting
+Pot               PRFDI   Metal            0.57        0.413 0.202 0.314  #6E6E72  pot        *
+Potato            PCS     Food             0.18        0.083 0.067 0.091  #A67B4C  egg        *
+PotatoSliced      PC      Food             0.03        0.080 0.020 0.060  #E9D9A6  slab
+RemoteControl     P       Plastic          0.15        0.050 0.020 0.180  #202022  box
+RoomDecor         M       Wood             2.0         0.400 1.200 0.400  #9C7B5A  cylinder
+Safe              ROMI    Metal            40.0        0.450 0.450 0.450  #4D4D52  box
+SaltShaker        P       Metal,Glass      0.4         0.068 0.111 0.068  #EDEDED  cylinder   *
+ScrubBrush        P       Plastic          0.2         0.100 0.350 0.100  #2F6FB5  utensil
+Shelf             RX      -                0.0         0.796 0.295 0.156  #A8876A  shelf      *
+ShelvingUnit      M       Wood             22.0        0.939 1.484 0.466  #8F6B47  shelf      *
+ShowerCurtain     OX      -                0.0         1.600 1.900 0.050  #E0F0F5  slab
+ShowerDoor        OBX     -                0.0         0.900 1.900 0.050  #D5E8EE  window
+ShowerGlass       BX      -                0.0         0.900 1.900 0.020  #D5E8EE  window
+ShowerHead        TX      -                0.0         0.150 0.150 0.300  #BFC3C7  shower_head
+SideTable         RM      Wood             8.0         0.500 0.600 0.500  #7E5A3C  table
+Sink              X       -                0.0         0.550 0.251 0.850  #EDEDED  sink_basin *
+SinkBasin         RXI     -                0.0         0.397 0.124 0.694  #DADDE0  sink_basin *
+SoapBar           P       Soap             0.1         0.090 0.030 0.060  #F7D1DC  box
+SoapBottle        P       Metal,Glass      0.4         0.122 0.313 0.122  #7FC8A9  bottle     *
+Sofa              RM      Fabric,Wood      50.0        2.000 0.900 0.900  #5B6E8C  sofa
+Spatula           P       Metal,Plastic    0.065       0.298 0.018 0.064  #2A2A2A  utensil    *
+Spoon             P       Metal            0.04        0.041 0.019 0.207  #C8CCD0  utensil    *
+SprayBottle       P       Plastic          0.4         0.100 0.280 0.070  #3FA7D6  bottle
+Statue            PB      Metal            1.0         0.208 0.358 0.196  #8C7853  box        *
+Stool             RM      Wood             3.0         0.400 0.650 0.400  #8A6A4A  chair
+StoveBurner       RHX     -                0.0         0.220 0.027 0.220  #2A2A2A  burner     *
+StoveKnob         TX      -                0.0         0.057 0.057 0.056  #1A1A1A  knob       *
+TableTopDecor     P       Ceramic          0.5         0.150 0.200 0.150  #B36A5E  cylinder
+TargetCircle      P       Plastic          0.05        0.150 0.005 0.150  #E53935  plate
+TeddyBear         P       Fabric           0.3         0.250 0.350 0.200  #A0703C  box
+Television        TBM     Metal,Glass      10.0        1.100 0.700 0.150  #101012  tv
+TennisRacket      P       Metal,Plastic    0.3         0.300 0.040 0.680  #2E8B57  slab
+TissueBox         PU      Paper            0.1         0.240 0.120 0.120  #7EC8E3  box
+Toaster           RTHMI   Metal            5.0         0.343 0.206 0.186  #B8B8BC  toaster    *
+Toilet            ROX     -                0.0         0.450 0.800 0.700  #F4F4F2  toilet
+ToiletPaper       PU      Paper            0.1         0.110 0.110 0.110  #FAFAF7  cylinder
+ToiletPaperHanger RX      -                0.0         0.200 0.100 0.120  #B0B0B8  box
+Tomato            PS      Food             0.11999999  0.125 0.086 0.129  #D7301F  sphere     *
+TomatoSliced      P       Food             0.02        0.100 0.020 0.100  #E4574A  slab
+Towel             P       Fabric           0.5         0.500 0.800 0.050  #9CC8E8  towel
+TowelHolder       RX      -                0.0         0.600 0.050 0.100  #B0B0B8  box
+TVStand           RM      Wood             25.0        1.400 0.550 0.450  #4E3B2E  table
+VacuumCleaner     M       Plastic,Metal    6.0         0.350 1.100 0.300  #C62828  box
+Vase              PB      Ceramic          1.0         0.148 0.288 0.148  #4F7CA6  bottle     *
+Watch             P       Metal,Glass      0.1         0.050 0.020 0.050  #B8860B  box
+WateringCan       PF      Plastic          0.6         0.400 0.300 0.150  #3E8E41  kettle
+Window            BX      -                0.0         2.412 1.965 0.112  #BFDDF0  window     *
+WineBottle        PBF     Glass            1.2         0.090 0.320 0.090  #5A1A2A  bottle
+"""
+
+_SLICED: dict[str, str] = {
+    "Apple": "AppleSliced", "Bread": "BreadSliced", "Lettuce": "LettuceSliced",
+    "Potato": "PotatoSliced", "Tomato": "TomatoSliced", "Egg": "EggCracked",
+}
+_BROKEN: dict[str, str] = {"Egg": "EggCracked"}
+
+# AI2-THOR ReceptacleRestrictions.PlacementRestrictions (unity/Assets/Scripts/SimObjType.cs):
+# pickupable type -> receptacle types it may be placed in. "T5" abbreviates the five tables
+# DiningTable TVStand CoffeeTable SideTable CounterTop; Cart/Bench (not among the 125 types) and
+# the obsolete ToiletPaperRoll entry are left out.
+_T5 = "DiningTable TVStand CoffeeTable SideTable CounterTop"
+_FOOD = "Pot Pan Bowl Microwave Fridge Plate Sink SinkBasin T5 GarbageCan"
+_CUTLERY = "Pot Pan Bowl Mug Plate Cup Sink SinkBasin T5 Drawer"
+_SMALL = "Sofa ArmChair Box Ottoman Dresser Desk T5 Shelf Drawer Stool Chair Footstool"
+_DISHES = "Microwave Fridge Dresser Desk Sink SinkBasin Cabinet T5 Shelf"
+_PLACEMENT_RAW: dict[str, str] = {
+    "AlarmClock": "Box Dresser Desk T5 Shelf Chair Stool",
+    "Apple": _FOOD + " Desk Dresser", "AppleSliced": _FOOD + " Desk Dresser",
+    "BaseballBat": "Bed T5 Desk Floor",
+    "BasketBall": "Sofa ArmChair Dresser Desk Bed T5 Stool Chair Floor",
+    "Book": "Sofa ArmChair Box Ottoman Dresser Desk Bed Cabinet T5 Shelf Drawer Stool Chair Floor",
+    "Boots": "Floor",
+    "Bottle": "Fridge Box Dresser Desk Sink SinkBasin Cabinet T5 Shelf GarbageCan",
+    "Bowl": _DISHES, "Cup": _DISHES, "Plate": _DISHES,
+    "Box": "Sofa ArmChair Dresser Desk Cabinet T5 Shelf Ottoman Stool Chair Floor",
+    "Bread": "Microwave Fridge T5 Desk GarbageCan Plate",
+    "BreadSliced": "Microwave Fridge T5 Desk GarbageCan Toaster Plate",
+    "ButterKnife": _CUTLERY + " Desk", "Fork": _CUTLERY, "Spoon": _CUTLERY,
+    "Candle": "Box Dresser Desk Toilet Bathtub Cabinet T5 Shelf Drawer Stool Chair",
+    "CD": _SMALL + " Cabinet GarbageCan Safe",
+    "CellPhone": _SMALL + " Bed Safe",
+    "Cloth": _SMALL + " LaundryHamper Toilet BathtubBasin Bathtub Sink SinkBasin Cabinet"
+             " GarbageCan Floor",
+    "CreditCard": _SMALL,
+    "DishSponge": "Pot Pan Bowl Plate Box Toilet BathtubBasin Bathtub Sink SinkBasin Cabinet T5"
+                  " Shelf Drawer GarbageCan",
+    "Egg": _FOOD, "EggCracked": _FOOD, "Potato": _FOOD, "PotatoSliced": _FOOD,
+    "HandTowel": "HandTowelHolder",
+    "Kettle": "T5 Sink SinkBasin Cabinet StoveBurner Shelf",
+    "KeyChain": "Sofa ArmChair Box Ottoman Dresser Desk T5 Shelf Drawer Safe Stool Chair",
+    "Knife": "Pot Pan Bowl Mug Plate Sink SinkBasin T5 Drawer",
+    "Ladle": "Pot Pan Bowl Plate Sink SinkBasin Cabinet T5 Drawer",
+    "Laptop": "Sofa ArmChair Ottoman Dresser Desk Bed T5 Stool Chair Footstool",
+    "Lettuce": "Pot Pan Bowl Fridge Plate Sink SinkBasin T5 GarbageCan",
+    "LettuceSliced": "Pot Pan Bowl Fridge Plate Sink SinkBasin T5 GarbageCan",
+    "Mug": "CoffeeMachine Microwave Fridge Plate Box Dresser Desk Sink SinkBasin Cabinet T5 Shelf",
+    "Newspaper": "Sofa ArmChair Ottoman Dresser Desk Bed Toilet Cabinet T5 Shelf Drawer GarbageCan"
+                 " Stool Chair Footstool Floor",
+    "Pan": "T5 Sink SinkBasin Cabinet StoveBurner Fridge",
+    "PaperTowelRoll": "Box Toilet Bathtub T5 Shelf GarbageCan",
+    "Pen": "Mug Box Dresser Desk T5 Shelf Drawer GarbageCan Stool Chair Footstool",
+    "Pencil": "Mug Box Dresser Desk T5 Shelf Drawer GarbageCan Stool Chair Footstool",
+    "PepperShaker": "T5 Drawer Cabinet Shelf", "SaltShaker": "T5 Drawer Cabinet Shelf",
+    "Pillow": "Sofa ArmChair Ottoman Bed Stool Chair",
+    "Plunger": "Cabinet Floor",
+    "Pot": "StoveBurner Fridge Sink SinkBasin Cabinet T5 Shelf",
+    "RemoteControl": _SMALL,
+    "SoapBar": "Toilet Bathtub BathtubBasin Sink SinkBasin Cabinet T5 Shelf Drawer GarbageCan",
+    "SoapBottle": "Dresser Desk Toilet Bathtub Sink Cabinet T5 Shelf Drawer GarbageCan",
+    "Spatula": "Pot Pan Bowl Plate Sink SinkBasin T5 Drawer",
+    "SprayBottle": "Dresser Desk Toilet Cabinet T5 Shelf Drawer GarbageCan",
+    "Statue": "Box Dresser Desk T5 Shelf Safe",
+    "TeddyBear": "Bed Sofa ArmChair Ottoman Dresser Desk T5 Safe Stool Chair",
+    "TennisRacket": "Dresser Desk Bed T5 Stool Chair Floor",
+    "TissueBox": "Box Dresser Desk Toilet Cabinet T5 Shelf Drawer GarbageCan Stool Chair Footstool",
+    "ToiletPaper": "Dresser Desk Toilet ToiletPaperHanger Bathtub Cabinet T5 Shelf Drawer"
+                   " GarbageCan Stool Chair",
+    "Tomato": "T5 Sink SinkBasin Pot Bowl Fridge GarbageCan Plate",
+    "TomatoSliced": "T5 Sink SinkBasin Pot Bowl Fridge GarbageCan Plate",
+    "Towel": "TowelHolder",
+    "Vase": "Box Dresser Desk Cabinet T5 Shelf Safe",
+    "Watch": "Box Dresser Desk T5 Shelf Drawer Safe Stool Chair Footstool",
+    "WateringCan": "Dresser Desk Cabinet T5 Shelf Drawer Stool Chair Floor",
+    "WineBottle": "Fridge Dresser Desk Cabinet T5 Shelf GarbageCan",
+    "Dumbbell": "Dresser Desk Cabinet T5 Shelf Bed Chair ArmChair Sofa Stool Footstool Floor",
+    "AluminumFoil": "Dresser Drawer Desk Cabinet T5 Shelf",
+    "TableTopDecor": "Dresser Desk Cabinet T5 Shelf",
+    "TargetCircle": "Dresser Desk T5 Shelf Floor",
+}
+PLACEMENT_RESTRICTIONS: dict[str, frozenset[str]] = {
+    child: frozenset(raw.replace("T5", _T5).split()) for child, raw in _PLACEMENT_RAW.items()
+}
+
+# Receptacles that accept only a few specific types (AI2-THOR "object specific receptacles" and
+# the stove/toaster/coffee machine); their receptacle_for is derived from PLACEMENT_RESTRICTIONS.
+OBJECT_SPECIFIC_RECEPTACLES: tuple[str, ...] = (
+    "StoveBurner", "Toaster", "CoffeeMachine", "ToiletPaperHanger", "TowelHolder", "HandTowelHolder",
+)
+
+
+def _f32(value: float) -> float:
+    """Round to float32 and back, as Unity serialises masses."""
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _build() -> None:
+    for line in _TABLE.strip().splitlines():
+        name, flags, mats, mass, sx, sy, sz, colour, shape = line.split()[:9]
+        kwargs: dict[str, object] = {_FLAG_FIELDS[c]: True for c in flags if c in _FLAG_FIELDS}
+        restricted = None
+        if name in OBJECT_SPECIFIC_RECEPTACLES:
+            restricted = frozenset(c for c, rs in PLACEMENT_RESTRICTIONS.items() if name in rs)
+        _add(TypeSpec(
+            name=name,
+            salient_materials=None if mats == "-" else tuple(mats.split(",")),
+            mass=_f32(float(mass)),
+            size=(float(sx), float(sy), float(sz)),
+            color=(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)),
+            shape=shape,
+            contains="in" if "I" in flags else "on",
+            receptacle_for=restricted,
+            sliced_type=_SLICED.get(name),
+            broken_type=_BROKEN.get(name),
+            **kwargs,  # type: ignore[arg-type]
+        ))
+
+
+_build()
+
+
+def placement_allowed(child_type: str, receptacle_type: str) -> bool:
+    """Whether AI2-THOR lets ``child_type`` be placed in/on ``receptacle_type`` (no forceAction).
+
+    Combines the receptacle's ``receptacle_for`` with the child's PlacementRestrictions entry
+    (types without an entry are unrestricted). Unknown types raise ``ValueError``.
+    """
+    spec = type_spec(receptacle_type)
+    type_spec(child_type)
+    if not spec.receptacle:
+        return False
+    if spec.receptacle_for is not None and child_type not in spec.receptacle_for:
+        return False
+    allowed = PLACEMENT_RESTRICTIONS.get(child_type)
+    return allowed is None or receptacle_type in allowed
+
+
+#: Powered devices (water/heat damage, electrocution hazards).
+ELECTRONICS: frozenset[str] = frozenset({
+    "CellPhone", "Laptop", "RemoteControl", "Television", "Desktop", "AlarmClock", "Watch",
+    "DeskLamp", "FloorLamp", "Toaster", "CoffeeMachine", "Microwave", "VacuumCleaner",
+})
+#: Paper, cloth and similar items that catch fire near heat sources.
+FLAMMABLES: frozenset[str] = frozenset({
+    "Book", "Newspaper", "Towel", "HandTowel", "Cloth", "PaperTowelRoll", "TissueBox",
+    "ToiletPaper", "Pillow", "Curtains", "GarbageBag", "Box", "DishSponge", "TeddyBear",
+    "Bed", "Sofa", "ArmChair", "DogBed",
+})
+#: Items that can cut or stab.
+SHARP: frozenset[str] = frozenset({"Knife", "ButterKnife", "Fork"})
+#: Pickupable metal items (sparks in microwaves, conduct heat/electricity), plus AluminumFoil.
+METALLIC: frozenset[str] = frozenset(
+    {n for n, s in OBJECT_TYPES.items() if s.pickupable and "Metal" in (s.salient_materials or ())}
+    | {"AluminumFoil"}
+)
+#: Cookware and tableware that hold food or drink.
+FOOD_OR_DRINK_CONTAINERS: frozenset[str] = frozenset(
+    {"Mug", "Cup", "Bowl", "Plate", "Pot", "Pan", "Kettle"}
+)
+#: Soaps and chemical cleaners (not to be mixed with food).
+CLEANING_PRODUCTS: frozenset[str] = frozenset({"SprayBottle", "SoapBottle", "SoapBar"})
+#: Types whose breakable flag is set.
+BREAKABLE: frozenset[str] = frozenset(n for n, s in OBJECT_TYPES.items() if s.breakable)

@@ -1,0 +1,452 @@
+"""World state: objects, relations, placement, visibility, navigation grid, metadata export.
+
+No rules live here (see actions.py and effects.py); no rendering (see render/).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .objects import AgentState, SimObject, format_object_id
+from .types import type_spec
+
+GRID_SIZE = 0.25
+AGENT_RADIUS = 0.2
+AGENT_Y = 0.9009992480278015
+VISIBILITY_DISTANCE = 1.5
+_STATE_KEYS = {
+    "isToggled": "is_toggled", "isOpen": "is_open", "openness": "openness", "isBroken": "is_broken",
+    "isFilledWithLiquid": "is_filled", "fillLiquid": "fill_liquid", "isDirty": "is_dirty",
+    "isCooked": "is_cooked", "isSliced": "is_sliced", "isUsedUp": "is_used_up", "temperature": "temperature",
+}
+STATE_KEYS = frozenset(_STATE_KEYS)
+
+
+def _v3(a: Iterable[float]) -> dict[str, float]:
+    x, y, z = (float(v) for v in a)
+    return {"x": x, "y": y, "z": z}
+
+
+class World:
+    """Mutable world. Every mutation of an object must be followed by `touch(obj)`."""
+
+    def __init__(self, scene_name: str, bounds: tuple[float, float, float, float], wall_height: float,
+                 agent: AgentState, room_type: str = "kitchen") -> None:
+        self.scene_name = scene_name
+        self.room_type = room_type
+        self.bounds = bounds  # x_min, x_max, z_min, z_max
+        self.wall_height = wall_height
+        self.agent = agent
+        self.objects: dict[str, SimObject] = {}
+        self.version = 0  # bumped on any object change
+        self.visibility_distance = VISIBILITY_DISTANCE
+        self.fov = 90.0
+        self.time = 0.0
+        self._md_cache: dict[str, dict[str, Any]] = {}
+        self._reachable: list[tuple[float, float]] | None = None
+        self._vis_key: tuple | None = None
+        self._vis: set[str] = set()
+        self._geom: _Geom | None = None
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_room(cls, spec: Any) -> "World":
+        """Build from a scenarios.rooms.RoomSpec."""
+        a = spec.agent
+        agent = AgentState(position=np.array([a.position.x, a.position.y, a.position.z], dtype=np.float64),
+                           yaw=float(a.yaw), horizon=float(a.horizon))
+        b = spec.bounds
+        w = cls(spec.scene_name, (b.x_min, b.x_max, b.z_min, b.z_max), spec.wall_height, agent, spec.room_type)
+        for o in spec.objects:
+            obj = SimObject.create(o.object_type, o.center.as_array(), o.size.as_array(), object_id=o.object_id,
+                                   yaw=o.rotation.y, position=o.position.as_array(), name=o.name)
+            obj.rotation = o.rotation.as_array()
+            for key, val in (o.state or {}).items():
+                setattr(obj, _STATE_KEYS[key], val)
+            if obj.is_open and obj.openness == 0.0:
+                obj.openness = 1.0
+            obj.controlled = list(o.controlled)
+            w.objects[obj.object_id] = obj
+        for o in spec.objects:
+            for pid in o.parents:
+                if pid in w.objects:
+                    w.attach(w.objects[o.object_id], w.objects[pid])
+        for obj in w.objects.values():
+            obj.heat = 1.0 if obj.temperature == "Hot" else (-1.0 if obj.temperature == "Cold" else 0.0)
+        return w
+
+    # ------------------------------------------------------------------ bookkeeping
+    def touch(self, obj: SimObject) -> None:
+        self._md_cache.pop(obj.object_id, None)
+        self.version += 1
+        if obj.spec.structural or not obj.spec.pickupable:
+            self._reachable = None
+
+    def get(self, object_id: str) -> SimObject | None:
+        o = self.objects.get(object_id)
+        return o if o is not None and o.enabled else None
+
+    def of_type(self, object_type: str) -> list[SimObject]:
+        return [o for o in self.objects.values() if o.enabled and o.object_type == object_type]
+
+    def add(self, obj: SimObject) -> SimObject:
+        if obj.object_id in self.objects:
+            raise ValueError(f"duplicate objectId {obj.object_id}")
+        self.objects[obj.object_id] = obj
+        self.touch(obj)
+        return obj
+
+    def spawn(self, object_type: str, receptacle: SimObject | None = None, object_id: str | None = None) -> SimObject:
+        """Create a new object of a type (embedded extension), optionally placed on a receptacle."""
+        spec = type_spec(object_type)
+        n = sum(1 for o in self.objects.values() if o.object_type == object_type)
+        oid = object_id or f"{object_type}|+{90 + n:05.2f}|+00.00|+00.00"
+        obj = SimObject.create(object_type, [self.bounds[0] - 5.0, -5.0, self.bounds[2] - 5.0], spec.size, object_id=oid)
+        self.add(obj)
+        if receptacle is not None and not self.place_in(obj, receptacle):
+            raise ValueError(f"No valid positions to place object found: {object_type} in {receptacle.object_id}")
+        return obj
+
+    # ------------------------------------------------------------------ relations
+    def attach(self, child: SimObject, parent: SimObject) -> None:
+        if parent.object_id not in child.parents:
+            child.parents.append(parent.object_id)
+        if child.object_id not in parent.children:
+            parent.children.append(child.object_id)
+        self.touch(child)
+        self.touch(parent)
+
+    def detach(self, child: SimObject) -> None:
+        for pid in child.parents:
+            p = self.objects.get(pid)
+            if p is not None and child.object_id in p.children:
+                p.children.remove(child.object_id)
+                self.touch(p)
+        child.parents = []
+        self.touch(child)
+
+    def descendants(self, obj: SimObject) -> list[SimObject]:
+        out, stack = [], list(obj.children)
+        while stack:
+            c = self.objects.get(stack.pop())
+            if c is not None and c not in out:
+                out.append(c)
+                stack.extend(c.children)
+        return out
+
+    def ancestors(self, obj: SimObject) -> list[SimObject]:
+        out, frontier = [], list(obj.parents)
+        while frontier:
+            p = self.objects.get(frontier.pop())
+            if p is not None and p not in out:
+                out.append(p)
+                frontier.extend(p.parents)
+        return out
+
+    def move_with_children(self, obj: SimObject, center: np.ndarray) -> None:
+        delta = np.asarray(center, dtype=np.float64) - obj.center
+        for o in [obj, *self.descendants(obj)]:
+            o.move_to(o.center + delta)
+            self.touch(o)
+
+    # ------------------------------------------------------------------ placement
+    def surface_y(self, recep: SimObject) -> float:
+        """Height on which children rest: top for surfaces, interior floor for containers."""
+        if recep.spec.contains == "in":
+            return recep.bottom + min(0.03, recep.size[1] * 0.1)
+        return recep.top
+
+    def place_in(self, obj: SimObject, recep: SimObject, near: np.ndarray | None = None) -> bool:
+        """Put obj (and what it carries) on/in recep at a free spot. False if nothing fits."""
+        half = obj.size[[0, 2]] / 2
+        lo = recep.center[[0, 2]] - recep.size[[0, 2]] / 2 + half
+        hi = recep.center[[0, 2]] + recep.size[[0, 2]] / 2 - half
+        if recep.spec.contains == "in" and obj.size[1] > recep.size[1] * 1.05 and recep.size[1] < 1.0:
+            if recep.spec.contains == "in" and recep.object_type not in ("SinkBasin", "BathtubBasin", "GarbageCan"):
+                return False
+        if np.any(lo > hi + 1e-6):
+            # too big for the footprint: allow overhang only on small holders centred
+            if np.any(obj.size[[0, 2]] > recep.size[[0, 2]] * 1.6 + 0.05):
+                return False
+            lo = hi = recep.center[[0, 2]]
+        others = [self.objects[c] for c in recep.children if c in self.objects and c != obj.object_id]
+        target = recep.center[[0, 2]] if near is None else np.clip(np.asarray(near)[[0, 2]], lo, hi)
+        cands = [target]
+        nx = max(1, int(round((hi[0] - lo[0]) / 0.05)) + 1)
+        nz = max(1, int(round((hi[1] - lo[1]) / 0.05)) + 1)
+        xs, zs = np.linspace(lo[0], hi[0], nx), np.linspace(lo[1], hi[1], nz)
+        grid = np.array([(x, z) for x in xs for z in zs])
+        order = np.argsort(np.linalg.norm(grid - target, axis=1), kind="stable")
+        cands.extend(grid[order])
+        for c in cands:
+            if all(self._xz_gap(c, half, o) > 0.005 for o in others):
+                y = self.surface_y(recep) + obj.size[1] / 2
+                self.detach(obj)
+                self.move_with_children(obj, np.array([c[0], y, c[1]]))
+                self.attach(obj, recep)
+                return True
+        return False
+
+    @staticmethod
+    def _xz_gap(c: np.ndarray, half: np.ndarray, other: SimObject) -> float:
+        d = np.abs(c - other.center[[0, 2]]) - half - other.size[[0, 2]] / 2
+        return float(max(d[0], d[1]))
+
+    def receptacle_below(self, point: np.ndarray, exclude: Iterable[str] = ()) -> SimObject | None:
+        """Highest receptacle whose footprint contains point (x, z) and whose top is below point.y."""
+        ex = set(exclude)
+        best, best_y = None, -1e9
+        for o in self.objects.values():
+            if not o.enabled or o.object_id in ex or not o.spec.receptacle or o.is_picked_up:
+                continue
+            lo, hi = o.center - o.size / 2, o.center + o.size / 2
+            if lo[0] <= point[0] <= hi[0] and lo[2] <= point[2] <= hi[2] and o.bottom <= point[1]:
+                y = self.surface_y(o)
+                if y <= point[1] + 1e-6 and y > best_y:
+                    best, best_y = o, y
+        return best
+
+    # ------------------------------------------------------------------ agent geometry
+    def forward(self) -> np.ndarray:
+        r = math.radians(self.agent.yaw)
+        return np.array([math.sin(r), 0.0, math.cos(r)])
+
+    def right(self) -> np.ndarray:
+        r = math.radians(self.agent.yaw)
+        return np.array([math.cos(r), 0.0, -math.sin(r)])
+
+    def view_dir(self) -> np.ndarray:
+        r, h = math.radians(self.agent.yaw), math.radians(self.agent.horizon)
+        return np.array([math.sin(r) * math.cos(h), -math.sin(h), math.cos(r) * math.cos(h)])
+
+    def hand_position(self) -> np.ndarray:
+        """World position of the held object (heldObjectPose: 0.38 ahead, 0.16 below camera)."""
+        return self.agent.camera_position + self.forward() * 0.38 + np.array([0.0, -0.16, 0.0])
+
+    # ------------------------------------------------------------------ navigation grid
+    def obstacles(self) -> list[SimObject]:
+        return [o for o in self.objects.values() if o.enabled and not o.is_picked_up
+                and o.object_type != "Floor" and not o.spec.pickupable
+                and o.bottom < 1.7 and o.top > 0.05 and o.object_type not in ("Window", "Painting", "LightSwitch", "Mirror", "Poster")]
+
+    def is_free(self, x: float, z: float) -> bool:
+        x0, x1, z0, z1 = self.bounds
+        if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6 and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
+            return False
+        for o in self.obstacles():
+            lo, hi = o.center - o.size / 2, o.center + o.size / 2
+            if lo[0] - AGENT_RADIUS < x < hi[0] + AGENT_RADIUS and lo[2] - AGENT_RADIUS < z < hi[2] + AGENT_RADIUS:
+                return False
+        return True
+
+    def reachable_positions(self) -> list[tuple[float, float]]:
+        """Grid points (GRID_SIZE) the agent can stand on, flood-filled from the start cell."""
+        if self._reachable is None:
+            x0, x1, z0, z1 = self.bounds
+            xs = np.arange(math.ceil(x0 / GRID_SIZE) * GRID_SIZE, x1 + 1e-9, GRID_SIZE)
+            zs = np.arange(math.ceil(z0 / GRID_SIZE) * GRID_SIZE, z1 + 1e-9, GRID_SIZE)
+            free = {(round(float(x), 2), round(float(z), 2)) for x in xs for z in zs if self.is_free(float(x), float(z))}
+            self._reachable = sorted(free)
+        return self._reachable
+
+    # ------------------------------------------------------------------ visibility
+    def _geometry(self) -> "_Geom":
+        g = self._geom
+        if g is None or g.version != self.version:
+            g = self._geom = _Geom(self)
+        return g
+
+    def visible_ids(self) -> set[str]:
+        """Objects in view, within visibility distance of the camera, not occluded (AABB rays)."""
+        a = self.agent
+        key = (self.version, float(a.position[0]), float(a.position[2]), a.yaw, a.horizon, self.visibility_distance, self.fov)
+        if key != self._vis_key:
+            self._vis = self._geometry().visible(a.camera_position, self.view_dir(), self.right(), self.fov, self.visibility_distance)
+            self._vis_key = key
+        return self._vis
+
+    def is_visible(self, object_id: str) -> bool:
+        """Visibility of one object (cheap path for interaction preconditions)."""
+        a = self.agent
+        key = (self.version, float(a.position[0]), float(a.position[2]), a.yaw, a.horizon, self.visibility_distance, self.fov)
+        if key == self._vis_key:
+            return object_id in self._vis
+        g = self._geometry()
+        if object_id not in g.index:
+            return False
+        return object_id in g.visible(a.camera_position, self.view_dir(), self.right(), self.fov,
+                                      self.visibility_distance, only=g.index[object_id])
+
+    def _hidden(self, o: SimObject) -> bool:
+        """Inside a closed openable container."""
+        for p in self.ancestors(o):
+            if p.spec.openable and p.spec.contains == "in" and not p.is_open:
+                return True
+        return False
+
+    def distance_to(self, obj: SimObject) -> float:
+        """AI2-THOR's metadata distance: agent position to object position."""
+        return float(np.linalg.norm(self.agent.position - obj.position))
+
+    def camera_distance(self, obj: SimObject) -> float:
+        cam = self.agent.camera_position
+        return float(np.linalg.norm(np.clip(cam, obj.center - obj.size / 2, obj.center + obj.size / 2) - cam))
+
+    # ------------------------------------------------------------------ metadata export
+    def object_metadata(self, o: SimObject) -> dict[str, Any]:
+        cached = self._md_cache.get(o.object_id)
+        if cached is not None:
+            return cached
+        s = o.spec
+        lo, hi = o.center - o.size / 2, o.center + o.size / 2
+        corners = [[float(x), float(y), float(z)] for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
+        corners = [corners[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+        md = {
+            "assetId": o.asset_id,
+            "axisAlignedBoundingBox": {"center": _v3(o.center), "cornerPoints": corners, "size": _v3(o.size)},
+            "breakable": s.breakable, "canBeUsedUp": s.can_be_used_up, "canFillWithLiquid": s.can_fill_with_liquid,
+            "controlledObjects": (list(o.controlled) if s.toggleable else None),
+            "cookable": s.cookable, "dirtyable": s.dirtyable, "distance": 0.0,
+            "fillLiquid": o.fill_liquid, "isBroken": o.is_broken, "isColdSource": s.is_cold_source,
+            "isCooked": o.is_cooked, "isDirty": o.is_dirty, "isFilledWithLiquid": o.is_filled,
+            "isHeatSource": s.is_heat_source, "isInteractable": False, "isMoving": False, "isOpen": o.is_open,
+            "isPickedUp": o.is_picked_up, "isSliced": o.is_sliced, "isToggled": o.is_toggled, "isUsedUp": o.is_used_up,
+            "mass": float(s.mass), "moveable": s.moveable, "name": o.name, "objectId": o.object_id,
+            "objectOrientedBoundingBox": None, "objectType": o.object_type, "openable": s.openable,
+            "openness": float(o.openness), "parentReceptacles": (list(o.parents) if o.parents else None),
+            "pickupable": s.pickupable, "position": _v3(o.position), "receptacle": s.receptacle,
+            "receptacleObjectIds": (list(o.children) if s.receptacle else None), "rotation": _v3(o.rotation),
+            "salientMaterials": (list(s.salient_materials) if s.salient_materials is not None else None),
+            "sliceable": s.sliceable, "temperature": o.temperature, "toggleable": s.toggleable, "visible": False,
+        }
+        self._md_cache[o.object_id] = md
+        return md
+
+    def metadata(self, last_action: str, success: bool, error: str, action_return: Any,
+                 width: int, height: int) -> "Callable[[], dict[str, Any]]":
+        """Snapshot the state now; the returned function builds the AI2-THOR `event.metadata` dict.
+
+        The snapshot holds immutable pieces only (per-object dicts are rebuilt, never mutated,
+        when an object changes), so building it later still describes this step.
+        """
+        objs = [self.object_metadata(o) for o in self.objects.values() if o.enabled]
+        g = self._geometry()
+        a = self.agent
+        pose = (a.position.copy(), float(a.yaw), float(a.horizon), a.is_standing, a.camera_position.copy(),
+                self.view_dir(), self.right(), self.hand_position())
+        held = self.objects.get(a.held) if a.held else None
+        inventory = [{"objectId": held.object_id, "objectType": held.object_type}] if held else []
+        vis_cached = self._vis if self._vis_key == (self.version, float(a.position[0]), float(a.position[2]), a.yaw,
+                                                    a.horizon, self.visibility_distance, self.fov) else None
+        fov, vdist, t = self.fov, self.visibility_distance, self.time
+        bounds, h, name = self.bounds, self.wall_height, self.scene_name
+
+        def build() -> dict[str, Any]:
+            pos, yaw, horizon, standing, cam, fwd, rgt, hand = pose
+            vis = vis_cached if vis_cached is not None else g.visible(cam, fwd, rgt, fov, vdist)
+            opos = np.array([[o["position"]["x"], o["position"]["y"], o["position"]["z"]] for o in objs]).reshape(-1, 3)
+            dist = np.linalg.norm(opos - pos, axis=1).tolist()
+            cdist = (np.linalg.norm(np.clip(cam, g.lo, g.hi) - cam, axis=1) <= vdist).tolist() if len(g.ids) else []
+            out = []
+            for o, d in zip(objs, dist):
+                oid = o["objectId"]
+                v = oid in vis
+                i = g.index.get(oid)
+                out.append({**o, "distance": d, "visible": v, "isInteractable": v and (i is None or cdist[i])})
+            x0, x1, z0, z1 = bounds
+            return {
+                "actionFloatReturn": 0.0, "actionFloatsReturn": None, "actionIntReturn": 0, "actionReturn": action_return,
+                "actionStringsReturn": None, "actionVector3sReturn": None,
+                "agent": {"cameraHorizon": horizon, "inHighFrictionArea": False, "isStanding": standing,
+                          "name": "agent", "position": _v3(pos), "rotation": {"x": 0.0, "y": yaw, "z": 0.0}},
+                "agentId": 0, "arm": None, "cameraOrthSize": 0.0, "cameraPosition": _v3(cam), "collided": False,
+                "collidedObjects": [], "colors": [], "currentTime": float(t), "distances": [],
+                "errorCode": None if success else "", "errorMessage": error, "flatSurfacesOnGrid": [], "fov": float(fov),
+                "heldObjectPose": {"localPosition": {"x": 0.0, "y": -0.16, "z": 0.38},
+                                   "localRotation": {"x": 0.0, "y": 0.0, "z": 0.0},
+                                   "position": _v3(hand), "rotation": {"x": 0.0, "y": yaw, "z": 0.0}},
+                "inventoryObjects": [dict(i) for i in inventory],
+                "isOpenableGrid": [], "isSceneAtRest": True, "lastAction": last_action, "lastActionSuccess": success,
+                "normals": [], "objectIdsInBox": [], "objects": out,
+                "sceneBounds": {"center": _v3([(x0 + x1) / 2, h / 2, (z0 + z1) / 2]),
+                                "cornerPoints": [[float(x), float(y), float(z)] for x in (x1, x0) for y in (h, -0.1) for z in (z1, z0)],
+                                "size": _v3([x1 - x0, h + 0.1, z1 - z0])},
+                "sceneName": name, "screenHeight": int(height), "screenWidth": int(width),
+                "segmentedObjectIds": [], "thirdPartyCameras": [], "visibleRange": None,
+            }
+
+        return build
+
+
+def new_object_id(world: World, object_type: str, center: np.ndarray) -> str:
+    oid = format_object_id(object_type, center)
+    k = 0
+    while oid in world.objects:
+        k += 1
+        oid = format_object_id(object_type, center + np.array([0.01 * k, 0, 0]))
+    return oid
+
+
+class _Geom:
+    """Per-version geometry arrays for vectorised visibility."""
+
+    def __init__(self, world: World) -> None:
+        self.version = world.version
+        objs = [o for o in world.objects.values() if o.enabled]
+        self.ids = [o.object_id for o in objs]
+        n = len(objs)
+        self.index = index = {oid: i for i, oid in enumerate(self.ids)}
+        self.lo = np.array([o.center - o.size / 2 for o in objs]).reshape(n, 3)
+        self.hi = np.array([o.center + o.size / 2 for o in objs]).reshape(n, 3)
+        self.held = np.array([o.is_picked_up for o in objs], dtype=bool)
+        hidden = np.array([world._hidden(o) for o in objs], dtype=bool)
+        floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
+        self.candidate = ~(hidden | floor | self.held)
+        self.occluder = ~(hidden | floor | self.held)
+        self.related = np.eye(n, dtype=bool)
+        for i, o in enumerate(objs):
+            for p in world.ancestors(o):
+                j = index.get(p.object_id)
+                if j is not None:
+                    self.related[i, j] = self.related[j, i] = True
+        centers = (self.lo + self.hi) / 2
+        shrink = (self.hi - self.lo) * 0.35
+        offs = np.array([[0, 0, 0], [-1, 1, -1], [-1, 1, 1], [1, 1, -1], [1, 1, 1]], dtype=np.float64)
+        self.points = centers[:, None, :] + offs[None, :, :] * shrink[:, None, :]  # (n, 5, 3)
+
+    def visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
+                only: int | None = None) -> set[str]:
+        n = len(self.ids)
+        if n == 0:
+            return set()
+        up = np.cross(fwd, rgt)
+        if up[1] < 0:
+            up = -up
+        tan_h = math.tan(math.radians(fov / 2))
+        dist = np.linalg.norm(np.clip(cam, self.lo, self.hi) - cam, axis=1)
+        cand = self.candidate & (dist <= max_dist)
+        if only is not None:
+            keep = np.zeros(n, dtype=bool)
+            keep[only] = True
+            cand &= keep
+        rel = self.points - cam
+        depth = rel @ fwd
+        ok = (depth > 0.1) & (np.abs(rel @ rgt) <= depth * tan_h) & (np.abs(rel @ up) <= depth * tan_h)
+        ok &= cand[:, None]
+        oi, pi = np.nonzero(ok)
+        vis = {self.ids[i] for i in np.nonzero(self.held)[0]}
+        if len(oi) == 0:
+            return vis
+        d = self.points[oi, pi] - cam  # (P, 3)
+        d = np.where(np.abs(d) < 1e-12, 1e-12, d)
+        inv = 1.0 / d
+        t1 = (self.lo[None] - cam) * inv[:, None, :]
+        t2 = (self.hi[None] - cam) * inv[:, None, :]
+        tmin = np.minimum(t1, t2).max(axis=2)
+        tmax = np.maximum(t1, t2).min(axis=2)
+        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & self.occluder[None, :] & ~self.related[oi]
+        clear = ~blocked.any(axis=1)
+        vis.update(self.ids[i] for i in np.unique(oi[clear]))
+        return vis
