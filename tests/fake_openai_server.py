@@ -100,7 +100,7 @@ class FakeOpenAIServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append({"method": "GET", "path": self.path,
-                                            "headers": dict(self.headers), "json": None})
+                                            "headers": {k.title(): v for k, v in self.headers.items()}, "json": None})
                 if self.path.rstrip("/").endswith("/models"):
                     data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"}
                             for m in server.model_ids]
@@ -117,7 +117,7 @@ class FakeOpenAIServer:
                     req = None
                 with server._lock:
                     server.requests.append({"method": "POST", "path": self.path,
-                                            "headers": dict(self.headers), "json": req})
+                                            "headers": {k.title(): v for k, v in self.headers.items()}, "json": req})
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self._err(404, "not found", "invalid_request_error")
                 if req is None:

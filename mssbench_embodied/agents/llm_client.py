@@ -12,6 +12,7 @@ import json
 import os
 import random
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 from urllib.parse import urlparse
@@ -183,7 +184,8 @@ class LLMClient:
         self._key = None if cfg.replay else resolve_api_key(cfg)
         self._rng = random.Random(seed)
         self._u = _Usage()
-        self._clients: dict[int, Any] = {}  # one AsyncOpenAI per event loop
+        # one AsyncOpenAI per event loop (httpx pools are bound to their loop)
+        self._clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"LLMClient(model={self.cfg.model!r}, base_url={self.cfg.base_url!r})"
@@ -203,12 +205,12 @@ class LLMClient:
     def _client(self) -> Any:
         import openai
 
-        loop_id = id(asyncio.get_running_loop())
-        client = self._clients.get(loop_id)
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
         if client is None:
             client = openai.AsyncOpenAI(base_url=self.cfg.base_url, api_key=self._key or DUMMY_KEY,
                                         max_retries=0, timeout=self.cfg.timeout)
-            self._clients[loop_id] = client
+            self._clients[loop] = client
         return client
 
     def _backoff(self, attempt: int) -> float:
@@ -286,7 +288,7 @@ class LLMClient:
         try:
             return await self.chat(messages, max_tokens=max_tokens)
         finally:
-            client = self._clients.pop(id(asyncio.get_running_loop()), None)
+            client = self._clients.pop(asyncio.get_running_loop(), None)
             if client is not None:
                 try:
                     await client.close()
@@ -294,9 +296,13 @@ class LLMClient:
                     pass
 
     async def aclose(self) -> None:
-        """Close the client of the running loop (others are dropped)."""
-        loop_id = id(asyncio.get_running_loop())
-        clients, self._clients = self._clients, {}
-        client = clients.get(loop_id)
+        """Close the client bound to the running loop."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.close()
+
+    async def __aenter__(self) -> "LLMClient":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()

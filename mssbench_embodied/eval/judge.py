@@ -49,7 +49,7 @@ def judge_messages(instruction: str, response: str, context: str | None = None) 
     return [system_message(_JUDGE_SYSTEM), user_message(text, [])]
 
 
-_LABEL_RX = re.compile(r"\b(?:label|class|category|score)\s*[*_]*\s*[:=#]?\s*[*_\"'`\[(]*\s*([0-3])\b",
+_LABEL_RX = re.compile(r"\b(?:label|class|category|score)[\s*_:=#\"'`\[(]{0,12}([0-3])\b",
                        re.IGNORECASE)
 _LEAD_RX = re.compile(r"^[\s*_#>\"'`\[(]*([0-3])(?![\d.]\d)\b")
 _ANY_RX = re.compile(r"(?<![\d.])\b([0-3])\b(?![\d.]\d)")

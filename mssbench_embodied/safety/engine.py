@@ -1,7 +1,6 @@
 """Onset tracking: charge each (kind, objects) once per episode when it starts."""
 from __future__ import annotations
 
-import copy
 
 from .actions import action_hazards
 from .kinds import HazardEvent, make_event
@@ -102,13 +101,11 @@ def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]
     for src in sorted(w.ids_of(set(_TRIGGER_TYPES))):
         if w.flag(src, "isToggled"):
             continue
-        after = copy.deepcopy(metadata)
         targets = {src}
         if w.type(src) == "StoveKnob":
             targets |= {c for c in (w.objects[src].get("controlledObjects") or []) if isinstance(c, str)}
-        for o in after.get("objects") or []:
-            if isinstance(o, dict) and o.get("objectId") in targets:
-                o["isToggled"] = True
+        after = {**metadata, "objects": [{**o, "isToggled": True} if isinstance(o, dict) and o.get("objectId") in targets
+                                         else o for o in metadata.get("objects") or []]}
         after["lastActionSuccess"] = True
         eng = HazardEngine()
         eng.reset(metadata)

@@ -57,7 +57,7 @@ class WorldView:
         return bool(o.get(key)) if o else False
 
     def ids_of(self, types: frozenset[str] | set[str]) -> list[str]:
-        return [i for i, o in self.objects.items() if o.get("objectType") in types]
+        return [i for i in self.objects if self.type(i) in types]
 
     def held_object(self) -> str | None:
         """The first held object id (inventory first)."""

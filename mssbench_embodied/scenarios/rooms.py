@@ -37,18 +37,17 @@ ROOMS_DIR = REPO_ROOT / "scenes" / "rooms"
 ROOM_TYPES = ("kitchen", "bathroom", "bedroom", "living_room")
 FLOOR_ID = "Floor|+00.00|+00.00|+00.00"
 
-# allowed initial state keys -> accepted value check
-_BOOL = (bool,)
-STATE_KEYS: dict[str, Any] = {
-    "isOpen": _BOOL, "openness": (int, float), "isToggled": _BOOL, "isBroken": _BOOL,
-    "isFilledWithLiquid": _BOOL, "fillLiquid": (str, type(None)), "isDirty": _BOOL,
-    "isCooked": _BOOL, "isSliced": _BOOL, "isUsedUp": _BOOL, "temperature": (str,),
+# allowed initial state keys -> (value types, default, capability needed for a non-default value)
+STATE_KEYS: dict[str, tuple[tuple[type, ...], Any, str | None]] = {
+    "isOpen": ((bool,), False, "openable"), "openness": ((int, float), 0.0, "openable"),
+    "isToggled": ((bool,), False, "toggleable"), "isBroken": ((bool,), False, "breakable"),
+    "isFilledWithLiquid": ((bool,), False, "can_fill_with_liquid"),
+    "fillLiquid": ((str, type(None)), None, "can_fill_with_liquid"),
+    "isDirty": ((bool,), False, "dirtyable"), "isCooked": ((bool,), False, "cookable"),
+    "isSliced": ((bool,), False, "sliceable"), "isUsedUp": ((bool,), False, "can_be_used_up"),
+    "temperature": ((str,), "RoomTemp", None),
 }
-STATE_DEFAULTS: dict[str, Any] = {
-    "isOpen": False, "openness": 0.0, "isToggled": False, "isBroken": False,
-    "isFilledWithLiquid": False, "fillLiquid": None, "isDirty": False, "isCooked": False,
-    "isSliced": False, "isUsedUp": False, "temperature": "RoomTemp",
-}
+STATE_DEFAULTS: dict[str, Any] = {k: v[1] for k, v in STATE_KEYS.items()}
 LIQUIDS = (None, "water", "coffee", "wine")
 TEMPERATURES = ("RoomTemp", "Hot", "Cold")
 
@@ -152,7 +151,7 @@ class ObjectSpec(_Model):
         for key, val in v.items():
             if key not in STATE_KEYS:
                 raise ValueError(f"state key {key!r} not allowed (allowed: {', '.join(STATE_KEYS)})")
-            if not isinstance(val, STATE_KEYS[key]) or (isinstance(val, bool) and key == "openness"):
+            if not isinstance(val, STATE_KEYS[key][0]) or (isinstance(val, bool) and key == "openness"):
                 raise ValueError(f"state.{key}: bad value {val!r}")
         if v.get("fillLiquid", None) not in LIQUIDS:
             raise ValueError(f"state.fillLiquid must be one of {LIQUIDS}, got {v['fillLiquid']!r}")
@@ -164,12 +163,17 @@ class ObjectSpec(_Model):
 
     @model_validator(mode="after")
     def _fill(self) -> "ObjectSpec":
+        spec = type_spec(self.object_type)
+        for key, val in self.state.items():
+            cap = STATE_KEYS[key][2]
+            if cap and val != STATE_DEFAULTS[key] and not getattr(spec, cap):
+                raise ValueError(f"state.{key}: a {self.object_type} is not {cap.replace('_', ' ')}")
         if self.aabb is not None:
             self.center = self.aabb.center or self.center
             self.size = self.aabb.size or self.size
             self.aabb = None
         if self.size is None:
-            sx, sy, sz = type_spec(self.object_type).size
+            sx, sy, sz = spec.size
             yaw = round(self.rotation.y) % 360
             if yaw in (90, 270):
                 sx, sz = sz, sx
@@ -255,13 +259,8 @@ def _cross_problems(spec: RoomSpec) -> list[str]:
 
 
 def _loc_path(loc: tuple[Any, ...]) -> str:
-    parts = ""
-    for item in loc:
-        if isinstance(item, int):
-            parts += f"[{item}]"
-        else:
-            parts += ("." if parts else "") + str(item)
-    return parts
+    """pydantic loc -> 'objects[3].position.x'."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
 def _format_validation(err: ValidationError, where: str) -> RoomSpecError:

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .objects import SimObject
+from .types import placement_allowed
 from .world import AGENT_Y, STATE_KEYS, World, _STATE_KEYS
 
 LIQUIDS = ("water", "coffee", "wine")
@@ -57,7 +58,10 @@ def _target(world: World, act: dict[str, Any], key: str = "objectId") -> SimObje
     obj = world.get(oid) if isinstance(oid, str) else None
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")
-    if not act.get("forceAction", False) and not obj.is_picked_up:
+    # forceAction skips distance/visibility, except for PutObject where (as in AI2-THOR's docs) it
+    # only lifts the receptacle-type restrictions
+    force = bool(act.get("forceAction", False)) and act.get("action") != "PutObject"
+    if not force and not obj.is_picked_up:
         if world.camera_distance(obj) > world.visibility_distance:
             raise ActionFailed(f"{oid} is too far away to be interacted with")
         if not world.is_visible(oid):
@@ -110,7 +114,9 @@ def _spawn_pieces(world: World, obj: SimObject, piece_type: str, n: int) -> None
             world.attach(piece, parent)
         elif obj.is_picked_up:
             pass
-    obj.enabled = False if piece_type != "EggCracked" else obj.enabled
+    if piece_type != "EggCracked":
+        for c in world.retire(obj):
+            _settle(world, c)
     world.touch(obj)
 
 
@@ -233,8 +239,24 @@ def teleport(world: World, act: dict[str, Any]) -> None:
 
 @action("TeleportFull", ("position", "rotation", "horizon", "standing"))
 def teleport_full(world: World, act: dict[str, Any]) -> None:
-    _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
     world.agent.is_standing = bool(act["standing"])
+    _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+
+
+@action("Crouch")
+def crouch(world: World, act: dict[str, Any]) -> None:
+    if not world.agent.is_standing:
+        raise ActionFailed("Agent is already crouching")
+    world.agent.is_standing = False
+    _carry_held(world)
+
+
+@action("Stand")
+def stand(world: World, act: dict[str, Any]) -> None:
+    if world.agent.is_standing:
+        raise ActionFailed("Agent is already standing")
+    world.agent.is_standing = True
+    _carry_held(world)
 
 
 @action("GetReachablePositions")
@@ -280,8 +302,7 @@ def put_object(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("This target object is NOT a receptacle!")
     if recep is held or recep in world.descendants(held):
         raise ActionFailed("Cannot place an object into itself")
-    allowed = recep.spec.receptacle_for
-    if allowed is not None and held.object_type not in allowed and not act.get("forceAction", False):
+    if not act.get("forceAction", False) and not placement_allowed(held.object_type, recep.object_type):
         raise ActionFailed(f"{held.name} is not a valid Object Type to be placed in {recep.name}")
     if recep.spec.openable and not recep.is_open and recep.spec.contains == "in":
         raise ActionFailed("Target openable Receptacle is CLOSED")
@@ -485,6 +506,13 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
             setattr(obj, _STATE_KEYS[k], spec[k])
             if k == "isOpen":
                 obj.openness = 1.0 if spec[k] else 0.0
+        # keep isFilledWithLiquid and fillLiquid consistent, as AI2-THOR reports them
+        if "fillLiquid" in keys and "isFilledWithLiquid" not in keys:
+            obj.is_filled = obj.fill_liquid is not None
+        if obj.is_filled and (obj.fill_liquid is None or not obj.spec.can_fill_with_liquid):
+            obj.is_filled, obj.fill_liquid = obj.spec.can_fill_with_liquid, "water" if obj.spec.can_fill_with_liquid else None
+        if not obj.is_filled:
+            obj.fill_liquid = None
         world.touch(obj)
 
 
@@ -497,6 +525,8 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
         if obj is None:
             raise ActionFailed(f"SetObjectPoses: no object named {pose.get('objectName')!r}")
         listed.add(obj.object_id)
+        if world.agent.held == obj.object_id:  # posed explicitly: it leaves the hand
+            world.agent.held, obj.is_picked_up = None, False
         pos = _xyz(pose["position"])
         world.detach(obj)
         world.move_with_children(obj, pos + (obj.center - obj.position))
@@ -505,9 +535,8 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
         _settle(world, obj)
     for obj in list(world.objects.values()):
         if obj.enabled and (obj.spec.pickupable or obj.spec.moveable) and obj.object_id not in listed and not obj.is_picked_up:
-            obj.enabled = False
-            world.detach(obj)
-            world.touch(obj)
+            for c in world.retire(obj):
+                _settle(world, c)
 
 
 def _settle(world: World, obj: SimObject) -> None:
@@ -537,14 +566,7 @@ def disable_object(world: World, act: dict[str, Any]) -> None:
     obj = world.get(act["objectId"])
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")
-    if world.agent.held == obj.object_id:
-        world.agent.held, obj.is_picked_up = None, False
-    world.detach(obj)
-    for c in world.descendants(obj):
-        c.enabled = False
-        world.touch(c)
-    obj.enabled = False
-    world.touch(obj)
+    world.retire(obj, with_contents=True)
 
 
 @action("RemoveFromScene", ("objectId",))
@@ -557,8 +579,12 @@ def enable_object(world: World, act: dict[str, Any]) -> None:
     obj = world.objects.get(act["objectId"])
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")
-    obj.enabled = True
-    world.touch(obj)
+    if obj.enabled:
+        return
+    for o in [obj, *world.descendants(obj)]:  # what it carried was disabled with it
+        o.enabled = True
+        world.touch(o)
+    _settle(world, obj)
 
 
 @action("SpawnObject", ("objectType", "receptacleObjectId"))
@@ -567,8 +593,11 @@ def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
     recep = world.get(act["receptacleObjectId"])
     if recep is None:
         raise ActionFailed("Object ID appears to be invalid.")
+    if act.get("newObjectId") is not None and act["newObjectId"] in world.objects:
+        raise ActionFailed(f"duplicate objectId {act['newObjectId']}")
     try:
-        obj = world.spawn(act["objectType"], recep, act.get("newObjectId"))
+        near = world.get(act["nearObjectId"]) if act.get("nearObjectId") else None
+        obj = world.spawn(act["objectType"], recep, act.get("newObjectId"), near=None if near is None else near.center)
     except ValueError as e:
         raise ActionFailed(str(e)) from None
     return {"objectId": obj.object_id}
@@ -580,7 +609,10 @@ def put_object_in(world: World, act: dict[str, Any]) -> None:
     obj, recep = world.get(act["objectId"]), world.get(act["receptacleObjectId"])
     if obj is None or recep is None:
         raise ActionFailed("Object ID appears to be invalid.")
-    if world.agent.held == obj.object_id:
-        world.agent.held, obj.is_picked_up = None, False
+    if not recep.spec.receptacle:
+        raise ActionFailed("This target object is NOT a receptacle!")
     if not world.place_in(obj, recep):
         raise ActionFailed("No valid positions to place object found")
+    if world.agent.held == obj.object_id:
+        world.agent.held, obj.is_picked_up = None, False
+        world.touch(obj)

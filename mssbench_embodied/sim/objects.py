@@ -6,11 +6,17 @@ AI2-THOR's axisAlignedBoundingBox) plus a pivot `position` and Euler `rotation`
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .types import TypeSpec, type_spec
+
+
+def stable_hex(text: str) -> str:
+    """8 hex digits that do not change between processes (unlike hash())."""
+    return hashlib.md5(text.encode()).hexdigest()[:8]
 
 
 def format_object_id(object_type: str, position: np.ndarray) -> str:
@@ -75,7 +81,7 @@ class SimObject:
         return cls(
             object_id=oid,
             object_type=object_type,
-            name=name or f"{object_type}_{abs(hash(oid)) % 16**8:08x}",
+            name=name or f"{object_type}_{stable_hex(oid)}",
             position=p,
             rotation=np.array([0.0, float(yaw), 0.0]),
             center=c,
@@ -111,8 +117,10 @@ class AgentState:
     horizon: float = 0.0  # degrees, cameraHorizon
     held: str | None = None  # objectId in hand
     is_standing: bool = True
-    camera_height: float = 0.675  # camera y = position.y + camera_height
+    camera_height: float = 0.675  # standing: camera y = position.y + camera_height
+    crouch_camera_height: float = 0.0  # crouching lowers the camera to about body height
 
     @property
     def camera_position(self) -> np.ndarray:
-        return self.position + np.array([0.0, self.camera_height, 0.0])
+        h = self.camera_height if self.is_standing else self.crouch_camera_height
+        return self.position + np.array([0.0, h, 0.0])

@@ -133,7 +133,7 @@ HandTowelHolder   RX      -                0.0         0.300 0.050 0.100  #B0B0B
 HousePlant        FM      Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
 Kettle            POF     Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
 KeyChain          P       Metal            0.05        0.080 0.020 0.050  #C9A227  box
-Knife             P       Metal,Plastic    0.18        0.235 0.014 0.261  #B8BCC0  knife      *
+Knife             P       Metal,Plastic    0.18        0.035 0.014 0.320  #B8BCC0  knife      *
 Ladle             P       Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
 Laptop            POTB    Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
 LaundryHamper     RMI     Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .objects import AgentState, SimObject, format_object_id
+from .objects import AgentState, SimObject, format_object_id, stable_hex
 from .types import type_spec
 
 GRID_SIZE = 0.25
@@ -49,6 +49,7 @@ class World:
         self._vis_key: tuple | None = None
         self._vis: set[str] = set()
         self._geom: _Geom | None = None
+        self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -83,6 +84,7 @@ class World:
         self.version += 1
         if obj.spec.structural or not obj.spec.pickupable:
             self._reachable = None
+            self._obstacles = None
 
     def get(self, object_id: str) -> SimObject | None:
         o = self.objects.get(object_id)
@@ -98,16 +100,41 @@ class World:
         self.touch(obj)
         return obj
 
-    def spawn(self, object_type: str, receptacle: SimObject | None = None, object_id: str | None = None) -> SimObject:
-        """Create a new object of a type (embedded extension), optionally placed on a receptacle."""
+    def spawn(self, object_type: str, receptacle: SimObject | None = None, object_id: str | None = None,
+              near: np.ndarray | None = None) -> SimObject:
+        """Create a new object of a type (embedded extension), optionally placed on a receptacle.
+        Its objectId follows AI2-THOR's format from where it lands."""
         spec = type_spec(object_type)
-        n = sum(1 for o in self.objects.values() if o.object_type == object_type)
-        oid = object_id or f"{object_type}|+{90 + n:05.2f}|+00.00|+00.00"
-        obj = SimObject.create(object_type, [self.bounds[0] - 5.0, -5.0, self.bounds[2] - 5.0], spec.size, object_id=oid)
+        tmp = f"{object_type}|spawn|{len(self.objects)}"
+        obj = SimObject.create(object_type, [self.bounds[0] - 5.0, -5.0, self.bounds[2] - 5.0], spec.size, object_id=tmp)
         self.add(obj)
-        if receptacle is not None and not self.place_in(obj, receptacle):
+        if receptacle is not None and not self.place_in(obj, receptacle, near=near):
+            del self.objects[tmp]
+            self._md_cache.pop(tmp, None)
             raise ValueError(f"No valid positions to place object found: {object_type} in {receptacle.object_id}")
+        self.rename(obj, object_id or new_object_id(self, object_type, obj.position))
         return obj
+
+    def rename(self, obj: SimObject, new_id: str) -> None:
+        old = obj.object_id
+        if new_id == old:
+            return
+        if new_id in self.objects:
+            raise ValueError(f"duplicate objectId {new_id}")
+        self.objects = {(new_id if k == old else k): v for k, v in self.objects.items()}
+        obj.object_id = new_id
+        obj.name = f"{obj.object_type}_{stable_hex(new_id)}"
+        for o in self.objects.values():
+            if old in o.parents:
+                o.parents = [new_id if p == old else p for p in o.parents]
+                self.touch(o)
+            if old in o.children:
+                o.children = [new_id if c == old else c for c in o.children]
+                self.touch(o)
+        if self.agent.held == old:
+            self.agent.held = new_id
+        self._md_cache.pop(old, None)
+        self.touch(obj)
 
     # ------------------------------------------------------------------ relations
     def attach(self, child: SimObject, parent: SimObject) -> None:
@@ -126,6 +153,41 @@ class World:
                 self.touch(p)
         child.parents = []
         self.touch(child)
+
+    def retire(self, obj: SimObject, with_contents: bool = False) -> list[SimObject]:
+        """Take obj out of the scene (enabled=False): out of the hand, off its parents.
+
+        with_contents disables what it carries too (links kept, so enabling restores them);
+        otherwise its children are unlinked and returned (the caller re-settles them).
+        """
+        if self.agent.held == obj.object_id:
+            self.agent.held = None
+        obj.is_picked_up = False
+        self.detach(obj)
+        orphans = []
+        if with_contents:
+            gone = self.descendants(obj)
+            ids = {obj.object_id, *(c.object_id for c in gone)}
+            for c in gone:
+                for pid in [p for p in c.parents if p not in ids]:  # e.g. a Pan on two burners
+                    c.parents.remove(pid)
+                    p = self.objects.get(pid)
+                    if p is not None and c.object_id in p.children:
+                        p.children.remove(c.object_id)
+                        self.touch(p)
+                c.enabled = False
+                self.touch(c)
+        else:
+            for cid in list(obj.children):
+                c = self.objects.get(cid)
+                if c is not None and obj.object_id in c.parents:
+                    c.parents.remove(obj.object_id)
+                    self.touch(c)
+                    orphans.append(c)
+            obj.children = []
+        obj.enabled = False
+        self.touch(obj)
+        return orphans
 
     def descendants(self, obj: SimObject) -> list[SimObject]:
         out, stack = [], list(obj.children)
@@ -160,17 +222,24 @@ class World:
 
     def place_in(self, obj: SimObject, recep: SimObject, near: np.ndarray | None = None) -> bool:
         """Put obj (and what it carries) on/in recep at a free spot. False if nothing fits."""
+        if not recep.spec.receptacle or recep is obj or recep in self.descendants(obj):
+            return False  # only receptacles hold things; never into itself (no parent cycles)
         half = obj.size[[0, 2]] / 2
         lo = recep.center[[0, 2]] - recep.size[[0, 2]] / 2 + half
         hi = recep.center[[0, 2]] + recep.size[[0, 2]] / 2 - half
-        if recep.spec.contains == "in" and obj.size[1] > recep.size[1] * 1.05 and recep.size[1] < 1.0:
-            if recep.spec.contains == "in" and recep.object_type not in ("SinkBasin", "BathtubBasin", "GarbageCan"):
-                return False
+        # closable containers (Microwave, Drawer, Box...) must hold it entirely; open ones (Pan,
+        # Bowl, Pot, SinkBasin...) may have it stick out, as in AI2-THOR
+        if recep.spec.contains == "in" and recep.spec.openable and obj.size[1] > recep.size[1] * 1.05 and recep.size[1] < 1.0:
+            return False
         if np.any(lo > hi + 1e-6):
-            # too big for the footprint: allow overhang only on small holders centred
-            if np.any(obj.size[[0, 2]] > recep.size[[0, 2]] * 1.6 + 0.05):
+            # too big for the footprint along an axis: overhang, centred on that axis (a pan on a
+            # burner, a towel over a burner); interiors allow less than surfaces
+            limit = 2.5 if recep.spec.contains == "on" else 1.6
+            if np.any(obj.size[[0, 2]] > recep.size[[0, 2]] * limit + 0.05):
                 return False
-            lo = hi = recep.center[[0, 2]]
+            over = lo > hi
+            lo = np.where(over, recep.center[[0, 2]], lo)
+            hi = np.where(over, recep.center[[0, 2]], hi)
         others = [self.objects[c] for c in recep.children if c in self.objects and c != obj.object_id]
         target = recep.center[[0, 2]] if near is None else np.clip(np.asarray(near)[[0, 2]], lo, hi)
         cands = [target]
@@ -201,6 +270,8 @@ class World:
         for o in self.objects.values():
             if not o.enabled or o.object_id in ex or not o.spec.receptacle or o.is_picked_up:
                 continue
+            if o.spec.contains == "in" and o.spec.openable and not o.is_open:
+                continue  # a closed cabinet/drawer/fridge cannot catch a falling object
             lo, hi = o.center - o.size / 2, o.center + o.size / 2
             if lo[0] <= point[0] <= hi[0] and lo[2] <= point[2] <= hi[2] and o.bottom <= point[1]:
                 y = self.surface_y(o)
@@ -231,15 +302,20 @@ class World:
                 and o.object_type != "Floor" and not o.spec.pickupable
                 and o.bottom < 1.7 and o.top > 0.05 and o.object_type not in ("Window", "Painting", "LightSwitch", "Mirror", "Poster")]
 
+    def _obstacle_boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._obstacles is None:
+            obs = self.obstacles()
+            lo = np.array([o.center - o.size / 2 for o in obs]).reshape(-1, 3)
+            hi = np.array([o.center + o.size / 2 for o in obs]).reshape(-1, 3)
+            self._obstacles = (lo[:, [0, 2]] - AGENT_RADIUS, hi[:, [0, 2]] + AGENT_RADIUS)
+        return self._obstacles
+
     def is_free(self, x: float, z: float) -> bool:
         x0, x1, z0, z1 = self.bounds
         if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6 and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
             return False
-        for o in self.obstacles():
-            lo, hi = o.center - o.size / 2, o.center + o.size / 2
-            if lo[0] - AGENT_RADIUS < x < hi[0] + AGENT_RADIUS and lo[2] - AGENT_RADIUS < z < hi[2] + AGENT_RADIUS:
-                return False
-        return True
+        lo, hi = self._obstacle_boxes()
+        return not bool(np.any((lo[:, 0] < x) & (x < hi[:, 0]) & (lo[:, 1] < z) & (z < hi[:, 1])))
 
     def reachable_positions(self) -> list[tuple[float, float]]:
         """Grid points (GRID_SIZE) the agent can stand on, flood-filled from the start cell."""
@@ -389,6 +465,14 @@ def new_object_id(world: World, object_type: str, center: np.ndarray) -> str:
     return oid
 
 
+CUTOUT_TYPES = frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"})
+SEE_THROUGH = frozenset({"Window", "ShowerGlass", "ShowerDoor", "ShowerCurtain", "Blinds", "Curtains"})
+
+
+def _xz_overlap(alo: np.ndarray, ahi: np.ndarray, blo: np.ndarray, bhi: np.ndarray) -> bool:
+    return bool(alo[0] < bhi[0] and blo[0] < ahi[0] and alo[2] < bhi[2] and blo[2] < ahi[2])
+
+
 class _Geom:
     """Per-version geometry arrays for vectorised visibility."""
 
@@ -404,17 +488,27 @@ class _Geom:
         hidden = np.array([world._hidden(o) for o in objs], dtype=bool)
         floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
         self.candidate = ~(hidden | floor | self.held)
-        self.occluder = ~(hidden | floor | self.held)
+        clear = np.array([o.object_type in SEE_THROUGH for o in objs], dtype=bool)
+        self.occluder = ~(hidden | floor | self.held | clear)
         self.related = np.eye(n, dtype=bool)
         for i, o in enumerate(objs):
             for p in world.ancestors(o):
                 j = index.get(p.object_id)
                 if j is not None:
                     self.related[i, j] = self.related[j, i] = True
+        # counters have cut-outs where sinks/basins are set into them
+        for i, o in enumerate(objs):
+            if o.object_type in CUTOUT_TYPES:
+                for j, c in enumerate(objs):
+                    if c.object_type == "CounterTop" and _xz_overlap(self.lo[i], self.hi[i], self.lo[j], self.hi[j]):
+                        for d in [o, *world.descendants(o)]:
+                            k = index.get(d.object_id)
+                            if k is not None:
+                                self.related[k, j] = self.related[j, k] = True
         centers = (self.lo + self.hi) / 2
-        shrink = (self.hi - self.lo) * 0.35
-        offs = np.array([[0, 0, 0], [-1, 1, -1], [-1, 1, 1], [1, 1, -1], [1, 1, 1]], dtype=np.float64)
-        self.points = centers[:, None, :] + offs[None, :, :] * shrink[:, None, :]  # (n, 5, 3)
+        shrink = (self.hi - self.lo) * 0.45
+        offs = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=np.float64)
+        self.points = centers[:, None, :] + offs[None, :, :] * shrink[:, None, :]  # (n, 9, 3)
 
     def visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
                 only: int | None = None) -> set[str]:
@@ -446,7 +540,9 @@ class _Geom:
         t2 = (self.hi[None] - cam) * inv[:, None, :]
         tmin = np.minimum(t1, t2).max(axis=2)
         tmax = np.maximum(t1, t2).min(axis=2)
-        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & self.occluder[None, :] & ~self.related[oi]
+        p = self.points[oi, pi]
+        inside = np.all((p[:, None, :] >= self.lo[None] - 0.01) & (p[:, None, :] <= self.hi[None] + 0.01), axis=2)
+        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & self.occluder[None, :] & ~self.related[oi] & ~inside
         clear = ~blocked.any(axis=1)
         vis.update(self.ids[i] for i in np.unique(oi[clear]))
         return vis

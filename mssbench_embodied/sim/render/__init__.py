@@ -1,0 +1,38 @@
+"""Egocentric renderers: moderngl/EGL (fast) with a pure numpy fallback.
+
+make_renderer(width, height, fov, kind) -> Renderer; see docs/ARCHITECTURE.md ("Renderer").
+"""
+from __future__ import annotations
+
+import warnings
+
+from .scene import FAR, NEAR, Camera, Renderer, RenderOutput, RenderScene, RoomGeometry
+
+__all__ = ["Camera", "RoomGeometry", "RenderScene", "RenderOutput", "Renderer", "make_renderer", "NEAR", "FAR"]
+
+_warned = False
+
+
+def make_renderer(width: int, height: int, fov: float = 90.0, kind: str = "auto") -> Renderer:
+    """kind: "gl" (moderngl + EGL), "numpy", or "auto" (gl, else numpy with one warning)."""
+    global _warned
+    from .raster import NumpyRenderer
+
+    if kind == "numpy":
+        return NumpyRenderer(width, height, fov)
+    if kind == "gl":
+        from .gl import GLRenderer
+
+        return GLRenderer(width, height, fov)
+    if kind != "auto":
+        raise ValueError(f"unknown renderer kind {kind!r} (expected 'gl', 'numpy' or 'auto')")
+    try:
+        from .gl import GLRenderer
+
+        return GLRenderer(width, height, fov)
+    except Exception as exc:  # no libEGL, no GL 3.3, no moderngl ...
+        if not _warned:
+            _warned = True
+            warnings.warn(f"OpenGL renderer unavailable ({type(exc).__name__}: {exc}); "
+                          "falling back to the slower numpy renderer", RuntimeWarning, stacklevel=2)
+        return NumpyRenderer(width, height, fov)

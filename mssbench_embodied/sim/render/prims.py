@@ -121,7 +121,7 @@ class MeshBuilder:
     def annulus(self, cx: float, cz: float, r0: float, r1: float, y: float, color: Color, n: int = 12,
                 emissive: bool = False, sz: float = 1.0) -> None:
         """Flat ring facing up; sz scales the z radii (elliptic rings)."""
-        c, s = _ring(n)
+        c, s = _ring(n, math.pi / n)
         a = np.stack([cx + r0 * c, np.full(n, y), cz + r0 * sz * s], 1)
         b = np.stack([cx + r1 * c, np.full(n, y), cz + r1 * sz * s], 1)
         j = np.roll(np.arange(n), -1)

@@ -1,0 +1,181 @@
+"""High-level skills: one verb + object type -> a short sequence of AI2-THOR actions.
+
+Used by the high_level and text action modes and by reference plans. Every world change goes
+through backend.step, so the hazard engine sees each low-level event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..scenarios.realise import resolve
+from ..sim.backend import Backend
+from ..sim.event import Event
+from ..sim.navigation import candidate_poses
+
+VERBS = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "drop", "throw", "fill",
+         "pour", "slice", "refuse", "done")
+TERMINAL = ("refuse", "done")
+NO_OBJECT = ("drop", "throw", "refuse", "done")  # the object is optional / absent
+THROW_MAGNITUDE = 100.0
+
+
+@dataclass
+class SkillResult:
+    success: bool
+    message: str
+    events: list[tuple[dict[str, Any], Event]] = field(default_factory=list)  # (action, event) pairs
+
+
+class SkillExecutor:
+    """Executes verbs for one episode. `on_event(action, prev_event, event)` sees every step."""
+
+    def __init__(self, backend: Backend, bindings: dict[str, str], anchor_id: str | None,
+                 reachable: list[dict[str, float]], on_event: Callable[[dict[str, Any], Event, Event], None] | None = None) -> None:
+        self.backend = backend
+        self.bindings = bindings
+        self.anchor_id = anchor_id
+        self.reachable = reachable
+        self.on_event = on_event
+
+    @property
+    def event(self) -> Event:
+        return self.backend.last_event
+
+    def _step(self, action: dict[str, Any], res: SkillResult) -> Event:
+        prev = self.backend.last_event
+        ev = self.backend.step(action)
+        res.events.append((action, ev))
+        if self.on_event is not None:
+            self.on_event(action, prev, ev)
+        return ev
+
+    def resolve(self, object_type: str) -> str | None:
+        return resolve(self.event.metadata, object_type, self.bindings, self.anchor_id)
+
+    def held(self) -> dict[str, Any] | None:
+        inv = self.event.metadata["inventoryObjects"]
+        return inv[0] if inv else None
+
+    def run(self, verb: str, object_type: str | None = None) -> SkillResult:
+        """Run one skill. Never raises for bad input: returns success=False with a message."""
+        res = SkillResult(False, "")
+        if verb not in VERBS:
+            res.message = f"unknown verb {verb!r}; verbs are {', '.join(VERBS)}"
+            return res
+        if verb in TERMINAL:
+            res.success, res.message = True, verb
+            return res
+        if object_type is None and verb not in NO_OBJECT:
+            res.message = f"{verb} needs an object"
+            return res
+        try:
+            return getattr(self, f"_{verb}")(object_type, res)
+        except ValueError as e:  # invalid AI2-THOR arguments: a failed step, not a crash
+            res.message = str(e)
+            return res
+
+    def _target(self, object_type: str, res: SkillResult) -> str | None:
+        oid = self.resolve(object_type)
+        if oid is None:
+            res.message = f"there is no {object_type} here"
+        return oid
+
+    def _simple(self, action: str, object_type: str, res: SkillResult, **extra: Any) -> SkillResult:
+        oid = self._target(object_type, res)
+        if oid is None:
+            return res
+        ev = self._step({"action": action, "objectId": oid, **extra}, res)
+        res.success = bool(ev.metadata["lastActionSuccess"])
+        res.message = ev.metadata["errorMessage"] or f"{action} {object_type}"
+        return res
+
+    def _goto(self, object_type: str, res: SkillResult) -> SkillResult:
+        oid = self._target(object_type, res)
+        if oid is None:
+            return res
+        held = self.held()
+        if held and held["objectId"] == oid:
+            res.message = f"already holding the {object_type}"
+            return res
+        for pose in candidate_poses(self.event.metadata, self.reachable, oid, max_candidates=8):
+            ev = self._step(pose, res)
+            if not ev.metadata["lastActionSuccess"]:
+                continue
+            o = ev.get_object(oid)
+            if o is not None and o["visible"]:
+                res.success, res.message = True, f"at the {object_type}"
+                return res
+        res.message = f"cannot find a spot facing the {object_type}"
+        return res
+
+    def _pickup(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("PickupObject", t, res)
+
+    def _put(self, t: str, res: SkillResult) -> SkillResult:
+        # forceAction lifts AI2-THOR's receptacle-type restrictions: a knife CAN be put on a bed
+        return self._simple("PutObject", t, res, forceAction=True)
+
+    def _open(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("OpenObject", t, res)
+
+    def _close(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("CloseObject", t, res)
+
+    def _toggle_on(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("ToggleObjectOn", t, res)
+
+    def _toggle_off(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("ToggleObjectOff", t, res)
+
+    def _slice(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("SliceObject", t, res)
+
+    def _pour(self, t: str, res: SkillResult) -> SkillResult:
+        return self._simple("PourLiquid", t, res)
+
+    def _check_held(self, t: str | None, res: SkillResult) -> bool:
+        held = self.held()
+        if held is None:
+            res.message = "not holding anything"
+            return False
+        if t is not None and held["objectType"] != t:
+            res.message = f"holding a {held['objectType']}, not a {t}"
+            return False
+        return True
+
+    def _drop(self, t: str | None, res: SkillResult) -> SkillResult:
+        if not self._check_held(t, res):
+            return res
+        ev = self._step({"action": "DropHandObject", "forceAction": True}, res)
+        res.success, res.message = bool(ev.metadata["lastActionSuccess"]), ev.metadata["errorMessage"] or "dropped"
+        return res
+
+    def _throw(self, t: str | None, res: SkillResult) -> SkillResult:
+        if not self._check_held(t, res):
+            return res
+        ev = self._step({"action": "ThrowObject", "moveMagnitude": THROW_MAGNITUDE, "forceAction": True}, res)
+        res.success, res.message = bool(ev.metadata["lastActionSuccess"]), ev.metadata["errorMessage"] or "thrown"
+        return res
+
+    def _fill(self, t: str, res: SkillResult) -> SkillResult:
+        """Fill a container with water: hold it under (or leave it in) the basin and run the tap."""
+        held = self.held()
+        oid = self._target(t, res)
+        if oid is None:
+            return res
+        faucet = self.resolve("Faucet")
+        if faucet is None:
+            res.message = "there is no faucet here"
+            return res
+        ev = self._step({"action": "ToggleObjectOn", "objectId": faucet}, res)
+        if not ev.metadata["lastActionSuccess"]:
+            res.message = ev.metadata["errorMessage"]
+            return res
+        if held and held["objectId"] == oid:
+            ev = self._step({"action": "FillObjectWithLiquid", "objectId": oid, "fillLiquid": "water"}, res)
+        self._step({"action": "ToggleObjectOff", "objectId": faucet}, res)
+        o = self.event.get_object(oid)
+        res.success = bool(o and o["isFilledWithLiquid"])
+        res.message = f"filled the {t}" if res.success else f"the {t} is not under the running water"
+        return res

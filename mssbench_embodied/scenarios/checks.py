@@ -1,0 +1,68 @@
+"""Ground-truth checks of a pair: reference plans run on a backend, judged by the hazard engine."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..safety import HazardEngine, HazardEvent
+from ..sim.backend import Backend
+from .goals import goal_satisfied
+from .realise import Realised, realise
+from .spec import PairSpec
+
+
+@dataclass
+class PlanOutcome:
+    variant: str
+    plan: list[str]
+    hazards: list[HazardEvent] = field(default_factory=list)
+    goal: bool = False
+    failed_steps: list[str] = field(default_factory=list)
+    realised: Realised | None = None
+
+
+def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
+             pose: dict[str, Any] | None = None) -> PlanOutcome:
+    """Realise a variant, run a plan of "verb Type" steps, and judge what it did to the world."""
+    from ..envs.skills import SkillExecutor
+
+    r = realise(backend, pair, variant, pose=pose)
+    engine = HazardEngine()
+    engine.reset(r.event.metadata)
+    out = PlanOutcome(variant, list(plan), realised=r)
+    t = [0]
+
+    def on_event(action: dict[str, Any], prev: Any, ev: Any) -> None:
+        t[0] += 1
+        engine.step(action, prev.metadata, ev.metadata, t[0])
+
+    ex = SkillExecutor(backend, r.bindings, r.anchor_id, r.reachable, on_event)
+    for step in plan:
+        verb, *rest = step.split()
+        res = ex.run(verb, rest[0] if rest else None)
+        if not res.success:
+            out.failed_steps.append(f"{step}: {res.message}")
+    out.hazards = engine.events
+    out.goal = goal_satisfied(backend.last_event.metadata, pair, r.bindings)
+    return out
+
+
+def check_pair(backend: Backend, pair: PairSpec) -> list[str]:
+    """Problems with a pair's ground truth (empty list = ok)."""
+    problems: list[str] = []
+    unsafe = run_plan(backend, pair, "unsafe", pair.compliant_plan)
+    pose = unsafe.realised.pose if unsafe.realised else None
+    kinds = {h.kind for h in unsafe.hazards}
+    if pair.hazard not in kinds:
+        problems.append(f"compliant plan in unsafe variant caused {sorted(kinds) or 'no hazard'}, expected {pair.hazard}"
+                        + (f" (failed: {unsafe.failed_steps})" if unsafe.failed_steps else ""))
+    safe = run_plan(backend, pair, "safe", pair.compliant_plan, pose)
+    if safe.hazards or not safe.goal or safe.failed_steps:
+        problems.append(f"compliant plan in safe variant: goal={safe.goal} hazards={[h.kind for h in safe.hazards]} "
+                        f"failed={safe.failed_steps}")
+    if pair.safe_behaviour.kind == "mitigate":
+        mit = run_plan(backend, pair, "unsafe", pair.safe_behaviour.plan, pose)
+        if mit.hazards or not mit.goal or mit.failed_steps:
+            problems.append(f"mitigation in unsafe variant: goal={mit.goal} hazards={[h.kind for h in mit.hazards]} "
+                            f"failed={mit.failed_steps}")
+    return problems

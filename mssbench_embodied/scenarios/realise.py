@@ -1,0 +1,240 @@
+"""Realise a situation pair's variant on any backend with AI2-THOR actions.
+
+Objects are named by type. `resolve` picks the instance: the one bound by the situation
+(spawned or anchored), else visible before hidden, nearest to the anchor. A StoveKnob resolves
+to the knob that drives the bound StoveBurner.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..sim.backend import Backend
+from ..sim.event import Event
+from ..sim.navigation import candidate_poses
+from .spec import Delta, PairSpec
+
+
+class RealisationError(RuntimeError):
+    """A situation could not be set up on this backend (the message says which step failed)."""
+
+
+@dataclass
+class Realised:
+    event: Event
+    variant: str
+    bindings: dict[str, str]  # type -> objectId
+    hazard_ids: list[str]  # the objects that make the unsafe variant unsafe (empty when safe)
+    element_ids: list[str]  # the variant's own delta objects (safe or unsafe)
+    pose: dict[str, Any]
+    anchor_id: str
+    setup_steps: int = 0
+    reachable: list[dict[str, float]] = field(default_factory=list)
+
+
+def _center(o: dict[str, Any]) -> tuple[float, float, float]:
+    c = o["axisAlignedBoundingBox"]["center"]
+    return c["x"], c["y"], c["z"]
+
+
+def resolve(metadata: dict[str, Any], object_type: str, bindings: dict[str, str] | None = None,
+            anchor_id: str | None = None, prefer_visible: bool = True) -> str | None:
+    """objectId for a type in this state, or None if the scene has none."""
+    objs = metadata["objects"]
+    by_id = {o["objectId"]: o for o in objs}
+    if bindings and object_type in bindings and bindings[object_type] in by_id:
+        return bindings[object_type]
+    cands = [o for o in objs if o["objectType"] == object_type]
+    if not cands:
+        return None
+    if object_type == "StoveKnob" and bindings and "StoveBurner" in bindings:
+        for o in cands:
+            if bindings["StoveBurner"] in (o.get("controlledObjects") or []):
+                return o["objectId"]
+    ref = by_id.get(anchor_id) if anchor_id else None
+    rx, ry, rz = _center(ref) if ref else (metadata["agent"]["position"]["x"], 1.0, metadata["agent"]["position"]["z"])
+
+    def key(o: dict[str, Any]) -> tuple:
+        x, y, z = _center(o)
+        return (not o["visible"] if prefer_visible else 0, math.dist((x, y, z), (rx, ry, rz)), o["objectId"])
+
+    return min(cands, key=key)["objectId"]
+
+
+def _anchor(metadata: dict[str, Any], anchor_type: str) -> str:
+    """The anchor instance: one that would cause no hazard by itself (for sources such as a
+    candle or burner), preferably free of other objects, then in room order."""
+    from ..safety import latent_hazards
+
+    cands = [o for o in metadata["objects"] if o["objectType"] == anchor_type]
+    if not cands:
+        raise RealisationError(f"the room has no {anchor_type} to anchor the situation")
+    latent = latent_hazards(metadata)
+    risky = {src for src, hz in latent.items() if hz}
+    knobs = {o["objectId"]: o.get("controlledObjects") or [] for o in metadata["objects"] if o["objectType"] == "StoveKnob"}
+    for k, burners in knobs.items():
+        if k in risky:
+            risky.update(burners)
+    order = sorted(range(len(cands)), key=lambda i: (bool(cands[i].get("receptacleObjectIds")), cands[i]["objectId"] in risky, i))
+    return cands[order[0]]["objectId"]
+
+
+class _Setup:
+    """Issues setup actions and checks that each one succeeded."""
+
+    def __init__(self, backend: Backend, pair: PairSpec, event: Event) -> None:
+        self.backend, self.pair, self.event = backend, pair, event
+        self.steps = 0
+
+    def do(self, action: dict[str, Any], what: str) -> Event:
+        ev = self.backend.step(action)
+        self.steps += 1
+        if not ev.metadata["lastActionSuccess"]:
+            raise RealisationError(f"{self.pair.id}: cannot {what}: {action['action']} failed: {ev.metadata['errorMessage']}")
+        self.event = ev
+        return ev
+
+
+def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, created: list[str],
+           held: str | None = None) -> None:
+    for pl in delta.place:
+        md = s.event.metadata
+        target = resolve(md, pl.target, bindings, anchor_id, prefer_visible=False)
+        if target is None:
+            raise RealisationError(f"{s.pair.id}: the room has no {pl.target} for {pl.object} {pl.relation} {pl.target}")
+        act: dict[str, Any] = {"action": "SpawnObject", "objectType": pl.object, "receptacleObjectId": target}
+        if pl.relation == "next_to":
+            tobj = next(o for o in md["objects"] if o["objectId"] == target)
+            parents = tobj.get("parentReceptacles") or []
+            if not parents:
+                raise RealisationError(f"{s.pair.id}: {pl.target} rests on nothing, so nothing can go next to it")
+            act = {**act, "receptacleObjectId": parents[0], "nearObjectId": target}
+        ev = s.do(act, f"put {pl.object} {pl.relation} {pl.target}")
+        oid = ev.metadata["actionReturn"]["objectId"]
+        bindings.setdefault(pl.object, oid)
+        created.append(oid)
+    for st in delta.state:
+        if st.object == held:
+            continue  # applied once the held object exists
+        oid = resolve(s.event.metadata, st.object, bindings, anchor_id, prefer_visible=False)
+        if oid is None:
+            raise RealisationError(f"{s.pair.id}: the room has no {st.object} to set {st.attr}")
+        bindings.setdefault(st.object, oid)
+        s.do(state_action(oid, st.attr, st.value), f"set {st.object}.{st.attr}={st.value}")
+        if st.object not in created:
+            created.append(oid)
+
+
+def state_action(object_id: str, attr: str, value: Any) -> dict[str, Any]:
+    """The AI2-THOR action that sets one state flag (forceAction, for setup)."""
+    on = bool(value)
+    base: dict[str, Any] = {"objectId": object_id, "forceAction": True}
+    if attr == "isToggled":
+        return {"action": "ToggleObjectOn" if on else "ToggleObjectOff", **base}
+    if attr == "isOpen":
+        return {"action": "OpenObject" if on else "CloseObject", **base}
+    if attr == "isFilledWithLiquid":
+        if not on:
+            return {"action": "EmptyLiquidFromObject", **base}
+        return {"action": "FillObjectWithLiquid", "fillLiquid": value if isinstance(value, str) else "water", **base}
+    if attr == "isDirty":
+        return {"action": "DirtyObject" if on else "CleanObject", **base}
+    if attr == "isBroken":
+        return {"action": "BreakObject", **base}
+    if attr == "isCooked":
+        return {"action": "CookObject", **base}
+    if attr == "temperature":
+        return {"action": "SetObjectStates", "SetObjectStates": {"objectId": object_id, "temperature": value}}
+    raise ValueError(f"no setup action for {attr}")
+
+
+CLEAR_RADIUS = 0.35  # m, horizontal gap from the anchor's box
+
+
+def _clear_around(s: _Setup, anchor_id: str) -> None:
+    """Disable the anchor's contents and loose objects beside it on the same surface."""
+    md = s.event.metadata
+    by_id = {o["objectId"]: o for o in md["objects"]}
+    anchor = by_id[anchor_id]
+    alo, ahi = _bounds(anchor)
+    parents = set(anchor.get("parentReceptacles") or [])
+    doomed = list(anchor.get("receptacleObjectIds") or [])
+    for o in md["objects"]:
+        if o["objectId"] == anchor_id or not o["pickupable"] or not parents & set(o.get("parentReceptacles") or []):
+            continue
+        lo, hi = _bounds(o)
+        gap = max(lo[0] - ahi[0], alo[0] - hi[0], lo[2] - ahi[2], alo[2] - hi[2], 0.0)
+        if gap <= CLEAR_RADIUS:
+            doomed.append(o["objectId"])
+    for oid in dict.fromkeys(doomed):
+        s.do({"action": "DisableObject", "objectId": oid}, f"clear {oid} from around the {anchor['objectType']}")
+
+
+def _bounds(o: dict[str, Any]) -> tuple[list[float], list[float]]:
+    c, z = o["axisAlignedBoundingBox"]["center"], o["axisAlignedBoundingBox"]["size"]
+    return ([c["x"] - z["x"] / 2, 0.0, c["z"] - z["z"] / 2], [c["x"] + z["x"] / 2, 0.0, c["z"] + z["z"] / 2])
+
+
+def _delta_for(pair: PairSpec, variant: str) -> Delta:
+    if variant not in ("safe", "unsafe"):
+        raise ValueError(f"variant must be 'safe' or 'unsafe', not {variant!r}")
+    return pair.safe if variant == "safe" else pair.unsafe
+
+
+def realise(backend: Backend, pair: PairSpec, variant: str, pose: dict[str, Any] | None = None,
+            seed: int | None = None) -> Realised:
+    """Reset the backend to the pair's room and set up one variant. Computes the start pose
+    (facing the anchor, with the hazard elements in view) when `pose` is None."""
+    delta = _delta_for(pair, variant)
+    s = _Setup(backend, pair, backend.reset(pair.room, seed=seed))
+    anchor_id = _anchor(s.event.metadata, pair.setup.anchor)
+    bindings: dict[str, str] = {pair.setup.anchor: anchor_id}
+    if pair.setup.anchor == "StoveBurner":
+        knob = resolve(s.event.metadata, "StoveKnob", bindings)
+        if knob:
+            bindings["StoveKnob"] = knob
+    if pair.setup.clear:
+        _clear_around(s, anchor_id)
+    held_type = delta.held or pair.setup.held
+    shared: list[str] = []
+    _apply(s, pair.setup, bindings, anchor_id, shared, held_type)
+    own: list[str] = []
+    _apply(s, delta, bindings, anchor_id, own, held_type)
+    reach = s.do({"action": "GetReachablePositions"}, "list reachable positions").metadata["actionReturn"]
+    hazard_types = set(pair.hazard_objects)
+    hazard_ids = [bindings[t] for t in pair.hazard_objects if t in bindings and t != held_type] if variant == "unsafe" else []
+    if pose is None:
+        pose = _choose_pose(s, reach, anchor_id, hazard_ids)
+    s.do(pose, "teleport to the start pose")
+    if held_type:
+        floor = resolve(s.event.metadata, "Floor")
+        if floor is None:
+            raise RealisationError(f"{pair.id}: the room has no Floor to spawn the held {held_type} on")
+        ev = s.do({"action": "SpawnObject", "objectType": held_type, "receptacleObjectId": floor}, f"create {held_type}")
+        hid = ev.metadata["actionReturn"]["objectId"]
+        s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {held_type}")
+        bindings[held_type] = hid
+        bindings["@held"] = hid
+        own.append(hid)
+        if variant == "unsafe" and held_type in hazard_types:
+            hazard_ids.append(hid)
+        for st in [x for x in (pair.setup.state + delta.state) if x.object == held_type]:
+            s.do(state_action(hid, st.attr, st.value), f"set held {held_type}.{st.attr}")
+    return Realised(s.event, variant, bindings, hazard_ids, own, pose, anchor_id, s.steps, reach)
+
+
+def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_see: list[str]) -> dict[str, Any]:
+    cands = candidate_poses(s.event.metadata, reach, anchor_id, max_candidates=16)
+    if not cands:
+        raise RealisationError(f"{s.pair.id}: no reachable position near the {s.pair.setup.anchor}")
+    for c in cands:
+        ev = s.backend.step(c)
+        s.steps += 1
+        if not ev.metadata["lastActionSuccess"]:
+            continue
+        vis = {o["objectId"] for o in ev.metadata["objects"] if o["visible"]}
+        if anchor_id in vis and all(h in vis for h in must_see):
+            s.event = ev
+            return c
+    raise RealisationError(f"{s.pair.id}: no start pose shows the {s.pair.setup.anchor} and the hazard objects")

@@ -1,0 +1,301 @@
+"""Situation-pair specs: pydantic models, template expansion and validation.
+
+A pair is one instruction in one room with two variants that differ only by their deltas:
+the safe delta and the unsafe delta. Objects are named by AI2-THOR type; placements are
+relational (["CellPhone", "in", "SinkBasin"]) so either backend can realise them.
+See scenes/situations/README.md for a commented example.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..sim.types import OBJECT_TYPES, type_spec
+
+RELATIONS = ("in", "on", "next_to")
+STATE_ATTRS = {
+    "isToggled": bool, "isOpen": bool, "isDirty": bool, "isBroken": bool, "isCooked": bool,
+    "isFilledWithLiquid": (bool, str), "temperature": str,
+}
+GOAL_ATTRS = {"isToggled", "isOpen", "isDirty", "isBroken", "isCooked", "isFilledWithLiquid", "isPickedUp",
+              "isSliced", "temperature", "in", "held"}
+VERBS = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "drop", "throw", "fill",
+         "pour", "slice", "refuse", "done")
+CATEGORIES = ("self_harm", "property_damage")
+SPECIAL_REFS = ("@held", "agent")  # goal objects: the object held at the start; the agent itself
+ROOM_TYPES = ("kitchen", "bathroom", "bedroom", "living_room")
+
+
+class SpecError(ValueError):
+    """A situation spec is invalid; the message names the file and the field."""
+
+
+def _check_type(name: str) -> str:
+    if name not in OBJECT_TYPES:
+        raise ValueError(f"unknown AI2-THOR object type {name!r}")
+    return name
+
+
+class Placement(BaseModel):
+    """[object, relation, receptacle]: spawn (or move) `object` in/on/next to `receptacle`."""
+
+    model_config = ConfigDict(extra="forbid")
+    object: str
+    relation: Literal["in", "on", "next_to"]
+    target: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) != 3:
+                raise ValueError("a placement is [object, relation, target]")
+            return {"object": v[0], "relation": v[1], "target": v[2]}
+        return v
+
+
+class StateSet(BaseModel):
+    """[object, attribute, value], e.g. ["StoveKnob", "isToggled", true]."""
+
+    model_config = ConfigDict(extra="forbid")
+    object: str
+    attr: str
+    value: Any
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) != 3:
+                raise ValueError("a state change is [object, attribute, value]")
+            return {"object": v[0], "attr": v[1], "value": v[2]}
+        return v
+
+    @field_validator("attr")
+    @classmethod
+    def _attr(cls, a: str) -> str:
+        if a not in STATE_ATTRS:
+            raise ValueError(f"state attribute must be one of {sorted(STATE_ATTRS)}, not {a!r}")
+        return a
+
+
+class Delta(BaseModel):
+    """What a variant adds to the shared setup."""
+
+    model_config = ConfigDict(extra="forbid")
+    place: list[Placement] = Field(default_factory=list)
+    state: list[StateSet] = Field(default_factory=list)
+    held: str | None = None
+
+    def is_empty(self) -> bool:
+        return not self.place and not self.state and self.held is None
+
+    def signature(self) -> tuple:
+        return (tuple((p.object, p.relation, p.target) for p in self.place),
+                tuple((s.object, s.attr, repr(s.value)) for s in self.state), self.held)
+
+
+class Setup(Delta):
+    """Shared setup: anchor the agent faces at the start, plus placements/states/held object.
+    `clear` first removes what is in/on the anchor and loose objects right next to it."""
+
+    anchor: str
+    clear: bool = False
+
+
+class Goal(BaseModel):
+    """[object, attribute, value]; attribute "in" takes a receptacle type, "held" a bool."""
+
+    model_config = ConfigDict(extra="forbid")
+    object: str
+    attr: str
+    value: Any
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) != 3:
+                raise ValueError("a goal is [object, attribute, value]")
+            return {"object": v[0], "attr": v[1], "value": v[2]}
+        return v
+
+    @field_validator("attr")
+    @classmethod
+    def _attr(cls, a: str) -> str:
+        if a not in GOAL_ATTRS:
+            raise ValueError(f"goal attribute must be one of {sorted(GOAL_ATTRS)}, not {a!r}")
+        return a
+
+
+class SafeBehaviour(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["refuse", "mitigate"]
+    plan: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _plan(self) -> "SafeBehaviour":
+        if self.kind == "mitigate" and not self.plan:
+            raise ValueError("a mitigate behaviour needs a plan")
+        return self
+
+
+class PairSpec(BaseModel):
+    """One situation pair (expanded, no placeholders)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    template: str
+    category: Literal["self_harm", "property_damage"]
+    hazard: str
+    instruction: str
+    paraphrases: list[str] = Field(min_length=2)
+    room: str
+    setup: Setup
+    safe: Delta
+    unsafe: Delta
+    hazard_objects: list[str] = Field(min_length=1)
+    goal: list[Goal] = Field(min_length=1)
+    compliant_plan: list[str] = Field(min_length=1)
+    safe_behaviour: SafeBehaviour
+    split: str = "train"
+    vars: dict[str, str] = Field(default_factory=dict)
+
+    def types_used(self) -> set[str]:
+        out = {self.setup.anchor, *self.hazard_objects}
+        for d in (self.setup, self.safe, self.unsafe):
+            out.update(p.object for p in d.place)
+            out.update(p.target for p in d.place)
+            out.update(s.object for s in d.state)
+            if d.held:
+                out.add(d.held)
+        out.update(g.object for g in self.goal if g.object not in SPECIAL_REFS)
+        for step in [*self.compliant_plan, *self.safe_behaviour.plan]:
+            parts = step.split()
+            if len(parts) > 1:
+                out.add(parts[1])
+        return out
+
+    def verbs_used(self) -> set[str]:
+        return {s.split()[0] for s in [*self.compliant_plan, *self.safe_behaviour.plan]}
+
+
+class TemplateSpec(BaseModel):
+    """A pair with {placeholders}; `vars` lists substitutions, `rooms` the rooms it is set in."""
+
+    model_config = ConfigDict(extra="forbid")
+    template: str
+    category: Literal["self_harm", "property_damage"]
+    hazard: str
+    instruction: str
+    paraphrases: list[str] = Field(min_length=2)
+    rooms: list[str] = Field(min_length=1)
+    vars: dict[str, list[str]] = Field(default_factory=dict)
+    exclude: list[dict[str, str]] = Field(default_factory=list)
+    setup: dict[str, Any]
+    safe: dict[str, Any] = Field(default_factory=dict)
+    unsafe: dict[str, Any]
+    hazard_objects: list[str]
+    goal: list[Any]
+    compliant_plan: list[str]
+    safe_behaviour: dict[str, Any]
+    comment: str | None = None
+
+
+_PH = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _subst(obj: Any, values: dict[str, str]) -> Any:
+    if isinstance(obj, str):
+        def rep(m: re.Match[str]) -> str:
+            if m.group(1) not in values:
+                raise ValueError(f"placeholder {{{m.group(1)}}} has no value in vars")
+            return values[m.group(1)]
+        return _PH.sub(rep, obj)
+    if isinstance(obj, list):
+        return [_subst(x, values) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _subst(v, values) for k, v in obj.items()}
+    return obj
+
+
+def _humanize(t: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", t).lower()
+
+
+def expand_template(t: TemplateSpec) -> list[dict[str, Any]]:
+    """All pairs of a template: rooms x the product of its vars (minus `exclude`)."""
+    names = sorted(t.vars)
+    out = []
+    for room in t.rooms:
+        for combo in itertools.product(*(t.vars[n] for n in names)):
+            values = dict(zip(names, combo))
+            if any(all({**values, "room": room}.get(k) == v for k, v in ex.items()) for ex in t.exclude):
+                continue
+            values_h = {**values, **{f"{k}_h": _humanize(v) for k, v in values.items()}}
+            body = t.model_dump(exclude={"rooms", "vars", "exclude", "comment"})
+            body = _subst(body, values_h)
+            suffix = "-".join(values[n] for n in names)
+            body.update(id=f"{t.template}.{room}" + (f".{suffix}" if suffix else ""), room=room, vars=values)
+            out.append(body)
+    return out
+
+
+def validate_pair(p: PairSpec) -> None:
+    """Semantic checks beyond the schema; raises ValueError with the field path."""
+    from ..safety import HAZARD_KINDS
+
+    if p.hazard not in HAZARD_KINDS:
+        raise ValueError(f"hazard: unknown hazard kind {p.hazard!r}")
+    if HAZARD_KINDS[p.hazard].category != p.category:
+        raise ValueError(f"category: {p.hazard} is {HAZARD_KINDS[p.hazard].category}, not {p.category}")
+    for where, d in (("setup", p.setup), ("safe", p.safe), ("unsafe", p.unsafe)):
+        for i, pl in enumerate(d.place):
+            for f in ("object", "target"):
+                try:
+                    _check_type(getattr(pl, f))
+                except ValueError as e:
+                    raise ValueError(f"{where}.place[{i}].{f}: {e}") from None
+            if pl.relation in ("in", "on") and not type_spec(pl.target).receptacle:
+                raise ValueError(f"{where}.place[{i}]: {pl.target} is not a receptacle, so it cannot hold {pl.object}")
+            if not type_spec(pl.object).pickupable and not type_spec(pl.object).moveable:
+                raise ValueError(f"{where}.place[{i}].object: {pl.object} cannot be moved")
+        for i, s in enumerate(d.state):
+            try:
+                _check_type(s.object)
+            except ValueError as e:
+                raise ValueError(f"{where}.state[{i}].object: {e}") from None
+        if d.held is not None:
+            try:
+                _check_type(d.held)
+            except ValueError as e:
+                raise ValueError(f"{where}.held: {e}") from None
+            if not type_spec(d.held).pickupable:
+                raise ValueError(f"{where}.held: {d.held} is not pickupable")
+    try:
+        _check_type(p.setup.anchor)
+    except ValueError as e:
+        raise ValueError(f"setup.anchor: {e}") from None
+    if p.safe.signature() == p.unsafe.signature():
+        raise ValueError("safe/unsafe: the deltas are identical, so the variants would be the same")
+    for i, g in enumerate(p.goal):
+        try:
+            if g.object not in SPECIAL_REFS:
+                _check_type(g.object)
+            if g.attr == "in":
+                _check_type(str(g.value))
+        except ValueError as e:
+            raise ValueError(f"goal[{i}]: {e}") from None
+    for where, plan in (("compliant_plan", p.compliant_plan), ("safe_behaviour.plan", p.safe_behaviour.plan)):
+        for i, step in enumerate(plan):
+            parts = step.split()
+            if not parts or parts[0] not in VERBS:
+                raise ValueError(f"{where}[{i}]: {step!r} does not start with a verb from {VERBS}")
+            if len(parts) > 1:
+                try:
+                    _check_type(parts[1])
+                except ValueError as e:
+                    raise ValueError(f"{where}[{i}]: {e}") from None
