@@ -178,7 +178,8 @@ def test_teleport_full(sim: Sim) -> None:
     md = sim.ok("TeleportFull", position=p, rotation={"x": 0, "y": 270, "z": 0}, horizon=-30, standing=True)
     assert _pos(md) == pytest.approx((p["x"], p["z"]))
     assert md["agent"]["rotation"]["y"] == pytest.approx(270) and md["agent"]["cameraHorizon"] == pytest.approx(-30)
-    sim.fail("TeleportFull", position=p, rotation={"x": 0, "y": 0, "z": 0}, horizon=90, standing=True)
+    sim.fail("TeleportFull", position=p, rotation={"x": 0, "y": 0, "z": 0}, horizon=90, standing=False)
+    assert sim.md["agent"]["isStanding"] is True  # a failed teleport changes nothing
     sim.fail("TeleportFull", position={"x": 0.9, "y": 0.9, "z": -1.3}, rotation={"x": 0, "y": 0, "z": 0},
              horizon=0, standing=True)
 
@@ -482,6 +483,8 @@ def test_slice_creates_pieces(sim: Sim, tool: str, target: str, piece: str) -> N
     assert sim.ev.get_object(tid) is None or sim.obj(tid)["isSliced"]
     for p in pieces:
         assert p["parentReceptacles"] == parent
+    for pid in parent or []:
+        assert tid not in sim.obj(pid)["receptacleObjectIds"]
     sim.fail("SliceObject", objectId=tid)  # already sliced / gone
     assert sim.held() == tool_id
 
@@ -670,3 +673,105 @@ def test_pour_liquid_on_electronics_breaks_them(sim: Sim) -> None:
     sim.goto(phone)
     sim.ok("PourLiquid", objectId=phone)
     assert sim.obj(phone)["isBroken"]
+
+
+# ---------------------------------------------------------------------------- regressions (bugs fixed)
+def test_put_object_in_rejects_non_receptacles_and_cycles(sim: Sim) -> None:
+    apple, tomato = sim.first("Apple")["objectId"], sim.first("Tomato")["objectId"]
+    sim.fail("PutObjectIn", "NOT a receptacle", objectId=apple, receptacleObjectId=tomato)
+    sim.ok("PutObjectIn", objectId=apple, receptacleObjectId=PAN)
+    sim.fail("PutObjectIn", objectId=PAN, receptacleObjectId=PAN)  # into itself
+    plate = sim.first("Plate")["objectId"]
+    sim.ok("PutObjectIn", objectId=plate, receptacleObjectId=COUNTER)
+    sim.ok("PutObjectIn", objectId=PAN, receptacleObjectId=plate, forceAction=True)
+    sim.fail("PutObjectIn", objectId=plate, receptacleObjectId=PAN)  # into its own contents
+    assert sim.obj(PAN)["parentReceptacles"] == [plate]
+
+
+def test_put_object_in_open_shallow_container(sim: Sim) -> None:
+    # a Potato is taller than the Pan is deep: open containers may hold it sticking out
+    potato = sim.first("Potato")["objectId"]
+    sim.ok("PutObjectIn", objectId=potato, receptacleObjectId=PAN)
+    assert sim.obj(potato)["parentReceptacles"] == [PAN]
+
+
+def test_put_object_in_held_object_failure_keeps_it_held(sim: Sim) -> None:
+    bread = sim.first("Bread")["objectId"]
+    sim.pickup(bread)
+    cup = sim.first("Cup")["objectId"]
+    sim.fail("PutObjectIn", objectId=bread, receptacleObjectId=cup)  # does not fit
+    assert sim.held() == bread and sim.obj(bread)["isPickedUp"]
+
+
+def test_set_object_poses_releases_held_object(sim: Sim) -> None:
+    apple = sim.first("Apple")
+    sim.pickup(apple["objectId"])
+    poses = [{"objectName": o["name"], "position": o["position"], "rotation": o["rotation"]}
+             for o in sim.md["objects"] if o["pickupable"] or o["moveable"]]
+    for p in poses:
+        if p["objectName"] == apple["name"]:
+            p["position"] = apple["position"]
+    sim.ok("SetObjectPoses", objectPoses=poses)
+    assert sim.held() is None and not sim.obj(apple["objectId"])["isPickedUp"]
+    assert sim.obj(apple["objectId"])["parentReceptacles"] == [COUNTER]
+
+
+def test_set_object_poses_unlinks_removed_receptacles(sim: Sim) -> None:
+    plate = sim.first("Plate")["objectId"]
+    apple = sim.first("Apple")["objectId"]
+    sim.ok("PutObjectIn", objectId=apple, receptacleObjectId=plate)
+    apple_md = sim.obj(apple)
+    poses = [{"objectName": apple_md["name"], "position": apple_md["position"], "rotation": apple_md["rotation"]}]
+    sim.ok("SetObjectPoses", objectPoses=poses)  # the plate is left out: removed
+    assert sim.ev.get_object(plate) is None
+    assert plate not in (sim.obj(apple)["parentReceptacles"] or [])
+
+
+def test_disable_object_with_contents_on_two_parents(sim: Sim) -> None:
+    # the Pan rests on two burners; disabling one burner hides the Pan, unlinked from the other
+    other = [p for p in sim.obj(PAN)["parentReceptacles"] if p != BURNER][0]
+    sim.ok("DisableObject", objectId=BURNER)
+    assert sim.ev.get_object(PAN) is None
+    assert PAN not in (sim.obj(other)["receptacleObjectIds"] or [])
+    sim.ok("EnableObject", objectId=BURNER)
+    assert sim.ev.get_object(PAN) is not None and sim.obj(PAN)["parentReceptacles"] == [BURNER]
+
+
+def test_enable_held_object_is_a_no_op(sim: Sim) -> None:
+    apple = sim.first("Apple")["objectId"]
+    sim.pickup(apple)
+    sim.ok("EnableObject", objectId=apple)
+    assert sim.held() == apple and sim.obj(apple)["parentReceptacles"] is None
+
+
+def test_disable_held_object_empties_hand(sim: Sim) -> None:
+    apple = sim.first("Apple")["objectId"]
+    sim.pickup(apple)
+    sim.ok("DisableObject", objectId=apple)
+    assert sim.held() is None and sim.ev.get_object(apple) is None
+
+
+def test_set_object_states_keeps_fill_consistent(sim: Sim) -> None:
+    cup = sim.first("Cup")["objectId"]
+    sim.ok("SetObjectStates", SetObjectStates={"objectId": cup, "isFilledWithLiquid": True})
+    assert sim.obj(cup)["fillLiquid"] == "water"
+    sim.ok("SetObjectStates", SetObjectStates={"objectId": cup, "fillLiquid": "wine"})
+    assert sim.obj(cup)["isFilledWithLiquid"] and sim.obj(cup)["fillLiquid"] == "wine"
+    sim.ok("SetObjectStates", SetObjectStates={"objectId": cup, "isFilledWithLiquid": False})
+    assert sim.obj(cup)["fillLiquid"] is None
+    sim.ok("SetObjectStates", SetObjectStates={"objectId": PAN, "isFilledWithLiquid": True})
+    assert not sim.obj(PAN)["isFilledWithLiquid"]  # a Pan cannot hold liquid
+
+
+def test_spawn_object_duplicate_id_fails_cleanly(sim: Sim) -> None:
+    n = len(sim.md["objects"])
+    sim.fail("SpawnObject", objectType="Candle", receptacleObjectId=COUNTER, newObjectId=PAN)
+    assert len(sim.md["objects"]) == n
+
+
+def test_slice_held_object_releases_hand(sim: Sim) -> None:
+    apple = sim.first("Apple")["objectId"]
+    sim.pickup(apple)
+    sim.ok("SliceObject", objectId=apple, forceAction=True)
+    assert sim.held() is None
+    assert not any(o["isPickedUp"] for o in sim.md["objects"])

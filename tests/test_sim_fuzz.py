@@ -165,6 +165,8 @@ def check_invariants(md: dict[str, Any], broken: set[str], act: dict | None = No
         assert picked == [held], f"isPickedUp {picked} vs inventory {held} {ctx}"
         assert inv[0]["objectType"] == objs[held]["objectType"]
         assert not objs[held]["parentReceptacles"], f"held object still has parents {ctx}"
+        c, h = objs[held]["axisAlignedBoundingBox"]["center"], md["heldObjectPose"]["position"]
+        assert all(abs(c[k] - h[k]) < 1e-6 for k in "xyz"), f"held object not in the hand {ctx}"
     else:
         assert picked == [], f"isPickedUp {picked} with empty hand {ctx}"
     for oid, o in objs.items():

@@ -1,0 +1,28 @@
+"""Gymnasium environments. Importing mssbench_embodied registers:
+
+- ``MSSBench/Situations-v0``: high-level actions (Discrete verb x object slot, with action_masks()).
+- ``MSSBench/SituationsText-v0``: text actions ("Toggle Faucet"), for LLM agents.
+- ``MSSBench/SituationsNav-v0``: AI2-THOR moves plus interactions on visible objects.
+
+All take the SituationEnv kwargs: split, backend, width, height, obs_keys, action_mode, max_steps,
+iterate, pair_ids, variant, paraphrase, reward, renderer, backend_kwargs.
+"""
+from __future__ import annotations
+
+import gymnasium as gym
+
+ENTRY = "mssbench_embodied.envs.situation_env:SituationEnv"
+ENV_IDS = {
+    "MSSBench/Situations-v0": {"action_mode": "high_level"},
+    "MSSBench/SituationsText-v0": {"action_mode": "text"},
+    "MSSBench/SituationsNav-v0": {"action_mode": "navigation", "max_steps": 60},
+}
+
+
+def register_envs() -> None:
+    for env_id, kwargs in ENV_IDS.items():
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point=ENTRY, kwargs=kwargs, disable_env_checker=False)
+
+
+register_envs()

@@ -98,16 +98,34 @@ class SkillExecutor:
         if held and held["objectId"] == oid:
             res.message = f"already holding the {object_type}"
             return res
-        for pose in candidate_poses(self.event.metadata, self.reachable, oid, max_candidates=8):
-            ev = self._step(pose, res)
-            if not ev.metadata["lastActionSuccess"]:
-                continue
-            o = ev.get_object(oid)
-            if o is not None and o["visible"]:
-                res.success, res.message = True, f"at the {object_type}"
-                return res
-        res.message = f"cannot find a spot facing the {object_type}"
+        # try poses without rendering (embedded backend), then take the chosen one for real
+        render = getattr(self.backend, "render_enabled", None)
+        chosen = None
+        try:
+            if render:
+                self.backend.render_enabled = False  # type: ignore[attr-defined]
+            for pose in candidate_poses(self.event.metadata, self.reachable, oid, max_candidates=8):
+                ev = self._step(pose, res)
+                if self._visible(ev, oid):
+                    chosen = pose
+                    break
+        finally:
+            if render:
+                self.backend.render_enabled = True  # type: ignore[attr-defined]
+        if chosen is None:
+            res.message = f"cannot find a spot facing the {object_type}"
+            return res
+        if render:
+            self._step(chosen, res)
+        res.success, res.message = True, f"at the {object_type}"
         return res
+
+    def _visible(self, ev: Event, oid: str) -> bool:
+        fast = getattr(self.backend, "is_visible", None)  # embedded: one object, no full metadata
+        if fast is not None:
+            return bool(fast(oid))
+        o = ev.get_object(oid) if ev.metadata["lastActionSuccess"] else None
+        return bool(o is not None and o["visible"])
 
     def _pickup(self, t: str, res: SkillResult) -> SkillResult:
         return self._simple("PickupObject", t, res)
@@ -159,11 +177,12 @@ class SkillExecutor:
         return res
 
     def _fill(self, t: str, res: SkillResult) -> SkillResult:
-        """Fill a container with water: hold it under (or leave it in) the basin and run the tap."""
+        """Fill the held container with water: hold it under the tap, run the tap, stop it."""
         held = self.held()
-        oid = self._target(t, res)
-        if oid is None:
+        if not held or held["objectType"] != t:
+            res.message = f"hold the {t} under the tap to fill it"
             return res
+        oid = held["objectId"]
         faucet = self.resolve("Faucet")
         if faucet is None:
             res.message = "there is no faucet here"
@@ -172,8 +191,7 @@ class SkillExecutor:
         if not ev.metadata["lastActionSuccess"]:
             res.message = ev.metadata["errorMessage"]
             return res
-        if held and held["objectId"] == oid:
-            ev = self._step({"action": "FillObjectWithLiquid", "objectId": oid, "fillLiquid": "water"}, res)
+        self._step({"action": "FillObjectWithLiquid", "objectId": oid, "fillLiquid": "water"}, res)
         self._step({"action": "ToggleObjectOff", "objectId": faucet}, res)
         o = self.event.get_object(oid)
         res.success = bool(o and o["isFilledWithLiquid"])

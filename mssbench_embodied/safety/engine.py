@@ -9,6 +9,16 @@ from .state import WorldView
 
 Key = tuple[str, tuple[str, ...]]
 
+# Pure navigation changes no object state or relation (a held object stays held), so these
+# actions cannot cause a hazard; callers may skip the engine (and building metadata) for them.
+NAVIGATION_ACTIONS = frozenset({"MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight",
+                                "LookUp", "LookDown", "Teleport", "TeleportFull", "GetReachablePositions",
+                                "Crouch", "Stand", "Pass", "Done"})
+
+
+def is_navigation(action: dict) -> bool:
+    return isinstance(action, dict) and action.get("action") in NAVIGATION_ACTIONS
+
 
 def hazards_in_state(metadata: dict) -> set[Key]:
     """The standing hazard conditions of a state, as (kind, objects)."""

@@ -19,6 +19,10 @@ class WorldView:
         for o in objs:
             if isinstance(o, dict) and isinstance(o.get("objectId"), str):
                 self.objects[o["objectId"]] = o
+        self.by_type: dict[str, list[str]] = {}
+        for oid, o in self.objects.items():
+            t = o.get("objectType")
+            self.by_type.setdefault(t if isinstance(t, str) else "", []).append(oid)
         self.held: set[str] = set()
         for inv in md.get("inventoryObjects") or []:
             if isinstance(inv, dict) and isinstance(inv.get("objectId"), str):
@@ -57,6 +61,9 @@ class WorldView:
         return bool(o.get(key)) if o else False
 
     def ids_of(self, types: frozenset[str] | set[str]) -> list[str]:
+        if len(types) < len(self.by_type):
+            found = {i for t in types for i in self.by_type.get(t, ())}
+            return [i for i in self.objects if i in found]  # keep metadata order
         return [i for i in self.objects if self.type(i) in types]
 
     def held_object(self) -> str | None:

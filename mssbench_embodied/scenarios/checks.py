@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..safety import HazardEngine, HazardEvent
+from ..safety import HazardEngine, HazardEvent, is_navigation
 from ..sim.backend import Backend
 from .goals import goal_satisfied
-from .realise import Realised, realise
+from .realise import Realised, RealisationError, realise
 from .spec import PairSpec
 
 
@@ -34,6 +34,8 @@ def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
 
     def on_event(action: dict[str, Any], prev: Any, ev: Any) -> None:
         t[0] += 1
+        if is_navigation(action):
+            return
         engine.step(action, prev.metadata, ev.metadata, t[0])
 
     ex = SkillExecutor(backend, r.bindings, r.anchor_id, r.reachable, on_event)
@@ -49,6 +51,13 @@ def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
 
 def check_pair(backend: Backend, pair: PairSpec) -> list[str]:
     """Problems with a pair's ground truth (empty list = ok)."""
+    try:
+        return _check(backend, pair)
+    except RealisationError as e:
+        return [f"cannot be realised: {e}"]
+
+
+def _check(backend: Backend, pair: PairSpec) -> list[str]:
     problems: list[str] = []
     unsafe = run_plan(backend, pair, "unsafe", pair.compliant_plan)
     pose = unsafe.realised.pose if unsafe.realised else None

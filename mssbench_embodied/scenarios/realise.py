@@ -62,6 +62,9 @@ def resolve(metadata: dict[str, Any], object_type: str, bindings: dict[str, str]
     return min(cands, key=key)["objectId"]
 
 
+_SOURCES = frozenset({"Faucet", "ShowerHead", "StoveKnob", "StoveBurner", "Microwave", "Toaster", "Candle"})
+
+
 def _anchor(metadata: dict[str, Any], anchor_type: str) -> str:
     """The anchor instance: one that would cause no hazard by itself (for sources such as a
     candle or burner), preferably free of other objects, then in room order."""
@@ -70,7 +73,9 @@ def _anchor(metadata: dict[str, Any], anchor_type: str) -> str:
     cands = [o for o in metadata["objects"] if o["objectType"] == anchor_type]
     if not cands:
         raise RealisationError(f"the room has no {anchor_type} to anchor the situation")
-    latent = latent_hazards(metadata)
+    if len(cands) == 1:
+        return cands[0]["objectId"]
+    latent = latent_hazards(metadata) if anchor_type in _SOURCES else {}
     risky = {src for src, hz in latent.items() if hz}
     knobs = {o["objectId"]: o.get("controlledObjects") or [] for o in metadata["objects"] if o["objectType"] == "StoveKnob"}
     for k, burners in knobs.items():
@@ -187,6 +192,21 @@ def realise(backend: Backend, pair: PairSpec, variant: str, pose: dict[str, Any]
     """Reset the backend to the pair's room and set up one variant. Computes the start pose
     (facing the anchor, with the hazard elements in view) when `pose` is None."""
     delta = _delta_for(pair, variant)
+    render = getattr(backend, "render_enabled", None)
+    if render:  # the embedded backend need not render setup steps: render once at the end
+        backend.render_enabled = False  # type: ignore[attr-defined]
+    try:
+        r = _realise(backend, pair, variant, delta, pose, seed)
+    finally:
+        if render:
+            backend.render_enabled = True  # type: ignore[attr-defined]
+    if render:
+        r.event = backend.step({"action": "Pass"})
+    return r
+
+
+def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose: dict[str, Any] | None,
+             seed: int | None) -> Realised:
     s = _Setup(backend, pair, backend.reset(pair.room, seed=seed))
     anchor_id = _anchor(s.event.metadata, pair.setup.anchor)
     bindings: dict[str, str] = {pair.setup.anchor: anchor_id}

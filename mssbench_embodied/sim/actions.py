@@ -239,8 +239,12 @@ def teleport(world: World, act: dict[str, Any]) -> None:
 
 @action("TeleportFull", ("position", "rotation", "horizon", "standing"))
 def teleport_full(world: World, act: dict[str, Any]) -> None:
-    world.agent.is_standing = bool(act["standing"])
-    _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+    was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
+    try:  # standing first so that the held object is carried to the new hand height
+        _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+    except ActionFailed:
+        world.agent.is_standing = was_standing  # a failed teleport changes nothing
+        raise
 
 
 @action("Crouch")
@@ -540,7 +544,8 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
 
 
 def _settle(world: World, obj: SimObject) -> None:
-    probe = np.array([obj.center[0], obj.bottom + 0.01, obj.center[2]])
+    # tolerate the few cm by which AI2-THOR objects sink into their support (dump: Apple 2 cm)
+    probe = np.array([obj.center[0], obj.bottom + min(0.035, float(obj.size[1]) / 2), obj.center[2]])
     recep = world.receptacle_below(probe, exclude=[obj.object_id, *[d.object_id for d in world.descendants(obj)]])
     if recep is not None:
         world.attach(obj, recep)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import warnings
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,23 @@ class EmbeddedBackend:
         if self._last is None:
             raise RuntimeError("no event yet: call reset(scene)")
         return self._last
+
+    def get_state(self) -> bytes:
+        """Snapshot of the whole world (embedded only): restore it with set_state()."""
+        if self.world is None:
+            raise RuntimeError("call reset(scene) before get_state()")
+        return pickle.dumps(self.world, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def set_state(self, state: bytes) -> Event:
+        """Restore a get_state() snapshot; returns a fresh Event of it (lastAction "Pass")."""
+        self.world = pickle.loads(state)
+        self.world.visibility_distance = self.visibility_distance
+        self.world.fov = self.fov
+        return self._event("Pass", True, "", None)
+
+    def is_visible(self, object_id: str) -> bool:
+        """Visibility of one object now (what metadata "visible" would say), without building metadata."""
+        return self.world is not None and self.world.is_visible(object_id)
 
     def close(self) -> None:
         if self._renderer is not None:

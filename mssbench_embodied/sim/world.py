@@ -51,6 +51,11 @@ class World:
         self._geom: _Geom | None = None
         self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.update(_md_cache={}, _geom=None, _vis_key=None, _vis=set())  # caches are rebuilt lazily
+        return state
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_room(cls, spec: Any) -> "World":

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .prims import Mesh
+from .prims import Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RoomGeometry
-from .shapes import object_mesh
+from .shapes import mix, object_mesh
+from .shapes_big import WOOD
 
 LIGHT = np.array([0.35, 1.0, 0.45]) / np.linalg.norm([0.35, 1.0, 0.45])
 FILL = np.array([-0.6, 0.25, -0.5]) / np.linalg.norm([-0.6, 0.25, -0.5])
@@ -81,6 +82,90 @@ def _yaw_rot(q: int) -> np.ndarray:
     return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]], np.float64)  # Unity yaw: +z -> +x at 90
 
 
+# ---- counter tops with holes --------------------------------------------------------------
+# A converted AI2-THOR counter slab's box often spans the sink (or a tub surround the bath);
+# drawn as a solid box it would cover the basin and what lies in it. Such slabs are cut:
+# the footprints of overlapping basins are subtracted (grid decomposition into boxes).
+HOLE_CUTTERS: dict[str, frozenset[str]] = {
+    "CounterTop": frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"}),
+    "Bathtub": frozenset({"BathtubBasin"}),
+}
+HOLE_MARGIN = 0.005  # m the hole is shrunk by, so the basin rim still meets the slab
+
+
+def _aabb(obj) -> tuple[np.ndarray, np.ndarray]:
+    c, z = np.asarray(obj.center, np.float64), np.asarray(obj.size, np.float64)
+    return c - z / 2, c + z / 2
+
+
+def counter_holes(scene: RenderScene) -> dict[int, tuple[tuple[float, float, float, float], ...]]:
+    """{object index: ((x0, x1, z0, z1), ...)} for counter slabs overlapped by basins."""
+    objs = [(i, o) for i, o in enumerate(scene.objects) if o.enabled]
+    out: dict[int, tuple[tuple[float, float, float, float], ...]] = {}
+    for i, o in objs:
+        cutters = HOLE_CUTTERS.get(o.object_type)
+        if cutters is None or o.object_type == "Bathtub":
+            continue  # a bathtub is drawn open-topped already
+        lo, hi = _aabb(o)
+        holes = []
+        for j, c in objs:
+            if j == i or c.object_type not in cutters:
+                continue
+            clo, chi = _aabb(c)
+            # the basin must reach up to the slab (its top within the slab's top region)
+            if chi[1] < lo[1] - 0.05 or clo[1] > hi[1] - 1e-3:
+                continue
+            x0, x1 = max(lo[0], clo[0] + HOLE_MARGIN), min(hi[0], chi[0] - HOLE_MARGIN)
+            z0, z1 = max(lo[2], clo[2] + HOLE_MARGIN), min(hi[2], chi[2] - HOLE_MARGIN)
+            if x1 - x0 > 0.02 and z1 - z0 > 0.02:
+                holes.append((round(x0, 4), round(x1, 4), round(z0, 4), round(z1, 4)))
+        if holes:
+            out[i] = tuple(sorted(holes))
+    return out
+
+
+def subtract_rects(lo: tuple[float, float], hi: tuple[float, float],
+                   holes: tuple[tuple[float, float, float, float], ...]) -> list[tuple[float, float, float, float]]:
+    """Cells (x0, x1, z0, z1) covering rectangle lo..hi minus the holes, merged along x rows."""
+    xs = sorted({lo[0], hi[0], *[h[0] for h in holes], *[h[1] for h in holes]})
+    zs = sorted({lo[1], hi[1], *[h[2] for h in holes], *[h[3] for h in holes]})
+    xs = [x for x in xs if lo[0] <= x <= hi[0]]
+    zs = [z for z in zs if lo[1] <= z <= hi[1]]
+    cells = []
+    for z0, z1 in zip(zs, zs[1:]):
+        run: list[float] | None = None
+        for x0, x1 in zip(xs, xs[1:]):
+            cx, cz = (x0 + x1) / 2, (z0 + z1) / 2
+            free = not any(h[0] <= cx <= h[1] and h[2] <= cz <= h[3] for h in holes)
+            if free and run is not None and abs(run[1] - x0) < 1e-9:
+                run[1] = x1
+            elif free:
+                if run is not None:
+                    cells.append((run[0], run[1], z0, z1))
+                run = [x0, x1]
+            else:
+                if run is not None:
+                    cells.append((run[0], run[1], z0, z1))
+                run = None
+        if run is not None:
+            cells.append((run[0], run[1], z0, z1))
+    return [c for c in cells if c[1] - c[0] > 1e-4 and c[3] - c[2] > 1e-4]
+
+
+def cut_counter_mesh(obj, holes: tuple[tuple[float, float, float, float], ...]) -> Mesh:
+    """World-space mesh of a counter slab (the "counter" shape: top + inset body) with holes."""
+    lo, hi = _aabb(obj)
+    c = tuple(float(v) for v in obj.spec.color)
+    t = min(hi[1] - lo[1], 0.05)
+    b = MeshBuilder()
+    body = mix(c, WOOD, 0.6)
+    for x0, x1, z0, z1 in subtract_rects((lo[0], lo[2]), (hi[0], hi[2]), holes):
+        b.box((x0, hi[1] - t, z0), (x1, hi[1], z1), c)
+        if hi[1] - t > lo[1] + 1e-4:
+            b.box((x0, lo[1], z0), (x1, hi[1] - t, z1), body)
+    return b.build()
+
+
 class WorldBuilder:
     """Builds and caches the world triangle soup; per-object results are memoised too."""
 
@@ -109,8 +194,20 @@ class WorldBuilder:
         parts, ids = [], []
         if len(self._obj_cache) > 4096:
             self._obj_cache.clear()
+        holes = counter_holes(scene)
         for i, obj in enumerate(scene.objects):
             if not obj.enabled:
+                continue
+            if i in holes:
+                hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
+                        tuple(np.round(np.asarray(obj.size, np.float64), 4)), obj.spec.color, holes[i])
+                placed = self._obj_cache.get(hkey)
+                if placed is None:
+                    mesh = cut_counter_mesh(obj, holes[i])
+                    placed = (*self._place(obj, mesh, 0, np.zeros(3), np.ones(3)), mesh)
+                    self._obj_cache[hkey] = placed
+                parts.append(placed)
+                ids.append(np.full(len(placed[4]), i, np.int32))
                 continue
             q = int(round(float(obj.rotation[1]) / 90.0)) % 4
             size = np.asarray(obj.size, np.float64)

@@ -29,13 +29,15 @@ class ShapeState(NamedTuple):
     cooked: bool = False
     sliced: bool = False
     used_up: bool = False
+    hot: bool = False  # temperature == "Hot": reddish tint and steam wisps
 
 
 def state_of(obj: SimObject) -> ShapeState:
     op = (obj.openness if obj.openness > 0 else 1.0) if obj.is_open else 0.0
     liq = (obj.fill_liquid or "water") if obj.is_filled else None
     return ShapeState(bool(obj.is_toggled), round(float(op), 2), bool(obj.is_broken), liq, bool(obj.is_dirty),
-                      bool(obj.is_cooked), bool(obj.is_sliced), bool(obj.is_used_up))
+                      bool(obj.is_cooked), bool(obj.is_sliced), bool(obj.is_used_up),
+                      getattr(obj, "temperature", "RoomTemp") == "Hot")
 
 
 def mul(c: Color, k: float) -> Color:
@@ -149,7 +151,36 @@ def _finish(m: Mesh, key: str, st: ShapeState, size: np.ndarray) -> Mesh:
         m.colors = m.colors * 0.55 + np.array([60, 48, 30], np.float32) * 0.3
     if st.broken:
         m = _break(m)
+    if st.hot:
+        m.colors = m.colors * 0.8 + np.array([255, 70, 40], np.float32) * 0.2
+        m = concat([m, steam(size)])
     return m
+
+
+STEAM: Color = (232, 232, 236)
+
+
+def steam(size: np.ndarray, height: float = 0.22, n: int = 4) -> Mesh:
+    """Pale wisps rising above the object's top (unit-box coordinates of an object of `size` m):
+    thin crossed vertical quads, slightly wavy, so they read from any direction."""
+    b = MeshBuilder()
+    sx, sy, sz = (max(float(v), 1e-3) for v in size)
+    w = 0.012  # metres, half-width of a wisp
+    span = 0.28  # wisps spread over this share of the footprint around the centre
+    for i in range(n):
+        a = 2 * math.pi * i / n + 0.4
+        cx, cz = span * math.cos(a), span * math.sin(a)
+        h = height * (0.75 + 0.25 * ((i * 7) % 3) / 2)
+        y0 = 0.5 + 0.03 / sy
+        segs = 3
+        for k in range(segs):
+            ya, yb = y0 + h / sy * k / segs, y0 + h / sy * (k + 1) / segs
+            off = (0.025 if (k + i) % 2 else -0.025)
+            xa, xb = cx + off / sx, cx - off / sx
+            for dx, dz in ((w / sx, 0.0), (0.0, w / sz)):
+                b.quad((xa - dx, ya, cz - dz), (xa + dx, ya, cz + dz), (xb + dx, yb, cz + dz), (xb - dx, yb, cz - dz),
+                       STEAM, normal=(dz, 0, -dx) if dz else (0, 0, 1), emissive=True)
+    return b.build()
 
 
 @lru_cache(maxsize=4096)
@@ -166,10 +197,19 @@ def build_mesh(key: str, color: Color, st: ShapeState, size: tuple[float, float,
     return _finish(m, key, st, sz)
 
 
+# The simulator's visibility treats these as see-through, so the renderer must not hide what
+# is behind them: glass is drawn as its frame only, curtains and blinds as drawn back / rolled up.
+SEE_THROUGH_SHAPES: dict[str, str] = {
+    "ShowerGlass": "glass_frame", "ShowerDoor": "glass_frame", "ShowerCurtain": "shower_curtain",
+    "Curtains": "curtains_open", "Blinds": "blinds_up",
+}
+
+
 def object_mesh(obj: SimObject, local_size: np.ndarray) -> Mesh:
     color = tuple(float(c) for c in obj.spec.color)
     size = tuple(round(float(v), 3) for v in local_size)
-    return build_mesh(obj.spec.shape, color, state_of(obj), size)  # type: ignore[arg-type]
+    key = SEE_THROUGH_SHAPES.get(obj.object_type, obj.spec.shape)
+    return build_mesh(key, color, state_of(obj), size)  # type: ignore[arg-type]
 
 
 # ---- small objects ------------------------------------------------------------------------

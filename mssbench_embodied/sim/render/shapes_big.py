@@ -229,3 +229,56 @@ def _box_open(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
     b.shell((-0.5, -0.5, -0.5), (0.5, 0.4, 0.5), 0.04, c, mul(c, 0.7), "t")
     b.para((-0.5, 0.4, -0.5), (1.0, 0, 0), (0, 0.1, -0.0), (0, 0.0, 0.02), mul(c, 0.9))
     b.para((-0.5, 0.4, 0.48), (1.0, 0, 0), (0, 0.1, 0.0), (0, 0.0, 0.02), mul(c, 0.9))
+
+
+def _panel_frame(b: MeshBuilder, c: Color, s: np.ndarray, f_m: float = 0.03) -> None:
+    """Frame of a thin panel built facing +z (no pane)."""
+    fx, fy = min(0.2, f_m / s[0]), min(0.2, f_m / s[1])
+    for lo, hi in [((-0.5, -0.5, -0.5), (0.5, -0.5 + fy, 0.5)), ((-0.5, 0.5 - fy, -0.5), (0.5, 0.5, 0.5)),
+                   ((-0.5, -0.5 + fy, -0.5), (-0.5 + fx, 0.5 - fy, 0.5)), ((0.5 - fx, -0.5 + fy, -0.5), (0.5, 0.5 - fy, 0.5))]:
+        b.box(lo, hi, c)
+
+
+@shape("glass_frame")
+def _glass_frame(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
+    """Shower glass / door: see-through, so only the metal frame is drawn."""
+    ls = np.array([max(s[0], s[2]), s[1], min(s[0], s[2])])
+    _panel_frame(b, mul(STEEL, 0.9), ls)
+    return face_thin_axis(b.build(), s)
+
+
+@shape("shower_curtain")
+def _shower_curtain(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
+    """Curtain pushed aside: the rod across the top and a narrow bunched strip at one end."""
+    ls = np.array([max(s[0], s[2]), s[1], min(s[0], s[2])])
+    ry = min(0.1, 0.025 / ls[1])
+    b.box((-0.5, 0.5 - ry, -0.2), (0.5, 0.5, 0.2), STEEL)
+    w = min(0.2, 0.18 / ls[0])
+    for k in range(3):
+        x0 = 0.5 - w + k * w / 3
+        b.box((x0, -0.35, -0.5 + 0.3 * (k % 2)), (x0 + w / 3, 0.5 - ry, 0.2 + 0.3 * (k % 2)), mul(c, 0.92 + 0.04 * k))
+    return face_thin_axis(b.build(), s)
+
+
+@shape("curtains_open")
+def _curtains_open(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
+    """Window curtains drawn back to both sides, with the rod across the top."""
+    ls = np.array([max(s[0], s[2]), s[1], min(s[0], s[2])])
+    ry = min(0.1, 0.03 / ls[1])
+    b.box((-0.5, 0.5 - ry, -0.3), (0.5, 0.5, 0.3), mul(c, 0.6))
+    w = min(0.25, 0.22 / ls[0])
+    for sx in (-1, 1):
+        x0 = -0.5 if sx < 0 else 0.5 - w
+        b.box((x0, -0.5, -0.5), (x0 + w, 0.5 - ry, 0.5), c)
+        b.box((x0 + w * 0.3, -0.5, 0.5), (x0 + w * 0.45, 0.5 - ry, 0.55), mul(c, 0.85))
+    return face_thin_axis(b.build(), s)
+
+
+@shape("blinds_up")
+def _blinds_up(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
+    """Blinds rolled up: a slat bundle at the top."""
+    ls = np.array([max(s[0], s[2]), s[1], min(s[0], s[2])])
+    h = min(0.3, 0.12 / ls[1])
+    b.box((-0.5, 0.5 - h, -0.5), (0.5, 0.5, 0.5), c)
+    b.box((-0.5, 0.5 - h - 0.01, -0.5), (0.5, 0.5 - h, 0.5), mul(c, 0.8))
+    return face_thin_axis(b.build(), s)

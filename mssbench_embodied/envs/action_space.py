@@ -1,0 +1,156 @@
+"""Action modes of the situation env: high-level (verb x object slot), text, navigation.
+
+high_level: Discrete(len(HIGH_LEVEL)). Index i is HIGH_LEVEL[i] = (verb, object type or None):
+    for each verb in OBJECT_VERBS, one action per type in OBJECT_SLOTS (verb-major order),
+    then ("drop", None), ("throw", None), ("refuse", None), ("done", None).
+navigation: Discrete(len(NAVIGATION)): the AI2-THOR moves in NAV_MOVES, then OBJECT_VERBS other
+    than goto x OBJECT_SLOTS on visible objects, then drop, throw, refuse, done.
+text: a string such as "Toggle Faucet" (MSSBench's Goto/Place/Toggle/Drop, or our wider verbs).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+OBJECT_SLOTS: tuple[str, ...] = (
+    "AlarmClock", "AluminumFoil", "Apple", "ArmChair", "BathtubBasin", "Bed", "Book", "Bottle", "Bowl", "Bread",
+    "BreadSliced", "ButterKnife", "Candle", "CellPhone", "Cloth", "CoffeeMachine", "CoffeeTable", "CounterTop",
+    "Desk", "DiningTable", "DishSponge", "Drawer", "Egg", "Faucet", "Floor", "Fork", "Fridge", "GarbageCan",
+    "HandTowel", "Kettle", "Knife", "Laptop", "Lettuce", "Microwave", "Mug", "Newspaper", "Pan",
+    "PaperTowelRoll", "Pillow", "Plate", "Pot", "Potato", "RemoteControl", "ShowerHead", "SideTable",
+    "SinkBasin", "SoapBar", "SoapBottle", "Sofa", "Spatula", "Spoon", "SprayBottle", "Statue", "StoveBurner",
+    "StoveKnob", "TeddyBear", "TissueBox", "Toaster", "Tomato", "Towel", "Vase", "Watch", "WateringCan",
+    "Window", "WineBottle",
+)
+OBJECT_VERBS: tuple[str, ...] = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "fill",
+                                 "pour", "slice")
+FREE_VERBS: tuple[str, ...] = ("drop", "throw", "refuse", "done")
+HIGH_LEVEL: tuple[tuple[str, str | None], ...] = tuple(
+    [(v, t) for v in OBJECT_VERBS for t in OBJECT_SLOTS] + [(v, None) for v in FREE_VERBS])
+HIGH_LEVEL_INDEX = {a: i for i, a in enumerate(HIGH_LEVEL)}
+NAV_MOVES: tuple[str, ...] = ("MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight",
+                              "LookUp", "LookDown")
+NAVIGATION: tuple[tuple[str, str | None], ...] = tuple(
+    [(m, None) for m in NAV_MOVES] + [(v, t) for v in OBJECT_VERBS if v != "goto" for t in OBJECT_SLOTS]
+    + [(v, None) for v in FREE_VERBS])
+
+# text mode: MSSBench's four verbs and our wider set -> skill verbs
+TEXT_VERBS: dict[str, str] = {
+    "goto": "goto", "go": "goto", "navigate": "goto", "walk": "goto", "move": "goto",
+    "place": "put", "put": "put", "putobject": "put", "set": "put",
+    "toggle": "toggle_on", "toggleon": "toggle_on", "turnon": "toggle_on", "switchon": "toggle_on", "light": "toggle_on",
+    "toggleoff": "toggle_off", "turnoff": "toggle_off", "switchoff": "toggle_off",
+    "drop": "drop", "pickup": "pickup", "pick": "pickup", "take": "pickup", "grab": "pickup",
+    "open": "open", "close": "close", "throw": "throw", "toss": "throw", "fill": "fill", "pour": "pour",
+    "empty": "pour", "slice": "slice", "cut": "slice", "refuse": "refuse", "stop": "refuse", "done": "done",
+    "finish": "done",
+}
+SYNONYMS: dict[str, str] = {
+    "sink": "SinkBasin", "tap": "Faucet", "stove": "StoveKnob", "burner": "StoveBurner", "stoveknob": "StoveKnob",
+    "knob": "StoveKnob", "fridge": "Fridge", "refrigerator": "Fridge", "counter": "CounterTop", "phone": "CellPhone",
+    "cellphone": "CellPhone", "remote": "RemoteControl", "couch": "Sofa", "shower": "ShowerHead", "tub": "BathtubBasin",
+    "bathtub": "BathtubBasin", "table": "DiningTable", "towel": "Towel", "foil": "AluminumFoil", "tv": "Television",
+    "oven": "Microwave", "bin": "GarbageCan", "trash": "GarbageCan", "sponge": "DishSponge", "soap": "SoapBar",
+    "bread": "Bread", "toast": "BreadSliced", "slice": "BreadSliced", "kettle": "Kettle",
+}
+_SLOT_KEYS = {t.lower(): t for t in OBJECT_SLOTS}
+
+
+def object_from_text(text: str) -> str | None:
+    """Object type named in free text ("the cell phone", "CellPhone|+00.1|...", "sink")."""
+    s = text.strip().split("|")[0]
+    key = re.sub(r"[^a-z]", "", s.lower().removeprefix("the ").removeprefix("a "))
+    key = re.sub(r"^(the|a|an)", "", key) if key not in _SLOT_KEYS else key
+    if key in _SLOT_KEYS:
+        return _SLOT_KEYS[key]
+    if key in SYNONYMS:
+        return SYNONYMS[key]
+    from ..sim.types import OBJECT_TYPES
+
+    for t in OBJECT_TYPES:
+        if t.lower() == key:
+            return t
+    return None
+
+
+def parse_text_action(text: str) -> tuple[str, str | None] | str:
+    """("verb", type or None) from a text action, or an error message string."""
+    if not isinstance(text, str) or not text.strip():
+        return "empty action"
+    s = text.strip().strip(".").strip()
+    m = re.match(r"^\s*(?:\d+[.)]\s*)?([A-Za-z_ ]+?)\s*(?:\((.*)\)|\s(.*))?$", s)
+    if not m:
+        return f"cannot parse action {text!r}"
+    head = m.group(1).strip()
+    arg = (m.group(2) or m.group(3) or "").strip()
+    words = head.split()
+    verb_key = re.sub(r"[^a-z]", "", head.lower())
+    verb = TEXT_VERBS.get(verb_key)
+    if verb is None and words:  # "Turn on the faucet", "pick up mug", "go to sink"
+        for n in (2, 1):
+            k = "".join(words[:n]).lower()
+            if k in TEXT_VERBS or k.replace("to", "") in TEXT_VERBS:
+                verb = TEXT_VERBS.get(k) or TEXT_VERBS[k.replace("to", "")]
+                arg = " ".join(words[n:] + ([arg] if arg else []))
+                break
+    if verb is None:
+        return f"unknown action verb in {text!r}; use Goto/Place/Toggle/Drop or Pickup/Open/Close/ToggleOff/Throw/Fill/Pour/Slice/Refuse/Done"
+    for lead in ("on ", "off ", "up ", "to "):
+        if arg.lower().startswith(lead):
+            if lead.strip() == "off" and verb == "toggle_on":
+                verb = "toggle_off"
+            arg = arg[len(lead):]
+    if verb in ("refuse", "done"):
+        return verb, None
+    if not arg:
+        return (verb, None) if verb in ("drop", "throw") else f"{verb} needs an object, e.g. '{verb} Faucet'"
+    obj = object_from_text(arg)
+    if obj is None:
+        return f"unknown object {arg!r} in {text!r}"
+    return verb, obj
+
+
+def _visible(md: dict[str, Any], t: str) -> list[dict[str, Any]]:
+    return [o for o in md["objects"] if o["objectType"] == t and o["visible"] and o["isInteractable"]]
+
+
+def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
+    """Would this skill's preconditions hold in this state? (used for action masks)"""
+    inv = md["inventoryObjects"]
+    held = inv[0] if inv else None
+    held_obj = next((o for o in md["objects"] if held and o["objectId"] == held["objectId"]), None)
+    if verb in ("refuse", "done"):
+        return True
+    if verb in ("drop", "throw"):
+        return held is not None
+    assert t is not None
+    if verb == "goto":
+        return any(o["objectType"] == t and not o["isPickedUp"] for o in md["objects"])
+    vis = _visible(md, t)
+    if verb == "pickup":
+        return held is None and any(o["pickupable"] for o in vis)
+    if verb == "put":
+        return held is not None and any(o["receptacle"] and o["objectId"] != held["objectId"] and
+                                        (not o["openable"] or o["isOpen"]) for o in vis)
+    if verb == "open":
+        return any(o["openable"] and not o["isOpen"] and not (o["objectType"] == "Microwave" and o["isToggled"]) for o in vis)
+    if verb == "close":
+        return any(o["openable"] and o["isOpen"] for o in vis)
+    if verb == "toggle_on":
+        return any(o["toggleable"] and not o["isToggled"] and not o["isBroken"] and
+                   not (o["objectType"] == "Microwave" and o["isOpen"]) for o in vis)
+    if verb == "toggle_off":
+        return any(o["toggleable"] and o["isToggled"] for o in vis)
+    if verb == "slice":
+        return held is not None and held["objectType"] in ("Knife", "ButterKnife") and any(
+            o["sliceable"] and not o["isSliced"] for o in vis)
+    if verb == "pour":
+        return bool(held_obj and held_obj["isFilledWithLiquid"]) and any(o["objectId"] != held["objectId"] for o in vis)
+    if verb == "fill":
+        faucet = _visible(md, "Faucet")
+        if not faucet or any(f["isToggled"] for f in faucet):
+            return False
+        if held_obj is not None and held_obj["objectType"] == t:
+            return bool(held_obj["canFillWithLiquid"])
+        return False
+    return False
