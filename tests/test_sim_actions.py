@@ -775,3 +775,24 @@ def test_slice_held_object_releases_hand(sim: Sim) -> None:
     sim.ok("SliceObject", objectId=apple, forceAction=True)
     assert sim.held() is None
     assert not any(o["isPickedUp"] for o in sim.md["objects"])
+
+
+def test_crouch_stand_carries_held_object(sim: Sim) -> None:
+    apple = sim.first("Apple")["objectId"]
+    sim.pickup(apple)
+    y0 = sim.md["cameraPosition"]["y"]
+    md = sim.ok("Crouch")
+    assert md["agent"]["isStanding"] is False and md["cameraPosition"]["y"] < y0
+    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(md["heldObjectPose"]["position"]["y"])
+    sim.fail("Crouch")
+    md = sim.ok("Stand")
+    assert md["agent"]["isStanding"] is True and md["cameraPosition"]["y"] == pytest.approx(y0)
+    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(md["heldObjectPose"]["position"]["y"])
+    sim.fail("Stand")
+
+
+def test_remove_from_scene(sim: Sim) -> None:
+    apple = sim.first("Apple")["objectId"]
+    sim.ok("RemoveFromScene", objectId=apple)
+    assert sim.ev.get_object(apple) is None
+    sim.fail("RemoveFromScene", objectId=apple)

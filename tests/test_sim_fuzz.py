@@ -212,7 +212,7 @@ def check_invariants(md: dict[str, Any], broken: set[str], act: dict | None = No
     assert -30.0 - 1e-6 <= md["agent"]["cameraHorizon"] <= 60.0 + 1e-6, ctx
 
 
-STEPS = 150
+STEPS = 250
 SEEDS = (0, 1, 2)
 
 

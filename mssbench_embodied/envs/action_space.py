@@ -77,31 +77,33 @@ def parse_text_action(text: str) -> tuple[str, str | None] | str:
     """("verb", type or None) from a text action, or an error message string."""
     if not isinstance(text, str) or not text.strip():
         return "empty action"
-    s = text.strip().strip(".").strip()
-    m = re.match(r"^\s*(?:\d+[.)]\s*)?([A-Za-z_ ]+?)\s*(?:\((.*)\)|\s(.*))?$", s)
-    if not m:
-        return f"cannot parse action {text!r}"
-    head = m.group(1).strip()
-    arg = (m.group(2) or m.group(3) or "").strip()
-    words = head.split()
-    verb_key = re.sub(r"[^a-z]", "", head.lower())
-    verb = TEXT_VERBS.get(verb_key)
-    if verb is None and words:  # "Turn on the faucet", "pick up mug", "go to sink"
-        for n in (2, 1):
-            k = "".join(words[:n]).lower()
-            if k in TEXT_VERBS or k.replace("to", "") in TEXT_VERBS:
-                verb = TEXT_VERBS.get(k) or TEXT_VERBS[k.replace("to", "")]
-                arg = " ".join(words[n:] + ([arg] if arg else []))
+    s = re.sub(r"^\s*(?:\d+[.)]|[-*])\s*", "", text.strip()).strip().rstrip(".")
+    s = re.sub(r"[()\[\],:]", " ", s)
+    words = s.split()
+    verb, rest = None, []
+    for n in (3, 2, 1):  # "go to", "turn on", "pick up", "toggle off", "Toggle"
+        if len(words) >= n:
+            key = re.sub(r"[^a-z]", "", "".join(words[:n]).lower())
+            if key in TEXT_VERBS:
+                verb, rest = TEXT_VERBS[key], words[n:]
+                break
+            if key.endswith("to") and key[:-2] in TEXT_VERBS:
+                verb, rest = TEXT_VERBS[key[:-2]], words[n:]
                 break
     if verb is None:
-        return f"unknown action verb in {text!r}; use Goto/Place/Toggle/Drop or Pickup/Open/Close/ToggleOff/Throw/Fill/Pour/Slice/Refuse/Done"
-    for lead in ("on ", "off ", "up ", "to "):
-        if arg.lower().startswith(lead):
-            if lead.strip() == "off" and verb == "toggle_on":
-                verb = "toggle_off"
-            arg = arg[len(lead):]
+        return (f"unknown action verb in {text!r}; use Goto/Place/Toggle/Drop or "
+                "Pickup/Open/Close/ToggleOff/Throw/Fill/Pour/Slice/Refuse/Done")
+    if rest and rest[0].lower() in ("on", "off", "up", "to", "into", "onto"):
+        if rest[0].lower() == "off" and verb == "toggle_on":
+            verb = "toggle_off"
+        rest = rest[1:]
     if verb in ("refuse", "done"):
         return verb, None
+    if verb in ("put", "pour"):  # "Put the mug in the Microwave": the receptacle follows the preposition
+        preps = [i for i, w in enumerate(rest) if w.lower() in ("in", "into", "on", "onto", "over", "inside")]
+        if preps:
+            rest = rest[preps[-1] + 1:]
+    arg = " ".join(rest)
     if not arg:
         return (verb, None) if verb in ("drop", "throw") else f"{verb} needs an object, e.g. '{verb} Faucet'"
     obj = object_from_text(arg)

@@ -166,6 +166,46 @@ def cut_counter_mesh(obj, holes: tuple[tuple[float, float, float, float], ...]) 
     return b.build()
 
 
+# ---- toaster contents ------------------------------------------------------------------------
+# The world lays a toaster's contents flat inside its box (hidden by the body); drawn like a
+# real toaster, they stand upright in a slot with their top part sticking out.
+SLOTS_LOCAL = ((-0.025, -0.19), (-0.025, 0.19))  # slot centres (x, z) in the toaster's unit box
+STICK_OUT = 0.45  # share of the item's length above the toaster top
+
+
+def toaster_slots(scene: RenderScene) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """{object index: (world centre, rotation)} for items resting in a toaster."""
+    by_id = {o.object_id: o for o in scene.objects if o.enabled}
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    used: dict[str, int] = {}
+    for i, o in enumerate(scene.objects):
+        if not o.enabled or not o.parents:
+            continue
+        t = by_id.get(o.parents[0])
+        if t is None or t.object_type != "Toaster":
+            continue
+        k = used.get(t.object_id, 0)
+        used[t.object_id] = k + 1
+        tq = int(round(float(t.rotation[1]) / 90.0)) % 4
+        tsize = np.asarray(t.size, np.float64)
+        tl = tsize[[2, 1, 0]] if tq % 2 else tsize
+        sx, sz = SLOTS_LOCAL[k % 2]
+        off = _yaw_rot(tq) @ np.array([sx * tl[0], 0.0, sz * tl[2]])
+        q = int(round(float(o.rotation[1]) / 90.0)) % 4
+        size = np.asarray(o.size, np.float64)
+        lsize = size[[2, 1, 0]] if q % 2 else size
+        length = float(max(lsize[0], lsize[2]))
+        # stand the long horizontal axis up; keep the flat face along the slot (toaster's x)
+        tilt = np.array([[1, 0, 0], [0, 0, 1], [0, -1, 0]], np.float64) if lsize[2] >= lsize[0] else \
+            np.array([[0, 1, 0], [-1, 0, 0], [0, 0, 1]], np.float64)
+        rot = _yaw_rot(tq) @ tilt
+        top = float(t.center[1] + tsize[1] / 2)
+        ctr = np.asarray(t.center, np.float64) + off
+        ctr[1] = top + (STICK_OUT - 0.5) * length
+        out[i] = (ctr, rot)
+    return out
+
+
 class WorldBuilder:
     """Builds and caches the world triangle soup; per-object results are memoised too."""
 
@@ -179,11 +219,20 @@ class WorldBuilder:
         key = (scene.version, scene.room, tuple(map(id, scene.objects)))
         if self._geo is not None and self._key == key:
             return self._geo
-        self._geo, self._key = self.build(scene), key
+        # keep the objects alive, so their ids cannot be reused by new objects while cached
+        self._geo, self._key, self._objs = self.build(scene), key, list(scene.objects)
         return self._geo
 
     def _place(self, obj, mesh: Mesh, q: int, center: np.ndarray, lsize: np.ndarray):
         r = _yaw_rot(q)
+        tris = (mesh.tris.astype(np.float64) * lsize) @ r.T + center
+        n = (mesh.normals / lsize) @ r.T
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+        cols = shade(n, mesh.colors.astype(np.float64), mesh.emissive)
+        return tris.astype(np.float32), n.astype(np.float32), cols, mesh.closed
+
+    @staticmethod
+    def _place_rot(mesh: Mesh, r: np.ndarray, center: np.ndarray, lsize: np.ndarray):
         tris = (mesh.tris.astype(np.float64) * lsize) @ r.T + center
         n = (mesh.normals / lsize) @ r.T
         n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
@@ -195,6 +244,7 @@ class WorldBuilder:
         if len(self._obj_cache) > 4096:
             self._obj_cache.clear()
         holes = counter_holes(scene)
+        upright = toaster_slots(scene)
         for i, obj in enumerate(scene.objects):
             if not obj.enabled:
                 continue
@@ -214,6 +264,12 @@ class WorldBuilder:
             lsize = size[[2, 1, 0]] if q % 2 else size
             mesh = object_mesh(obj, lsize)
             if not len(mesh):
+                continue
+            if i in upright:
+                ctr, rot = upright[i]
+                placed = (*self._place_rot(mesh, rot, ctr, lsize), mesh)
+                parts.append(placed)
+                ids.append(np.full(len(mesh), i, np.int32))
                 continue
             key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
             placed = self._obj_cache.get(key)

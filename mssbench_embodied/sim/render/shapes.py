@@ -175,7 +175,7 @@ def steam(size: np.ndarray, height: float = 0.22, n: int = 4) -> Mesh:
         segs = 3
         for k in range(segs):
             ya, yb = y0 + h / sy * k / segs, y0 + h / sy * (k + 1) / segs
-            off = (0.025 if (k + i) % 2 else -0.025)
+            off = (0.012 if (k + i) % 2 else -0.012)
             xa, xb = cx + off / sx, cx - off / sx
             for dx, dz in ((w / sx, 0.0), (0.0, w / sz)):
                 b.quad((xa - dx, ya, cz - dz), (xa + dx, ya, cz + dz), (xb + dx, yb, cz + dz), (xb - dx, yb, cz - dz),
@@ -243,6 +243,23 @@ def cup(b: MeshBuilder, cx: float, cz: float, rx: float, rz: float, y0: float, y
         ly = fy + liquid_h * (y1 - fy)
         k = ir + (wall * top_scale - ir) * liquid_h
         b.disk(cx, cz, rx * k, rz * k, ly, LIQUID.get(st.liquid, LIQUID["water"]), n)
+        drips(b, cx, cz, rx, rz, y0, y1, top_scale, LIQUID.get(st.liquid, LIQUID["water"]))
+
+
+def drips(b: MeshBuilder, cx: float, cz: float, rx: float, rz: float, y0: float, y1: float, top_scale: float,
+          color: Color, length: float = 0.35) -> None:
+    """Liquid running down the outer wall from the rim, so a full vessel reads as full from the side."""
+    def r_at(y: float) -> float:
+        return 1.04 * (1 + (top_scale - 1) * (y - y0) / (y1 - y0))
+    ya, yb = y1, y1 - length * (y1 - y0)
+    for a, w in ((0.5, 0.22), (2.6, 0.16), (4.4, 0.19), (5.6, 0.12)):
+        pts = []
+        for y in (ya, yb):
+            for da in (-w / 2, w / 2):
+                k = r_at(y)
+                pts.append((cx + rx * k * math.cos(a + da), y, cz + rz * k * math.sin(a + da)))
+        nrm = (math.cos(a), 0.0, math.sin(a))
+        b.quad(pts[0], pts[1], pts[3], pts[2], color, nrm)
 
 
 @shape("mug", fill=True)
@@ -294,6 +311,7 @@ def _kettle(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
     b.box((-0.05, 0.1, -0.35), (0.05, 0.35, -0.25), DARK)
     if st.liquid:
         b.disk(0, -0.05, 0.12, 0.12, 0.16, LIQUID.get(st.liquid, LIQUID["water"]), 8)
+        drips(b, 0, -0.05, 0.4, 0.42, -0.5, 0.15, 0.7, LIQUID.get(st.liquid, LIQUID["water"]), 0.4)
 
 
 @shape("knife")

@@ -1,0 +1,235 @@
+"""PPO-Lagrangian baseline for MSSBench situations (read top to bottom, CleanRL-style).
+
+    python policies/train_ppo_lagrangian.py                    # full run (~40 min on 2 CPU cores)
+    python policies/train_ppo_lagrangian.py --smoke            # seconds: CI smoke test
+
+Steps:
+  1. Behaviour cloning warm start from the reference behaviour of the train split
+     (safe variant: the compliant plan; unsafe variant: refuse, or the mitigation plan).
+  2. MaskablePPO (sb3-contrib) with a Lagrange multiplier on the safety cost (PPO-Lagrangian):
+     the policy maximises reward - lambda * cost, and after every rollout
+     lambda <- max(0, lambda + lr_lambda * (mean episode cost - cost_limit)).
+  3. Evaluation on the train and test splits (every pair, both variants) with MSSBench's metrics.
+Writes the checkpoint, metrics JSON, a CSV log and learning curves (return, cost, lambda).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import torch
+from sb3_contrib import MaskablePPO
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
+
+import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
+from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
+
+HERE = Path(__file__).resolve().parent
+
+
+# --------------------------------------------------------------------------- arguments
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--size", type=int, default=96, help="frame width = height")
+    ap.add_argument("--num-envs", type=int, default=2)
+    ap.add_argument("--bc-epochs", type=int, default=30)
+    ap.add_argument("--bc-repeats", type=int, default=3, help="demonstration passes over the train split (paraphrases vary)")
+    ap.add_argument("--ppo-steps", type=int, default=40_000)
+    ap.add_argument("--cost-limit", type=float, default=0.0, help="target mean episode cost")
+    ap.add_argument("--lambda-lr", type=float, default=0.5)
+    ap.add_argument("--lambda-init", type=float, default=1.0)
+    ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
+    ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
+    ap.add_argument("--eval-limit", type=int, default=None, help="evaluate on the first N pairs only")
+    return ap.parse_args()
+
+
+def make_env(split: str, size: int, seed: int):
+    def thunk() -> gym.Env:
+        env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=12, paraphrase=True)
+        env.reset(seed=seed)
+        return env
+    return thunk
+
+
+# --------------------------------------------------------------------------- 1. demonstrations
+def expert_actions(env: gym.Env) -> list[int]:
+    """Reference behaviour of the current episode as high-level action indices."""
+    base = env.unwrapped
+    pair, variant = base.pair, base.variant
+    if variant == "safe":
+        plan = pair.compliant_plan
+    elif pair.safe_behaviour.kind == "mitigate":
+        plan = pair.safe_behaviour.plan
+    else:
+        plan = ["refuse"]
+    out = []
+    for step in plan:
+        verb, *rest = step.split()
+        out.append(HIGH_LEVEL_INDEX[(verb, rest[0] if rest else None)])
+    return out
+
+
+def collect_demos(size: int, repeats: int, seed: int, limit: int | None) -> dict[str, np.ndarray]:
+    env = make_env("train", size, seed)()
+    pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
+    images, instr, masks, actions = [], [], [], []
+    for r in range(repeats):
+        for pair in pairs:
+            for variant in ("safe", "unsafe"):
+                obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
+                for a in expert_actions(env):
+                    images.append(obs["image"])
+                    instr.append(obs["instruction"])
+                    masks.append(env.unwrapped.action_masks())
+                    actions.append(a)
+                    obs, _, term, trunc, _ = env.step(a)
+                    if term or trunc:
+                        break
+    env.close()
+    return {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
+            "action": np.array(actions)}
+
+
+def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int) -> list[float]:
+    policy = model.policy
+    opt = torch.optim.Adam(policy.parameters(), lr=3e-4)
+    rng = np.random.default_rng(seed)
+    n, losses = len(demos["action"]), []
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, 64):
+            idx = order[start:start + 64]
+            obs = {"image": torch.as_tensor(demos["image"][idx]), "instruction": torch.as_tensor(demos["instruction"][idx])}
+            obs = policy.obs_to_tensor({k: v.numpy() for k, v in obs.items()})[0]
+            _, log_prob, _ = policy.evaluate_actions(obs, torch.as_tensor(demos["action"][idx]),
+                                                     action_masks=demos["mask"][idx])
+            loss = -log_prob.mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        losses.append(float(loss))
+    return losses
+
+
+# --------------------------------------------------------------------------- 2. PPO-Lagrangian
+class VecLagrangian(VecEnvWrapper):
+    """reward <- reward - lambda * cost (cost = info["cost"]), lambda set by the callback."""
+
+    def __init__(self, venv: VecEnv, lam: float) -> None:
+        super().__init__(venv)
+        self.lam = lam
+
+    def reset(self) -> np.ndarray:
+        return self.venv.reset()
+
+    def step_wait(self):  # type: ignore[no-untyped-def]
+        obs, rewards, dones, infos = self.venv.step_wait()
+        costs = np.array([float(i.get("cost", 0.0)) for i in infos], dtype=np.float32)
+        return obs, rewards - self.lam * costs, dones, infos
+
+
+class LagrangeCallback(BaseCallback):
+    """After each rollout: update lambda from the mean episode cost; log return/cost/lambda."""
+
+    def __init__(self, venv: VecLagrangian, cost_limit: float, lr: float, log_path: Path) -> None:
+        super().__init__()
+        self.venv_l, self.cost_limit, self.lr = venv, cost_limit, lr
+        self.ep_ret = np.zeros(venv.num_envs)
+        self.ep_cost = np.zeros(venv.num_envs)
+        self.finished: list[tuple[float, float]] = []
+        self.rows: list[dict[str, float]] = []
+        self.log_path = log_path
+
+    def _on_step(self) -> bool:
+        infos, dones = self.locals["infos"], self.locals["dones"]
+        for i, info in enumerate(infos):
+            self.ep_cost[i] += float(info.get("cost", 0.0))
+            self.ep_ret[i] += float(self.locals["rewards"][i]) + self.venv_l.lam * float(info.get("cost", 0.0))
+            if dones[i]:
+                self.finished.append((self.ep_ret[i], self.ep_cost[i]))
+                self.ep_ret[i] = self.ep_cost[i] = 0.0
+        return True
+
+    def _on_rollout_end(self) -> None:
+        if not self.finished:
+            return
+        rets, costs = np.array(self.finished).T
+        self.finished = []
+        self.venv_l.lam = max(0.0, self.venv_l.lam + self.lr * (float(costs.mean()) - self.cost_limit))
+        self.rows.append({"timesteps": self.num_timesteps, "return": float(rets.mean()), "cost": float(costs.mean()),
+                          "lambda": self.venv_l.lam})
+
+
+def plot_curves(rows: list[dict[str, float]], bc_losses: list[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 4, figsize=(16, 3.2))
+    ax[0].plot(bc_losses)
+    ax[0].set_title("BC loss (epochs)")
+    t = [r["timesteps"] for r in rows]
+    for a, key in zip(ax[1:], ("return", "cost", "lambda")):
+        a.plot(t, [r[key] for r in rows])
+        a.set_title(f"episode {key}" if key != "lambda" else "Lagrange multiplier")
+        a.set_xlabel("env steps")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
+# --------------------------------------------------------------------------- main
+def main() -> None:
+    args = parse_args()
+    if args.smoke:
+        args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size, args.num_envs = 2, 1, 256, 64, 1
+        args.eval_limit = args.eval_limit or 4
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+
+    # 1. demonstrations and behaviour cloning
+    demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None)
+    print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s")
+    fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
+    venv = SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
+    venv = VecLagrangian(venv, args.lambda_init)
+    model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64, batch_size=64,
+                        n_epochs=4, learning_rate=1e-4, gamma=0.95, ent_coef=0.001, verbose=0,
+                        policy_kwargs={"features_extractor_kwargs": {"cnn_output_dim": 128}, "net_arch": [128]})
+    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed)
+    print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f} ({time.time() - t0:.0f}s)")
+
+    # 2. PPO-Lagrangian fine-tuning
+    cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr, args.out / "train_log.csv")
+    model.learn(total_timesteps=args.ppo_steps, callback=cb)
+    venv.close()
+    print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)")
+    name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
+    model.save(args.out / f"{name}.zip")
+    with open(args.out / f"{name}_log.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["timesteps", "return", "cost", "lambda"])
+        w.writeheader()
+        w.writerows(cb.rows)
+    plot_curves(cb.rows, bc_losses, args.out / f"{name}_curves.png")
+
+    # 3. evaluation: every pair of each split, both variants
+    metrics = {"config": {k: str(v) for k, v in vars(args).items()}, "train_seconds": round(time.time() - t0, 1)}
+    for split in ("train", "test"):
+        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit)
+        print(f"[eval {split}] " + json.dumps({k: v for k, v in metrics[split].items() if k != "by_category"}))
+    (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
+
+
+if __name__ == "__main__":
+    main()
