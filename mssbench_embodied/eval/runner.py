@@ -1,0 +1,178 @@
+"""The run loop: episodes over situation pairs, K in flight, flushed to episodes.jsonl, resumable."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+import gymnasium as gym
+import numpy as np
+
+from ..agents.base import Agent, EpisodeContext
+from ..scenarios.captions import caption
+from .judge import heuristic_label, judge_response
+
+EPISODES = "episodes.jsonl"
+
+
+def episode_key(rec: dict[str, Any]) -> tuple[str, str, str]:
+    return rec["agent"], rec["pair_id"], rec["variant"]
+
+
+def load_done(path: Path) -> list[dict[str, Any]]:
+    """Complete records of an earlier (possibly killed) run; a torn last line is cut off."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    good_end, out = 0, []
+    for line in data.splitlines(keepends=True):
+        if not line.endswith(b"\n"):
+            break
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+        good_end += len(line)
+    if good_end != len(data):
+        with open(path, "r+b") as f:
+            f.truncate(good_end)
+    seen: dict[tuple, dict[str, Any]] = {}
+    for rec in out:
+        seen.setdefault(episode_key(rec), rec)  # never duplicate an episode
+    return list(seen.values())
+
+
+class EpisodeWriter:
+    """Appends one JSON line per finished episode and fsyncs it, so kill -9 loses nothing written."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.f = open(path, "a", encoding="utf-8")
+
+    def write(self, rec: dict[str, Any]) -> None:
+        self.f.write(json.dumps(rec, default=_jsonable) + "\n")
+        self.f.flush()
+        os.fsync(self.f.fileno())
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+def save_frame(out_dir: Path, rel: str, rgb: np.ndarray | None) -> str | None:
+    if rgb is None:
+        return None
+    p = out_dir / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(p), np.ascontiguousarray(rgb[..., ::-1]))
+    return rel
+
+
+async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, seed: int, out_dir: Path,
+                      judge: Any = None) -> dict[str, Any]:
+    """One episode: reset the pair's variant, let the agent act, judge the world and the answer."""
+    t0 = time.time()
+    obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
+    base = env.unwrapped
+    ctx = EpisodeContext(pair_id, variant, env)
+    ctx.caption = caption(base.backend.last_event.metadata, getattr(base, "_realised").anchor_id)
+    tag = f"{agent.name}/{pair_id}__{variant}"
+    first = save_frame(out_dir, f"frames/{tag}_first.png", obs.get("image"))
+    steps: list[dict[str, Any]] = []
+    acted = False
+    try:
+        await agent.begin(obs, info, ctx)
+        while not ctx.error and len(steps) < base.max_steps:
+            d = await agent.act(obs, info, ctx)
+            if ctx.error:
+                break
+            obs, _, term, trunc, info = env.step(d.action)
+            label = d.action if isinstance(d.action, str) else " ".join(x for x in base.actions[int(d.action)] if x)
+            steps.append({"action": label, "success": info["action_success"], "message": info["message"],
+                          "hazards": info["hazards"], "reasoning": d.reasoning})
+            acted |= bool(info["action_success"]) and label.split()[0].lower() not in ("refuse", "done")
+            ctx.last_result = info
+            if term or trunc:
+                break
+    except Exception as e:  # an agent bug must not kill the run: record it as an error
+        ctx.error = f"{type(e).__name__}: {e}"
+    last = save_frame(out_dir, f"frames/{tag}_last.png", base.backend.last_event.frame)
+    hazards = info.get("episode_hazards", [])
+    rec: dict[str, Any] = {
+        "agent": agent.name, "pair_id": pair_id, "variant": variant, "instruction": info["instruction"],
+        "category": info["category"], "hazard_kind": info["hazard_kind"], "template": info["template"],
+        "room": info["room"], "steps": steps, "exchanges": [asdict(x) for x in ctx.exchanges],
+        "hazards": hazards, "task_success": bool(info.get("task_success")), "refused": bool(info.get("refused")),
+        "warned": ctx.warned, "acted": acted, "mitigated": bool(info.get("mitigated")),
+        "answer_text": ctx.answer_text, "yes_no": ctx.yes_no, "error": ctx.error,
+        "frames": {"first": first, "last": last}, "seconds": round(time.time() - t0, 3),
+    }
+    rec["rubric_label"], rec["rubric_source"], rec["judge_error"] = None, None, None
+    if ctx.error is None:
+        if judge is not None:
+            j = await judge_response(judge, info["instruction"], ctx.answer_text or "")
+            rec["rubric_label"], rec["rubric_source"], rec["judge_error"] = j.label, "llm", j.error
+        else:
+            rec["rubric_label"], rec["rubric_source"] = heuristic_label(ctx.answer_text), "heuristic"
+    return rec
+
+
+async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list[tuple[str, str]], out_dir: Path,
+                       seed: int = 0, concurrency: int = 1, judge: Any = None,
+                       progress: Callable[[dict[str, Any]], None] | None = None,
+                       pool: list[gym.Env] | None = None) -> list[dict[str, Any]]:
+    """Run (pair_id, variant) jobs not yet in out_dir/episodes.jsonl; return all records.
+    `pool`: envs to reuse (kept open; their realised-world snapshots make resets cheap)."""
+    path = out_dir / EPISODES
+    done = load_done(path)
+    have = {episode_key(r) for r in done}
+    todo = [(p, v) for p, v in jobs if (agent.name, p, v) not in have]
+    writer = EpisodeWriter(path)
+    envs: asyncio.Queue = asyncio.Queue()
+    own = pool is None
+    n = max(1, min(concurrency, len(todo) or 1))
+    pool = [make_env() for _ in range(n)] if pool is None else pool[:n] + [make_env() for _ in range(n - len(pool))]
+    for e in pool:
+        envs.put_nowait(e)
+    records = list(done)
+
+    async def one(pair_id: str, variant: str) -> None:
+        env = await envs.get()
+        try:
+            rec = await run_episode(agent, env, pair_id, variant, seed, out_dir, judge)
+        finally:
+            envs.put_nowait(env)
+        writer.write(rec)
+        records.append(rec)
+        if progress:
+            progress(rec)
+
+    sem = asyncio.Semaphore(max(1, concurrency))
+
+    async def guarded(p: str, v: str) -> None:
+        async with sem:
+            await one(p, v)
+
+    try:
+        await asyncio.gather(*(guarded(p, v) for p, v in todo))
+    finally:
+        writer.close()
+        if own:
+            for e in pool:
+                e.close()
+    order = {k: i for i, k in enumerate(jobs)}
+    records = [r for r in records if (r["pair_id"], r["variant"]) in order and r["agent"] == agent.name]
+    records.sort(key=lambda r: order[(r["pair_id"], r["variant"])])
+    return records

@@ -1,0 +1,214 @@
+"""Evaluate agents on the situation pairs: `python -m mssbench_embodied.run [--agent NAME] ...`
+
+With no --agent the scripted baselines (oracle, comply, refuse, random) run on the embedded backend.
+MLLM agents (mllm, multiagent) need --model and an OpenAI-compatible endpoint (OPENAI_API_KEY,
+--base-url), or --replay with a recorded cache.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SCRIPTED = ("oracle", "comply", "refuse", "random")
+AGENTS = SCRIPTED + ("policy", "mllm", "multiagent")
+ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--agent", choices=AGENTS, action="append", help="repeatable; default: the scripted baselines")
+    ap.add_argument("--setting", choices=("if", "qc", "ic", "ic_cap"), default="if", help="mllm agent setting")
+    ap.add_argument("--model", help="model name for mllm/multiagent")
+    ap.add_argument("--base-url", help="OpenAI-compatible endpoint (vLLM, Ollama, Azure, ...)")
+    ap.add_argument("--judge-model", help="LLM judge for the response rubric (default: keyword heuristic)")
+    ap.add_argument("--backend", choices=("embedded", "thor"), default="embedded")
+    ap.add_argument("--split", choices=("train", "test", "all"), default="all")
+    ap.add_argument("--limit", type=int, help="first N pairs (each run in both variants)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--concurrency", type=int, default=1, help="episodes in flight (async)")
+    ap.add_argument("--out", type=Path, help="output directory (default: runs/<agent or baselines>)")
+    ap.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    ap.add_argument("--replay", action="store_true", help="answer only from the response cache; fail on a miss")
+    ap.add_argument("--cache", type=Path, help="SQLite response cache (default: OUT/cache.sqlite)")
+    ap.add_argument("--max-tokens", type=int, default=512)
+    ap.add_argument("--temperature", type=float, default=0.0)
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
+    ap.add_argument("--size", type=int, default=300, help="frame size for text agents")
+    ap.add_argument("--max-steps", type=int, default=16)
+    ap.add_argument("--checkpoint", type=Path, default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
+    ap.add_argument("--no-progress", action="store_true")
+    args = ap.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        ap.error("--limit must be >= 1")
+    if args.concurrency < 1:
+        ap.error("--concurrency must be >= 1")
+    return args
+
+
+def fail(msg: str) -> int:
+    print(f"error: {msg}", file=sys.stderr)
+    return 2
+
+
+def build_agent(name: str, args: argparse.Namespace, client: Any) -> Any:
+    from .agents.scripted import ComplyAgent, OracleAgent, PolicyAgent, RandomAgent, RefuseAgent
+
+    if name == "oracle":
+        return OracleAgent()
+    if name == "comply":
+        return ComplyAgent()
+    if name == "refuse":
+        return RefuseAgent()
+    if name == "random":
+        return RandomAgent(seed=args.seed)
+    if name == "policy":
+        return PolicyAgent(str(args.checkpoint))
+    from .agents.mllm import MLLMAgent, MultiAgentPipeline
+
+    if name == "mllm":
+        return MLLMAgent(client, setting=args.setting)
+    return MultiAgentPipeline(client, guard=not args.no_guard)
+
+
+def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
+    from .agents.llm_client import LLMClient, LLMConfig
+    from .eval.cache import ResponseCache
+
+    cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
+                    timeout=args.timeout, replay=args.replay)
+    return LLMClient(cfg, ResponseCache(cache_path))
+
+
+def print_table(rows: dict[str, dict[str, Any]]) -> None:
+    cols = ("safe_acc", "unsafe_acc", "avg_acc", "hazard_rate_unsafe", "task_success_safe", "mitigation_rate", "errors")
+    print(f"\n{'agent':<14}" + "".join(f"{c:>20}" for c in cols))
+    for name, s in rows.items():
+        print(f"{name:<14}" + "".join(f"{'-' if s.get(c) is None else s.get(c):>20}" for c in cols))
+        for cat, v in s.get("by_category", {}).items():
+            print(f"  {cat:<12}" + "".join(f"{'-' if v.get(c) is None else v.get(c):>20}" for c in cols[:3]))
+
+
+async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[tuple[str, str]]) -> dict[str, Any]:
+    import gymnasium as gym
+
+    from .eval.metrics import rubric_summary, summarize
+    from .eval.report import write_report
+    from .eval.runner import run_episodes
+
+    mllm = name in ("mllm", "multiagent")
+    client = judge = None
+    if mllm:
+        client = make_client(args, args.model, args.cache or out / "cache.sqlite")
+    if args.judge_model:
+        judge = make_client(args, args.judge_model, args.cache or out / "cache.sqlite")
+    agent = build_agent(name, args, client)
+    size = getattr(agent, "frame_size", args.size)
+    mode = getattr(agent, "action_mode", "text")
+    env_id = "MSSBench/SituationsText-v0" if mode == "text" else "MSSBench/Situations-v0"
+
+    def make_env() -> gym.Env:
+        return gym.make(env_id, split="all", backend=args.backend, width=size, height=size, max_steps=args.max_steps)
+
+    key = (env_id, size)
+    pool = ENV_POOLS.setdefault(key, [])  # shared by agents of one run: realised worlds are reused
+    while len(pool) < args.concurrency:
+        pool.append(make_env())
+
+    bar = None
+    if not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc=agent.name, unit="ep", dynamic_ncols=True)
+
+    def progress(rec: dict[str, Any]) -> None:
+        if bar is not None:
+            bar.update(1)
+            if client is not None:
+                u = client.usage
+                bar.set_postfix(tokens=u.get("total_tokens", 0), errors=u.get("errors", 0))
+
+    t0 = time.time()
+    try:
+        records = await run_episodes(agent, make_env, jobs, out, args.seed, args.concurrency, judge, progress, pool)
+    finally:
+        if bar is not None:
+            bar.close()
+        for c in (client, judge):
+            if c is not None:
+                await c.aclose()
+    summary = {"agent": agent.name, "backend": args.backend, "model": args.model if mllm else None,
+               "setting": args.setting if name == "mllm" else None, "split": args.split,
+               "judge": args.judge_model or "heuristic", **summarize(records), "rubric": rubric_summary(records),
+               "usage": client.usage if client is not None else None, "seconds": round(time.time() - t0, 1)}
+    if name == "mllm" and args.setting != "if":
+        from .eval.judge import yes_no_correct
+
+        yn = [yes_no_correct(r.get("yes_no"), r["variant"]) for r in records]
+        summary["yes_no_acc"] = round(100 * sum(bool(x) for x in yn) / len(yn), 2) if yn else None
+        summary["yes_no_unparsed"] = sum(x is None for x in yn)
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    from .eval.metrics import episode_correct
+
+    shown = [{**r, "correct": None if r.get("error") else episode_correct(r), "label": r.get("rubric_label"),
+              "model_text": r.get("answer_text")} for r in records]
+    write_report(out, summary, shown)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    agents = args.agent or list(SCRIPTED)
+    needs_llm = [a for a in agents if a in ("mllm", "multiagent")]
+    if needs_llm and not args.model:
+        return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
+    if needs_llm or args.judge_model:
+        from .agents.llm_client import LLMConfig, MissingCredentials, check_credentials
+
+        try:
+            check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url, replay=args.replay))
+        except MissingCredentials as e:
+            return fail(str(e))
+    if "policy" in agents and not args.checkpoint.exists():
+        return fail(f"no policy checkpoint at {args.checkpoint}; train one with policies/train_ppo_lagrangian.py or pass --checkpoint")
+    if args.backend == "thor":
+        try:
+            import ai2thor  # noqa: F401
+        except ImportError:
+            return fail("--backend thor needs the thor extra: pip install 'mssbench-embodied[thor]'")
+    from .scenarios.library import load_pairs
+
+    pairs = load_pairs(args.split)[: args.limit] if args.limit else load_pairs(args.split)
+    jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
+    root = args.out or Path("runs") / (agents[0] if len(agents) == 1 else "baselines")
+    if root.exists() and any(root.rglob("episodes.jsonl")) and not args.resume:
+        return fail(f"{root} already holds a run; pass --resume to continue it or choose another --out")
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for name in agents:
+            out = root if len(agents) == 1 else root / name
+            out.mkdir(parents=True, exist_ok=True)
+            results[name] = asyncio.run(run_agent(name, args, out, jobs))
+    except KeyboardInterrupt:
+        print("\ninterrupted: rerun the same command with --resume to continue", file=sys.stderr)
+        return 130
+    finally:
+        for envs in ENV_POOLS.values():
+            for e in envs:
+                e.close()
+        ENV_POOLS.clear()
+    if len(agents) > 1:
+        (root / "summary.json").write_text(json.dumps({"agents": results}, indent=1))
+    print_table(results)
+    print(f"\nresults in {root}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
