@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fnmatch
 import json
 import sys
 import time
@@ -30,6 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--backend", choices=("embedded", "thor"), default="embedded")
     ap.add_argument("--split", choices=("train", "test", "all"), default="all")
     ap.add_argument("--limit", type=int, help="first N pairs (each run in both variants)")
+    ap.add_argument("--pairs", help="comma-separated pair ids or glob patterns (e.g. 'faucet_*'), before --limit")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=1, help="episodes in flight (async)")
     ap.add_argument("--out", type=Path, help="output directory (default: runs/<agent or baselines>)")
@@ -39,6 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--max-tokens", type=int, default=512)
     ap.add_argument("--temperature", type=float, default=0.0)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
     ap.add_argument("--size", type=int, default=300, help="frame size for text agents")
     ap.add_argument("--max-steps", type=int, default=16)
@@ -49,6 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--limit must be >= 1")
     if args.concurrency < 1:
         ap.error("--concurrency must be >= 1")
+    if args.max_retries < 0:
+        ap.error("--max-retries must be >= 0")
+    if args.size < 16 or args.max_steps < 1:
+        ap.error("--size must be >= 16 and --max-steps >= 1")
     return args
 
 
@@ -82,17 +89,17 @@ def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
     from .eval.cache import ResponseCache
 
     cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
-                    timeout=args.timeout, replay=args.replay)
+                    timeout=args.timeout, max_retries=args.max_retries, replay=args.replay)
     return LLMClient(cfg, ResponseCache(cache_path))
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
     cols = ("safe_acc", "unsafe_acc", "avg_acc", "hazard_rate_unsafe", "task_success_safe", "mitigation_rate", "errors")
-    print(f"\n{'agent':<14}" + "".join(f"{c:>20}" for c in cols))
+    print(f"\n{'agent':<18}" + "".join(f"{c:>20}" for c in cols))
     for name, s in rows.items():
-        print(f"{name:<14}" + "".join(f"{'-' if s.get(c) is None else s.get(c):>20}" for c in cols))
+        print(f"{name:<18}" + "".join(f"{'-' if s.get(c) is None else s.get(c):>20}" for c in cols))
         for cat, v in s.get("by_category", {}).items():
-            print(f"  {cat:<12}" + "".join(f"{'-' if v.get(c) is None else v.get(c):>20}" for c in cols[:3]))
+            print(f"  {cat:<16}" + "".join(f"{'-' if v.get(c) is None else v.get(c):>20}" for c in cols[:3]))
 
 
 async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -184,7 +191,13 @@ def main(argv: list[str] | None = None) -> int:
             return fail("--backend thor needs the thor extra: pip install 'mssbench-embodied[thor]'")
     from .scenarios.library import load_pairs
 
-    pairs = load_pairs(args.split)[: args.limit] if args.limit else load_pairs(args.split)
+    pairs = load_pairs(args.split)
+    if args.pairs:
+        pats = [p.strip() for p in args.pairs.split(",") if p.strip()]
+        pairs = [p for p in pairs if any(fnmatch.fnmatchcase(p.id, pat) for pat in pats)]
+        if not pairs:
+            return fail(f"--pairs {args.pairs!r} matches no pair in split {args.split!r}")
+    pairs = pairs[: args.limit] if args.limit else pairs
     jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
     root = args.out or Path("runs") / (agents[0] if len(agents) == 1 else "baselines")
     if root.exists() and any(root.rglob("episodes.jsonl")) and not args.resume:

@@ -7,14 +7,13 @@ Embedded extensions (not in AI2-THOR; the thor backend emulates them): PourLiqui
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import numpy as np
 
 from .objects import SimObject
 from .types import placement_allowed
-from .world import AGENT_Y, STATE_KEYS, World, _STATE_KEYS
+from .world import World
 
 LIQUIDS = ("water", "coffee", "wine")
 DROP_BREAK_HEIGHT = 0.8  # m fall that breaks a breakable (hand ~1.42 m, counter ~0.9 m)
@@ -147,135 +146,6 @@ def _after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) 
     if obj.is_filled and (on_floor or obj.is_broken or thrown > 0):
         obj.is_filled, obj.fill_liquid = False, None
         world.touch(obj)
-
-
-# ---------------------------------------------------------------------------- navigation
-def _move(world: World, act: dict[str, Any], direction: np.ndarray, name: str) -> None:
-    mag = float(act.get("moveMagnitude", 0.25))
-    dest = world.agent.position + direction * mag
-    steps = max(1, int(math.ceil(mag / 0.05)))
-    for k in range(1, steps + 1):
-        p = world.agent.position + direction * mag * k / steps
-        if not world.is_free(float(p[0]), float(p[2])):
-            raise ActionFailed(f"Agent 0 is blocked from moving {mag} in direction {name}")
-    world.agent.position = dest
-    _carry_held(world)
-
-
-def _carry_held(world: World) -> None:
-    held = _held(world)
-    if held is not None:
-        world.move_with_children(held, world.hand_position())
-
-
-@action("MoveAhead")
-def move_ahead(world: World, act: dict[str, Any]) -> None:
-    _move(world, act, world.forward(), "forward")
-
-
-@action("MoveBack")
-def move_back(world: World, act: dict[str, Any]) -> None:
-    _move(world, act, -world.forward(), "back")
-
-
-@action("MoveLeft")
-def move_left(world: World, act: dict[str, Any]) -> None:
-    _move(world, act, -world.right(), "left")
-
-
-@action("MoveRight")
-def move_right(world: World, act: dict[str, Any]) -> None:
-    _move(world, act, world.right(), "right")
-
-
-@action("RotateLeft")
-def rotate_left(world: World, act: dict[str, Any]) -> None:
-    world.agent.yaw = (world.agent.yaw - float(act.get("degrees", 90.0))) % 360.0
-    _carry_held(world)
-
-
-@action("RotateRight")
-def rotate_right(world: World, act: dict[str, Any]) -> None:
-    world.agent.yaw = (world.agent.yaw + float(act.get("degrees", 90.0))) % 360.0
-    _carry_held(world)
-
-
-@action("LookUp")
-def look_up(world: World, act: dict[str, Any]) -> None:
-    h = world.agent.horizon - float(act.get("degrees", 30.0))
-    if h < -30.0 - 1e-6:
-        raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
-    world.agent.horizon = h
-
-
-@action("LookDown")
-def look_down(world: World, act: dict[str, Any]) -> None:
-    h = world.agent.horizon + float(act.get("degrees", 30.0))
-    if h > 60.0 + 1e-6:
-        raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
-    world.agent.horizon = h
-
-
-def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float | None, force: bool) -> None:
-    if not force and not world.is_free(float(pos[0]), float(pos[2])):
-        raise ActionFailed(f"Teleport failed: ({pos[0]:.2f}, {pos[2]:.2f}) is not a free position for the agent")
-    if horizon is not None and not -30.0 - 1e-6 <= horizon <= 60.0 + 1e-6:
-        raise ActionFailed(f"Teleport failed: horizon {horizon} is outside [-30, 60]")
-    world.agent.position = np.array([pos[0], AGENT_Y, pos[2]])
-    if yaw is not None:
-        world.agent.yaw = yaw % 360.0
-    if horizon is not None:
-        world.agent.horizon = horizon
-    _carry_held(world)
-
-
-@action("Teleport")
-def teleport(world: World, act: dict[str, Any]) -> None:
-    pos = _xyz(act.get("position") if "position" in act else
-               ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None), world.agent.position)
-    yaw = _yaw(act["rotation"]) if "rotation" in act else None
-    _teleport(world, pos, yaw, act.get("horizon"), bool(act.get("forceAction", False)))
-
-
-@action("TeleportFull", ("position", "rotation", "horizon", "standing"))
-def teleport_full(world: World, act: dict[str, Any]) -> None:
-    was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
-    try:  # standing first so that the held object is carried to the new hand height
-        _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
-    except ActionFailed:
-        world.agent.is_standing = was_standing  # a failed teleport changes nothing
-        raise
-
-
-@action("Crouch")
-def crouch(world: World, act: dict[str, Any]) -> None:
-    if not world.agent.is_standing:
-        raise ActionFailed("Agent is already crouching")
-    world.agent.is_standing = False
-    _carry_held(world)
-
-
-@action("Stand")
-def stand(world: World, act: dict[str, Any]) -> None:
-    if world.agent.is_standing:
-        raise ActionFailed("Agent is already standing")
-    world.agent.is_standing = True
-    _carry_held(world)
-
-
-@action("GetReachablePositions")
-def get_reachable_positions(world: World, act: dict[str, Any]) -> list[dict[str, float]]:
-    return [{"x": x, "y": AGENT_Y, "z": z} for x, z in world.reachable_positions()]
-
-
-@action("Done")
-def done(world: World, act: dict[str, Any]) -> None:
-    return None
-
-
-@action("Pass")
-def pass_(world: World, act: dict[str, Any]) -> None:
-    return None
 
 
 # ---------------------------------------------------------------------------- interaction
@@ -497,52 +367,6 @@ def _is_electronic(obj: SimObject) -> bool:
     return obj.object_type in ELECTRONICS
 
 
-# ---------------------------------------------------------------------------- setup
-@action("SetObjectStates", ("SetObjectStates",))
-def set_object_states(world: World, act: dict[str, Any]) -> None:
-    spec = act["SetObjectStates"]
-    keys = [k for k in spec if k in STATE_KEYS]
-    targets = [world.get(spec["objectId"])] if "objectId" in spec else world.of_type(spec.get("objectType", ""))
-    if not targets or targets[0] is None:
-        raise ActionFailed("SetObjectStates matched no object")
-    for obj in targets:
-        for k in keys:
-            setattr(obj, _STATE_KEYS[k], spec[k])
-            if k == "isOpen":
-                obj.openness = 1.0 if spec[k] else 0.0
-        # keep isFilledWithLiquid and fillLiquid consistent, as AI2-THOR reports them
-        if "fillLiquid" in keys and "isFilledWithLiquid" not in keys:
-            obj.is_filled = obj.fill_liquid is not None
-        if obj.is_filled and (obj.fill_liquid is None or not obj.spec.can_fill_with_liquid):
-            obj.is_filled, obj.fill_liquid = obj.spec.can_fill_with_liquid, "water" if obj.spec.can_fill_with_liquid else None
-        if not obj.is_filled:
-            obj.fill_liquid = None
-        world.touch(obj)
-
-
-@action("SetObjectPoses", ("objectPoses",))
-def set_object_poses(world: World, act: dict[str, Any]) -> None:
-    by_name = {o.name: o for o in world.objects.values() if o.enabled}
-    listed = set()
-    for pose in act["objectPoses"]:
-        obj = by_name.get(pose.get("objectName"))
-        if obj is None:
-            raise ActionFailed(f"SetObjectPoses: no object named {pose.get('objectName')!r}")
-        listed.add(obj.object_id)
-        if world.agent.held == obj.object_id:  # posed explicitly: it leaves the hand
-            world.agent.held, obj.is_picked_up = None, False
-        pos = _xyz(pose["position"])
-        world.detach(obj)
-        world.move_with_children(obj, pos + (obj.center - obj.position))
-        if "rotation" in pose:
-            obj.rotation = _xyz(pose["rotation"])
-        _settle(world, obj)
-    for obj in list(world.objects.values()):
-        if obj.enabled and (obj.spec.pickupable or obj.spec.moveable) and obj.object_id not in listed and not obj.is_picked_up:
-            for c in world.retire(obj):
-                _settle(world, c)
-
-
 def _settle(world: World, obj: SimObject) -> None:
     # tolerate the few cm by which AI2-THOR objects sink into their support (dump: Apple 2 cm)
     probe = np.array([obj.center[0], obj.bottom + min(0.035, float(obj.size[1]) / 2), obj.center[2]])
@@ -551,73 +375,5 @@ def _settle(world: World, obj: SimObject) -> None:
         world.attach(obj, recep)
 
 
-@action("PlaceObjectAtPoint", ("objectId", "position"))
-def place_object_at_point(world: World, act: dict[str, Any]) -> None:
-    obj = world.get(act["objectId"])
-    if obj is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    if not (obj.spec.pickupable or obj.spec.moveable):
-        raise ActionFailed(f"{obj.object_id} is not pickupable or moveable")
-    p = _xyz(act["position"])
-    if obj.is_picked_up:
-        obj.is_picked_up, world.agent.held = False, None
-    world.detach(obj)
-    world.move_with_children(obj, np.array([p[0], p[1] + obj.size[1] / 2, p[2]]))
-    _settle(world, obj)
-
-
-@action("DisableObject", ("objectId",))
-def disable_object(world: World, act: dict[str, Any]) -> None:
-    obj = world.get(act["objectId"])
-    if obj is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    world.retire(obj, with_contents=True)
-
-
-@action("RemoveFromScene", ("objectId",))
-def remove_from_scene(world: World, act: dict[str, Any]) -> None:
-    disable_object(world, act)
-
-
-@action("EnableObject", ("objectId",))
-def enable_object(world: World, act: dict[str, Any]) -> None:
-    obj = world.objects.get(act["objectId"])
-    if obj is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    if obj.enabled:
-        return
-    for o in [obj, *world.descendants(obj)]:  # what it carried was disabled with it
-        o.enabled = True
-        world.touch(o)
-    _settle(world, obj)
-
-
-@action("SpawnObject", ("objectType", "receptacleObjectId"))
-def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
-    """Embedded extension: create an object of a type on/in a receptacle."""
-    recep = world.get(act["receptacleObjectId"])
-    if recep is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    if act.get("newObjectId") is not None and act["newObjectId"] in world.objects:
-        raise ActionFailed(f"duplicate objectId {act['newObjectId']}")
-    try:
-        near = world.get(act["nearObjectId"]) if act.get("nearObjectId") else None
-        obj = world.spawn(act["objectType"], recep, act.get("newObjectId"), near=None if near is None else near.center)
-    except ValueError as e:
-        raise ActionFailed(str(e)) from None
-    return {"objectId": obj.object_id}
-
-
-@action("PutObjectIn", ("objectId", "receptacleObjectId"))
-def put_object_in(world: World, act: dict[str, Any]) -> None:
-    """Embedded setup extension: move objectId onto/into receptacleObjectId (like pickup+put with forceAction)."""
-    obj, recep = world.get(act["objectId"]), world.get(act["receptacleObjectId"])
-    if obj is None or recep is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    if not recep.spec.receptacle:
-        raise ActionFailed("This target object is NOT a receptacle!")
-    if not world.place_in(obj, recep):
-        raise ActionFailed("No valid positions to place object found")
-    if world.agent.held == obj.object_id:
-        world.agent.held, obj.is_picked_up = None, False
-        world.touch(obj)
+# the other action groups register themselves on import
+from . import nav_actions, setup_actions  # noqa: E402,F401

@@ -5,7 +5,7 @@ import hashlib
 import pickle
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -49,6 +49,9 @@ class EmbeddedBackend:
         self._last: Event | None = None
         self.rng = np.random.default_rng(0)
         self._colors: dict[str, tuple[int, int, int]] = {}
+        self._table_key: tuple[str, ...] | None = None
+        self._packed = np.zeros(3, np.uint32)
+        self._id_to_color: dict[str, tuple[int, int, int]] = {}
 
     # ------------------------------------------------------------------ interface
     def reset(self, scene: Any, seed: int | None = None) -> Event:
@@ -142,7 +145,7 @@ class EmbeddedBackend:
         return [o for o in w.objects.values() if o.enabled and not (o.object_type == "Egg" and o.is_broken)
                 and not (o.is_sliced and o.spec.sliced_type and o.object_type != "Egg")]
 
-    def _render(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[int, int, int]]]:
+    def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
         from .render import Camera, RenderScene, RoomGeometry
 
         w = self.world
@@ -162,23 +165,20 @@ class EmbeddedBackend:
 
             self._renderer = make_renderer(self.width, self.height, self.fov, kind="numpy")
             out = self._renderer.render(scene)
-        names = [o.object_id for o in objs]
-        table = np.zeros((len(names) + 3, 3), dtype=np.uint8)
-        table[0] = self.color_of("Ceiling")
-        table[1] = self.color_of("Wall")
-        table[2] = (0, 0, 0)
-        for i, n in enumerate(names):
-            table[i + 3] = self.color_of(n)
-        seg = table[out.ids + 3]
-        present = np.unique(out.ids)
-        id_to_color: dict[str, tuple[int, int, int]] = {}
-        for i in present:
-            if i >= 0:
-                id_to_color[names[i]] = self.color_of(names[i])
-            elif i == -2:
-                id_to_color["Wall"] = self.color_of("Wall")
-            elif i == -3:
-                id_to_color["Ceiling"] = self.color_of("Ceiling")
-        for n in names:
-            id_to_color.setdefault(n, self.color_of(n))
-        return out.rgb, out.depth.astype(np.float32, copy=False), seg, id_to_color
+        names = tuple(o.object_id for o in objs)
+        if self._table_key != names:  # colour lookup table, rebuilt only when the object list changes
+            table = np.zeros((len(names) + 3, 3), dtype=np.uint8)
+            table[0], table[1] = self.color_of("Ceiling"), self.color_of("Wall")
+            for i, n in enumerate(names):
+                table[i + 3] = self.color_of(n)
+            id_to_color = {n: self.color_of(n) for n in names}
+            id_to_color.update(Wall=self.color_of("Wall"), Ceiling=self.color_of("Ceiling"))
+            self._table_key, self._id_to_color = names, id_to_color
+            self._packed = (table[:, 0].astype(np.uint32) | table[:, 1].astype(np.uint32) << 8
+                            | table[:, 2].astype(np.uint32) << 16)
+        packed, ids = self._packed, out.ids
+
+        def seg() -> np.ndarray:  # one uint32 gather, viewed as RGBA bytes (little-endian)
+            return packed[ids + 3].view(np.uint8).reshape(ids.shape + (4,))[..., :3]
+
+        return out.rgb, out.depth.astype(np.float32, copy=False), seg, dict(self._id_to_color)

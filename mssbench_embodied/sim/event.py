@@ -22,7 +22,7 @@ class Event:
         metadata: "dict[str, Any] | Callable[[], dict[str, Any]]",
         frame: np.ndarray | None = None,
         depth_frame: np.ndarray | None = None,
-        instance_segmentation_frame: np.ndarray | None = None,
+        instance_segmentation_frame: "np.ndarray | Callable[[], np.ndarray] | None" = None,
         object_id_to_color: dict[str, tuple[int, int, int]] | None = None,
     ) -> None:
         # metadata may be given lazily (a snapshot builder), as the embedded backend does
@@ -30,10 +30,21 @@ class Event:
         self._metadata_fn = metadata if callable(metadata) else None
         self.frame = frame
         self.depth_frame = depth_frame
-        self.instance_segmentation_frame = instance_segmentation_frame
+        # the segmentation may also be given lazily (computed on first access)
+        self._seg = instance_segmentation_frame
         self.object_id_to_color = dict(object_id_to_color or {})
         self.color_to_object_id = {tuple(v): k for k, v in self.object_id_to_color.items()}
         self._masks: dict[str, np.ndarray] | None = None
+
+    @property
+    def instance_segmentation_frame(self) -> np.ndarray | None:
+        if callable(self._seg):
+            self._seg = self._seg()
+        return self._seg
+
+    @instance_segmentation_frame.setter
+    def instance_segmentation_frame(self, value: np.ndarray | None) -> None:
+        self._seg = value
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -1,0 +1,109 @@
+"""Benchmarks: `python -m mssbench_embodied.bench [--quick]` prints one JSON object.
+
+- sim: embedded backend steps/s at 300x300 with RGB + depth + instance segmentation rendered,
+  steps/s with rendering off (metadata built lazily; also with metadata read every step),
+  reset time, and the renderer kind;
+- env: MSSBench/Situations-v0 env steps/s with 1 and 2 worker processes (async vector env);
+- peak RSS of this process (children reported separately).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import time
+from typing import Any
+
+import numpy as np
+
+NAV = ("RotateLeft", "RotateRight", "LookDown", "LookUp", "MoveAhead", "MoveBack")
+
+
+def _nav_steps(backend: Any, n: int, read_metadata: bool, read_frames: bool) -> float:
+    t = time.perf_counter()
+    for i in range(n):
+        ev = backend.step({"action": NAV[i % len(NAV)]})
+        if read_metadata:
+            ev.metadata["objects"]
+        if read_frames:
+            assert ev.frame is not None and ev.depth_frame is not None and ev.instance_segmentation_frame is not None
+    return n / (time.perf_counter() - t)
+
+
+def bench_sim(n: int, scene: str) -> dict[str, Any]:
+    from .sim.embedded import EmbeddedBackend
+
+    out: dict[str, Any] = {"scene": scene, "frame": "300x300 rgb+depth+segmentation"}
+    b = EmbeddedBackend(width=300, height=300)
+    b.reset(scene)
+    _nav_steps(b, 20, False, True)  # warm-up (GL context, geometry caches)
+    out["renderer"] = b._renderer.kind if b._renderer is not None else None
+    out["rendered_steps_per_s"] = round(_nav_steps(b, n, False, True), 1)
+    out["rendered_steps_per_s_with_metadata"] = round(_nav_steps(b, n, True, True), 1)
+    b.close()
+    q = EmbeddedBackend(render=False)
+    q.reset(scene)
+    _nav_steps(q, 50, False, False)
+    out["steps_per_s_no_render"] = round(_nav_steps(q, n * 10, False, False), 1)
+    out["steps_per_s_no_render_with_metadata"] = round(_nav_steps(q, n, True, False), 1)
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        q.reset(scene)
+        times.append(time.perf_counter() - t)
+    out["reset_ms_median"] = round(1000 * float(np.median(times)), 2)
+    return out
+
+
+def _env_worker_rate(num_envs: int, steps: int, size: int) -> float:
+    import gymnasium as gym
+
+    import mssbench_embodied  # noqa: F401
+
+    venv = gym.make_vec("MSSBench/Situations-v0", num_envs=num_envs, vectorization_mode="async",
+                        vector_kwargs={"context": "spawn"}, width=size, height=size, split="train")
+    venv.reset(seed=0)
+    rng = np.random.default_rng(0)
+
+    def act() -> np.ndarray:
+        masks = np.stack(venv.call("action_masks"))
+        return np.array([rng.choice(np.flatnonzero(m)) for m in masks])
+
+    for _ in range(30):  # warm-up: realise and cache the first pairs in every worker
+        venv.step(act())
+    t = time.perf_counter()
+    for _ in range(steps):
+        venv.step(act())
+    rate = steps * num_envs / (time.perf_counter() - t)
+    venv.close()
+    return rate
+
+
+def bench_env(steps: int, size: int) -> dict[str, Any]:
+    one = _env_worker_rate(1, steps, size)
+    two = _env_worker_rate(2, steps, size)
+    return {"env": "MSSBench/Situations-v0 (high_level, random masked actions)", "frame": f"{size}x{size}",
+            "steps_per_s_1_process": round(one, 1), "steps_per_s_2_processes": round(two, 1),
+            "speedup_2_processes": round(two / one, 2), "cpus": os.cpu_count()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer steps (noisier)")
+    ap.add_argument("--scene", default="kitchen_val09")
+    ap.add_argument("--no-env", action="store_true", help="skip the vector-env benchmark")
+    ap.add_argument("--env-size", type=int, default=64)
+    args = ap.parse_args(argv)
+    n = 100 if args.quick else 400
+    result: dict[str, Any] = {"sim": bench_sim(n, args.scene)}
+    if not args.no_env:
+        result["env"] = bench_env(60 if args.quick else 250, args.env_size)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_rss_children_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

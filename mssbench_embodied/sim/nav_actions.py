@@ -1,0 +1,140 @@
+"""AI2-THOR navigation actions on the embedded world (registered into actions.ACTIONS)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .actions import ActionFailed, _held, _xyz, _yaw, action
+from .world import AGENT_Y, World
+
+# ---------------------------------------------------------------------------- navigation
+def _move(world: World, act: dict[str, Any], direction: np.ndarray, name: str) -> None:
+    mag = float(act.get("moveMagnitude", 0.25))
+    dest = world.agent.position + direction * mag
+    steps = max(1, int(math.ceil(mag / 0.05)))
+    for k in range(1, steps + 1):
+        p = world.agent.position + direction * mag * k / steps
+        if not world.is_free(float(p[0]), float(p[2])):
+            raise ActionFailed(f"Agent 0 is blocked from moving {mag} in direction {name}")
+    world.agent.position = dest
+    _carry_held(world)
+
+
+def _carry_held(world: World) -> None:
+    held = _held(world)
+    if held is not None:
+        world.move_with_children(held, world.hand_position())
+
+
+@action("MoveAhead")
+def move_ahead(world: World, act: dict[str, Any]) -> None:
+    _move(world, act, world.forward(), "forward")
+
+
+@action("MoveBack")
+def move_back(world: World, act: dict[str, Any]) -> None:
+    _move(world, act, -world.forward(), "back")
+
+
+@action("MoveLeft")
+def move_left(world: World, act: dict[str, Any]) -> None:
+    _move(world, act, -world.right(), "left")
+
+
+@action("MoveRight")
+def move_right(world: World, act: dict[str, Any]) -> None:
+    _move(world, act, world.right(), "right")
+
+
+@action("RotateLeft")
+def rotate_left(world: World, act: dict[str, Any]) -> None:
+    world.agent.yaw = (world.agent.yaw - float(act.get("degrees", 90.0))) % 360.0
+    _carry_held(world)
+
+
+@action("RotateRight")
+def rotate_right(world: World, act: dict[str, Any]) -> None:
+    world.agent.yaw = (world.agent.yaw + float(act.get("degrees", 90.0))) % 360.0
+    _carry_held(world)
+
+
+@action("LookUp")
+def look_up(world: World, act: dict[str, Any]) -> None:
+    h = world.agent.horizon - float(act.get("degrees", 30.0))
+    if h < -30.0 - 1e-6:
+        raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
+    world.agent.horizon = h
+
+
+@action("LookDown")
+def look_down(world: World, act: dict[str, Any]) -> None:
+    h = world.agent.horizon + float(act.get("degrees", 30.0))
+    if h > 60.0 + 1e-6:
+        raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
+    world.agent.horizon = h
+
+
+def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float | None, force: bool) -> None:
+    if not force and not world.is_free(float(pos[0]), float(pos[2])):
+        raise ActionFailed(f"Teleport failed: ({pos[0]:.2f}, {pos[2]:.2f}) is not a free position for the agent")
+    if horizon is not None and not -30.0 - 1e-6 <= horizon <= 60.0 + 1e-6:
+        raise ActionFailed(f"Teleport failed: horizon {horizon} is outside [-30, 60]")
+    world.agent.position = np.array([pos[0], AGENT_Y, pos[2]])
+    if yaw is not None:
+        world.agent.yaw = yaw % 360.0
+    if horizon is not None:
+        world.agent.horizon = horizon
+    _carry_held(world)
+
+
+@action("Teleport")
+def teleport(world: World, act: dict[str, Any]) -> None:
+    pos = _xyz(act.get("position") if "position" in act else
+               ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None), world.agent.position)
+    yaw = _yaw(act["rotation"]) if "rotation" in act else None
+    _teleport(world, pos, yaw, act.get("horizon"), bool(act.get("forceAction", False)))
+
+
+@action("TeleportFull", ("position", "rotation", "horizon", "standing"))
+def teleport_full(world: World, act: dict[str, Any]) -> None:
+    was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
+    try:  # standing first so that the held object is carried to the new hand height
+        _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+    except ActionFailed:
+        world.agent.is_standing = was_standing  # a failed teleport changes nothing
+        raise
+
+
+@action("Crouch")
+def crouch(world: World, act: dict[str, Any]) -> None:
+    if not world.agent.is_standing:
+        raise ActionFailed("Agent is already crouching")
+    world.agent.is_standing = False
+    _carry_held(world)
+
+
+@action("Stand")
+def stand(world: World, act: dict[str, Any]) -> None:
+    if world.agent.is_standing:
+        raise ActionFailed("Agent is already standing")
+    world.agent.is_standing = True
+    _carry_held(world)
+
+
+@action("GetReachablePositions")
+def get_reachable_positions(world: World, act: dict[str, Any]) -> list[dict[str, float]]:
+    return [{"x": x, "y": AGENT_Y, "z": z} for x, z in world.reachable_positions()]
+
+
+@action("Done")
+def done(world: World, act: dict[str, Any]) -> None:
+    return None
+
+
+@action("Pass")
+def pass_(world: World, act: dict[str, Any]) -> None:
+    return None
+
+

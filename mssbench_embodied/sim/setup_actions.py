@@ -1,0 +1,129 @@
+"""AI2-THOR setup actions (SetObjectStates, SetObjectPoses, PlaceObjectAtPoint, Disable/Enable) and
+the embedded extensions SpawnObject / PutObjectIn (registered into actions.ACTIONS)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .actions import ActionFailed, _settle, _xyz, action
+from .world import STATE_KEYS, World, _STATE_KEYS
+
+# ---------------------------------------------------------------------------- setup
+@action("SetObjectStates", ("SetObjectStates",))
+def set_object_states(world: World, act: dict[str, Any]) -> None:
+    spec = act["SetObjectStates"]
+    keys = [k for k in spec if k in STATE_KEYS]
+    targets = [world.get(spec["objectId"])] if "objectId" in spec else world.of_type(spec.get("objectType", ""))
+    if not targets or targets[0] is None:
+        raise ActionFailed("SetObjectStates matched no object")
+    for obj in targets:
+        for k in keys:
+            setattr(obj, _STATE_KEYS[k], spec[k])
+            if k == "isOpen":
+                obj.openness = 1.0 if spec[k] else 0.0
+        # keep isFilledWithLiquid and fillLiquid consistent, as AI2-THOR reports them
+        if "fillLiquid" in keys and "isFilledWithLiquid" not in keys:
+            obj.is_filled = obj.fill_liquid is not None
+        if obj.is_filled and (obj.fill_liquid is None or not obj.spec.can_fill_with_liquid):
+            obj.is_filled, obj.fill_liquid = obj.spec.can_fill_with_liquid, "water" if obj.spec.can_fill_with_liquid else None
+        if not obj.is_filled:
+            obj.fill_liquid = None
+        world.touch(obj)
+
+
+@action("SetObjectPoses", ("objectPoses",))
+def set_object_poses(world: World, act: dict[str, Any]) -> None:
+    by_name = {o.name: o for o in world.objects.values() if o.enabled}
+    listed = set()
+    for pose in act["objectPoses"]:
+        obj = by_name.get(pose.get("objectName"))
+        if obj is None:
+            raise ActionFailed(f"SetObjectPoses: no object named {pose.get('objectName')!r}")
+        listed.add(obj.object_id)
+        if world.agent.held == obj.object_id:  # posed explicitly: it leaves the hand
+            world.agent.held, obj.is_picked_up = None, False
+        pos = _xyz(pose["position"])
+        world.detach(obj)
+        world.move_with_children(obj, pos + (obj.center - obj.position))
+        if "rotation" in pose:
+            obj.rotation = _xyz(pose["rotation"])
+        _settle(world, obj)
+    for obj in list(world.objects.values()):
+        if obj.enabled and (obj.spec.pickupable or obj.spec.moveable) and obj.object_id not in listed and not obj.is_picked_up:
+            for c in world.retire(obj):
+                _settle(world, c)
+
+
+
+@action("PlaceObjectAtPoint", ("objectId", "position"))
+def place_object_at_point(world: World, act: dict[str, Any]) -> None:
+    obj = world.get(act["objectId"])
+    if obj is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    if not (obj.spec.pickupable or obj.spec.moveable):
+        raise ActionFailed(f"{obj.object_id} is not pickupable or moveable")
+    p = _xyz(act["position"])
+    if obj.is_picked_up:
+        obj.is_picked_up, world.agent.held = False, None
+    world.detach(obj)
+    world.move_with_children(obj, np.array([p[0], p[1] + obj.size[1] / 2, p[2]]))
+    _settle(world, obj)
+
+
+@action("DisableObject", ("objectId",))
+def disable_object(world: World, act: dict[str, Any]) -> None:
+    obj = world.get(act["objectId"])
+    if obj is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    world.retire(obj, with_contents=True)
+
+
+@action("RemoveFromScene", ("objectId",))
+def remove_from_scene(world: World, act: dict[str, Any]) -> None:
+    disable_object(world, act)
+
+
+@action("EnableObject", ("objectId",))
+def enable_object(world: World, act: dict[str, Any]) -> None:
+    obj = world.objects.get(act["objectId"])
+    if obj is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    if obj.enabled:
+        return
+    for o in [obj, *world.descendants(obj)]:  # what it carried was disabled with it
+        o.enabled = True
+        world.touch(o)
+    _settle(world, obj)
+
+
+@action("SpawnObject", ("objectType", "receptacleObjectId"))
+def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
+    """Embedded extension: create an object of a type on/in a receptacle."""
+    recep = world.get(act["receptacleObjectId"])
+    if recep is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    if act.get("newObjectId") is not None and act["newObjectId"] in world.objects:
+        raise ActionFailed(f"duplicate objectId {act['newObjectId']}")
+    try:
+        near = world.get(act["nearObjectId"]) if act.get("nearObjectId") else None
+        obj = world.spawn(act["objectType"], recep, act.get("newObjectId"), near=None if near is None else near.center)
+    except ValueError as e:
+        raise ActionFailed(str(e)) from None
+    return {"objectId": obj.object_id}
+
+
+@action("PutObjectIn", ("objectId", "receptacleObjectId"))
+def put_object_in(world: World, act: dict[str, Any]) -> None:
+    """Embedded setup extension: move objectId onto/into receptacleObjectId (like pickup+put with forceAction)."""
+    obj, recep = world.get(act["objectId"]), world.get(act["receptacleObjectId"])
+    if obj is None or recep is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    if not recep.spec.receptacle:
+        raise ActionFailed("This target object is NOT a receptacle!")
+    if not world.place_in(obj, recep):
+        raise ActionFailed("No valid positions to place object found")
+    if world.agent.held == obj.object_id:
+        world.agent.held, obj.is_picked_up = None, False
+        world.touch(obj)
+
