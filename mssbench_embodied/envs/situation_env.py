@@ -198,6 +198,14 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     def close(self) -> None:
         self.backend.close()
 
+    def precache(self) -> int:
+        """Realise every pair's two variants now (embedded: later resets restore snapshots in ~1 ms).
+        Returns the number of cached variants."""
+        for p in self.pairs:
+            for v in ("unsafe", "safe"):
+                self._realise(p, v)
+        return len(self._snapshots)
+
     def action_masks(self) -> np.ndarray:
         """Boolean mask over the Discrete actions: True where the skill's preconditions hold."""
         if self.action_mode == "text":
