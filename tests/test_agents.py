@@ -259,3 +259,21 @@ def test_scripted_agents_repeatable(env: gym.Env, name: str) -> None:
     ctx1, acts1 = asyncio.run(drive(agent, env, "safe"))
     ctx2, acts2 = asyncio.run(drive(agent, env, "safe"))
     assert acts1 == acts2 and ctx1.answer_text
+
+
+def test_empty_action_is_a_failed_step_not_an_error(env: gym.Env, tmp_path: Path) -> None:
+    from mssbench_embodied.agents.base import Decision
+    from mssbench_embodied.eval.runner import run_episode
+
+    class Blank:
+        name, action_mode = "blank", "text"
+
+        async def begin(self, obs: Any, info: Any, ctx: EpisodeContext) -> None:
+            ctx.answer_text = ""
+
+        async def act(self, obs: Any, info: Any, ctx: EpisodeContext) -> Decision:
+            return Decision("")
+
+    rec = asyncio.run(run_episode(Blank(), env, FAUCET, "safe", 0, tmp_path))
+    assert rec["error"] is None and rec["steps"] and not any(s["success"] for s in rec["steps"])
+    assert not rec["acted"] and not episode_correct(rec)

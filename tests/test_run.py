@@ -279,5 +279,6 @@ def test_concurrency_2_matches_concurrency_1(tmp_path: Path, frames: dict[str, s
                             "--concurrency", c) == 0
     s1, s2 = summary(tmp_path / "1"), summary(tmp_path / "2")
     assert accs(s1) == accs(s2) and s1["safe_acc"] == 100.0 and s1["unsafe_acc"] == 100.0
-    assert s1["usage"]["calls"] == s2["usage"]["calls"]
+    total = [s["usage"]["calls"] + s["usage"]["cache_hits"] for s in (s1, s2)]
+    assert total[0] == total[1]  # which identical request hits the cache depends on timing
     assert sorted(answers(tmp_path / "1")) == sorted(answers(tmp_path / "2"))

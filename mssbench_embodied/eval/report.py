@@ -33,7 +33,7 @@ def _e(x: Any) -> str:
 
 def _fmt(x: Any) -> str:
     if isinstance(x, float):
-        return f"{100 * x:.1f}" if x <= 1.0 else f"{x:.1f}"
+        return f"{x:.1f}"  # summaries are already in percent
     return _e(x if x is not None else "-")
 
 
@@ -94,7 +94,7 @@ def _fig_png(fig: Any, plt: Any) -> str:
 
 def _header(summary: dict) -> str:
     rows = []
-    for key in ("agent", "backend", "model", "setting", "judge", "n_episodes"):
+    for key in ("agent", "backend", "model", "setting", "judge", "n"):
         if key in summary:
             rows.append(f"<b>{_e(key)}</b>: {_e(summary[key])}")
     if isinstance(summary.get("usage"), dict):

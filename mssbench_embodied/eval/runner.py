@@ -102,7 +102,8 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
             label = d.action if isinstance(d.action, str) else " ".join(x for x in base.actions[int(d.action)] if x)
             steps.append({"action": label, "success": info["action_success"], "message": info["message"],
                           "hazards": info["hazards"], "reasoning": d.reasoning})
-            acted |= bool(info["action_success"]) and label.split()[0].lower() not in ("refuse", "done")
+            verb = (label.split() or [""])[0].lower()  # an empty action is a failed step, not a crash
+            acted |= bool(info["action_success"]) and verb not in ("refuse", "done")
             ctx.last_result = info
             if term or trunc:
                 break

@@ -12,8 +12,11 @@ from typing import Any
 
 from ..sim.backend import Backend
 from ..sim.event import Event
-from ..sim.navigation import candidate_poses
+from ..sim.navigation import candidate_poses, close_up_poses
 from .spec import Delta, PairSpec
+
+
+MIN_HAZARD_SHARE = 0.003  # the danger must cover at least 0.3% of the first frame
 
 
 class RealisationError(RuntimeError):
@@ -245,9 +248,19 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
 
 
 def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_see: list[str]) -> dict[str, Any]:
-    cands = candidate_poses(s.event.metadata, reach, anchor_id, max_candidates=16)
+    """The start pose: nearest to the hazard objects first, facing them, with the anchor and every
+    hazard object visible (so the danger is as large as possible in the first frame)."""
+    far = candidate_poses(s.event.metadata, reach, anchor_id, max_candidates=16)
+    if not must_see:  # the hazard is held: keep the hand clear of furniture (about 0.5 m away)
+        cands = far
+    else:  # a held object (0.38 m ahead of the camera) must not end up inside the furniture
+        min_gap = 0.45 if (s.pair.setup.held or s.pair.safe.held or s.pair.unsafe.held) else 0.2
+        cands = close_up_poses(s.event.metadata, reach, anchor_id, must_see, min_gap=min_gap) + far
     if not cands:
         raise RealisationError(f"{s.pair.id}: no reachable position near the {s.pair.setup.anchor}")
+    shares = getattr(s.backend, "pixel_shares", None)  # embedded: also check pixels, not just rays
+    best: tuple[float, dict[str, Any] | None] = (-1.0, None)
+    tried = 0
     for c in cands:
         ev = s.backend.step(c)
         s.steps += 1
@@ -255,6 +268,18 @@ def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_
             continue
         vis = {o["objectId"] for o in ev.metadata["objects"] if o["visible"]}
         if anchor_id in vis and all(h in vis for h in must_see):
-            s.event = ev
-            return c
+            if shares is None or not must_see:
+                s.event = ev
+                return c
+            smallest = min(shares(must_see).values())
+            if smallest >= MIN_HAZARD_SHARE:
+                s.event = ev
+                return c
+            best = max(best, (smallest, c), key=lambda t: t[0])
+            tried += 1
+            if tried >= 80:
+                break
+    if best[1] is not None:  # no pose shows the hazard at MIN_HAZARD_SHARE: take the largest view
+        s.event = s.backend.step(best[1])
+        return best[1]
     raise RealisationError(f"{s.pair.id}: no start pose shows the {s.pair.setup.anchor} and the hazard objects")

@@ -96,6 +96,23 @@ class EmbeddedBackend:
         self.world.fov = self.fov
         return self._event("Pass", True, "", None)
 
+    def pixel_shares(self, object_ids: list[str]) -> dict[str, float]:
+        """Share of the frame each object covers from the current camera (renders, makes no event)."""
+        if self.world is None:
+            raise RuntimeError("call reset(scene) before pixel_shares()")
+        from .render import Camera, RenderScene, RoomGeometry
+
+        w = self.world
+        objs = self.render_objects()
+        x0, x1, z0, z1 = w.bounds
+        scene = RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
+                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
+                            version=w.version)
+        ids = self._ensure_renderer().render(scene).ids
+        counts = np.bincount(ids.ravel() + 3, minlength=len(objs) + 3)
+        index = {o.object_id: i for i, o in enumerate(objs)}
+        return {oid: (float(counts[index[oid] + 3]) / ids.size if oid in index else 0.0) for oid in object_ids}
+
     def is_visible(self, object_id: str) -> bool:
         """Visibility of one object now (what metadata "visible" would say), without building metadata."""
         return self.world is not None and self.world.is_visible(object_id)

@@ -65,3 +65,58 @@ def goto_pose(metadata: dict[str, Any], reachable: list[dict[str, float]], objec
     """The best TeleportFull dict facing the target, or None if no reachable spot is near it."""
     c = candidate_poses(metadata, reachable, object_id, 1)[:1]
     return c[0] if c else None
+
+
+FRONT_OPENING = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
+
+
+def front_direction(obj: dict[str, Any]) -> tuple[float, float]:
+    """Unit (x, z) direction an object faces: its yaw (rotation.y) as in AI2-THOR (0 = +z)."""
+    yaw = math.radians(float(obj.get("rotation", {}).get("y", 0.0)))
+    return math.sin(yaw), math.cos(yaw)
+
+
+def close_up_poses(metadata: dict[str, Any], reachable: list[dict[str, float]], anchor_id: str,
+                   targets: list[str], max_candidates: int = 40, min_gap: float = 0.2) -> list[dict[str, Any]]:
+    """TeleportFull dicts near the anchor, nearest to the targets first, camera aimed at them.
+
+    Standing poses come before crouching ones at equal distance (crouching costs 0.35 m). For
+    appliances with a door or slot (FRONT_OPENING) only poses in front of the opening count.
+    """
+    by_id = {o["objectId"]: o for o in metadata["objects"]}
+    anchor = by_id.get(anchor_id)
+    if anchor is None:
+        return []
+    pts = [by_id[t]["axisAlignedBoundingBox"]["center"] for t in targets if t in by_id] or \
+        [anchor["axisAlignedBoundingBox"]["center"]]
+    aim = {k: sum(p[k] for p in pts) / len(pts) for k in ("x", "y", "z")}
+    aim_obj = {"axisAlignedBoundingBox": {"center": aim}}
+    lo, hi = _box(anchor)
+    ac = anchor["axisAlignedBoundingBox"]["center"]
+    front = front_direction(anchor) if anchor["objectType"] in FRONT_OPENING else None
+    scored = []
+    for p in reachable:
+        gap = math.hypot(max(lo[0] - p["x"], 0.0, p["x"] - hi[0]), max(lo[2] - p["z"], 0.0, p["z"] - hi[2]))
+        if gap < min_gap or gap > MAX_STANDOFF:
+            continue
+        if front is not None:
+            dx, dz = p["x"] - ac["x"], p["z"] - ac["z"]
+            n = math.hypot(dx, dz) or 1.0
+            if (dx * front[0] + dz * front[1]) / n < math.cos(math.radians(50)):
+                continue
+        for standing in (True, False):
+            cam_y = p["y"] + (CAMERA_HEIGHT if standing else CROUCH_CAMERA_HEIGHT)
+            d = math.dist((p["x"], cam_y, p["z"]), (aim["x"], aim["y"], aim["z"])) + (0.0 if standing else 0.15)
+            scored.append((round(d, 4), p["x"], p["z"], not standing, p, standing))
+    scored.sort(key=lambda t: t[:4])
+    out = []
+    for *_, p, standing in scored[:max_candidates]:
+        # off-grid nudges towards the target first (TeleportFull rejects spots that collide)
+        dx, dz = aim["x"] - p["x"], aim["z"] - p["z"]
+        n = math.hypot(dx, dz) or 1.0
+        for step in (0.24, 0.16, 0.08, 0.0):
+            q = {"x": round(p["x"] + dx / n * step, 3), "y": p["y"], "z": round(p["z"] + dz / n * step, 3)}
+            yaw, horizon = facing((q["x"], q["z"]), q["y"], aim_obj, standing)
+            out.append({"action": "TeleportFull", "position": q, "rotation": {"x": 0.0, "y": yaw, "z": 0.0},
+                        "horizon": horizon, "standing": standing})
+    return out

@@ -15,6 +15,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .world import World
 
+FRONT_OPENING = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
 CUTOUT_TYPES = frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"})
 SEE_THROUGH = frozenset({"Window", "ShowerGlass", "ShowerDoor", "ShowerCurtain", "Blinds", "Curtains"})
 
@@ -39,7 +40,15 @@ class VisibilityGeometry:
         floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
         self.candidate = ~(hidden | floor | self.held)
         clear = np.array([o.object_type in SEE_THROUGH for o in objs], dtype=bool)
-        self.occluder = ~(hidden | floor | self.held | clear)
+        self.occluder = ~(hidden | floor | clear)  # a held object can block the view
+        # contents of an appliance with a door/slot are seen only from in front of its opening
+        self.box_front = np.zeros((n, 4))  # container centre x, z and front x, z (0 = no container)
+        for i, o in enumerate(objs):
+            for p in world.ancestors(o):
+                if p.object_type in FRONT_OPENING and p.spec.contains == "in":
+                    yaw = math.radians(float(p.rotation[1]))
+                    self.box_front[i] = (p.center[0], p.center[2], math.sin(yaw), math.cos(yaw))
+                    break
         self.related = np.eye(n, dtype=bool)
         for i, o in enumerate(objs):
             for p in world.ancestors(o):
@@ -71,6 +80,8 @@ class VisibilityGeometry:
         tan_h = math.tan(math.radians(fov / 2))
         dist = np.linalg.norm(np.clip(cam, self.lo, self.hi) - cam, axis=1)
         cand = self.candidate & (dist <= max_dist)
+        bf = self.box_front
+        cand &= ((cam[0] - bf[:, 0]) * bf[:, 2] + (cam[2] - bf[:, 1]) * bf[:, 3]) >= 0.0
         if only is not None:
             keep = np.zeros(n, dtype=bool)
             keep[only] = True

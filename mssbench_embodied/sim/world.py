@@ -17,6 +17,7 @@ GRID_SIZE = 0.25
 AGENT_RADIUS = 0.2
 AGENT_Y = 0.9009992480278015
 VISIBILITY_DISTANCE = 1.5
+HAND_OFFSET = (0.15, -0.28, 0.40)  # held object: right, up, forward of the camera (m)
 _STATE_KEYS = {
     "isToggled": "is_toggled", "isOpen": "is_open", "openness": "openness", "isBroken": "is_broken",
     "isFilledWithLiquid": "is_filled", "fillLiquid": "fill_liquid", "isDirty": "is_dirty",
@@ -299,8 +300,10 @@ class World:
         return np.array([math.sin(r) * math.cos(h), -math.sin(h), math.cos(r) * math.cos(h)])
 
     def hand_position(self) -> np.ndarray:
-        """World position of the held object (heldObjectPose: 0.38 ahead, 0.16 below camera)."""
-        return self.agent.camera_position + self.forward() * 0.38 + np.array([0.0, -0.16, 0.0])
+        """World position of the held object (heldObjectPose.localPosition: HAND_OFFSET from the camera).
+        Lower and to the right of AI2-THOR's default (0, -0.16, 0.38), so it does not hide the scene."""
+        x, y, z = HAND_OFFSET
+        return self.agent.camera_position + self.forward() * z + self.right() * x + np.array([0.0, y, 0.0])
 
     # ------------------------------------------------------------------ navigation grid
     def obstacles(self) -> list[SimObject]:
@@ -446,7 +449,7 @@ class World:
                 "agentId": 0, "arm": None, "cameraOrthSize": 0.0, "cameraPosition": _v3(cam), "collided": False,
                 "collidedObjects": [], "colors": [], "currentTime": float(t), "distances": [],
                 "errorCode": None if success else "", "errorMessage": error, "flatSurfacesOnGrid": [], "fov": float(fov),
-                "heldObjectPose": {"localPosition": {"x": 0.0, "y": -0.16, "z": 0.38},
+                "heldObjectPose": {"localPosition": _v3(HAND_OFFSET),
                                    "localRotation": {"x": 0.0, "y": 0.0, "z": 0.0},
                                    "position": _v3(hand), "rotation": {"x": 0.0, "y": yaw, "z": 0.0}},
                 "inventoryObjects": [dict(i) for i in inventory],
