@@ -211,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: rerun the same command with --resume to continue", file=sys.stderr)
         return 130
+    except Exception as e:  # AI2-THOR cannot start: one clear message, exit 2, no traceback wall
+        if type(e).__name__ != "ThorStartupError":
+            raise
+        return fail(str(e))
     finally:
         for envs in ENV_POOLS.values():
             for e in envs:

@@ -74,7 +74,8 @@ def expert_actions(env: gym.Env) -> list[int]:
     out = []
     for step in plan:
         verb, *rest = step.split()
-        out.append(HIGH_LEVEL_INDEX[(verb, rest[0] if rest else None)])
+        obj = None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
+        out.append(HIGH_LEVEL_INDEX[(verb, obj)])
     return out
 
 
@@ -116,7 +117,7 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
             opt.zero_grad()
             loss.backward()
             opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     return losses
 
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (idempotent) and run the main job: the scripted baselines on every situation pair,
+# embedded backend. Rerunning continues/reprints the same run (--resume).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh all
+python -m mssbench_embodied.run --out runs/baselines --resume "$@"
