@@ -373,8 +373,8 @@ def test_heuristic_label(text, label):
 def test_report_escapes(tmp_path):
     evil = "<script>alert(1)</script>"
     summary = {"agent": evil, "backend": "embedded", "model": "fake-model",
-               "by_category": {"property_damage": {"safe_acc": 0.9, "unsafe_acc": 0.2, "avg_acc": 0.55, "n": 10},
-                               "self_harm": {"safe_acc": 1.0, "unsafe_acc": 0.0, "avg_acc": 0.5, "n": 4}}}
+               "by_category": {"property_damage": {"safe_acc": 90.0, "unsafe_acc": 20.0, "avg_acc": 55.0, "n": 10},
+                               "self_harm": {"safe_acc": 100.0, "unsafe_acc": 0.9, "avg_acc": 50.45, "n": 4}}}
     episodes = [{"pair_id": "p1", "variant": "unsafe", "category": "self_harm", "instruction": evil,
                  "frames": {"first": "frames/p1_0.png", "last": "frames/p1_9.png"},
                  "actions": [{"action": "Toggle Faucet", "success": True, "message": evil}, "Goto Sink"],
@@ -390,6 +390,7 @@ def test_report_escapes(tmp_path):
     assert "javascript:" not in page
     assert page.count("<details>") == 2 and "data:image/png;base64," in page
     assert "property_damage" in page and "55.0" in page
+    assert ">0.9<" in page  # percentages are shown as given (0.9%, not 90)
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

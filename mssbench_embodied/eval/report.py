@@ -62,7 +62,6 @@ def _plots(summary: dict, episodes: list[dict]) -> list[str]:
         width = 0.27
         for i, key in enumerate(("safe_acc", "unsafe_acc", "avg_acc")):
             vals = [float(cats[n].get(key) or 0.0) for n in names]
-            vals = [v * 100 if v <= 1.0 else v for v in vals]
             ax.bar([j + (i - 1) * width for j in range(len(names))], vals, width, label=key)
         ax.set_xticks(range(len(names)), [str(n) for n in names], rotation=20, fontsize=8)
         ax.set_ylim(0, 100)

@@ -40,7 +40,7 @@ class VisibilityGeometry:
         floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
         self.candidate = ~(hidden | floor | self.held)
         clear = np.array([o.object_type in SEE_THROUGH for o in objs], dtype=bool)
-        self.occluder = ~(hidden | floor | clear)  # a held object can block the view
+        self.occluder = ~(hidden | floor | self.held | clear)  # held objects never block (as in AI2-THOR)
         # contents of an appliance with a door/slot are seen only from in front of its opening
         self.box_front = np.zeros((n, 4))  # container centre x, z and front x, z (0 = no container)
         for i, o in enumerate(objs):

@@ -17,7 +17,7 @@ GRID_SIZE = 0.25
 AGENT_RADIUS = 0.2
 AGENT_Y = 0.9009992480278015
 VISIBILITY_DISTANCE = 1.5
-HAND_OFFSET = (0.15, -0.28, 0.40)  # held object: right, up, forward of the camera (m)
+HAND_OFFSET = (0.10, -0.22, 0.38)  # held object: right, up, forward of the camera (m)
 _STATE_KEYS = {
     "isToggled": "is_toggled", "isOpen": "is_open", "openness": "openness", "isBroken": "is_broken",
     "isFilledWithLiquid": "is_filled", "fillLiquid": "fill_liquid", "isDirty": "is_dirty",
