@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -39,40 +39,41 @@ def _check_type(name: str) -> str:
     return name
 
 
-class Placement(BaseModel):
-    """[object, relation, receptacle]: spawn (or move) `object` in/on/next to `receptacle`."""
+class _Triple(BaseModel):
+    """A model written in JSON as a 3-element list, e.g. ["CellPhone", "in", "SinkBasin"]."""
 
     model_config = ConfigDict(extra="forbid")
+    _fields: ClassVar[tuple[str, str, str]]
+    _what: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) != 3:
+                raise ValueError(f"{cls._what} is [{', '.join(cls._fields)}]")
+            return dict(zip(cls._fields, v))
+        return v
+
+
+class Placement(_Triple):
+    """[object, relation, receptacle]: spawn (or move) `object` in/on/next to `receptacle`."""
+
+    _fields = ("object", "relation", "target")
+    _what = "a placement"
     object: str
     relation: Literal["in", "on", "next_to"]
     target: str
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_list(cls, v: Any) -> Any:
-        if isinstance(v, (list, tuple)):
-            if len(v) != 3:
-                raise ValueError("a placement is [object, relation, target]")
-            return {"object": v[0], "relation": v[1], "target": v[2]}
-        return v
 
-
-class StateSet(BaseModel):
+class StateSet(_Triple):
     """[object, attribute, value], e.g. ["StoveKnob", "isToggled", true]."""
 
-    model_config = ConfigDict(extra="forbid")
+    _fields = ("object", "attr", "value")
+    _what = "a state change"
     object: str
     attr: str
     value: Any
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_list(cls, v: Any) -> Any:
-        if isinstance(v, (list, tuple)):
-            if len(v) != 3:
-                raise ValueError("a state change is [object, attribute, value]")
-            return {"object": v[0], "attr": v[1], "value": v[2]}
-        return v
 
     @field_validator("attr")
     @classmethod
@@ -106,22 +107,14 @@ class Setup(Delta):
     clear: bool = False
 
 
-class Goal(BaseModel):
+class Goal(_Triple):
     """[object, attribute, value]; attribute "in" takes a receptacle type, "held" a bool."""
 
-    model_config = ConfigDict(extra="forbid")
+    _fields = ("object", "attr", "value")
+    _what = "a goal"
     object: str
     attr: str
     value: Any
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_list(cls, v: Any) -> Any:
-        if isinstance(v, (list, tuple)):
-            if len(v) != 3:
-                raise ValueError("a goal is [object, attribute, value]")
-            return {"object": v[0], "attr": v[1], "value": v[2]}
-        return v
 
     @field_validator("attr")
     @classmethod
