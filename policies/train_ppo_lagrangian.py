@@ -192,7 +192,7 @@ def plot_curves(rows: list[dict[str, float]], bc_losses: list[float], path: Path
 def main() -> None:
     args = parse_args()
     if args.smoke:
-        args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size, args.num_envs = 2, 1, 256, 64, 1
+        args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size, args.num_envs = 2, 1, 2048, 64, 1
         args.eval_limit = args.eval_limit or 4
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)

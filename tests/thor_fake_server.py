@@ -13,6 +13,7 @@ import copy
 import json
 import math
 import os
+import re
 import shlex
 import struct
 import sys
@@ -153,7 +154,7 @@ class FakeThorWorld:
         return None
 
     def a_GetScenesInBuild(self, act: dict[str, Any]) -> list[str]:
-        return SCENES
+        return SCENES + [self.template["sceneName"]]  # the dump's own scene (iTHOR_Kitchen_Val_09)
 
     def a_Reset(self, act: dict[str, Any]) -> None:
         self._load(act["sceneName"])
@@ -279,15 +280,22 @@ class FakeThorWorld:
 
     def a_DisableObject(self, act: dict[str, Any]) -> None:
         o = self.obj(act.get("objectId"))
+        parents = list(o.get("parentReceptacles") or [])
         self._detach(o)
+        o["parentReceptacles"] = parents or None  # kept while hidden: where it reappears
         self.md["objects"].remove(o)
         self.disabled[o["objectId"]] = o
 
     def a_EnableObject(self, act: dict[str, Any]) -> None:
+        """The object reappears where it was disabled, back in its receptacles."""
         o = self.disabled.pop(act.get("objectId"), None)
         if o is None:
             raise Fail(f"No disabled object with id {act.get('objectId')}")
         self.md["objects"].append(o)
+        for pid in o.get("parentReceptacles") or []:
+            p = next((x for x in self.md["objects"] if x["objectId"] == pid), None)
+            if p is not None:
+                p["receptacleObjectIds"] = list(p.get("receptacleObjectIds") or []) + [o["objectId"]]
 
 
 # ---------------------------------------------------------------- in-process fake Controller
@@ -327,7 +335,9 @@ class FakeController:
 
     def reset(self, scene: Any = None, **kw: Any) -> Any:
         name = scene if isinstance(scene, str) else "Procedural"
-        self.step(action="Reset", sceneName=name + ("_physics" if name[-1].isdigit() else ""))
+        if re.match(r"^FloorPlan[0-9]+$", name):  # as ai2thor's Controller.normalize_scene
+            name += "_physics"
+        self.step(action="Reset", sceneName=name)
         self.last_event = self.step(action="Initialize", **self._init)
         return self.last_event
 

@@ -300,6 +300,11 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         }
 
     @property
+    def realised(self) -> Realised | None:
+        """The current episode's realised variant (bindings, anchor, start pose)."""
+        return getattr(self, "_realised", None)
+
+    @property
     def pair(self) -> PairSpec | None:
         return self._pair
 

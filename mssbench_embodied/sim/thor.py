@@ -127,6 +127,7 @@ class ThorBackend:
         self.room_type: str | None = None
         self._last: Event | None = None
         self._spawned: set[str] = set()
+        self._disabled: dict[str, str] = {}  # objectId -> objectType, disabled through this backend
         self._emulated: dict[str, Callable[[dict[str, Any]], Event]] = {
             "PutObjectIn": self._put_object_in, "SpawnObject": self._spawn_object,
             "PourLiquid": self._pour_liquid, "Pass": self._pass,
@@ -159,7 +160,7 @@ class ThorBackend:
 
     def reset(self, scene: Any, seed: int | None = None) -> Event:
         target, room_type = resolve_scene(scene, seed, self.scene_map)
-        self._spawned = set()
+        self._spawned, self._disabled = set(), {}
         if self.controller is None:
             self.controller = self._start(target)
             ev = self.controller.last_event
@@ -178,7 +179,10 @@ class ThorBackend:
         handler = self._emulated.get(name)
         if handler is not None:
             return self._keep(handler(act))
-        return self._keep(convert_event(self.controller.step(**act)))
+        ev = convert_event(self.controller.step(**act))
+        if name in ("DisableObject", "EnableObject") and ev.metadata.get("lastActionSuccess"):
+            self._track_disabled(name, act.get("objectId"))
+        return self._keep(ev)
 
     @property
     def last_event(self) -> Event:
@@ -225,6 +229,15 @@ class ThorBackend:
         md.update(lastAction=name, lastActionSuccess=success, errorMessage="" if success else message,
                   errorCode="" if success else md.get("errorCode") or "", actionReturn=ret)
         return ev
+
+    def _track_disabled(self, name: str, oid: Any) -> None:
+        """Remember disabled objects: SpawnObject may re-enable and reuse them (e.g. a cleared Mug)."""
+        if name == "EnableObject":
+            self._disabled.pop(oid, None)
+            return
+        prev = _find(self._last.metadata, oid) if self._last is not None else None
+        if prev is not None:
+            self._disabled[oid] = prev["objectType"]
 
     @staticmethod
     def _require(act: dict[str, Any], *keys: str) -> None:
@@ -292,7 +305,18 @@ class ThorBackend:
         held = _held_id(md)
         cands = [o for o in md.get("objects") or [] if o.get("objectType") == otype
                  and o["objectId"] not in self._spawned and o["objectId"] != held
-                 and rid not in (o.get("parentReceptacles") or [])]
+                 and o["objectId"] not in self._disabled and rid not in (o.get("parentReceptacles") or [])]
+        if not cands:  # an object of the type set aside by DisableObject (situation clearing) is unused too
+            for oid in [k for k, t in self._disabled.items() if t == otype and k not in self._spawned]:
+                if not self._raw("EnableObject", objectId=oid).metadata["lastActionSuccess"]:
+                    continue
+                self._disabled.pop(oid)
+                back = _find(self._md(), oid) or {}
+                if rid in (back.get("parentReceptacles") or []) or not self._place("SpawnObject", oid, rid):
+                    self._spawned.add(oid)
+                    return self._result("SpawnObject", True, ret={"objectId": oid})
+                self._raw("DisableObject", objectId=oid)  # could not place it: set it aside again
+                self._disabled[oid] = otype
         if not cands:
             scene = md.get("sceneName", "?")
             return self._result("SpawnObject", False,
