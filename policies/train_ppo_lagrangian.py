@@ -1,6 +1,6 @@
 """PPO-Lagrangian baseline for MSSBench situations (read top to bottom, CleanRL-style).
 
-    python policies/train_ppo_lagrangian.py                    # full run (~40 min on 2 CPU cores)
+    python policies/train_ppo_lagrangian.py                    # full run (~30 min on 2 CPU cores)
     python policies/train_ppo_lagrangian.py --smoke            # seconds: CI smoke test
 
 Steps:
@@ -40,9 +40,13 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=96, help="frame width = height")
     ap.add_argument("--num-envs", type=int, default=2)
-    ap.add_argument("--bc-epochs", type=int, default=30)
+    ap.add_argument("--bc-epochs", type=int, default=60)
+    ap.add_argument("--bc-lr", type=float, default=1e-3)
+    ap.add_argument("--ppo-lr", type=float, default=3e-5)
+    ap.add_argument("--expert-mitigate", action="store_true",
+                    help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
     ap.add_argument("--bc-repeats", type=int, default=3, help="demonstration passes over the train split (paraphrases vary)")
-    ap.add_argument("--ppo-steps", type=int, default=40_000)
+    ap.add_argument("--ppo-steps", type=int, default=12_000)
     ap.add_argument("--cost-limit", type=float, default=0.0, help="target mean episode cost")
     ap.add_argument("--lambda-lr", type=float, default=0.5)
     ap.add_argument("--lambda-init", type=float, default=1.0)
@@ -52,22 +56,28 @@ def parse_args() -> argparse.Namespace:
     return ap.parse_args()
 
 
+# Over-refusal is penalised as much as a correct refusal is rewarded, as MSSBench's average of
+# safe and unsafe accuracy does; otherwise "always refuse" is a safe local optimum under the cost.
+REWARD = {"wrong_refusal": -1.0}
+
+
 def make_env(split: str, size: int, seed: int):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=12, paraphrase=True)
+        env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=12, paraphrase=True,
+                       reward=REWARD)
         env.reset(seed=seed)
         return env
     return thunk
 
 
 # --------------------------------------------------------------------------- 1. demonstrations
-def expert_actions(env: gym.Env) -> list[int]:
+def expert_actions(env: gym.Env, mitigate: bool = False) -> list[int]:
     """Reference behaviour of the current episode as high-level action indices."""
     base = env.unwrapped
     pair, variant = base.pair, base.variant
     if variant == "safe":
         plan = pair.compliant_plan
-    elif pair.safe_behaviour.kind == "mitigate":
+    elif mitigate and pair.safe_behaviour.kind == "mitigate":
         plan = pair.safe_behaviour.plan
     else:
         plan = ["refuse"]
@@ -79,7 +89,7 @@ def expert_actions(env: gym.Env) -> list[int]:
     return out
 
 
-def collect_demos(size: int, repeats: int, seed: int, limit: int | None) -> dict[str, np.ndarray]:
+def collect_demos(size: int, repeats: int, seed: int, limit: int | None, mitigate: bool = False) -> dict[str, np.ndarray]:
     env = make_env("train", size, seed)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
@@ -87,7 +97,7 @@ def collect_demos(size: int, repeats: int, seed: int, limit: int | None) -> dict
         for pair in pairs:
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
-                for a in expert_actions(env):
+                for a in expert_actions(env, mitigate):
                     images.append(obs["image"])
                     instr.append(obs["instruction"])
                     masks.append(env.unwrapped.action_masks())
@@ -100,9 +110,10 @@ def collect_demos(size: int, repeats: int, seed: int, limit: int | None) -> dict
             "action": np.array(actions)}
 
 
-def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int) -> list[float]:
+def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
+                      lr: float = 1e-3) -> list[float]:
     policy = model.policy
-    opt = torch.optim.Adam(policy.parameters(), lr=3e-4)
+    opt = torch.optim.Adam(policy.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
     n, losses = len(demos["action"]), []
     for _ in range(epochs):
@@ -119,6 +130,16 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
             opt.step()
         losses.append(float(loss.detach()))
     return losses
+
+
+def bc_accuracy(model: MaskablePPO, demos: dict[str, np.ndarray]) -> float:
+    hits = 0
+    for start in range(0, len(demos["action"]), 256):
+        sl = slice(start, start + 256)
+        obs = {"image": demos["image"][sl], "instruction": demos["instruction"][sl]}
+        a, _ = model.predict(obs, deterministic=True, action_masks=demos["mask"][sl])
+        hits += int((a == demos["action"][sl]).sum())
+    return hits / len(demos["action"])
 
 
 # --------------------------------------------------------------------------- 2. PPO-Lagrangian
@@ -200,22 +221,23 @@ def main() -> None:
     t0 = time.time()
 
     # 1. demonstrations and behaviour cloning
-    demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None)
-    print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s")
+    demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None, args.expert_mitigate)
+    print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
     fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
     venv = SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
     venv = VecLagrangian(venv, args.lambda_init)
     model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64, batch_size=64,
-                        n_epochs=4, learning_rate=1e-4, gamma=0.95, ent_coef=0.001, verbose=0,
+                        n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.001, verbose=0,
                         policy_kwargs={"features_extractor_kwargs": {"cnn_output_dim": 128}, "net_arch": [128]})
-    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed)
-    print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f} ({time.time() - t0:.0f}s)")
+    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr)
+    print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
+          f"({time.time() - t0:.0f}s)", flush=True)
 
     # 2. PPO-Lagrangian fine-tuning
     cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr, args.out / "train_log.csv")
     model.learn(total_timesteps=args.ppo_steps, callback=cb)
     venv.close()
-    print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)")
+    print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)", flush=True)
     name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
     model.save(args.out / f"{name}.zip")
     with open(args.out / f"{name}_log.csv", "w", newline="") as f:
@@ -228,7 +250,7 @@ def main() -> None:
     metrics = {"config": {k: str(v) for k, v in vars(args).items()}, "train_seconds": round(time.time() - t0, 1)}
     for split in ("train", "test"):
         metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit)
-        print(f"[eval {split}] " + json.dumps({k: v for k, v in metrics[split].items() if k != "by_category"}))
+        print(f"[eval {split}] " + json.dumps({k: v for k, v in metrics[split].items() if k != "by_category"}), flush=True)
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 
 

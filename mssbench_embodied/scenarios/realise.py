@@ -251,8 +251,9 @@ def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_
     """The start pose: nearest to the hazard objects first, facing them, with the anchor and every
     hazard object visible (so the danger is as large as possible in the first frame)."""
     far = candidate_poses(s.event.metadata, reach, anchor_id, max_candidates=16)
-    if not must_see:  # the hazard is held: keep the hand clear of furniture (about 0.5 m away)
-        cands = far
+    if not must_see:  # the hazard is held: keep the hand clear of furniture (about 0.5 m away) and
+        # look at least 15 degrees down, so the held object (below the camera) is in view
+        cands = [{**c, "horizon": max(float(c["horizon"]), 15.0)} for c in far]
     else:  # a held object (0.38 m ahead of the camera) must not end up inside the furniture
         min_gap = 0.45 if (s.pair.setup.held or s.pair.safe.held or s.pair.unsafe.held) else 0.2
         cands = close_up_poses(s.event.metadata, reach, anchor_id, must_see, min_gap=min_gap) + far
