@@ -111,8 +111,8 @@ class PolicyAgent:
         from sb3_contrib import MaskablePPO
 
         self.model = MaskablePPO.load(checkpoint, device="cpu")
-        shape = self.model.observation_space["image"].shape
-        self.frame_size = int(shape[0])
+        shape = self.model.observation_space["image"].shape  # SB3 stores images channel-first
+        self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
         ctx.answer_text = "(policy actions)"
