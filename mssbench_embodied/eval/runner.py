@@ -76,7 +76,7 @@ def save_frame(out_dir: Path, rel: str, rgb: np.ndarray | None) -> str | None:
         return None
     p = out_dir / rel
     p.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(p), np.ascontiguousarray(rgb[..., ::-1]))
+    cv2.imwrite(str(p), np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_PNG_COMPRESSION, 1])
     return rel
 
 
