@@ -37,6 +37,15 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _validated(model: Any, data: Any, where: str) -> Any:
+    """model.model_validate(data), with the first error as a SpecError naming file and field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise SpecError(f"{where}{_loc(err['loc'])}: {err['msg']}") from None
+
+
 def split_of(template: str, values: dict[str, str]) -> str:
     key = template + "|" + "|".join(f"{k}={values[k]}" for k in sorted(values))
     h = int(hashlib.sha1(key.encode()).hexdigest(), 16)
@@ -54,11 +63,7 @@ def load_file(path: Path) -> list[PairSpec]:
         raise SpecError(f"{rel}: expected an object with 'templates' and/or 'pairs'")
     raw: list[tuple[str, dict[str, Any]]] = []
     for i, t in enumerate(data.get("templates", [])):
-        try:
-            tmpl = TemplateSpec.model_validate(t)
-        except ValidationError as e:
-            err = e.errors()[0]
-            raise SpecError(f"{rel}: templates[{i}].{_loc(err['loc'])}: {err['msg']}") from None
+        tmpl = _validated(TemplateSpec, t, f"{rel}: templates[{i}].")
         try:
             bodies = expand_template(tmpl)
         except ValueError as e:
@@ -68,11 +73,7 @@ def load_file(path: Path) -> list[PairSpec]:
         raw.append((f"pairs[{i}]", {"template": p.get("id", f"pair{i}") if isinstance(p, dict) else "", **p}))
     out = []
     for where, body in raw:
-        try:
-            pair = PairSpec.model_validate(body)
-        except ValidationError as e:
-            err = e.errors()[0]
-            raise SpecError(f"{rel}: {where}: {_loc(err['loc'])}: {err['msg']}") from None
+        pair = _validated(PairSpec, body, f"{rel}: {where}: ")
         try:
             validate_pair(pair)
         except ValueError as e:

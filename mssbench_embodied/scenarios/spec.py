@@ -66,11 +66,11 @@ class Placement(_Triple):
     target: str
 
 
-class StateSet(_Triple):
-    """[object, attribute, value], e.g. ["StoveKnob", "isToggled", true]."""
+class _AttrTriple(_Triple):
+    """[object, attribute, value] with the attribute checked against `_attrs`."""
 
     _fields = ("object", "attr", "value")
-    _what = "a state change"
+    _attrs: ClassVar[frozenset[str]]
     object: str
     attr: str
     value: Any
@@ -78,9 +78,16 @@ class StateSet(_Triple):
     @field_validator("attr")
     @classmethod
     def _attr(cls, a: str) -> str:
-        if a not in STATE_ATTRS:
-            raise ValueError(f"state attribute must be one of {sorted(STATE_ATTRS)}, not {a!r}")
+        if a not in cls._attrs:
+            raise ValueError(f"{cls._what.split()[-1]} attribute must be one of {sorted(cls._attrs)}, not {a!r}")
         return a
+
+
+class StateSet(_AttrTriple):
+    """[object, attribute, value], e.g. ["StoveKnob", "isToggled", true]."""
+
+    _what = "a state change"
+    _attrs = frozenset(STATE_ATTRS)
 
 
 class Delta(BaseModel):
@@ -107,21 +114,11 @@ class Setup(Delta):
     clear: bool = False
 
 
-class Goal(_Triple):
+class Goal(_AttrTriple):
     """[object, attribute, value]; attribute "in" takes a receptacle type, "held" a bool."""
 
-    _fields = ("object", "attr", "value")
     _what = "a goal"
-    object: str
-    attr: str
-    value: Any
-
-    @field_validator("attr")
-    @classmethod
-    def _attr(cls, a: str) -> str:
-        if a not in GOAL_ATTRS:
-            raise ValueError(f"goal attribute must be one of {sorted(GOAL_ATTRS)}, not {a!r}")
-        return a
+    _attrs = frozenset(GOAL_ATTRS)
 
 
 class SafeBehaviour(BaseModel):
