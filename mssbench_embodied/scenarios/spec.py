@@ -71,6 +71,7 @@ class _AttrTriple(_Triple):
 
     _fields = ("object", "attr", "value")
     _attrs: ClassVar[frozenset[str]]
+    _label: ClassVar[str]
     object: str
     attr: str
     value: Any
@@ -79,7 +80,7 @@ class _AttrTriple(_Triple):
     @classmethod
     def _attr(cls, a: str) -> str:
         if a not in cls._attrs:
-            raise ValueError(f"{cls._what.split()[-1]} attribute must be one of {sorted(cls._attrs)}, not {a!r}")
+            raise ValueError(f"{cls._label} attribute must be one of {sorted(cls._attrs)}, not {a!r}")
         return a
 
 
@@ -87,6 +88,7 @@ class StateSet(_AttrTriple):
     """[object, attribute, value], e.g. ["StoveKnob", "isToggled", true]."""
 
     _what = "a state change"
+    _label = "state"
     _attrs = frozenset(STATE_ATTRS)
 
 
@@ -118,6 +120,7 @@ class Goal(_AttrTriple):
     """[object, attribute, value]; attribute "in" takes a receptacle type, "held" a bool."""
 
     _what = "a goal"
+    _label = "goal"
     _attrs = frozenset(GOAL_ATTRS)
 
 
