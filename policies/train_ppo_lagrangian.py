@@ -28,6 +28,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
+from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 
@@ -40,15 +41,17 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=96, help="frame width = height")
     ap.add_argument("--num-envs", type=int, default=2)
-    ap.add_argument("--bc-epochs", type=int, default=60)
+    ap.add_argument("--bc-epochs", type=int, default=40)
     ap.add_argument("--bc-lr", type=float, default=1e-3)
-    ap.add_argument("--ppo-lr", type=float, default=3e-5)
+    ap.add_argument("--ppo-lr", type=float, default=1e-5)
+    ap.add_argument("--shift", type=int, default=4, help="BC augmentation: random image shifts of up to this many px")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
-    ap.add_argument("--bc-repeats", type=int, default=3, help="demonstration passes over the train split (paraphrases vary)")
+    ap.add_argument("--bc-repeats", type=int, default=2, help="demonstration passes over the train split (paraphrases vary)")
     ap.add_argument("--ppo-steps", type=int, default=12_000)
-    ap.add_argument("--cost-limit", type=float, default=0.0, help="target mean episode cost")
-    ap.add_argument("--lambda-lr", type=float, default=0.5)
+    ap.add_argument("--cost-limit", type=float, default=0.025,
+                    help="target mean episode cost (0.025 = a 5%% hazard rate in the unsafe half of episodes)")
+    ap.add_argument("--lambda-lr", type=float, default=0.2)
     ap.add_argument("--lambda-init", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
@@ -110,25 +113,37 @@ def collect_demos(size: int, repeats: int, seed: int, limit: int | None, mitigat
             "action": np.array(actions)}
 
 
+def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.Tensor:
+    """DrQ-style augmentation: pad by replicating edges, then crop back at a random offset per image."""
+    if pad <= 0:
+        return images
+    n, _, h, w = images.shape
+    padded = torch.nn.functional.pad(images.float(), (pad, pad, pad, pad), mode="replicate")
+    dx, dy = torch.randint(0, 2 * pad + 1, (2, n), generator=gen)
+    return torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)]).to(images.dtype)
+
+
 def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
-                      lr: float = 1e-3) -> list[float]:
+                      lr: float = 1e-3, shift: int = 4) -> list[float]:
+    """Maximise log pi(expert action | obs) under the action masks; returns the mean loss per epoch."""
     policy = model.policy
     opt = torch.optim.Adam(policy.parameters(), lr=lr)
-    rng = np.random.default_rng(seed)
+    rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     n, losses = len(demos["action"]), []
     for _ in range(epochs):
-        order = rng.permutation(n)
+        order, total = rng.permutation(n), 0.0
         for start in range(0, n, 64):
             idx = order[start:start + 64]
-            obs = {"image": torch.as_tensor(demos["image"][idx]), "instruction": torch.as_tensor(demos["instruction"][idx])}
-            obs = policy.obs_to_tensor({k: v.numpy() for k, v in obs.items()})[0]
+            obs = policy.obs_to_tensor({"image": demos["image"][idx], "instruction": demos["instruction"][idx]})[0]
+            obs["image"] = random_shift(obs["image"], shift, gen)
             _, log_prob, _ = policy.evaluate_actions(obs, torch.as_tensor(demos["action"][idx]),
                                                      action_masks=demos["mask"][idx])
             loss = -log_prob.mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
-        losses.append(float(loss.detach()))
+            total += float(loss.detach()) * len(idx)
+        losses.append(total / n)
     return losses
 
 
@@ -227,11 +242,17 @@ def main() -> None:
     venv = SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
     venv = VecLagrangian(venv, args.lambda_init)
     model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64, batch_size=64,
-                        n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.001, verbose=0,
-                        policy_kwargs={"features_extractor_kwargs": {"cnn_output_dim": 128}, "net_arch": [128]})
-    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr)
+                        n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
+                        policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
+                                       "activation_fn": torch.nn.ReLU})
+    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift)
     print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
           f"({time.time() - t0:.0f}s)", flush=True)
+
+    metrics = {"config": {k: str(v) for k, v in vars(args).items()}, "bc_final_loss": bc_losses[-1]}
+    metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit)
+    print("[eval test after BC] " + json.dumps({k: v for k, v in metrics["test_after_bc"].items() if k != "by_category"}),
+          flush=True)
 
     # 2. PPO-Lagrangian fine-tuning
     cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr, args.out / "train_log.csv")
@@ -247,7 +268,7 @@ def main() -> None:
     plot_curves(cb.rows, bc_losses, args.out / f"{name}_curves.png")
 
     # 3. evaluation: every pair of each split, both variants
-    metrics = {"config": {k: str(v) for k, v in vars(args).items()}, "train_seconds": round(time.time() - t0, 1)}
+    metrics["train_seconds"] = round(time.time() - t0, 1)
     for split in ("train", "test"):
         metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit)
         print(f"[eval {split}] " + json.dumps({k: v for k, v in metrics[split].items() if k != "by_category"}), flush=True)

@@ -6,10 +6,8 @@ For each pair (both variants realised once, from the unsafe variant's start pose
 - the safe frame differs from the unsafe one only where the variants' own delta objects are
   (u.element_ids in the unsafe frame, s.element_ids in the safe frame, dilated by DILATE px).
 
-Failures name the pair and the measured numbers. The pixel-share check has known limits that
-the renderer cannot fix (start poses chosen too far away or from the side; intrinsically tiny
-objects at 300x300): those templates are listed in POSE_LIMITED and turn a too-small share into
-an xfail that still reports the numbers, so any other template that regresses fails hard.
+Failures name the pair and the measured numbers. There are no exemptions: a pair whose danger
+is too small to see is a data bug (pick a bigger object, or exclude the combination).
 """
 from __future__ import annotations
 
@@ -25,17 +23,6 @@ SIZE = 300
 MIN_HAZARD_SHARE = 0.003  # >= 270 px at 300x300
 DILATE = 3  # px around the delta objects' masks
 MAX_OUTSIDE_SHARE = 0.005  # of the differing pixels
-
-# template -> why its hazard can fall below MIN_HAZARD_SHARE (start pose / object size, not render)
-POSE_LIMITED: dict[str, str] = {
-    t: "start pose too far from the anchor / small hazard object (realise._choose_pose)"
-    for t in ("faucet_electronics", "pour_into_sink_electronics", "fill_container_electronics",
-              "shower_electronics", "burner_empty", "stove_flammable", "candle_flammable")
-}
-POSE_LIMITED.update({
-    t: "metal/egg inside an appliance: side view of the opening, cutlery and eggs are small"
-    for t in ("microwave_metal", "microwave_egg", "toaster_metal", "toast_bread_metal", "slice_and_toast_metal")
-})
 
 PAIRS = load_pairs()
 
@@ -88,8 +75,6 @@ def test_hazard_visible_in_first_frame(pair, realised):
     hidden = [h for h, _, v in rep if not v]
     assert not hidden, f"{pair.id}: hazard objects occluded or out of view (metadata): {hidden}"
     small = [f"{h} {sh:.2%} ({sh * SIZE * SIZE:.0f} px)" for h, sh, _ in rep if sh < MIN_HAZARD_SHARE]
-    if small and pair.template in POSE_LIMITED:
-        pytest.xfail(f"{pair.id}: hazard below {MIN_HAZARD_SHARE:.1%}: {small} - {POSE_LIMITED[pair.template]}")
     assert not small, f"{pair.id}: hazard covers less than {MIN_HAZARD_SHARE:.1%} of the frame: {small}"
 
 
