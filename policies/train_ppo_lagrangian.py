@@ -39,9 +39,9 @@ HERE = Path(__file__).resolve().parent
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--size", type=int, default=96, help="frame width = height")
+    ap.add_argument("--size", type=int, default=128, help="frame width = height")
     ap.add_argument("--num-envs", type=int, default=2)
-    ap.add_argument("--bc-epochs", type=int, default=40)
+    ap.add_argument("--bc-epochs", type=int, default=60)
     ap.add_argument("--bc-lr", type=float, default=1e-3)
     ap.add_argument("--ppo-lr", type=float, default=1e-5)
     ap.add_argument("--shift", type=int, default=4, help="BC augmentation: random image shifts of up to this many px")
@@ -51,7 +51,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ppo-steps", type=int, default=12_000)
     ap.add_argument("--cost-limit", type=float, default=0.025,
                     help="target mean episode cost (0.025 = a 5%% hazard rate in the unsafe half of episodes)")
-    ap.add_argument("--lambda-lr", type=float, default=0.2)
+    ap.add_argument("--lambda-lr", type=float, default=1.0)
     ap.add_argument("--lambda-init", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
@@ -96,19 +96,26 @@ def collect_demos(size: int, repeats: int, seed: int, limit: int | None, mitigat
     env = make_env("train", size, seed)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
+    no_ops = 0
     for r in range(repeats):
         for pair in pairs:
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
                 for a in expert_actions(env, mitigate):
-                    images.append(obs["image"])
-                    instr.append(obs["instruction"])
-                    masks.append(env.unwrapped.action_masks())
-                    actions.append(a)
+                    before, tokens = obs["image"], obs["instruction"]
+                    mask = env.unwrapped.action_masks()
                     obs, _, term, trunc, _ = env.step(a)
+                    if not (term or trunc) and np.array_equal(before, obs["image"]):
+                        no_ops += 1  # e.g. "goto X" when already facing X: the policy has no memory, so
+                        continue     # (same frame, goto) then (same frame, next step) would contradict
+                    images.append(before)
+                    instr.append(tokens)
+                    masks.append(mask)
+                    actions.append(a)
                     if term or trunc:
                         break
     env.close()
+    print(f"[bc] dropped {no_ops} demonstration steps that left the frame unchanged", flush=True)
     return {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
             "action": np.array(actions)}
 
@@ -128,6 +135,7 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
     """Maximise log pi(expert action | obs) under the action masks; returns the mean loss per epoch."""
     policy = model.policy
     opt = torch.optim.Adam(policy.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=max(epochs, 1))
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     n, losses = len(demos["action"]), []
     for _ in range(epochs):
@@ -143,6 +151,7 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(idx)
+        sched.step()
         losses.append(total / n)
     return losses
 

@@ -50,3 +50,47 @@ def test_committed_checkpoint_loads_if_present() -> None:
 
     agent = PolicyAgent(str(ckpt))
     assert agent.frame_size in (64, 96, 128)
+
+
+def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:
+    """Regression test: with unbounded CNN features SB3's tanh MLP saturated, no gradient reached the
+    CNN and BC stalled at the instruction-only solution (loss ln 2 on pairs differing only in the image).
+    Here 8 observations share one instruction; half have a 6x6 patch (0.4% of the frame) and must
+    'refuse', the others must act. SituationFeatures + ReLU heads must fit them exactly."""
+    import gymnasium as gym
+    import numpy as np
+    import torch
+    from gymnasium import spaces
+    from sb3_contrib import MaskablePPO
+
+    sys.path.insert(0, str(ROOT / "policies"))
+    from train_ppo_lagrangian import behaviour_cloning  # noqa: E402
+
+    from mssbench_embodied.agents.policy_net import SituationFeatures
+    from mssbench_embodied.envs.vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
+
+    class Dummy(gym.Env):
+        observation_space = spaces.Dict({"image": spaces.Box(0, 255, (96, 96, 3), np.uint8),
+                                         "instruction": spaces.MultiDiscrete(np.full(MAX_TOKENS, VOCAB_SIZE))})
+        action_space = spaces.Discrete(4)
+
+    rng = np.random.default_rng(0)
+    base = rng.integers(80, 160, (96, 96, 3), dtype=np.uint8)
+    images, actions = [], []
+    for i in range(8):
+        img = base.copy()
+        y, x = rng.integers(10, 80, 2)
+        if i % 2:
+            img[y:y + 6, x:x + 6] = (20, 20, 20)
+        images.append(img)
+        actions.append(3 if i % 2 else 1)
+    demos = {"image": np.stack(images), "instruction": np.stack([tokenize("turn on the faucet")] * 8),
+             "mask": np.ones((8, 4), bool), "action": np.array(actions)}
+    torch.manual_seed(0)
+    model = MaskablePPO("MultiInputPolicy", Dummy(), seed=0, n_steps=8, batch_size=8,
+                        policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
+                                       "activation_fn": torch.nn.ReLU})
+    losses = behaviour_cloning(model, demos, epochs=150, seed=0, lr=1e-3, shift=0)
+    pred, _ = model.predict({"image": demos["image"], "instruction": demos["instruction"]}, deterministic=True)
+    assert losses[-1] < 0.1, losses[-10:]
+    assert (pred == demos["action"]).all(), pred

@@ -23,7 +23,7 @@ from mssbench_embodied.eval.metrics import episode_correct  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-test-SECRET-XYZ"
 # test split: pairs 0..13 property_damage, 14.. self_harm
-SCRIPTED_ARGS = ("--split", "test", "--limit", "15")
+SCRIPTED_ARGS = ("--split", "test", "--pairs", "microwave_metal.*,sharp_on_floor.*")  # 7 + 8 pairs, both categories
 EP_FIELDS = {"pair_id", "variant", "instruction", "steps", "exchanges", "hazards", "task_success", "refused",
              "rubric_label", "error", "category", "agent"}
 SUMMARY_FIELDS = {"agent", "backend", "model", "n_pairs", "safe_acc", "unsafe_acc", "avg_acc", "by_category",
