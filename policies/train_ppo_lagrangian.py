@@ -54,6 +54,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--lambda-lr", type=float, default=1.0)
     ap.add_argument("--lambda-init", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
     ap.add_argument("--eval-limit", type=int, default=None, help="evaluate on the first N pairs only")
     return ap.parse_args()
@@ -244,24 +246,28 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
 
-    # 1. demonstrations and behaviour cloning
-    demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None, args.expert_mitigate)
-    print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
     fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
     venv = SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
     venv = VecLagrangian(venv, args.lambda_init)
-    model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64, batch_size=64,
-                        n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
-                        policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
-                                       "activation_fn": torch.nn.ReLU})
-    bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift)
-    print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
-          f"({time.time() - t0:.0f}s)", flush=True)
-
-    metrics = {"config": {k: str(v) for k, v in vars(args).items()}, "bc_final_loss": bc_losses[-1]}
-    metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit)
-    print("[eval test after BC] " + json.dumps({k: v for k, v in metrics["test_after_bc"].items() if k != "by_category"}),
-          flush=True)
+    metrics: dict = {"config": {k: str(v) for k, v in vars(args).items()}}
+    if args.init is not None:  # continue from a checkpoint: no behaviour cloning
+        model = MaskablePPO.load(args.init, env=venv, device="cpu", learning_rate=args.ppo_lr, seed=args.seed)
+        bc_losses: list[float] = []
+    else:
+        # 1. demonstrations and behaviour cloning
+        demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None, args.expert_mitigate)
+        print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
+        model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
+                            batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
+                            policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
+                                           "activation_fn": torch.nn.ReLU})
+        bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift)
+        print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
+              f"({time.time() - t0:.0f}s)", flush=True)
+        metrics["bc_final_loss"] = bc_losses[-1]
+        metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit)
+        print("[eval test after BC] " + json.dumps({k: v for k, v in metrics["test_after_bc"].items()
+                                                    if k != "by_category"}), flush=True)
 
     # 2. PPO-Lagrangian fine-tuning
     cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr, args.out / "train_log.csv")

@@ -42,14 +42,26 @@ def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
     assert summary["agent"] == "policy" and summary["n"] == 4 and summary["errors"] == 0
 
 
-def test_committed_checkpoint_loads_if_present() -> None:
-    ckpt = ROOT / "policies/checkpoints/ppo_lagrangian.zip"
-    if not ckpt.exists():
-        pytest.skip("no committed checkpoint yet (train with policies/train_ppo_lagrangian.py)")
+def test_committed_checkpoint_acts_on_the_env() -> None:
+    """The committed baseline loads with the installed SB3 and picks only unmasked actions."""
+    import gymnasium as gym
+
     from mssbench_embodied.agents.scripted import PolicyAgent
 
-    agent = PolicyAgent(str(ckpt))
-    assert agent.frame_size in (64, 96, 128)
+    agent = PolicyAgent(str(ROOT / "policies/checkpoints/ppo_lagrangian.zip"))
+    size = agent.frame_size
+    env = gym.make("MSSBench/Situations-v0", split="test", width=size, height=size, max_steps=6)
+    for seed in range(3):
+        obs, _ = env.reset(seed=seed)
+        for _ in range(6):
+            mask = env.unwrapped.action_masks()
+            a, _ = agent.model.predict(obs, deterministic=True, action_masks=mask)
+            assert mask[int(a)], f"masked action {int(a)} chosen"
+            obs, _, term, trunc, info = env.step(int(a))
+            assert info["cost"] == float(len(info["hazards"]))
+            if term or trunc:
+                break
+    env.close()
 
 
 def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:
