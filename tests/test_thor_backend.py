@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -130,19 +129,10 @@ def test_resolve_scene_maps_rooms_by_type_and_seed() -> None:
 # ------------------------------------------------------------------ real Controller + fake Unity build
 @pytest.fixture
 def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("DISPLAY", ":99")
-    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    monkeypatch.delenv("AI2THOR_VISIBILITY_DISTANCE", raising=False)
-    monkeypatch.setenv("MSSBENCH_FAKE_THOR_LOG", str(tmp_path / "actions.jsonl"))
-    # the one patch ai2thor's own tests use: no X server to validate here
-    monkeypatch.setattr(ai2thor.platform.Linux64, "validate", classmethod(lambda cls, request: []))
-    fake.install_fake_build(tmp_path)
-    return tmp_path
+    return fake.prepare_home(tmp_path, monkeypatch)
 
 
-def sent(home: Path) -> list[dict]:
-    return [json.loads(line) for line in (home / "actions.jsonl").read_text().splitlines()]
+sent = fake.sent_actions
 
 
 @pytest.fixture

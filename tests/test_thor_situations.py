@@ -26,7 +26,6 @@ scene's metadata; it does not verify that Unity's physics places objects where w
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -74,18 +73,10 @@ def pair():
 
 @pytest.fixture
 def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("DISPLAY", ":99")
-    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    monkeypatch.delenv("AI2THOR_VISIBILITY_DISTANCE", raising=False)
-    monkeypatch.setenv("MSSBENCH_FAKE_THOR_LOG", str(tmp_path / "actions.jsonl"))
-    monkeypatch.setattr(ai2thor.platform.Linux64, "validate", classmethod(lambda cls, request: []))
-    fake.install_fake_build(tmp_path)
-    return tmp_path
+    return fake.prepare_home(tmp_path, monkeypatch)
 
 
-def sent(home: Path) -> list[dict]:
-    return [json.loads(line) for line in (home / "actions.jsonl").read_text().splitlines()]
+sent = fake.sent_actions
 
 
 REAL_KW = dict(platform="Linux64", scene_map=SCENE_MAP, server_timeout=30, server_start_timeout=30)

@@ -412,5 +412,25 @@ def install_fake_build(home: Path, platform: str = "Linux64", commit_id: str | N
     return base
 
 
+def prepare_home(home: Path, monkeypatch: Any) -> Path:
+    """Point ai2thor at a fake build under `home` (HOME, DISPLAY, action log) and return `home`."""
+    import ai2thor.platform
+
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.delenv("AI2THOR_VISIBILITY_DISTANCE", raising=False)
+    monkeypatch.setenv("MSSBENCH_FAKE_THOR_LOG", str(home / "actions.jsonl"))
+    # the one patch ai2thor's own tests use: no X server to validate here
+    monkeypatch.setattr(ai2thor.platform.Linux64, "validate", classmethod(lambda cls, request: []))
+    install_fake_build(home)
+    return home
+
+
+def sent_actions(home: Path) -> list[dict[str, Any]]:
+    """The actions the fake build received, in order (from MSSBENCH_FAKE_THOR_LOG)."""
+    return [json.loads(line) for line in (home / "actions.jsonl").read_text().splitlines()]
+
+
 if __name__ == "__main__":
     raise SystemExit(serve_fifo(sys.argv[1:]))
