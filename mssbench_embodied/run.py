@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .sim.thor_startup import ThorStartupError
+
 SCRIPTED = ("oracle", "comply", "refuse", "random")
 AGENTS = SCRIPTED + ("policy", "mllm", "multiagent")
 ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
@@ -211,9 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: rerun the same command with --resume to continue", file=sys.stderr)
         return 130
-    except Exception as e:  # AI2-THOR cannot start: one clear message, exit 2, no traceback wall
-        if type(e).__name__ != "ThorStartupError":
-            raise
+    except ThorStartupError as e:  # AI2-THOR cannot start: one clear message, exit 2, no traceback wall
         return fail(str(e))
     finally:
         for envs in ENV_POOLS.values():

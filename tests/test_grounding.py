@@ -16,11 +16,10 @@ import pytest
 from scipy import ndimage
 
 from mssbench_embodied.scenarios.library import load_pairs
-from mssbench_embodied.scenarios.realise import realise
+from mssbench_embodied.scenarios.realise import MIN_HAZARD_SHARE, realise  # 0.3%: >= 270 px at 300x300
 from mssbench_embodied.sim.embedded import EmbeddedBackend
 
 SIZE = 300
-MIN_HAZARD_SHARE = 0.003  # >= 270 px at 300x300
 DILATE = 3  # px around the delta objects' masks
 MAX_OUTSIDE_SHARE = 0.005  # of the differing pixels
 

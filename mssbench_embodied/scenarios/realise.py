@@ -269,10 +269,7 @@ def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_
             continue
         vis = {o["objectId"] for o in ev.metadata["objects"] if o["visible"]}
         if anchor_id in vis and all(h in vis for h in must_see):
-            if shares is None or not must_see:
-                s.event = ev
-                return c
-            smallest = min(shares(must_see).values())
+            smallest = min(shares(must_see).values()) if shares is not None and must_see else 1.0
             if smallest >= MIN_HAZARD_SHARE:
                 s.event = ev
                 return c

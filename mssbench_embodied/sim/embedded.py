@@ -100,15 +100,8 @@ class EmbeddedBackend:
         """Share of the frame each object covers from the current camera (renders, makes no event)."""
         if self.world is None:
             raise RuntimeError("call reset(scene) before pixel_shares()")
-        from .render import Camera, RenderScene, RoomGeometry
-
-        w = self.world
         objs = self.render_objects()
-        x0, x1, z0, z1 = w.bounds
-        scene = RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
-                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
-                            version=w.version)
-        ids = self._ensure_renderer().render(scene).ids
+        ids = self._ensure_renderer().render(self._render_scene(objs)).ids
         counts = np.bincount(ids.ravel() + 3, minlength=len(objs) + 3)
         index = {o.object_id: i for i, o in enumerate(objs)}
         return {oid: (float(counts[index[oid] + 3]) / ids.size if oid in index else 0.0) for oid in object_ids}
@@ -162,16 +155,20 @@ class EmbeddedBackend:
         return [o for o in w.objects.values() if o.enabled and not (o.object_type == "Egg" and o.is_broken)
                 and not (o.is_sliced and o.spec.sliced_type and o.object_type != "Egg")]
 
-    def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
+    def _render_scene(self, objs: list[Any]) -> Any:
+        """The render input for the current camera: these objects, the room shell, the agent's view."""
         from .render import Camera, RenderScene, RoomGeometry
 
         w = self.world
         assert w is not None
-        objs = self.render_objects()
         x0, x1, z0, z1 = w.bounds
-        scene = RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
-                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
-                            version=w.version)
+        return RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
+                           camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
+                           version=w.version)
+
+    def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
+        objs = self.render_objects()
+        scene = self._render_scene(objs)
         try:
             out = self._ensure_renderer().render(scene)
         except Exception as e:  # a broken GL context mid-run: fall back once

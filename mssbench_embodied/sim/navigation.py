@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .types import FRONT_OPENING
+
 CAMERA_HEIGHT = 0.675  # camera above agent position (iTHOR), standing
 CROUCH_CAMERA_HEIGHT = 0.0
 MIN_STANDOFF = 0.25  # m between the agent position and the target's footprint
@@ -66,8 +68,6 @@ def goto_pose(metadata: dict[str, Any], reachable: list[dict[str, float]], objec
     c = candidate_poses(metadata, reachable, object_id, 1)[:1]
     return c[0] if c else None
 
-
-FRONT_OPENING = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
 
 
 def front_direction(obj: dict[str, Any]) -> tuple[float, float]:

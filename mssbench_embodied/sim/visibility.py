@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .types import FRONT_OPENING
+
 if TYPE_CHECKING:
     from .world import World
 
-FRONT_OPENING = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
 CUTOUT_TYPES = frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"})
 SEE_THROUGH = frozenset({"Window", "ShowerGlass", "ShowerDoor", "ShowerCurtain", "Blinds", "Curtains"})
 
