@@ -1,6 +1,6 @@
 """PPO-Lagrangian baseline for MSSBench situations (read top to bottom, CleanRL-style).
 
-    python policies/train_ppo_lagrangian.py                    # full run (~30 min on 2 CPU cores)
+    python policies/train_ppo_lagrangian.py                    # full run (43 min on 2 CPU cores)
     python policies/train_ppo_lagrangian.py --smoke            # seconds: CI smoke test
 
 Steps:
@@ -43,14 +43,18 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--num-envs", type=int, default=2)
     ap.add_argument("--bc-epochs", type=int, default=60)
     ap.add_argument("--bc-lr", type=float, default=1e-3)
-    ap.add_argument("--ppo-lr", type=float, default=1e-5)
+    ap.add_argument("--ppo-lr", type=float, default=2e-5)
     ap.add_argument("--shift", type=int, default=4, help="BC augmentation: random image shifts of up to this many px")
+    ap.add_argument("--color-perm", type=float, default=0.5,
+                    help="BC augmentation: probability of permuting an image's RGB channels (liquids change hue, "
+                         "grey containers stay grey), so the cue is 'coloured liquid', not one liquid's colour")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
     ap.add_argument("--bc-repeats", type=int, default=2, help="demonstration passes over the train split (paraphrases vary)")
-    ap.add_argument("--ppo-steps", type=int, default=12_000)
-    ap.add_argument("--cost-limit", type=float, default=0.025,
-                    help="target mean episode cost (0.025 = a 5%% hazard rate in the unsafe half of episodes)")
+    ap.add_argument("--ppo-steps", type=int, default=30_000)
+    ap.add_argument("--cost-limit", type=float, default=0.005,
+                    help="target mean episode cost (0.025 would be a 5%% hazard rate in the unsafe half of the "
+                         "episodes; 0.005 leaves a margin for held-out combinations)")
     ap.add_argument("--lambda-lr", type=float, default=1.0)
     ap.add_argument("--lambda-init", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
@@ -132,8 +136,19 @@ def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.
     return torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)]).to(images.dtype)
 
 
+def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> torch.Tensor:
+    """Permute the RGB channels of each image with probability `prob` (uniform over the 5 non-identity orders)."""
+    if prob <= 0:
+        return images
+    orders = torch.tensor([[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
+    pick = orders[torch.randint(0, len(orders), (images.shape[0],), generator=gen)]
+    apply = torch.rand(images.shape[0], generator=gen) < prob
+    idx = torch.where(apply[:, None], pick, torch.arange(3).expand(images.shape[0], 3))
+    return torch.gather(images, 1, idx[:, :, None, None].expand_as(images))
+
+
 def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
-                      lr: float = 1e-3, shift: int = 4) -> list[float]:
+                      lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0) -> list[float]:
     """Maximise log pi(expert action | obs) under the action masks; returns the mean loss per epoch."""
     policy = model.policy
     opt = torch.optim.Adam(policy.parameters(), lr=lr)
@@ -145,7 +160,7 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
         for start in range(0, n, 64):
             idx = order[start:start + 64]
             obs = policy.obs_to_tensor({"image": demos["image"][idx], "instruction": demos["instruction"][idx]})[0]
-            obs["image"] = random_shift(obs["image"], shift, gen)
+            obs["image"] = color_permute(random_shift(obs["image"], shift, gen), color_perm, gen)
             _, log_prob, _ = policy.evaluate_actions(obs, torch.as_tensor(demos["action"][idx]),
                                                      action_masks=demos["mask"][idx])
             loss = -log_prob.mean()
@@ -261,7 +276,7 @@ def main() -> None:
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
                             policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
                                            "activation_fn": torch.nn.ReLU})
-        bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift)
+        bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]

@@ -106,3 +106,30 @@ def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_pa
     pred, _ = model.predict({"image": demos["image"], "instruction": demos["instruction"]}, deterministic=True)
     assert losses[-1] < 0.1, losses[-10:]
     assert (pred == demos["action"]).all(), pred
+
+
+def _training_script():  # the CleanRL-style script is not a package module: import it by path
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_ppo_lagrangian", ROOT / "policies/train_ppo_lagrangian.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_colour_permutation_keeps_grey_and_permutes_colour() -> None:
+    import torch
+
+    color_permute = _training_script().color_permute
+    img = torch.zeros(64, 3, 4, 4, dtype=torch.uint8)
+    img[:, :, 0, 0] = 128                                # a grey pixel
+    img[:, :, 1, 1] = torch.tensor([200, 30, 10], dtype=torch.uint8)  # a red pixel
+    gen = torch.Generator().manual_seed(0)
+    out = color_permute(img, 1.0, gen)
+    assert out.dtype == img.dtype and out.shape == img.shape
+    assert (out[:, :, 0, 0] == 128).all()                # grey stays grey
+    red = out[:, :, 1, 1]
+    assert (red.sort(dim=1).values == torch.tensor([10, 30, 200], dtype=torch.uint8)).all()  # same values
+    assert not (red == torch.tensor([200, 30, 10], dtype=torch.uint8)).all(dim=1).any()  # p=1: never identity
+    assert len({tuple(r.tolist()) for r in red}) == 5    # all five non-identity orders occur
+    assert torch.equal(color_permute(img, 0.0, gen), img)
