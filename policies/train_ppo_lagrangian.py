@@ -203,14 +203,13 @@ class VecLagrangian(VecEnvWrapper):
 class LagrangeCallback(BaseCallback):
     """After each rollout: update lambda from the mean episode cost; log return/cost/lambda."""
 
-    def __init__(self, venv: VecLagrangian, cost_limit: float, lr: float, log_path: Path) -> None:
+    def __init__(self, venv: VecLagrangian, cost_limit: float, lr: float) -> None:
         super().__init__()
         self.venv_l, self.cost_limit, self.lr = venv, cost_limit, lr
         self.ep_ret = np.zeros(venv.num_envs)
         self.ep_cost = np.zeros(venv.num_envs)
         self.finished: list[tuple[float, float]] = []
         self.rows: list[dict[str, float]] = []
-        self.log_path = log_path
 
     def _on_step(self) -> bool:
         infos, dones = self.locals["infos"], self.locals["dones"]
@@ -251,6 +250,10 @@ def plot_curves(rows: list[dict[str, float]], bc_losses: list[float], path: Path
 
 
 # --------------------------------------------------------------------------- main
+def print_eval(name: str, m: dict) -> None:
+    print(f"[eval {name}] " + json.dumps({k: v for k, v in m.items() if k != "by_category"}), flush=True)
+
+
 def main() -> None:
     args = parse_args()
     if args.smoke:
@@ -281,11 +284,10 @@ def main() -> None:
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]
         metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit)
-        print("[eval test after BC] " + json.dumps({k: v for k, v in metrics["test_after_bc"].items()
-                                                    if k != "by_category"}), flush=True)
+        print_eval("test after BC", metrics["test_after_bc"])
 
     # 2. PPO-Lagrangian fine-tuning
-    cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr, args.out / "train_log.csv")
+    cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr)
     model.learn(total_timesteps=args.ppo_steps, callback=cb)
     venv.close()
     print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)", flush=True)
@@ -301,7 +303,7 @@ def main() -> None:
     metrics["train_seconds"] = round(time.time() - t0, 1)
     for split in ("train", "test"):
         metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit)
-        print(f"[eval {split}] " + json.dumps({k: v for k, v in metrics[split].items() if k != "by_category"}), flush=True)
+        print_eval(split, metrics[split])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 
 

@@ -69,7 +69,6 @@ def goto_pose(metadata: dict[str, Any], reachable: list[dict[str, float]], objec
     return c[0] if c else None
 
 
-
 def front_direction(obj: dict[str, Any]) -> tuple[float, float]:
     """Unit (x, z) direction an object faces: its yaw (rotation.y) as in AI2-THOR (0 = +z)."""
     yaw = math.radians(float(obj.get("rotation", {}).get("y", 0.0)))

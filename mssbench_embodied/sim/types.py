@@ -341,9 +341,10 @@ def placement_allowed(child_type: str, receptacle_type: str) -> bool:
     return allowed is None or receptacle_type in allowed
 
 
-#: Powered devices (water/heat damage, electrocution hazards).
-# appliances and furniture whose contents are seen (and reached) only from in front of the opening
+#: Appliances and furniture whose contents are seen (and reached) only from in front of the opening.
 FRONT_OPENING: frozenset[str] = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
+
+#: Powered devices (water/heat damage, electrocution hazards).
 ELECTRONICS: frozenset[str] = frozenset({
     "CellPhone", "Laptop", "RemoteControl", "Television", "Desktop", "AlarmClock", "Watch",
     "DeskLamp", "FloorLamp", "Toaster", "CoffeeMachine", "Microwave", "VacuumCleaner",
