@@ -101,6 +101,9 @@ class SkillExecutor:
         # try poses without rendering (embedded backend), then take the chosen one for real
         render = getattr(self.backend, "render_enabled", None)
         chosen = None
+        a = self.event.metadata["agent"]
+        start = {"action": "TeleportFull", "position": dict(a["position"]), "rotation": dict(a["rotation"]),
+                 "horizon": a["cameraHorizon"], "standing": a["isStanding"], "forceAction": True}
         try:
             if render:
                 self.backend.render_enabled = False  # type: ignore[attr-defined]
@@ -112,7 +115,9 @@ class SkillExecutor:
         finally:
             if render:
                 self.backend.render_enabled = True  # type: ignore[attr-defined]
-        if chosen is None:
+        if chosen is None:  # a failed goto leaves the agent where it was (and renders that view)
+            if res.events:
+                self._step(start, res)
             res.message = f"cannot find a spot facing the {object_type}"
             return res
         if render:

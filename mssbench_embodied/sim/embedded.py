@@ -164,7 +164,7 @@ class EmbeddedBackend:
         x0, x1, z0, z1 = w.bounds
         return RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
-                           version=w.version)
+                           version=w.version, revisions=[w.revisions.get(o.object_id, 0) for o in objs])
 
     def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
         objs = self.render_objects()

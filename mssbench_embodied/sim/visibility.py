@@ -7,6 +7,7 @@ cut-outs where sinks are; glass and curtains do not occlude.
 """
 from __future__ import annotations
 
+import copy
 import math
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,25 @@ import numpy as np
 from .types import FRONT_OPENING
 
 if TYPE_CHECKING:
+    from .objects import SimObject
     from .world import World
 
 CUTOUT_TYPES = frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"})
 SEE_THROUGH = frozenset({"Window", "ShowerGlass", "ShowerDoor", "ShowerCurtain", "Blinds", "Curtains"})
+
+
+RELATING_TYPES = CUTOUT_TYPES | {"CounterTop"}  # their boxes decide which objects are related
+_OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
+
+
+def _signature(o: SimObject) -> tuple[str, ...]:
+    """An object's links: when they change, its `related` row is recomputed."""
+    return tuple(o.parents)
+
+
+def _sample_points(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Centre and 8 inner corners (45% of the half size out) of each box: (n, 9, 3)."""
+    return ((lo + hi) / 2)[:, None, :] + _OFFSETS[None, :, :] * ((hi - lo) * 0.45)[:, None, :]
 
 
 def _xz_overlap(alo: np.ndarray, ahi: np.ndarray, blo: np.ndarray, bhi: np.ndarray) -> bool:
@@ -31,6 +47,9 @@ class VisibilityGeometry:
     def __init__(self, world: World) -> None:
         self.version = world.version
         objs = [o for o in world.objects.values() if o.enabled]
+        self.objs = objs
+        self.revs = [world.revisions.get(o.object_id, 0) for o in objs]
+        self.sigs = [_signature(o) for o in objs]
         self.ids = [o.object_id for o in objs]
         n = len(objs)
         self.index = index = {oid: i for i, oid in enumerate(self.ids)}
@@ -45,11 +64,7 @@ class VisibilityGeometry:
         # contents of an appliance with a door/slot are seen only from in front of its opening
         self.box_front = np.zeros((n, 4))  # container centre x, z and front x, z (0 = no container)
         for i, o in enumerate(objs):
-            for p in world.ancestors(o):
-                if p.object_type in FRONT_OPENING and p.spec.contains == "in":
-                    yaw = math.radians(float(p.rotation[1]))
-                    self.box_front[i] = (p.center[0], p.center[2], math.sin(yaw), math.cos(yaw))
-                    break
+            self._set_box_front(world, i, o)
         self.related = np.eye(n, dtype=bool)
         for i, o in enumerate(objs):
             for p in world.ancestors(o):
@@ -65,10 +80,84 @@ class VisibilityGeometry:
                             k = index.get(d.object_id)
                             if k is not None:
                                 self.related[k, j] = self.related[j, k] = True
-        centers = (self.lo + self.hi) / 2
-        shrink = (self.hi - self.lo) * 0.45
-        offs = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=np.float64)
-        self.points = centers[:, None, :] + offs[None, :, :] * shrink[:, None, :]  # (n, 9, 3)
+        self.points = _sample_points(self.lo, self.hi)  # (n, 9, 3)
+
+    def _set_box_front(self, world: World, i: int, o: SimObject) -> None:
+        self.box_front[i] = 0.0
+        for p in world.ancestors(o):
+            if p.object_type in FRONT_OPENING and p.spec.contains == "in":
+                yaw = math.radians(float(p.rotation[1]))
+                self.box_front[i] = (p.center[0], p.center[2], math.sin(yaw), math.cos(yaw))
+                break
+
+    def _flags(self, world: World, i: int, o: SimObject) -> None:
+        hidden = world._hidden(o)
+        self.held[i] = o.is_picked_up
+        self.candidate[i] = not (hidden or o.object_type == "Floor" or o.is_picked_up)
+        self.occluder[i] = self.candidate[i] and o.object_type not in SEE_THROUGH
+
+    def _related_row(self, world: World, o: SimObject) -> set[int]:
+        """Indices related to o: itself, ancestors, descendants, and counter/cut-out pairs."""
+        index, objs = self.index, self.objs
+        anc = world.ancestors(o)
+        out = {index[x.object_id] for x in [o, *anc, *world.descendants(o)] if x.object_id in index}
+        for c in (x for x in [o, *anc] if x.object_type in CUTOUT_TYPES and x.object_id in index):
+            ci = index[c.object_id]
+            out.update(j for j, q in enumerate(objs) if q.object_type == "CounterTop"
+                       and _xz_overlap(self.lo[ci], self.hi[ci], self.lo[j], self.hi[j]))
+        if o.object_type == "CounterTop":
+            k = index[o.object_id]
+            for ci, c in enumerate(objs):
+                if c.object_type in CUTOUT_TYPES and _xz_overlap(self.lo[ci], self.hi[ci], self.lo[k], self.hi[k]):
+                    out.update(index[x.object_id] for x in [c, *world.descendants(c)] if x.object_id in index)
+        return out
+
+    def updated(self, world: World) -> VisibilityGeometry | None:
+        """A copy for the world's new version with only the changed objects' rows (and their
+        contents') recomputed; None when the object list changed or a counter or sink moved."""
+        objs = [o for o in world.objects.values() if o.enabled]
+        if len(objs) != len(self.objs) or any(a is not b for a, b in zip(objs, self.objs)):
+            return None
+        revs = [world.revisions.get(o.object_id, 0) for o in objs]
+        changed = [i for i, (a, b) in enumerate(zip(revs, self.revs)) if a != b]
+        for i in changed:
+            o = objs[i]
+            if o.object_id != self.ids[i]:
+                return None
+            if o.object_type in RELATING_TYPES and not (np.array_equal(o.center - o.size / 2, self.lo[i])
+                                                        and np.array_equal(o.center + o.size / 2, self.hi[i])):
+                return None
+        new = copy.copy(self)
+        new.version, new.revs = world.version, revs
+        if not changed:
+            return new
+
+        def with_contents(idx: list[int]) -> list[int]:
+            out = set(idx)
+            for i in idx:
+                out.update(self.index[d.object_id] for d in world.descendants(objs[i]) if d.object_id in self.index)
+            return sorted(out)
+
+        rows = with_contents(changed)
+        relink = [i for i in changed if _signature(objs[i]) != self.sigs[i]]
+        for name in ("lo", "hi", "box_front", "held", "candidate", "occluder", "points"):
+            setattr(new, name, getattr(self, name).copy())
+        for i in rows:
+            o = objs[i]
+            new.lo[i], new.hi[i] = o.center - o.size / 2, o.center + o.size / 2
+            new._set_box_front(world, i, o)
+            new._flags(world, i, o)
+        new.points[rows] = _sample_points(new.lo[rows], new.hi[rows])
+        if relink:
+            new.sigs = list(self.sigs)
+            new.related = self.related.copy()
+            for i in relink:
+                new.sigs[i] = _signature(objs[i])
+            for k in with_contents(relink):
+                row = new._related_row(world, objs[k])
+                new.related[k, :] = new.related[:, k] = False
+                new.related[k, list(row)] = new.related[list(row), k] = True
+        return new
 
     def visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
                 only: int | None = None) -> set[str]:
@@ -95,16 +184,19 @@ class VisibilityGeometry:
         vis = {self.ids[i] for i in np.nonzero(self.held)[0]}
         if len(oi) == 0:
             return vis
-        d = self.points[oi, pi] - cam  # (P, 3)
+        p = self.points[oi, pi]
+        d = p - cam  # (P, 3)
+        # only boxes nearer than the farthest sample point can cut a ray (the hit must lie on it)
+        occ = np.flatnonzero(self.occluder & (dist <= np.sqrt((d * d).sum(axis=1).max()) + 1e-6))
+        lo, hi = self.lo[occ], self.hi[occ]
         d = np.where(np.abs(d) < 1e-12, 1e-12, d)
         inv = 1.0 / d
-        t1 = (self.lo[None] - cam) * inv[:, None, :]
-        t2 = (self.hi[None] - cam) * inv[:, None, :]
+        t1 = (lo[None] - cam) * inv[:, None, :]
+        t2 = (hi[None] - cam) * inv[:, None, :]
         tmin = np.minimum(t1, t2).max(axis=2)
         tmax = np.maximum(t1, t2).min(axis=2)
-        p = self.points[oi, pi]
-        inside = np.all((p[:, None, :] >= self.lo[None] - 0.01) & (p[:, None, :] <= self.hi[None] + 0.01), axis=2)
-        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & self.occluder[None, :] & ~self.related[oi] & ~inside
+        inside = np.all((p[:, None, :] >= lo[None] - 0.01) & (p[:, None, :] <= hi[None] + 0.01), axis=2)
+        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & ~self.related[oi][:, occ] & ~inside
         clear = ~blocked.any(axis=1)
         vis.update(self.ids[i] for i in np.unique(oi[clear]))
         return vis

@@ -43,6 +43,7 @@ class World:
         self.agent = agent
         self.objects: dict[str, SimObject] = {}
         self.version = 0  # bumped on any object change
+        self.revisions: dict[str, int] = {}  # objectId -> version of its last change
         self.visibility_distance = VISIBILITY_DISTANCE
         self.fov = 90.0
         self.time = 0.0
@@ -89,6 +90,7 @@ class World:
     def touch(self, obj: SimObject) -> None:
         self._md_cache.pop(obj.object_id, None)
         self.version += 1
+        self.revisions[obj.object_id] = self.version
         if obj.spec.structural or not obj.spec.pickupable:
             self._reachable = None
             self._obstacles = None
@@ -340,7 +342,7 @@ class World:
     def _geometry(self) -> "_Geom":
         g = self._geom
         if g is None or g.version != self.version:
-            g = self._geom = _Geom(self)
+            g = self._geom = (g.updated(self) if g is not None else None) or _Geom(self)
         return g
 
     def visible_ids(self) -> set[str]:

@@ -5,7 +5,8 @@ Lighting (Lambert + ambient, baked per face) lives here so GL and numpy colours 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -64,6 +65,9 @@ def room_triangles(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return tris_a, normals, np.repeat(cols, 2, axis=0), np.repeat(ROOM_IDS, 2)
 
 
+_SERIAL = itertools.count()
+
+
 @dataclass
 class WorldGeometry:
     tris: np.ndarray  # (N,3,3) float32 world coordinates (objects first, then 12 room triangles)
@@ -74,6 +78,10 @@ class WorldGeometry:
     n_objects: int  # number of object triangles (room triangles follow)
     room: RoomGeometry
     version: int
+    parent: int | None = None  # serial of the soup this one patches (None: built from scratch)
+    # (old start, old end, new start, new end) row ranges re-placed since that parent
+    dirty: tuple[tuple[int, int, int, int], ...] = ()
+    serial: int = field(default_factory=lambda: next(_SERIAL))
 
 
 def _yaw_rot(q: int) -> np.ndarray:
@@ -206,30 +214,48 @@ def toaster_slots(scene: RenderScene) -> dict[int, tuple[np.ndarray, np.ndarray]
     return out
 
 
+# Objects whose change can alter another object's geometry (counter holes, toaster slots):
+# when one of these changes, the whole soup is rebuilt instead of patched.
+RESTRUCTURING = frozenset(HOLE_CUTTERS) | frozenset().union(*HOLE_CUTTERS.values()) | {"Toaster"}
+
+
 class WorldBuilder:
-    """Builds and caches the world triangle soup; per-object results are memoised too."""
+    """Builds and caches the world triangle soup; per-object results are memoised too.
+
+    With `scene.revisions`, a version change re-places only the objects whose revision changed
+    and splices them into the old soup, so moving or opening one object costs one placement,
+    not a rebuild.
+    Patched and rebuilt soups are identical (the same per-object placement code).
+    """
 
     def __init__(self) -> None:
         self._geo: WorldGeometry | None = None
         self._key: tuple = ()
+        self._objs: list = []
+        self._revs: tuple[int, ...] | None = None
+        self._ranges: list[tuple[int, int]] = []
+        self._special: set[int] = set()  # objects with cut holes or standing in a toaster
+        self._holes: dict = {}
+        self._upright: dict = {}
         self._obj_cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def get(self, scene: RenderScene) -> WorldGeometry:
-        """Geometry for `scene`, rebuilt when the version, room or object list changes."""
+        """Geometry for `scene`, rebuilt (or patched) when the version, room or object list changes."""
         key = (scene.version, scene.room, tuple(map(id, scene.objects)))
         if self._geo is not None and self._key == key:
             return self._geo
+        geo = None
+        revs = tuple(scene.revisions) if scene.revisions is not None else None
+        if revs is not None and self._revs is not None and self._geo is not None and key[1:] == self._key[1:]:
+            geo = self._patch(scene, [i for i, (a, b) in enumerate(zip(revs, self._revs)) if a != b])
+        if geo is None:
+            geo = self.build(scene)
         # keep the objects alive, so their ids cannot be reused by new objects while cached
-        self._geo, self._key, self._objs = self.build(scene), key, list(scene.objects)
-        return self._geo
+        self._geo, self._key, self._objs, self._revs = geo, key, list(scene.objects), revs
+        return geo
 
     def _place(self, obj, mesh: Mesh, q: int, center: np.ndarray, lsize: np.ndarray):
-        r = _yaw_rot(q)
-        tris = (mesh.tris.astype(np.float64) * lsize) @ r.T + center
-        n = (mesh.normals / lsize) @ r.T
-        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
-        cols = shade(n, mesh.colors.astype(np.float64), mesh.emissive)
-        return tris.astype(np.float32), n.astype(np.float32), cols, mesh.closed
+        return self._place_rot(mesh, _yaw_rot(q), center, lsize)
 
     @staticmethod
     def _place_rot(mesh: Mesh, r: np.ndarray, center: np.ndarray, lsize: np.ndarray):
@@ -239,45 +265,98 @@ class WorldBuilder:
         cols = shade(n, mesh.colors.astype(np.float64), mesh.emissive)
         return tris.astype(np.float32), n.astype(np.float32), cols, mesh.closed
 
+    def _part(self, i: int, obj, holes: dict, upright: dict):
+        """(tris, normals, colours, closed, mesh) of object i placed in the world, or None."""
+        if i in holes:
+            hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
+                    tuple(np.round(np.asarray(obj.size, np.float64), 4)), obj.spec.color, holes[i])
+            placed = self._obj_cache.get(hkey)
+            if placed is None:
+                mesh = cut_counter_mesh(obj, holes[i])
+                placed = (*self._place(obj, mesh, 0, np.zeros(3), np.ones(3)), mesh)
+                self._obj_cache[hkey] = placed
+            return placed
+        q = int(round(float(obj.rotation[1]) / 90.0)) % 4
+        size = np.asarray(obj.size, np.float64)
+        lsize = size[[2, 1, 0]] if q % 2 else size
+        mesh = object_mesh(obj, lsize)
+        if not len(mesh):
+            return None
+        if i in upright:
+            ctr, rot = upright[i]
+            return (*self._place_rot(mesh, rot, ctr, lsize), mesh)
+        key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
+        placed = self._obj_cache.get(key)
+        if placed is None or placed[4] is not mesh:
+            placed = (*self._place(obj, mesh, q, np.asarray(obj.center, np.float64), lsize), mesh)
+            self._obj_cache[key] = placed
+        return placed
+
+    def _patch(self, scene: RenderScene, changed: list[int]) -> WorldGeometry | None:
+        """Re-place only the changed objects; None when a full rebuild is needed."""
+        old = self._geo
+        assert old is not None
+        toasters = {o.object_id for o in scene.objects if o.object_type == "Toaster"}
+        holes, upright = self._holes, self._upright
+        for i in changed:
+            obj = scene.objects[i]
+            if not obj.enabled:
+                return None
+            if i in self._special or obj.object_type in RESTRUCTURING or not toasters.isdisjoint(obj.parents):
+                # counter holes or toaster slots may have changed: patch only if they did not
+                holes, upright = counter_holes(scene), toaster_slots(scene)
+                if holes != self._holes or upright.keys() != self._upright.keys() or any(
+                        not (np.array_equal(c, self._upright[k][0]) and np.array_equal(r, self._upright[k][1]))
+                        for k, (c, r) in upright.items()):
+                    return None
+                break
+        # splice: unchanged runs of the old soup, each changed object's new placement in between
+        pieces: list[tuple] = []
+        ids: list[np.ndarray] = []
+        dirty, ranges, pos, size, shift = [], [], 0, 0, 0
+        changed_set = set(changed)
+        for i, (a, b) in enumerate(self._ranges):
+            if i not in changed_set:
+                ranges.append((a + shift, b + shift))
+                continue
+            part = self._part(i, scene.objects[i], holes, upright)
+            n = 0 if part is None else len(part[0])
+            keep = slice(pos, a)
+            pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep]))
+            ids.append(old.ids[keep])
+            size += a - pos
+            if part is not None:
+                pieces.append(part[:4])
+                ids.append(np.full(n, i, np.int32))
+            dirty.append((a, b, size, size + n))
+            ranges.append((size, size + n))
+            size, pos, shift = size + n, b, shift + n - (b - a)
+        keep = slice(pos, None)
+        pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep]))
+        ids.append(old.ids[keep])
+        self._ranges = ranges
+        tris, normals, cols, closed = (np.concatenate([p[k] for p in pieces]) for k in range(4))
+        return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, len(tris) - 12, scene.room,
+                             scene.version, parent=old.serial, dirty=tuple(dirty))
+
     def build(self, scene: RenderScene) -> WorldGeometry:
         parts, ids = [], []
         if len(self._obj_cache) > 4096:
             self._obj_cache.clear()
         holes = counter_holes(scene)
         upright = toaster_slots(scene)
+        self._holes, self._upright, self._special = holes, upright, set(holes) | set(upright)
+        self._ranges = []
+        start = 0
         for i, obj in enumerate(scene.objects):
-            if not obj.enabled:
+            placed = self._part(i, obj, holes, upright) if obj.enabled else None
+            if placed is None:
+                self._ranges.append((start, start))
                 continue
-            if i in holes:
-                hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
-                        tuple(np.round(np.asarray(obj.size, np.float64), 4)), obj.spec.color, holes[i])
-                placed = self._obj_cache.get(hkey)
-                if placed is None:
-                    mesh = cut_counter_mesh(obj, holes[i])
-                    placed = (*self._place(obj, mesh, 0, np.zeros(3), np.ones(3)), mesh)
-                    self._obj_cache[hkey] = placed
-                parts.append(placed)
-                ids.append(np.full(len(placed[4]), i, np.int32))
-                continue
-            q = int(round(float(obj.rotation[1]) / 90.0)) % 4
-            size = np.asarray(obj.size, np.float64)
-            lsize = size[[2, 1, 0]] if q % 2 else size
-            mesh = object_mesh(obj, lsize)
-            if not len(mesh):
-                continue
-            if i in upright:
-                ctr, rot = upright[i]
-                placed = (*self._place_rot(mesh, rot, ctr, lsize), mesh)
-                parts.append(placed)
-                ids.append(np.full(len(mesh), i, np.int32))
-                continue
-            key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
-            placed = self._obj_cache.get(key)
-            if placed is None or placed[4] is not mesh:
-                placed = (*self._place(obj, mesh, q, np.asarray(obj.center, np.float64), lsize), mesh)
-                self._obj_cache[key] = placed
             parts.append(placed)
-            ids.append(np.full(len(mesh), i, np.int32))
+            ids.append(np.full(len(placed[0]), i, np.int32))
+            self._ranges.append((start, start + len(placed[0])))
+            start += len(placed[0])
         rt = room_triangles(scene.room)
         tris = np.concatenate([p[0] for p in parts] + [rt[0]])
         normals = np.concatenate([p[1] for p in parts] + [rt[1]])

@@ -1,7 +1,8 @@
 """moderngl renderer: EGL standalone context, one draw call, MRT (colour + id/depth).
 
 Attachment 0: RGBA8 colour. Attachment 1: RG32F = (id + 4, linear view depth); 0 = cleared.
-The world VBO is rebuilt only when scene.version changes.
+The world VBO is rewritten only when scene.version changes, and then only the changed
+objects' rows when the geometry was patched (see WorldBuilder).
 """
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ void main() {
 """
 
 
+_current: list = [None]  # the context made current last (several renderers may share a process)
+
+
 def create_context():  # patched by tests to simulate a machine without GL
     import moderngl
 
@@ -59,7 +63,7 @@ class GLRenderer:
     def __init__(self, width: int, height: int, fov: float = 90.0) -> None:
         self.width, self.height, self.fov = int(width), int(height), float(fov)
         self.ctx = create_context()
-        ctx = self.ctx
+        _current[0] = ctx = self.ctx  # a new standalone context is made current
         self.prog = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
         size = (self.width, self.height)
         self._col = ctx.renderbuffer(size, 4)
@@ -71,40 +75,87 @@ class GLRenderer:
         self._vao = None
         self._nverts = 0
         self._uploaded: object = None
+        self._uploaded_serial = -1
+        self._data: np.ndarray | None = None  # the VBO's contents, kept for patching
+        self._twins_before = np.zeros(1, np.int64)
+
+    @staticmethod
+    def _pack(geo, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Vertex rows (b-a, 3, 7) for triangles a:b, and their reversed twins (open triangles).
+
+        Every triangle is wound counter-clockwise about its normal; open (two-sided) triangles
+        get a reversed twin, so back-face culling matches the numpy renderer exactly."""
+        tris = geo.tris[a:b]
+        cr = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+        flip = np.einsum("ij,ij->i", cr, geo.normals[a:b]) < 0
+        rows = np.empty((b - a, 3, 7), np.float32)
+        rows[..., :3] = tris
+        rows[flip, 1, :3], rows[flip, 2, :3] = tris[flip, 2], tris[flip, 1]
+        rows[..., 3:6] = (geo.colors[a:b].astype(np.float32) / 255.0)[:, None, :]
+        rows[..., 6] = (geo.ids[a:b].astype(np.float32) + ID_OFFSET)[:, None]
+        return rows, rows[~geo.closed[a:b]][:, ::-1]
 
     def _upload(self, scene: RenderScene) -> None:
         geo = self._world.get(scene)
-        # wind every triangle counter-clockwise about its normal; open (two-sided) triangles
-        # get a reversed twin, so back-face culling matches the numpy renderer exactly
-        tris = geo.tris.copy()
-        cr = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
-        flip = np.einsum("ij,ij->i", cr, geo.normals) < 0
-        tris[flip, 1], tris[flip, 2] = geo.tris[flip, 2], geo.tris[flip, 1]
-        twin = ~geo.closed
-        tris = np.concatenate([tris, tris[twin][:, ::-1]])
-        cols = np.concatenate([geo.colors, geo.colors[twin]])
-        ids = np.concatenate([geo.ids, geo.ids[twin]])
-        n = len(tris)
-        data = np.empty((n, 3, 7), np.float32)
-        data[..., :3] = tris
-        data[..., 3:6] = (cols.astype(np.float32) / 255.0)[:, None, :]
-        data[..., 6] = (ids.astype(np.float32) + ID_OFFSET)[:, None]
-        raw = data.tobytes()
-        if self._vbo is not None and self._vbo.size >= len(raw):
-            self._vbo.write(raw)
+        if geo.parent is not None and geo.parent == self._uploaded_serial and self._data is not None:
+            self._patch(geo)
         else:
+            main, twins = self._pack(geo, 0, len(geo.tris))
+            self._write(np.concatenate([main, twins]), None)
+        self._twins_before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
+        self._uploaded, self._uploaded_serial = geo, geo.serial
+
+    def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
+        """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
+        raw_size = data.nbytes
+        if self._vbo is None or self._vbo.size < raw_size:
             if self._vao is not None:
                 self._vao.release()
                 self._vbo.release()
-            self._vbo = self.ctx.buffer(reserve=max(len(raw), 1024) * 3 // 2)
-            self._vbo.write(raw)
+            self._vbo = self.ctx.buffer(reserve=max(raw_size, 1024) * 3 // 2)
             self._vao = self.ctx.vertex_array(self.prog, [(self._vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
-        self._nverts = n * 3
-        self._uploaded = geo
+            ranges = None
+        if ranges is None:
+            self._vbo.write(data.tobytes())
+        else:
+            row = data.strides[0]
+            for a, b in ranges:
+                if b > a:
+                    self._vbo.write(data[a:b].tobytes(), offset=int(a) * row)
+        self._data, self._nverts = data, len(data) * 3
+
+    def _patch(self, geo) -> None:
+        """Splice the re-placed rows (and their twins) into the uploaded data; write what changed."""
+        old, n_old, before = self._data, len(self._uploaded.tris), self._twins_before
+        mains, twins, pos = [], [], 0
+        for a, b, na, nb in geo.dirty:
+            mains.append(old[pos:a])
+            twins.append(old[n_old + before[pos]:n_old + before[a]])
+            m, t = self._pack(geo, na, nb)
+            mains.append(m)
+            twins.append(t)
+            pos = b
+        mains.append(old[pos:n_old])
+        twins.append(old[n_old + before[pos]:])
+        data = np.concatenate(mains + twins)
+        n = len(geo.tris)
+        same = data.shape == old.shape and all(a == na and b == nb for a, b, na, nb in geo.dirty) and \
+            n + int(np.count_nonzero(~geo.closed)) == len(data)
+        if not same:
+            self._write(data, None)
+            return
+        new_before = np.concatenate([[0], np.cumsum(~geo.closed)])
+        ranges = []
+        for a, b, _, _ in geo.dirty:
+            ranges += [(a, b), (n + new_before[a], n + new_before[b])]
+        self._write(data, ranges) if np.array_equal(new_before, before) else self._write(data, None)
 
     def render(self, scene: RenderScene) -> RenderOutput:
         import moderngl
 
+        if _current[0] is not self.ctx:  # GL calls go to the current context: make it ours
+            self.ctx.__enter__()
+            _current[0] = self.ctx
         if self._world.get(scene) is not self._uploaded or self._vao is None:
             self._upload(scene)
         cam = scene.camera
@@ -135,5 +186,7 @@ class GLRenderer:
 
     def close(self) -> None:
         if getattr(self, "ctx", None) is not None:
+            if _current[0] is self.ctx:
+                _current[0] = None
             self.ctx.release()
             self.ctx = None

@@ -40,6 +40,9 @@ class RenderScene:
     room: RoomGeometry
     camera: Camera
     version: int  # bumped whenever any object's pose/state changes
+    # optional per-object revision (aligned with objects), changed whenever that object changes;
+    # lets renderers patch the changed objects instead of rebuilding everything
+    revisions: Sequence[int] | None = None
 
 
 @dataclass
