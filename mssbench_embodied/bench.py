@@ -3,7 +3,9 @@
 - sim: embedded backend steps/s at 300x300 with RGB + depth + instance segmentation rendered,
   steps/s with rendering off (metadata built lazily; also with metadata read every step),
   reset time, and the renderer kind;
-- env: MSSBench/Situations-v0 env steps/s with 1 and 2 worker processes (async vector env);
+- env: MSSBench/Situations-v0 env steps/s with 1 and 2 worker processes: gymnasium's async
+  vector env (one env per process), and GroupedAsyncVectorEnv (8 envs in 1 or 2 processes,
+  measured in alternating rounds);
 - peak RSS of this process (children reported separately).
 """
 from __future__ import annotations
@@ -81,12 +83,43 @@ def _env_worker_rate(num_envs: int, steps: int, size: int) -> float:
     return rate
 
 
-def bench_env(steps: int, size: int) -> dict[str, Any]:
+def _grouped_rates(num_envs: int, rounds: int, steps: int, size: int) -> list[tuple[float, float]]:
+    """(1 process, 2 processes) steps/s of GroupedAsyncVectorEnv, measured in alternating rounds
+    (both vector envs stay up), so that drifts in machine speed hit both alike."""
+    from .envs.vector import make_grouped_vec
+
+    venvs = [make_grouped_vec("MSSBench/Situations-v0", num_envs, w, width=size, height=size, split="train")
+             for w in (1, 2)]
+    rngs = [np.random.default_rng(0), np.random.default_rng(1)]
+
+    def run(v: Any, rng: np.random.Generator, n: int) -> float:
+        t = time.perf_counter()
+        for _ in range(n):
+            masks = np.stack(v.call("action_masks"))
+            v.step(np.array([rng.choice(np.flatnonzero(m)) for m in masks]))
+        return n * v.num_envs / (time.perf_counter() - t)
+
+    for v, rng in zip(venvs, rngs):
+        v.call("precache")
+        v.reset(seed=0)
+        run(v, rng, 10)
+    out = [(run(venvs[0], rngs[0], steps), run(venvs[1], rngs[1], steps)) for _ in range(rounds)]
+    for v in venvs:
+        v.close()
+    return out
+
+
+def bench_env(steps: int, size: int, grouped_rounds: int = 6) -> dict[str, Any]:
     one = _env_worker_rate(1, steps, size)
     two = _env_worker_rate(2, steps, size)
+    rounds = _grouped_rates(8, grouped_rounds, max(steps // 6, 10), size)
+    g1, g2 = sum(r[0] for r in rounds), sum(r[1] for r in rounds)
     return {"env": "MSSBench/Situations-v0 (high_level, random masked actions)", "frame": f"{size}x{size}",
             "steps_per_s_1_process": round(one, 1), "steps_per_s_2_processes": round(two, 1),
-            "speedup_2_processes": round(two / one, 2), "cpus": os.cpu_count()}
+            "speedup_2_processes": round(two / one, 2),
+            "grouped_8_envs": {"rounds_steps_per_s_1_vs_2_processes": [(round(a, 1), round(b, 1)) for a, b in rounds],
+                               "speedup_2_processes": round(g2 / g1, 2)},
+            "cpus": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -100,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     n = 100 if args.quick else 400
     result: dict[str, Any] = {"sim": bench_sim(n, args.scene)}
     if not args.no_env:
-        result["env"] = bench_env(60 if args.quick else 250, args.env_size)
+        result["env"] = bench_env(60 if args.quick else 250, args.env_size, 2 if args.quick else 6)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["peak_rss_children_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     print(json.dumps(result, indent=1))

@@ -6,6 +6,8 @@ objects' rows when the geometry was patched (see WorldBuilder).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from .camera import projection_matrix, view_matrix
@@ -53,6 +55,11 @@ _current: list = [None]  # the context made current last (several renderers may 
 
 def create_context():  # patched by tests to simulate a machine without GL
     import moderngl
+
+    # Mesa llvmpipe: rasterise in the calling thread. Its worker threads cost more than they save
+    # on our frames (64x64: 145 vs 88 env steps/s; 300x300: equal or faster) and compete with
+    # other env processes for the cores. Set LP_NUM_THREADS yourself to override.
+    os.environ.setdefault("LP_NUM_THREADS", "0")
 
     return moderngl.create_standalone_context(backend="egl", require=330)
 
