@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gl_support import GL, KINDS
 
 from mssbench_embodied.envs.situation_env import SituationEnv
 from mssbench_embodied.sim.render import make_renderer
@@ -16,16 +17,6 @@ from mssbench_embodied.sim.visibility import VisibilityGeometry
 FIELDS = ("tris", "normals", "colors", "ids", "closed")
 
 
-def _gl_available() -> bool:
-    try:
-        make_renderer(8, 8, kind="gl").close()
-        return True
-    except Exception:
-        return False
-
-
-GL = _gl_available()
-KINDS = ["numpy", pytest.param("gl", marks=pytest.mark.skipif(not GL, reason="no EGL/GL"))]
 
 
 def _random_steps(env: SituationEnv, seed: int, steps: int):
@@ -58,7 +49,7 @@ def test_patched_frames_and_geometry_equal_a_rebuild(kind):
                 assert np.array_equal(getattr(full, f), getattr(geo, f)), f
             fresh._world = WorldBuilder()  # no cached soup, no patch
             if kind == "gl":
-                fresh._uploaded, fresh._uploaded_serial = None, -1
+                fresh._uploaded = None
             out = fresh.render(scene)
             ev = b.last_event
             assert np.array_equal(out.rgb, ev.frame)

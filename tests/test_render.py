@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from gl_support import GL, KINDS
 
 from mssbench_embodied.sim import render
 from mssbench_embodied.sim.objects import SimObject
@@ -16,16 +17,6 @@ W = H = 120
 ROOM = RoomGeometry(-4.0, 4.0, -4.0, 4.0, 3.0)
 
 
-def _gl_available() -> bool:
-    try:
-        make_renderer(8, 8, kind="gl").close()
-        return True
-    except Exception:
-        return False
-
-
-GL = _gl_available()
-KINDS = ["numpy", pytest.param("gl", marks=pytest.mark.skipif(not GL, reason="no EGL/GL"))]
 
 
 @pytest.fixture(params=KINDS)

@@ -254,9 +254,6 @@ class WorldBuilder:
         self._geo, self._key, self._objs, self._revs = geo, key, list(scene.objects), revs
         return geo
 
-    def _place(self, obj, mesh: Mesh, q: int, center: np.ndarray, lsize: np.ndarray):
-        return self._place_rot(mesh, _yaw_rot(q), center, lsize)
-
     @staticmethod
     def _place_rot(mesh: Mesh, r: np.ndarray, center: np.ndarray, lsize: np.ndarray):
         tris = (mesh.tris.astype(np.float64) * lsize) @ r.T + center
@@ -273,7 +270,7 @@ class WorldBuilder:
             placed = self._obj_cache.get(hkey)
             if placed is None:
                 mesh = cut_counter_mesh(obj, holes[i])
-                placed = (*self._place(obj, mesh, 0, np.zeros(3), np.ones(3)), mesh)
+                placed = (*self._place_rot(mesh, _yaw_rot(0), np.zeros(3), np.ones(3)), mesh)
                 self._obj_cache[hkey] = placed
             return placed
         q = int(round(float(obj.rotation[1]) / 90.0)) % 4
@@ -288,7 +285,7 @@ class WorldBuilder:
         key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
         placed = self._obj_cache.get(key)
         if placed is None or placed[4] is not mesh:
-            placed = (*self._place(obj, mesh, q, np.asarray(obj.center, np.float64), lsize), mesh)
+            placed = (*self._place_rot(mesh, _yaw_rot(q), np.asarray(obj.center, np.float64), lsize), mesh)
             self._obj_cache[key] = placed
         return placed
 

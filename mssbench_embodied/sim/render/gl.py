@@ -11,7 +11,7 @@ import os
 import numpy as np
 
 from .camera import projection_matrix, view_matrix
-from .geometry import WorldBuilder
+from .geometry import WorldBuilder, WorldGeometry
 from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene
 
 ID_OFFSET = 4.0
@@ -81,8 +81,7 @@ class GLRenderer:
         self._vbo = None
         self._vao = None
         self._nverts = 0
-        self._uploaded: object = None
-        self._uploaded_serial = -1
+        self._uploaded: WorldGeometry | None = None
         self._data: np.ndarray | None = None  # the VBO's contents, kept for patching
         self._twins_before = np.zeros(1, np.int64)
 
@@ -104,13 +103,14 @@ class GLRenderer:
 
     def _upload(self, scene: RenderScene) -> None:
         geo = self._world.get(scene)
-        if geo.parent is not None and geo.parent == self._uploaded_serial and self._data is not None:
-            self._patch(geo)
+        before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
+        old = self._uploaded
+        if old is not None and geo.parent == old.serial and self._data is not None:
+            self._patch(geo, before)
         else:
             main, twins = self._pack(geo, 0, len(geo.tris))
             self._write(np.concatenate([main, twins]), None)
-        self._twins_before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
-        self._uploaded, self._uploaded_serial = geo, geo.serial
+        self._twins_before, self._uploaded = before, geo
 
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
         """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
@@ -131,31 +131,25 @@ class GLRenderer:
                     self._vbo.write(data[a:b].tobytes(), offset=int(a) * row)
         self._data, self._nverts = data, len(data) * 3
 
-    def _patch(self, geo) -> None:
+    def _patch(self, geo, before: np.ndarray) -> None:
         """Splice the re-placed rows (and their twins) into the uploaded data; write what changed."""
-        old, n_old, before = self._data, len(self._uploaded.tris), self._twins_before
+        old, n_old, old_before = self._data, len(self._uploaded.tris), self._twins_before
         mains, twins, pos = [], [], 0
         for a, b, na, nb in geo.dirty:
             mains.append(old[pos:a])
-            twins.append(old[n_old + before[pos]:n_old + before[a]])
+            twins.append(old[n_old + old_before[pos]:n_old + old_before[a]])
             m, t = self._pack(geo, na, nb)
             mains.append(m)
             twins.append(t)
             pos = b
         mains.append(old[pos:n_old])
-        twins.append(old[n_old + before[pos]:])
+        twins.append(old[n_old + old_before[pos]:])
         data = np.concatenate(mains + twins)
-        n = len(geo.tris)
-        same = data.shape == old.shape and all(a == na and b == nb for a, b, na, nb in geo.dirty) and \
-            n + int(np.count_nonzero(~geo.closed)) == len(data)
-        if not same:
-            self._write(data, None)
+        if not (np.array_equal(before, old_before) and all(a == na and b == nb for a, b, na, nb in geo.dirty)):
+            self._write(data, None)  # rows moved: rewrite the buffer
             return
-        new_before = np.concatenate([[0], np.cumsum(~geo.closed)])
-        ranges = []
-        for a, b, _, _ in geo.dirty:
-            ranges += [(a, b), (n + new_before[a], n + new_before[b])]
-        self._write(data, ranges) if np.array_equal(new_before, before) else self._write(data, None)
+        n = len(geo.tris)
+        self._write(data, [r for a, b, _, _ in geo.dirty for r in ((a, b), (n + before[a], n + before[b]))])
 
     def render(self, scene: RenderScene) -> RenderOutput:
         import moderngl
