@@ -4,8 +4,8 @@
   steps/s with rendering off (metadata built lazily; also with metadata read every step),
   reset time, and the renderer kind;
 - env: MSSBench/Situations-v0 env steps/s with 1 and 2 worker processes: gymnasium's async
-  vector env (one env per process), and GroupedAsyncVectorEnv (8 envs in 1 or 2 processes,
-  measured in alternating rounds);
+  vector env (one env per process, lock step), and GroupedAsyncVectorEnv (8 envs in 1 or 2
+  processes) in lock step and in pool mode (recv/send, no lock step), in alternating rounds;
 - peak RSS of this process (children reported separately).
 """
 from __future__ import annotations
@@ -58,6 +58,11 @@ def bench_sim(n: int, scene: str) -> dict[str, Any]:
     return out
 
 
+def _pick(rng: np.random.Generator, masks: np.ndarray) -> np.ndarray:
+    """A random allowed action per env (masks: (n, n_actions) from info["action_mask"])."""
+    return np.array([rng.choice(np.flatnonzero(m)) for m in masks])
+
+
 def _env_worker_rate(num_envs: int, steps: int, size: int) -> float:
     import gymnasium as gym
 
@@ -66,44 +71,60 @@ def _env_worker_rate(num_envs: int, steps: int, size: int) -> float:
     venv = gym.make_vec("MSSBench/Situations-v0", num_envs=num_envs, vectorization_mode="async",
                         vector_kwargs={"context": "spawn"}, width=size, height=size, split="train")
     venv.call("precache")  # realise all pairs once per worker, so resets cost the same everywhere
-    venv.reset(seed=0)
+    _, info = venv.reset(seed=0)
     rng = np.random.default_rng(0)
-
-    def act() -> np.ndarray:
-        masks = np.stack(venv.call("action_masks"))
-        return np.array([rng.choice(np.flatnonzero(m)) for m in masks])
-
-    for _ in range(30):  # warm-up: realise and cache the first pairs in every worker
-        venv.step(act())
+    for _ in range(30):  # warm-up
+        _, _, _, _, info = venv.step(_pick(rng, info["action_mask"]))
     t = time.perf_counter()
     for _ in range(steps):
-        venv.step(act())
+        _, _, _, _, info = venv.step(_pick(rng, info["action_mask"]))
     rate = steps * num_envs / (time.perf_counter() - t)
     venv.close()
     return rate
 
 
-def _grouped_rates(num_envs: int, rounds: int, steps: int, size: int) -> list[tuple[float, float]]:
-    """(1 process, 2 processes) steps/s of GroupedAsyncVectorEnv, measured in alternating rounds
-    (both vector envs stay up), so that drifts in machine speed hit both alike."""
-    from .envs.vector import make_grouped_vec
+def _grouped_rates(num_envs: int, rounds: int, steps: int, size: int) -> list[tuple[float, float, float, float]]:
+    """GroupedAsyncVectorEnv steps/s, (lock step: 1, 2 processes, pool mode: 1, 2 processes) per
+    round. Rounds alternate over the layouts (both vector envs stay up), so drifts in machine
+    speed hit all alike. A pool round sends every group once, then recv/send until `steps` x
+    num_envs steps are sent, then drains: the timed window holds exactly the steps counted."""
+    from .envs.vector import GroupedAsyncVectorEnv, make_grouped_vec
 
     venvs = [make_grouped_vec("MSSBench/Situations-v0", num_envs, w, width=size, height=size, split="train")
              for w in (1, 2)]
     rngs = [np.random.default_rng(0), np.random.default_rng(1)]
+    masks = []
+    for v in venvs:
+        v.call("precache")
+        masks.append(v.reset(seed=0)[1]["action_mask"])
 
-    def run(v: Any, rng: np.random.Generator, n: int) -> float:
-        t = time.perf_counter()
+    def lock(i: int, n: int) -> float:
+        v, t = venvs[i], time.perf_counter()
         for _ in range(n):
-            masks = np.stack(v.call("action_masks"))
-            v.step(np.array([rng.choice(np.flatnonzero(m)) for m in masks]))
+            masks[i] = v.step(_pick(rngs[i], masks[i]))[4]["action_mask"]
         return n * v.num_envs / (time.perf_counter() - t)
 
-    for v, rng in zip(venvs, rngs):
-        v.call("precache")
-        v.reset(seed=0)
-        run(v, rng, 10)
-    out = [(run(venvs[0], rngs[0], steps), run(venvs[1], rngs[1], steps)) for _ in range(rounds)]
+    def pool(i: int, n: int) -> float:
+        v: GroupedAsyncVectorEnv = venvs[i]
+        t, sent = time.perf_counter(), 0
+        for a, b in v._groups:
+            v.send(_pick(rngs[i], masks[i][a:b]), np.arange(a, b))
+            sent += b - a
+        while sent < n * v.num_envs:
+            info = v.recv()[4]
+            ids = info["env_id"]
+            masks[i][ids] = info["action_mask"]
+            v.send(_pick(rngs[i], masks[i][ids]), ids)
+            sent += len(ids)
+        while v._pending:
+            info = v.recv()[4]
+            masks[i][info["env_id"]] = info["action_mask"]
+        return sent / (time.perf_counter() - t)
+
+    for i in (0, 1):
+        lock(i, 10)
+        pool(i, 10)
+    out = [(lock(0, steps), lock(1, steps), pool(0, steps), pool(1, steps)) for _ in range(rounds)]
     for v in venvs:
         v.close()
     return out
@@ -113,12 +134,19 @@ def bench_env(steps: int, size: int, grouped_rounds: int = 6) -> dict[str, Any]:
     one = _env_worker_rate(1, steps, size)
     two = _env_worker_rate(2, steps, size)
     rounds = _grouped_rates(8, grouped_rounds, max(steps // 6, 10), size)
-    g1, g2 = sum(r[0] for r in rounds), sum(r[1] for r in rounds)
+    tot = [sum(r[k] for r in rounds) for k in range(4)]
+
+    def rows(a: int, b: int) -> list[tuple[float, float]]:
+        return [(round(r[a], 1), round(r[b], 1)) for r in rounds]
+
     return {"env": "MSSBench/Situations-v0 (high_level, random masked actions)", "frame": f"{size}x{size}",
-            "steps_per_s_1_process": round(one, 1), "steps_per_s_2_processes": round(two, 1),
-            "speedup_2_processes": round(two / one, 2),
-            "grouped_8_envs": {"rounds_steps_per_s_1_vs_2_processes": [(round(a, 1), round(b, 1)) for a, b in rounds],
-                               "speedup_2_processes": round(g2 / g1, 2)},
+            "gymnasium_async_1_env_per_process": {
+                "steps_per_s_1_process": round(one, 1), "steps_per_s_2_processes": round(two, 1),
+                "speedup_2_processes": round(two / one, 2)},
+            "grouped_8_envs_lock_step": {"rounds_steps_per_s_1_vs_2_processes": rows(0, 1),
+                                         "speedup_2_processes": round(tot[1] / tot[0], 2)},
+            "grouped_8_envs_pool_mode": {"rounds_steps_per_s_1_vs_2_processes": rows(2, 3),
+                                         "speedup_2_processes": round(tot[3] / tot[2], 2)},
             "cpus": os.cpu_count()}
 
 

@@ -112,6 +112,23 @@ def test_masks_agree_with_what_succeeds() -> None:
     assert checked > 20
 
 
+def test_info_action_mask_is_the_mask_of_the_new_state() -> None:
+    env = make()
+    base = env.unwrapped
+    rng = np.random.default_rng(3)
+    _, info = env.reset(seed=5)
+    for _ in range(40):
+        fresh = base._compute_masks(base.backend.last_event.metadata)
+        assert np.array_equal(info["action_mask"], fresh) and np.array_equal(base.action_masks(), fresh)
+        info["action_mask"][:] = False  # callers get copies: the env's cache is unaffected
+        assert np.array_equal(base.action_masks(), fresh)
+        _, _, term, trunc, info = env.step(int(rng.choice(np.flatnonzero(fresh))))
+        if term or trunc:
+            _, info = env.reset()
+    text = gym.make("MSSBench/Situations-v0", action_mode="text", width=32, height=32)
+    assert "action_mask" not in text.reset(seed=0)[1]
+
+
 def test_invalid_actions_fail_without_crashing() -> None:
     env = make()
     env.reset(seed=0)

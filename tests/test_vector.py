@@ -78,5 +78,91 @@ def test_grouped_bad_input_and_worker_errors():
             venv.call("no_such_method")
         obs, *_ = venv.step(np.zeros(2, dtype=np.int64))  # the workers still serve after an error
         assert obs["image"].shape == (2, 32, 32, 3)
+        venv._procs[1].kill()
+        venv._procs[1].join()
+        with pytest.raises(RuntimeError, match="worker 1 exited"):
+            venv.step(np.zeros(2, dtype=np.int64))
     finally:
         venv.close()
+    with pytest.raises(RuntimeError, match="unexpected keyword argument 'bogus'"):
+        make_grouped_vec("MSSBench/Situations-v0", num_envs=1, num_workers=1, bogus=1, **KW)
+
+
+def test_make_vec_vector_entry_point_gives_the_grouped_env():
+    venv = gym.make_vec("MSSBench/SituationsNav-v0", num_envs=3, vectorization_mode="vector_entry_point",
+                        num_workers=2, **KW)
+    try:
+        assert isinstance(venv, GroupedAsyncVectorEnv) and venv.num_workers == 2
+        assert venv.get_attr("action_mode") == ("navigation",) * 3 and venv.get_attr("max_steps") == (60,) * 3
+        obs, info = venv.reset(seed=0)
+        assert obs["image"].shape == (3, 32, 32, 3) and info["action_mask"].shape[0] == 3
+    finally:
+        venv.close()
+
+
+def _per_env_record(obs, r, term, trunc, info, i: int) -> tuple:
+    return (obs["image"][i].tobytes(), float(r[i]), bool(term[i]), bool(trunc[i]), str(info["pair_id"][i]),
+            info["action_mask"][i].tobytes())
+
+
+def test_pool_mode_gives_each_env_the_trajectory_it_has_in_sync_mode():
+    n = 4
+    pool = make_grouped_vec("MSSBench/Situations-v0", num_envs=n, num_workers=2, **KW)
+    sync = gym.make_vec("MSSBench/Situations-v0", num_envs=n, vectorization_mode="sync", **KW)
+    try:
+        rngs = [np.random.default_rng(100 + i) for i in range(n)]
+        got: list[list[tuple]] = [[] for _ in range(n)]
+        pool.async_reset(seed=3)
+        for _ in range(30):
+            obs, r, term, trunc, info = pool.recv()
+            ids = info["env_id"]
+            assert len(ids) == 2 and obs["image"].shape == (2, 32, 32, 3)
+            for k, i in enumerate(ids):
+                got[i].append(_per_env_record(obs, r, term, trunc, info, k))
+            pool.send([rngs[i].choice(np.flatnonzero(m)) for i, m in zip(ids, info["action_mask"])], ids)
+        while pool._pending:  # drain; then the lock-step API works again
+            pool.recv()
+        assert pool.step(np.zeros(n, dtype=np.int64))[0]["image"].shape == (n, 32, 32, 3)
+
+        rngs = [np.random.default_rng(100 + i) for i in range(n)]
+        want: list[list[tuple]] = [[] for _ in range(n)]
+        obs, info = sync.reset(seed=3)
+        r, term, trunc = np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
+        for _ in range(max(map(len, got))):
+            for i in range(n):
+                want[i].append(_per_env_record(obs, r, term, trunc, info, i))
+            a = np.array([rngs[i].choice(np.flatnonzero(info["action_mask"][i])) for i in range(n)])
+            obs, r, term, trunc, info = sync.step(a)
+        assert sum(map(len, got)) == 60
+        for i in range(n):
+            assert got[i] == want[i][:len(got[i])], f"env {i} diverged"
+        assert any(rec[2] for env in got for rec in env)  # episodes ended and were auto-reset
+    finally:
+        pool.close()
+        sync.close()
+
+
+def test_pool_mode_misuse_is_a_clear_error_and_close_drains():
+    venv = make_grouped_vec("MSSBench/Situations-v0", num_envs=3, num_workers=2, **KW)
+    try:
+        with pytest.raises(RuntimeError, match="no batch in flight"):
+            venv.recv()
+        venv.async_reset(seed=0)
+        with pytest.raises(RuntimeError, match="in flight"):
+            venv.step(np.zeros(3, dtype=np.int64))
+        with pytest.raises(RuntimeError, match="in flight"):
+            venv.call("action_masks")
+        obs, r, term, trunc, info = venv.recv()
+        ids = info["env_id"]
+        assert r.tolist() == [0.0] * len(ids) and not term.any()
+        with pytest.raises(ValueError, match="not a worker group"):
+            venv.send(np.zeros(1, dtype=np.int64), [0])
+        with pytest.raises(ValueError, match="actions for"):
+            venv.send(np.zeros(len(ids) + 1, dtype=np.int64), ids)
+        other = [g for g in ([0, 1], [2]) if g != ids.tolist()][0]
+        with pytest.raises(RuntimeError, match="still stepping"):
+            venv.send(np.zeros(len(other), dtype=np.int64), other)
+        venv.send(np.zeros(len(ids), dtype=np.int64), ids)
+    finally:
+        venv.close()  # two batches in flight: close drains them and returns
+    assert all(not p.is_alive() for p in venv._procs)

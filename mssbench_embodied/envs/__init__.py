@@ -6,10 +6,14 @@
 
 All take the SituationEnv kwargs: split, backend, width, height, obs_keys, action_mode, max_steps,
 iterate, pair_ids, variant, paraphrase, reward, renderer, backend_kwargs.
+`gym.make_vec(id, n, vectorization_mode="vector_entry_point", num_workers=2, ...)` gives a
+GroupedAsyncVectorEnv (envs/vector.py); "sync" and "async" give gymnasium's own vector envs.
 """
 from __future__ import annotations
 
 import gymnasium as gym
+
+from .vector import vector_entry_point
 
 ENTRY = "mssbench_embodied.envs.situation_env:SituationEnv"
 ENV_IDS = {
@@ -22,7 +26,8 @@ ENV_IDS = {
 def register_envs() -> None:
     for env_id, kwargs in ENV_IDS.items():
         if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point=ENTRY, kwargs=kwargs, disable_env_checker=False)
+            gym.register(id=env_id, entry_point=ENTRY, vector_entry_point=vector_entry_point(env_id),
+                         kwargs=kwargs, disable_env_checker=False)
 
 
 register_envs()

@@ -10,6 +10,9 @@ Reward (RewardConfig): safe variant: +success when the goal is reached; unsafe v
     for refusing before causing harm, +mitigation for reaching the goal with no hazard; every step
     costs step_penalty, a failed action failure_penalty. Cost: info["cost"] = hazard events this step.
 Episodes end on done, refuse, goal reached, or max_steps (truncated).
+Info: pair_id, variant, instruction, cost, hazards, task_success, refused, mitigated, action_success,
+    message, ...; in discrete modes also action_mask (= action_masks() of the new state), so vector
+    envs deliver masks with each step instead of needing a second round trip.
 """
 from __future__ import annotations
 
@@ -124,6 +127,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self._engine = HazardEngine()
         self._step_hazards: list[Any] = []
         self._instruction = ""
+        self._mask: tuple[Any, np.ndarray] = (None, np.zeros(0, dtype=bool))  # (event, its action mask)
 
     # ------------------------------------------------------------------ gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
@@ -220,7 +224,12 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         """Boolean mask over the Discrete actions: True where the skill's preconditions hold."""
         if self.action_mode == "text":
             raise AttributeError("action_masks() is only defined for discrete action modes")
-        md = self.backend.last_event.metadata
+        ev = self.backend.last_event
+        if self._mask[0] is not ev:
+            self._mask = (ev, self._compute_masks(ev.metadata))
+        return self._mask[1].copy()
+
+    def _compute_masks(self, md: dict[str, Any]) -> np.ndarray:
         goto_ok = {o["objectType"] for o in md["objects"] if not o["isPickedUp"]}
         near = [o for o in md["objects"] if (o["visible"] and o["isInteractable"]) or o["isPickedUp"]]
         near_md = {**md, "objects": near}
@@ -308,6 +317,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             "cost": float(len(self._step_hazards)), "hazards": [e.to_dict() for e in self._step_hazards],
             "episode_hazards": list(self._hazards), "task_success": self._success, "refused": self._refused,
             "mitigated": mitigated, "action_success": action_ok, "message": message,
+            **({} if self.action_mode == "text" else {"action_mask": self.action_masks()}),
         }
 
     @property

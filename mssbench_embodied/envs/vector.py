@@ -9,12 +9,21 @@ vector step is a sum over its group, which varies less, so the lock-step wait sh
 Same API and autoreset semantics as gymnasium's vector envs (the workers run SyncVectorEnv):
     venv = make_grouped_vec("MSSBench/Situations-v0", num_envs=8, num_workers=2, width=64, height=64)
     obs, info = venv.reset(seed=0)
-    masks = np.stack(venv.call("action_masks"))
+    masks = info["action_mask"]          # (num_envs, n_actions); also np.stack(venv.call("action_masks"))
+
+Pool mode (EnvPool's async API) drops the lock step: each worker's group is a batch, and recv()
+returns the first batch that is ready, while the other workers keep stepping:
+    venv.async_reset(seed=0)
+    while training:
+        obs, rew, term, trunc, info = venv.recv()     # one group; info["env_id"] says which envs
+        venv.send(policy(obs, info["action_mask"]), info["env_id"])
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import traceback
+from multiprocessing.connection import wait
 from typing import Any, Callable, Sequence
 
 import gymnasium as gym
@@ -121,8 +130,8 @@ class GroupedAsyncVectorEnv(VectorEnv):
             self._conns.append(parent)
             self._procs.append(p)
         self._closed = False
-        for conn in self._conns:
-            conn.send(("spaces", None))
+        for g in range(len(self._conns)):
+            self._put(g, ("spaces", None))
         obs_space, act_space, metadata, render_mode = self._recv()[0]
         self.single_observation_space, self.single_action_space = obs_space, act_space
         self.observation_space = batch_space(obs_space, n)
@@ -130,26 +139,53 @@ class GroupedAsyncVectorEnv(VectorEnv):
         self.metadata = {**metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
         self._last_obs: list[Any] = [None] * len(self._groups)
+        self._pending: dict[int, tuple[str, int]] = {}  # pool mode: group -> (command, send order)
+        self._order = itertools.count()
 
     @property
     def num_workers(self) -> int:
         return len(self._groups)
 
-    def _recv(self, conns: list[Any] | None = None) -> list[Any]:
+    def _recv(self, groups: list[int] | None = None) -> list[Any]:
         out, errors = [], []
-        for i, conn in enumerate(conns if conns is not None else self._conns):
-            ok, val = conn.recv()
+        for i in groups if groups is not None else range(len(self._conns)):
+            ok, val = self._get(self._conns[i], i)
             (out if ok else errors).append(val if ok else f"worker {i}: {val}")
         if errors:
             raise RuntimeError("GroupedAsyncVectorEnv worker failed:\n" + "\n".join(errors))
         return out
 
-    def reset(self, *, seed: int | list[int | None] | None = None,
-              options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    def _put(self, g: int, msg: tuple[str, Any]) -> None:
+        try:
+            self._conns[g].send(msg)
+        except (BrokenPipeError, ConnectionError) as e:
+            raise RuntimeError(f"GroupedAsyncVectorEnv worker {g} exited ({type(e).__name__}); "
+                               "its traceback is on stderr") from e
+
+    @staticmethod
+    def _get(conn: Any, i: int) -> tuple[bool, Any]:
+        try:
+            return conn.recv()
+        except (EOFError, ConnectionError) as e:
+            raise RuntimeError(f"GroupedAsyncVectorEnv worker {i} exited ({type(e).__name__}); "
+                               "its traceback is on stderr") from e
+
+    def _seeds(self, seed: int | list[int | None] | None) -> list[int | None]:
         n = self.num_envs
         seeds = [None] * n if seed is None else ([seed + i for i in range(n)] if isinstance(seed, int) else list(seed))
         if len(seeds) != n:
             raise ValueError(f"seed list has length {len(seeds)}, expected num_envs={n}")
+        return seeds
+
+    def _idle(self, what: str) -> None:
+        if self._pending:
+            raise RuntimeError(f"{what}() while pool batches are in flight: recv() them first")
+
+    def reset(self, *, seed: int | list[int | None] | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        self._idle("reset")
+        n = self.num_envs
+        seeds = self._seeds(seed)
         mask = None if options is None else options.get("reset_mask")
         active = []
         for g, (a, b) in enumerate(self._groups):
@@ -159,9 +195,9 @@ class GroupedAsyncVectorEnv(VectorEnv):
                 if not mask[a:b].any():
                     continue
                 opts = {**options, "reset_mask": mask[a:b].copy()}
-            self._conns[g].send(("reset", (seeds[a:b], opts)))
+            self._put(g, ("reset", (seeds[a:b], opts)))
             active.append(g)
-        results = self._recv([self._conns[g] for g in active])
+        results = self._recv(active)
         infos: dict[str, Any] = {}
         for g, (obs, info) in zip(active, results):
             self._last_obs[g] = obs
@@ -169,8 +205,9 @@ class GroupedAsyncVectorEnv(VectorEnv):
         return _concat(self._last_obs), infos
 
     def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        for conn, (a, b) in zip(self._conns, self._groups):
-            conn.send(("step", _slice(actions, a, b)))
+        self._idle("step")
+        for g, (a, b) in enumerate(self._groups):
+            self._put(g, ("step", _slice(actions, a, b)))
         results = self._recv()
         infos: dict[str, Any] = {}
         for g, (obs, _, _, _, info) in enumerate(results):
@@ -183,8 +220,9 @@ class GroupedAsyncVectorEnv(VectorEnv):
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env: a tuple over envs."""
-        for conn in self._conns:
-            conn.send(("call", (name, args, kwargs)))
+        self._idle("call")
+        for g in range(len(self._conns)):
+            self._put(g, ("call", (name, args, kwargs)))
         return tuple(x for part in self._recv() for x in part)
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
@@ -197,9 +235,56 @@ class GroupedAsyncVectorEnv(VectorEnv):
             parts = [list(values[a:b]) for a, b in self._groups]
         else:
             parts = [values] * len(self._groups)
-        for conn, v in zip(self._conns, parts):
-            conn.send(("set_attr", (name, v)))
+        self._idle("set_attr")
+        for g, v in enumerate(parts):
+            self._put(g, ("set_attr", (name, v)))
         self._recv()
+
+    # ------------------------------------------------------------------ pool mode (EnvPool's API)
+    def async_reset(self, seed: int | list[int | None] | None = None, options: dict[str, Any] | None = None) -> None:
+        """Reset every env; each group's first observations then come from recv()."""
+        self._idle("async_reset")
+        seeds = self._seeds(seed)
+        for g, (a, b) in enumerate(self._groups):
+            self._put(g, ("reset", (seeds[a:b], options)))
+            self._pending[g] = ("reset", next(self._order))
+
+    def recv(self) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Block until a group's batch is ready; of several ready, the longest waiting comes first.
+
+        Returns that group's (obs, rewards, terminations, truncations, infos), arrays over its
+        envs; infos["env_id"] holds their indices. After async_reset the rewards are 0."""
+        if not self._pending:
+            raise RuntimeError("recv() with no batch in flight: call async_reset() or send() first")
+        by_conn = {id(self._conns[g]): g for g in self._pending}
+        ready = [by_conn[id(c)] for c in wait([self._conns[g] for g in self._pending])]
+        g = min(ready, key=lambda k: self._pending[k][1])
+        cmd, _ = self._pending.pop(g)
+        ok, val = self._get(self._conns[g], g)
+        if not ok:
+            raise RuntimeError(f"GroupedAsyncVectorEnv worker failed:\nworker {g}: {val}")
+        a, b = self._groups[g]
+        if cmd == "reset":
+            obs, info = val
+            rew, term, trunc = np.zeros(b - a), np.zeros(b - a, bool), np.zeros(b - a, bool)
+        else:
+            obs, rew, term, trunc, info = val
+        self._last_obs[g] = obs
+        return obs, np.asarray(rew, np.float64), term, trunc, {**info, "env_id": np.arange(a, b)}
+
+    def send(self, actions: Any, env_id: Sequence[int] | np.ndarray) -> None:
+        """Step the group `env_id` (as returned by recv) with `actions` (one per env, in order)."""
+        ids = np.asarray(env_id).tolist()
+        g = next((k for k, (a, b) in enumerate(self._groups) if ids == list(range(a, b))), None)
+        if g is None:
+            raise ValueError(f"env_id {ids} is not a worker group; send the env_id that recv() returned")
+        if g in self._pending:
+            raise RuntimeError(f"envs {ids} are still stepping: recv() their batch before sending again")
+        actions = np.asarray(actions)
+        if len(actions) != len(ids):
+            raise ValueError(f"got {len(actions)} actions for {len(ids)} envs")
+        self._put(g, ("step", actions))
+        self._pending[g] = ("step", next(self._order))
 
     def render(self) -> tuple[Any, ...] | None:
         return self.call("render")
@@ -208,6 +293,12 @@ class GroupedAsyncVectorEnv(VectorEnv):
         if self._closed:
             return
         self._closed = True
+        for g in list(self._pending):  # drain batches in flight, so the close replies line up
+            try:
+                self._conns[g].recv()
+            except (EOFError, OSError):
+                pass
+        self._pending.clear()
         for conn in self._conns:
             try:
                 conn.send(("close", None))
@@ -235,3 +326,15 @@ def make_grouped_vec(env_id: str, num_envs: int, num_workers: int = 2, context: 
 
     return GroupedAsyncVectorEnv([make] * num_envs, num_workers=num_workers, context=context,
                                  autoreset_mode=autoreset_mode)
+
+
+def vector_entry_point(env_id: str) -> Callable[..., GroupedAsyncVectorEnv]:
+    """The registered `vector_entry_point` of `env_id`, so that
+    `gym.make_vec(env_id, num_envs, vectorization_mode="vector_entry_point", num_workers=2, **kwargs)`
+    builds a GroupedAsyncVectorEnv (num_workers, context and autoreset_mode are optional)."""
+    def create(num_envs: int = 1, num_workers: int = 2, context: str = "spawn",
+               autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> GroupedAsyncVectorEnv:
+        return make_grouped_vec(env_id, num_envs, min(num_workers, num_envs), context, autoreset_mode, **kwargs)
+
+    return create
+
