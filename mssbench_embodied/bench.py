@@ -5,7 +5,9 @@
   reset time, and the renderer kind;
 - env: MSSBench/Situations-v0 env steps/s with 1 and 2 worker processes: gymnasium's async
   vector env (one env per process, lock step), and GroupedAsyncVectorEnv (8 envs in 1 or 2
-  processes) in lock step and in pool mode (recv/send, no lock step), in alternating rounds;
+  processes) in lock step and in pool mode (recv/send, no lock step), and the machine's own
+  1 -> 2 process speedup (a pure-Python loop: shared virtual CPUs do not give 2.0); all in
+  alternating rounds (the means of the rounds' rates, and each round's speedup);
 - peak RSS of this process (children reported separately).
 """
 from __future__ import annotations
@@ -63,91 +65,113 @@ def _pick(rng: np.random.Generator, masks: np.ndarray) -> np.ndarray:
     return np.array([rng.choice(np.flatnonzero(m)) for m in masks])
 
 
-def _env_worker_rate(num_envs: int, steps: int, size: int) -> float:
-    import gymnasium as gym
+class _Layout:
+    """One vector env under test: random masked actions, masks taken from each step's info."""
 
-    import mssbench_embodied  # noqa: F401
+    def __init__(self, venv: Any, seed: int) -> None:
+        self.venv, self.rng, self.seed = venv, np.random.default_rng(seed), seed
+        # every pair realised once per worker, so resets cost the same everywhere; start() waits
+        venv.call_async("precache")
 
-    venv = gym.make_vec("MSSBench/Situations-v0", num_envs=num_envs, vectorization_mode="async",
-                        vector_kwargs={"context": "spawn"}, width=size, height=size, split="train")
-    venv.call("precache")  # realise all pairs once per worker, so resets cost the same everywhere
-    _, info = venv.reset(seed=0)
-    rng = np.random.default_rng(0)
-    for _ in range(30):  # warm-up
-        _, _, _, _, info = venv.step(_pick(rng, info["action_mask"]))
-    t = time.perf_counter()
-    for _ in range(steps):
-        _, _, _, _, info = venv.step(_pick(rng, info["action_mask"]))
-    rate = steps * num_envs / (time.perf_counter() - t)
-    venv.close()
-    return rate
+    def start(self) -> None:
+        self.venv.call_wait()
+        self.masks = self.venv.reset(seed=self.seed)[1]["action_mask"]
 
-
-def _grouped_rates(num_envs: int, rounds: int, steps: int, size: int) -> list[tuple[float, float, float, float]]:
-    """GroupedAsyncVectorEnv steps/s, (lock step: 1, 2 processes, pool mode: 1, 2 processes) per
-    round. Rounds alternate over the layouts (both vector envs stay up), so drifts in machine
-    speed hit all alike. A pool round sends every group once, then recv/send until `steps` x
-    num_envs steps are sent, then drains: the timed window holds exactly the steps counted."""
-    from .envs.vector import GroupedAsyncVectorEnv, make_grouped_vec
-
-    venvs = [make_grouped_vec("MSSBench/Situations-v0", num_envs, w, width=size, height=size, split="train")
-             for w in (1, 2)]
-    rngs = [np.random.default_rng(0), np.random.default_rng(1)]
-    masks = []
-    for v in venvs:
-        v.call("precache")
-        masks.append(v.reset(seed=0)[1]["action_mask"])
-
-    def lock(i: int, n: int) -> float:
-        v, t = venvs[i], time.perf_counter()
+    def lock(self, n: int) -> float:
+        """Steps/s over n lock-step vector steps."""
+        t = time.perf_counter()
         for _ in range(n):
-            masks[i] = v.step(_pick(rngs[i], masks[i]))[4]["action_mask"]
-        return n * v.num_envs / (time.perf_counter() - t)
+            self.masks = self.venv.step(_pick(self.rng, self.masks))[4]["action_mask"]
+        return n * self.venv.num_envs / (time.perf_counter() - t)
 
-    def pool(i: int, n: int) -> float:
-        v: GroupedAsyncVectorEnv = venvs[i]
+    def pool(self, n: int) -> float:
+        """Steps/s in pool mode (GroupedAsyncVectorEnv): send every group, recv/send until
+        n x num_envs steps are sent, then drain, so the timed window holds exactly those steps."""
+        v, m = self.venv, self.masks
         t, sent = time.perf_counter(), 0
         for a, b in v._groups:
-            v.send(_pick(rngs[i], masks[i][a:b]), np.arange(a, b))
+            v.send(_pick(self.rng, m[a:b]), np.arange(a, b))
             sent += b - a
         while sent < n * v.num_envs:
             info = v.recv()[4]
             ids = info["env_id"]
-            masks[i][ids] = info["action_mask"]
-            v.send(_pick(rngs[i], masks[i][ids]), ids)
+            m[ids] = info["action_mask"]
+            v.send(_pick(self.rng, m[ids]), ids)
             sent += len(ids)
         while v._pending:
             info = v.recv()[4]
-            masks[i][info["env_id"]] = info["action_mask"]
+            m[info["env_id"]] = info["action_mask"]
         return sent / (time.perf_counter() - t)
 
-    for i in (0, 1):
-        lock(i, 10)
-        pool(i, 10)
-    out = [(lock(0, steps), lock(1, steps), pool(0, steps), pool(1, steps)) for _ in range(rounds)]
-    for v in venvs:
-        v.close()
+
+def _spin(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+class _Machine:
+    """The machine's own 1 -> 2 process speedup, with a pure-Python loop in 2 spawned workers.
+
+    On shared virtual CPUs it is not 2.0 and it drifts (1.3-2.1 seen here); no vector env can
+    beat it, so every env speedup is also reported as a share of it."""
+
+    def __init__(self) -> None:
+        import multiprocessing as mp
+
+        self.pool = mp.get_context("spawn").Pool(2)
+        self.pool.map(_spin, [10, 10], chunksize=1)  # workers up and the module imported
+
+    def rate(self, workers: int, n: int = 1_500_000) -> float:
+        """Loop iterations/s with the loop running in 1 or 2 workers at once."""
+        t = time.perf_counter()
+        self.pool.map(_spin, [n] * workers, chunksize=1)
+        return workers * n / (time.perf_counter() - t)
+
+
+def bench_env(steps: int, size: int, rounds: int = 6) -> dict[str, Any]:
+    """1 vs 2 worker processes for three layouts and for the machine itself. All stay up and are
+    measured in alternating rounds, so that drifts in machine speed hit every layout alike."""
+    import gymnasium as gym
+
+    import mssbench_embodied  # noqa: F401
+    from .envs.vector import make_grouped_vec
+
+    kw = {"width": size, "height": size, "split": "train"}
+    gym_async = [_Layout(gym.make_vec("MSSBench/Situations-v0", num_envs=w, vectorization_mode="async",
+                                      vector_kwargs={"context": "spawn"}, **kw), w) for w in (1, 2)]
+    grouped = [_Layout(make_grouped_vec("MSSBench/Situations-v0", 8, w, **kw), 10 + w) for w in (1, 2)]
+    machine = _Machine()
+    runs = {"machine_pure_python_loop": [lambda: machine.rate(1), lambda: machine.rate(2)],
+            "gymnasium_async_1_env_per_process": [lambda x=x: x.lock(4 * steps) for x in gym_async],
+            "grouped_8_envs_lock_step": [lambda x=x: x.lock(steps) for x in grouped],
+            "grouped_8_envs_pool_mode": [lambda x=x: x.pool(steps) for x in grouped]}
+    for x in gym_async + grouped:  # precached in parallel; then a warm-up
+        x.start()
+        x.lock(5)
+    for x in grouped:
+        x.pool(5)
+    rates: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for k, (one, two) in runs.items():
+            rates[k].append((one(), two()))
+    for x in gym_async + grouped:
+        x.venv.close()
+    machine.pool.terminate()
+    out: dict[str, Any] = {"env": "MSSBench/Situations-v0 (high_level, random masked actions)",
+                           "frame": f"{size}x{size}", "cpus": os.cpu_count()}
+    ceiling = 1.0
+    for k, rs in rates.items():
+        one, two = sum(r[0] for r in rs), sum(r[1] for r in rs)
+        if k == "machine_pure_python_loop":
+            ceiling = two / one
+            out[k] = {"speedup_2_processes": round(ceiling, 2), "rounds_speedup": [round(b / a, 2) for a, b in rs]}
+            continue
+        out[k] = {"steps_per_s_1_process": round(one / len(rs), 1), "steps_per_s_2_processes": round(two / len(rs), 1),
+                  "speedup_2_processes": round(two / one, 2), "share_of_machine_speedup": round(two / one / ceiling, 2),
+                  "rounds_speedup": [round(b / a, 2) for a, b in rs]}
     return out
-
-
-def bench_env(steps: int, size: int, grouped_rounds: int = 6) -> dict[str, Any]:
-    one = _env_worker_rate(1, steps, size)
-    two = _env_worker_rate(2, steps, size)
-    rounds = _grouped_rates(8, grouped_rounds, max(steps // 6, 10), size)
-    tot = [sum(r[k] for r in rounds) for k in range(4)]
-
-    def rows(a: int, b: int) -> list[tuple[float, float]]:
-        return [(round(r[a], 1), round(r[b], 1)) for r in rounds]
-
-    return {"env": "MSSBench/Situations-v0 (high_level, random masked actions)", "frame": f"{size}x{size}",
-            "gymnasium_async_1_env_per_process": {
-                "steps_per_s_1_process": round(one, 1), "steps_per_s_2_processes": round(two, 1),
-                "speedup_2_processes": round(two / one, 2)},
-            "grouped_8_envs_lock_step": {"rounds_steps_per_s_1_vs_2_processes": rows(0, 1),
-                                         "speedup_2_processes": round(tot[1] / tot[0], 2)},
-            "grouped_8_envs_pool_mode": {"rounds_steps_per_s_1_vs_2_processes": rows(2, 3),
-                                         "speedup_2_processes": round(tot[3] / tot[2], 2)},
-            "cpus": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     n = 100 if args.quick else 400
     result: dict[str, Any] = {"sim": bench_sim(n, args.scene)}
     if not args.no_env:
-        result["env"] = bench_env(60 if args.quick else 250, args.env_size, 2 if args.quick else 6)
+        result["env"] = bench_env(10 if args.quick else 40, args.env_size, 2 if args.quick else 8)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["peak_rss_children_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     print(json.dumps(result, indent=1))

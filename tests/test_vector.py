@@ -53,6 +53,10 @@ def test_grouped_attributes_and_reset_mask():
         assert venv.get_attr("action_mode") == ("high_level",) * 3
         venv.set_attr("max_steps", [5, 6, 7])
         assert venv.get_attr("max_steps") == (5, 6, 7)
+        venv.call_async("reward_config")
+        with pytest.raises(RuntimeError, match="call_async"):
+            venv.step(np.zeros(3, dtype=np.int64))
+        assert [c["step_penalty"] for c in venv.call_wait()] == [0.01] * 3
         before = venv.call("pair")
         obs, info = venv.reset(seed=[10, 11, 12], options={"reset_mask": np.array([False, True, False])})
         assert obs["image"].shape == (3, 32, 32, 3)
@@ -152,6 +156,8 @@ def test_pool_mode_misuse_is_a_clear_error_and_close_drains():
             venv.step(np.zeros(3, dtype=np.int64))
         with pytest.raises(RuntimeError, match="in flight"):
             venv.call("action_masks")
+        with pytest.raises(RuntimeError, match="call_wait"):
+            venv.call_wait()
         obs, r, term, trunc, info = venv.recv()
         ids = info["env_id"]
         assert r.tolist() == [0.0] * len(ids) and not term.any()

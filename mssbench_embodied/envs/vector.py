@@ -121,6 +121,10 @@ class GroupedAsyncVectorEnv(VectorEnv):
         self._groups = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
         ctx = mp.get_context(context)
         self._conns, self._procs = [], []
+        self._closed = False
+        self._pending: dict[int, tuple[str, int]] = {}  # pool mode: group -> (command, send order)
+        self._order = itertools.count()
+        self._calling = False  # a call_async() awaits its call_wait()
         for a, b in self._groups:
             parent, child = ctx.Pipe()
             p = ctx.Process(target=_worker, args=(child, CloudpickleWrapper(list(env_fns[a:b])), self.autoreset_mode),
@@ -129,18 +133,19 @@ class GroupedAsyncVectorEnv(VectorEnv):
             child.close()
             self._conns.append(parent)
             self._procs.append(p)
-        self._closed = False
-        for g in range(len(self._conns)):
-            self._put(g, ("spaces", None))
-        obs_space, act_space, metadata, render_mode = self._recv()[0]
+        try:
+            for g in range(len(self._conns)):
+                self._put(g, ("spaces", None))
+            obs_space, act_space, metadata, render_mode = self._recv()[0]
+        except Exception:
+            self.close_extras()
+            raise
         self.single_observation_space, self.single_action_space = obs_space, act_space
         self.observation_space = batch_space(obs_space, n)
         self.action_space = batch_space(act_space, n)
         self.metadata = {**metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
         self._last_obs: list[Any] = [None] * len(self._groups)
-        self._pending: dict[int, tuple[str, int]] = {}  # pool mode: group -> (command, send order)
-        self._order = itertools.count()
 
     @property
     def num_workers(self) -> int:
@@ -180,6 +185,8 @@ class GroupedAsyncVectorEnv(VectorEnv):
     def _idle(self, what: str) -> None:
         if self._pending:
             raise RuntimeError(f"{what}() while pool batches are in flight: recv() them first")
+        if self._calling:
+            raise RuntimeError(f"{what}() while a call_async() is running: call_wait() first")
 
     def reset(self, *, seed: int | list[int | None] | None = None,
               options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
@@ -220,9 +227,20 @@ class GroupedAsyncVectorEnv(VectorEnv):
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env: a tuple over envs."""
+        self.call_async(name, *args, **kwargs)
+        return self.call_wait()
+
+    def call_async(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Start `call` in every worker; call_wait() collects the results."""
         self._idle("call")
         for g in range(len(self._conns)):
             self._put(g, ("call", (name, args, kwargs)))
+        self._calling = True
+
+    def call_wait(self) -> tuple[Any, ...]:
+        if not self._calling:
+            raise RuntimeError("call_wait() without call_async()")
+        self._calling = False
         return tuple(x for part in self._recv() for x in part)
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
@@ -299,6 +317,12 @@ class GroupedAsyncVectorEnv(VectorEnv):
             except (EOFError, OSError):
                 pass
         self._pending.clear()
+        if self._calling:
+            for conn in self._conns:
+                try:
+                    conn.recv()
+                except (EOFError, OSError):
+                    pass
         for conn in self._conns:
             try:
                 conn.send(("close", None))
