@@ -41,6 +41,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=128, help="frame width = height")
     ap.add_argument("--num-envs", type=int, default=2)
+    ap.add_argument("--num-workers", type=int, default=0,
+                    help="0: one env per process (SubprocVecEnv, as the committed run); N: the envs in N processes")
     ap.add_argument("--bc-epochs", type=int, default=60)
     ap.add_argument("--bc-lr", type=float, default=1e-3)
     ap.add_argument("--ppo-lr", type=float, default=2e-5)
@@ -70,13 +72,30 @@ def parse_args() -> argparse.Namespace:
 REWARD = {"wrong_refusal": -1.0}
 
 
+def env_kwargs(split: str, size: int) -> dict:
+    return {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD}
+
+
 def make_env(split: str, size: int, seed: int):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=12, paraphrase=True,
-                       reward=REWARD)
+        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size))
         env.reset(seed=seed)
         return env
     return thunk
+
+
+def make_train_venv(args: argparse.Namespace) -> VecEnv:
+    """--num-workers 0: SB3's SubprocVecEnv (one env per process; DummyVecEnv for one env), as the
+    committed checkpoint was trained. N > 0: all --num-envs envs in N processes (lock step)."""
+    if args.num_workers > 0:
+        from mssbench_embodied.envs.sb3 import make_sb3_vec
+
+        venv = make_sb3_vec("MSSBench/Situations-v0", args.num_envs, min(args.num_workers, args.num_envs),
+                            **env_kwargs("train", args.size))
+        venv.seed(args.seed)
+        return venv
+    fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
+    return SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
 
 
 # --------------------------------------------------------------------------- 1. demonstrations
@@ -257,16 +276,15 @@ def print_eval(name: str, m: dict) -> None:
 def main() -> None:
     args = parse_args()
     if args.smoke:
-        args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size, args.num_envs = 2, 1, 2048, 64, 1
+        args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size = 2, 1, 2048, 64
+        args.num_envs = args.num_envs if args.num_workers else 1
         args.eval_limit = args.eval_limit or 4
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
 
-    fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
-    venv = SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
-    venv = VecLagrangian(venv, args.lambda_init)
+    venv = VecLagrangian(make_train_venv(args), args.lambda_init)
     metrics: dict = {"config": {k: str(v) for k, v in vars(args).items()}}
     if args.init is not None:  # continue from a checkpoint: no behaviour cloning
         model = MaskablePPO.load(args.init, env=venv, device="cpu", learning_rate=args.ppo_lr, seed=args.seed)

@@ -48,6 +48,8 @@ def _worker(conn: Any, env_fns: CloudpickleWrapper, autoreset_mode: AutoresetMod
                     out = venv.call(data[0], *data[1], **data[2])
                 elif cmd == "set_attr":
                     out = venv.set_attr(data[0], data[1])
+                elif cmd == "is_wrapped":
+                    out = [_is_wrapped(env, data) for env in venv.envs]
                 elif cmd == "spaces":
                     out = (venv.single_observation_space, venv.single_action_space, venv.metadata, venv.render_mode)
                 elif cmd == "close":
@@ -67,6 +69,14 @@ def _worker(conn: Any, env_fns: CloudpickleWrapper, autoreset_mode: AutoresetMod
     finally:
         if venv is not None:
             venv.close()
+
+
+def _is_wrapped(env: gym.Env, wrapper_class: type) -> bool:
+    while isinstance(env, gym.Wrapper):
+        if isinstance(env, wrapper_class):
+            return True
+        env = env.env
+    return False
 
 
 def _slice(x: Any, a: int, b: int) -> Any:
@@ -304,6 +314,13 @@ class GroupedAsyncVectorEnv(VectorEnv):
             raise ValueError(f"got {len(actions)} actions for {len(ids)} envs")
         self._put(g, ("step", actions))
         self._pending[g] = ("step", next(self._order))
+
+    def env_is_wrapped(self, wrapper_class: type) -> tuple[bool, ...]:
+        """Whether each env is wrapped in `wrapper_class` (for SB3's VecEnv API)."""
+        self._idle("env_is_wrapped")
+        for g in range(len(self._conns)):
+            self._put(g, ("is_wrapped", wrapper_class))
+        return tuple(x for part in self._recv() for x in part)
 
     def render(self) -> tuple[Any, ...] | None:
         return self.call("render")

@@ -1,0 +1,121 @@
+"""Stable-Baselines3 VecEnv over GroupedAsyncVectorEnv: many envs in few processes for SB3.
+
+SB3 trains on its own VecEnv API (auto-reset within the step, `terminal_observation` in the
+info, a list of info dicts). SubprocVecEnv runs one env per process; this adapter runs
+`num_envs` envs in `num_workers` processes (lock step), as DummyVecEnv would step them:
+
+    from mssbench_embodied.envs.sb3 import make_sb3_vec
+    venv = make_sb3_vec("MSSBench/Situations-v0", num_envs=8, num_workers=2, width=64, height=64)
+    model = MaskablePPO("MultiInputPolicy", venv)     # needs the "rl" extra
+
+Action masks come with every step (info["action_mask"]), so MaskablePPO's
+env_method("action_masks") costs no extra round trip to the workers.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.vector import AutoresetMode
+from stable_baselines3.common.vec_env.base_vec_env import VecEnv, VecEnvIndices, VecEnvStepReturn
+
+from .vector import GroupedAsyncVectorEnv, make_grouped_vec
+
+
+def split_infos(info: dict[str, Any], n: int) -> list[dict[str, Any]]:
+    """Gymnasium vector infos (arrays over envs, `_key` presence masks) -> one dict per env."""
+    out: list[dict[str, Any]] = [{} for _ in range(n)]
+    for key, val in info.items():
+        if key.startswith("_"):
+            continue
+        present = info.get(f"_{key}", np.ones(n, dtype=bool))
+        for i in np.flatnonzero(present):
+            out[i][key] = split_infos(val, n)[i] if isinstance(val, dict) else val[i]
+    return out
+
+
+class GroupedSB3VecEnv(VecEnv):
+    """An SB3 VecEnv backed by a GroupedAsyncVectorEnv made with autoreset_mode SAME_STEP."""
+
+    def __init__(self, venv: GroupedAsyncVectorEnv) -> None:
+        if venv.autoreset_mode != AutoresetMode.SAME_STEP:
+            raise ValueError("GroupedSB3VecEnv needs a GroupedAsyncVectorEnv with autoreset_mode=SAME_STEP "
+                             f"(SB3 resets within the step), not {venv.autoreset_mode}")
+        self.venv = venv
+        super().__init__(venv.num_envs, venv.single_observation_space, venv.single_action_space)
+        self._actions: np.ndarray | None = None
+        self._masks: np.ndarray | None = None  # from the last infos; None when unknown
+
+    def reset(self) -> Any:
+        opts = [o for o in self._options if o]
+        if opts and any(o != opts[0] for o in opts):
+            raise ValueError("GroupedSB3VecEnv passes one options dict to every env; got different ones")
+        obs, info = self.venv.reset(seed=list(self._seeds), options=opts[0] if opts else None)
+        self.reset_infos = split_infos(info, self.num_envs)
+        self._masks = info.get("action_mask")
+        self._reset_seeds()
+        self._reset_options()
+        return obs
+
+    def step_async(self, actions: np.ndarray) -> None:
+        self._actions = np.asarray(actions)
+
+    def step_wait(self) -> VecEnvStepReturn:
+        if self._actions is None:
+            raise RuntimeError("step_wait() without step_async()")
+        obs, rew, term, trunc, info = self.venv.step(self._actions)
+        self._actions = None
+        self._masks = info.get("action_mask")
+        dones = term | trunc
+        infos = split_infos({k: v for k, v in info.items() if k not in ("final_obs", "final_info")}, self.num_envs)
+        if dones.any():  # as DummyVecEnv: the step's info with terminal_observation; the reset's apart
+            final = split_infos(info["final_info"], self.num_envs)
+            for i in np.flatnonzero(dones):
+                self.reset_infos[i] = infos[i]
+                infos[i] = {**final[i], "terminal_observation": info["final_obs"][i]}
+        for i in range(self.num_envs):
+            infos[i]["TimeLimit.truncated"] = bool(trunc[i] and not term[i])
+        return obs, rew.astype(np.float32), dones, infos
+
+    def close(self) -> None:
+        self.venv.close()
+
+    def get_attr(self, attr_name: str, indices: VecEnvIndices = None) -> list[Any]:
+        values = self.venv.get_attr(attr_name)
+        return [values[i] for i in self._get_indices(indices)]
+
+    def set_attr(self, attr_name: str, value: Any, indices: VecEnvIndices = None) -> None:
+        idx = list(self._get_indices(indices))
+        if len(idx) != self.num_envs:
+            current = list(self.venv.get_attr(attr_name))
+            for i in idx:
+                current[i] = value
+            self.venv.set_attr(attr_name, current)
+        else:
+            self.venv.set_attr(attr_name, [value] * self.num_envs)
+
+    def env_method(self, method_name: str, *method_args: Any, indices: VecEnvIndices = None,
+                   **method_kwargs: Any) -> list[Any]:
+        idx = list(self._get_indices(indices))
+        if method_name == "action_masks" and not method_args and not method_kwargs and self._masks is not None:
+            return [self._masks[i].copy() for i in idx]  # the masks that came with the last step
+        values = self.venv.call(method_name, *method_args, **method_kwargs)
+        return [values[i] for i in idx]
+
+    def env_is_wrapped(self, wrapper_class: type[gym.Wrapper], indices: VecEnvIndices = None) -> list[bool]:
+        values = self.venv.env_is_wrapped(wrapper_class)
+        return [values[i] for i in self._get_indices(indices)]
+
+    def _get_indices(self, indices: VecEnvIndices) -> Iterable[int]:
+        if isinstance(indices, Sequence) and not isinstance(indices, str):
+            return list(indices)
+        return super()._get_indices(indices)
+
+
+def make_sb3_vec(env_id: str, num_envs: int, num_workers: int = 2, context: str = "spawn",
+                 **kwargs: Any) -> GroupedSB3VecEnv:
+    """`num_envs` copies of a registered env (made with `kwargs`) in `num_workers` processes, as
+    an SB3 VecEnv."""
+    return GroupedSB3VecEnv(make_grouped_vec(env_id, num_envs, num_workers, context,
+                                             AutoresetMode.SAME_STEP, **kwargs))
