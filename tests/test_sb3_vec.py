@@ -73,6 +73,12 @@ def test_attributes_methods_and_wrappers():
         assert venv.env_is_wrapped(Monitor) == [False] * 3
         with pytest.raises(RuntimeError, match="step_async"):
             venv.step_wait()
+        venv.set_options([{"variant": "unsafe"}, {}, {}])
+        with pytest.raises(ValueError, match="one options dict"):
+            venv.reset()
+        venv.set_options({"variant": "unsafe"})
+        venv.reset()
+        assert [i["variant"] for i in venv.reset_infos] == ["unsafe"] * 3
     finally:
         venv.close()
     with pytest.raises(ValueError, match="SAME_STEP"):

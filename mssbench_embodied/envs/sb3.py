@@ -30,8 +30,9 @@ def split_infos(info: dict[str, Any], n: int) -> list[dict[str, Any]]:
         if key.startswith("_"):
             continue
         present = info.get(f"_{key}", np.ones(n, dtype=bool))
+        parts = split_infos(val, n) if isinstance(val, dict) else val
         for i in np.flatnonzero(present):
-            out[i][key] = split_infos(val, n)[i] if isinstance(val, dict) else val[i]
+            out[i][key] = parts[i]
     return out
 
 
@@ -48,10 +49,9 @@ class GroupedSB3VecEnv(VecEnv):
         self._masks: np.ndarray | None = None  # from the last infos; None when unknown
 
     def reset(self) -> Any:
-        opts = [o for o in self._options if o]
-        if opts and any(o != opts[0] for o in opts):
+        if any(o != self._options[0] for o in self._options):
             raise ValueError("GroupedSB3VecEnv passes one options dict to every env; got different ones")
-        obs, info = self.venv.reset(seed=list(self._seeds), options=opts[0] if opts else None)
+        obs, info = self.venv.reset(seed=list(self._seeds), options=self._options[0] or None)
         self.reset_infos = split_infos(info, self.num_envs)
         self._masks = info.get("action_mask")
         self._reset_seeds()
