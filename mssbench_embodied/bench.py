@@ -89,7 +89,7 @@ class _Layout:
         n x num_envs steps are sent, then drain, so the timed window holds exactly those steps."""
         v, m = self.venv, self.masks
         t, sent = time.perf_counter(), 0
-        for a, b in v._groups:
+        for a, b in v.groups:
             v.send(_pick(self.rng, m[a:b]), np.arange(a, b))
             sent += b - a
         while sent < n * v.num_envs:
@@ -98,7 +98,7 @@ class _Layout:
             m[ids] = info["action_mask"]
             v.send(_pick(self.rng, m[ids]), ids)
             sent += len(ids)
-        while v._pending:
+        while v.in_flight:
             info = v.recv()[4]
             m[info["env_id"]] = info["action_mask"]
         return sent / (time.perf_counter() - t)

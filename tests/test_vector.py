@@ -32,7 +32,7 @@ def test_grouped_matches_sync_vector_env_step_for_step():
     sync = gym.make_vec("MSSBench/Situations-v0", num_envs=3, vectorization_mode="sync", **KW)
     grouped = make_grouped_vec("MSSBench/Situations-v0", num_envs=3, num_workers=2, **KW)
     try:
-        assert grouped.num_workers == 2 and grouped._groups == [(0, 2), (2, 3)]
+        assert grouped.num_workers == 2 and grouped.groups == [(0, 2), (2, 3)]
         assert grouped.observation_space == sync.observation_space
         assert grouped.action_space == sync.action_space
         a, b = _rollout(sync, 25), _rollout(grouped, 25)
@@ -124,7 +124,7 @@ def test_pool_mode_gives_each_env_the_trajectory_it_has_in_sync_mode():
             for k, i in enumerate(ids):
                 got[i].append(_per_env_record(obs, r, term, trunc, info, k))
             pool.send([rngs[i].choice(np.flatnonzero(m)) for i, m in zip(ids, info["action_mask"])], ids)
-        while pool._pending:  # drain; then the lock-step API works again
+        while pool.in_flight:  # drain; then the lock-step API works again
             pool.recv()
         assert pool.step(np.zeros(n, dtype=np.int64))[0]["image"].shape == (n, 32, 32, 3)
 

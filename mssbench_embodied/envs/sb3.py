@@ -13,7 +13,7 @@ env_method("action_masks") costs no extra round trip to the workers.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -106,11 +106,6 @@ class GroupedSB3VecEnv(VecEnv):
     def env_is_wrapped(self, wrapper_class: type[gym.Wrapper], indices: VecEnvIndices = None) -> list[bool]:
         values = self.venv.env_is_wrapped(wrapper_class)
         return [values[i] for i in self._get_indices(indices)]
-
-    def _get_indices(self, indices: VecEnvIndices) -> Iterable[int]:
-        if isinstance(indices, Sequence) and not isinstance(indices, str):
-            return list(indices)
-        return super()._get_indices(indices)
 
 
 def make_sb3_vec(env_id: str, num_envs: int, num_workers: int = 2, context: str = "spawn",

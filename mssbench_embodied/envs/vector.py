@@ -87,6 +87,11 @@ def _slice(x: Any, a: int, b: int) -> Any:
     return x[a:b]
 
 
+def _flat(parts: list[list[Any]]) -> tuple[Any, ...]:
+    """Per-worker result lists -> one tuple over envs."""
+    return tuple(x for part in parts for x in part)
+
+
 def _concat(parts: list[Any]) -> Any:
     if isinstance(parts[0], dict):
         return {k: _concat([p[k] for p in parts]) for k in parts[0]}
@@ -145,8 +150,7 @@ class GroupedAsyncVectorEnv(VectorEnv):
             self._conns.append(parent)
             self._procs.append(p)
         try:
-            for g in range(len(self._conns)):
-                self._put(g, ("spaces", None))
+            self._broadcast(("spaces", None))
             obs_space, act_space, metadata, render_mode = self._recv()[0]
         except Exception:
             self.close_extras()
@@ -162,6 +166,16 @@ class GroupedAsyncVectorEnv(VectorEnv):
     def num_workers(self) -> int:
         return len(self._groups)
 
+    @property
+    def groups(self) -> list[tuple[int, int]]:
+        """Env index ranges [start, stop) of the workers: the batches of pool mode."""
+        return list(self._groups)
+
+    @property
+    def in_flight(self) -> int:
+        """Pool mode: batches sent (or reset) and not yet received."""
+        return len(self._pending)
+
     def _recv(self, groups: list[int] | None = None) -> list[Any]:
         out, errors = [], []
         for i in groups if groups is not None else range(len(self._conns)):
@@ -170,6 +184,10 @@ class GroupedAsyncVectorEnv(VectorEnv):
         if errors:
             raise RuntimeError("GroupedAsyncVectorEnv worker failed:\n" + "\n".join(errors))
         return out
+
+    def _broadcast(self, msg: tuple[str, Any]) -> None:
+        for g in range(len(self._conns)):
+            self._put(g, msg)
 
     def _put(self, g: int, msg: tuple[str, Any]) -> None:
         try:
@@ -244,15 +262,14 @@ class GroupedAsyncVectorEnv(VectorEnv):
     def call_async(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Start `call` in every worker; call_wait() collects the results."""
         self._idle("call")
-        for g in range(len(self._conns)):
-            self._put(g, ("call", (name, args, kwargs)))
+        self._broadcast(("call", (name, args, kwargs)))
         self._calling = True
 
     def call_wait(self) -> tuple[Any, ...]:
         if not self._calling:
             raise RuntimeError("call_wait() without call_async()")
         self._calling = False
-        return tuple(x for part in self._recv() for x in part)
+        return _flat(self._recv())
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
         return self.call(name)
@@ -285,9 +302,8 @@ class GroupedAsyncVectorEnv(VectorEnv):
         envs; infos["env_id"] holds their indices. After async_reset the rewards are 0."""
         if not self._pending:
             raise RuntimeError("recv() with no batch in flight: call async_reset() or send() first")
-        by_conn = {id(self._conns[g]): g for g in self._pending}
-        ready = [by_conn[id(c)] for c in wait([self._conns[g] for g in self._pending])]
-        g = min(ready, key=lambda k: self._pending[k][1])
+        group_of = {self._conns[g]: g for g in self._pending}
+        g = min((group_of[c] for c in wait(list(group_of))), key=lambda k: self._pending[k][1])
         cmd, _ = self._pending.pop(g)
         ok, val = self._get(self._conns[g], g)
         if not ok:
@@ -318,9 +334,8 @@ class GroupedAsyncVectorEnv(VectorEnv):
     def env_is_wrapped(self, wrapper_class: type) -> tuple[bool, ...]:
         """Whether each env is wrapped in `wrapper_class` (for SB3's VecEnv API)."""
         self._idle("env_is_wrapped")
-        for g in range(len(self._conns)):
-            self._put(g, ("is_wrapped", wrapper_class))
-        return tuple(x for part in self._recv() for x in part)
+        self._broadcast(("is_wrapped", wrapper_class))
+        return _flat(self._recv())
 
     def render(self) -> tuple[Any, ...] | None:
         return self.call("render")
@@ -329,28 +344,23 @@ class GroupedAsyncVectorEnv(VectorEnv):
         if self._closed:
             return
         self._closed = True
-        for g in list(self._pending):  # drain batches in flight, so the close replies line up
-            try:
-                self._conns[g].recv()
-            except (EOFError, OSError):
-                pass
-        self._pending.clear()
-        if self._calling:
-            for conn in self._conns:
+
+        def drain(conns: list[Any]) -> None:
+            for conn in conns:
                 try:
                     conn.recv()
                 except (EOFError, OSError):
                     pass
+
+        # replies still due (pool batches, a call_async) come first, so the close replies line up
+        drain([self._conns[g] for g in self._pending] + (self._conns if self._calling else []))
+        self._pending.clear()
         for conn in self._conns:
             try:
                 conn.send(("close", None))
             except (BrokenPipeError, OSError):
                 pass
-        for conn in self._conns:
-            try:
-                conn.recv()
-            except (EOFError, OSError):
-                pass
+        drain(self._conns)
         for p in self._procs:
             p.join(timeout=10)
             if p.is_alive():
