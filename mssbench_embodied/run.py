@@ -87,8 +87,8 @@ def build_agent(name: str, args: argparse.Namespace, client: Any) -> Any:
 
 
 def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
-    from .agents.llm_client import LLMClient, LLMConfig
-    from .eval.cache import ResponseCache
+    from .llm.client import LLMClient, LLMConfig
+    from .llm.cache import ResponseCache
 
     cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
                     timeout=args.timeout, max_retries=args.max_retries, replay=args.replay)
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if needs_llm and not args.model:
         return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
     if needs_llm or args.judge_model:
-        from .agents.llm_client import LLMConfig, MissingCredentials, check_credentials
+        from .llm.client import LLMConfig, MissingCredentials, check_credentials
 
         try:
             check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url, replay=args.replay))

@@ -19,9 +19,9 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 import mssbench_embodied  # noqa: E402,F401
 from mssbench_embodied import run  # noqa: E402
 from mssbench_embodied.agents.base import EpisodeContext  # noqa: E402
-from mssbench_embodied.agents.llm_client import LLMResult, image_to_data_url  # noqa: E402
+from mssbench_embodied.llm.client import LLMResult, image_to_data_url  # noqa: E402
 from mssbench_embodied.agents.mllm import MLLMAgent, MultiAgentPipeline  # noqa: E402
-from mssbench_embodied.eval.cache import _hash_data_url  # noqa: E402
+from mssbench_embodied.llm.cache import _hash_data_url  # noqa: E402
 from mssbench_embodied.eval.metrics import episode_correct  # noqa: E402
 
 FAUCET = "faucet_electronics.kitchen_val09.CellPhone-Mug"  # the paper's Figure 1 situation

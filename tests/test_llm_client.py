@@ -12,11 +12,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
 
 from mssbench_embodied.agents import prompts  # noqa: E402
-from mssbench_embodied.agents.llm_client import (  # noqa: E402
+from mssbench_embodied.llm.client import (  # noqa: E402
     LLMClient, LLMConfig, MissingCredentials, check_credentials, image_to_data_url, user_message)
-from mssbench_embodied.agents.parsing import (  # noqa: E402
+from mssbench_embodied.llm.parsing import (  # noqa: E402
     detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no)
-from mssbench_embodied.eval.cache import ResponseCache, messages_for_log  # noqa: E402
+from mssbench_embodied.llm.cache import ResponseCache, messages_for_log  # noqa: E402
 from mssbench_embodied.eval.judge import (  # noqa: E402
     heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct)
 from mssbench_embodied.eval.report import write_report  # noqa: E402

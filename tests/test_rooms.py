@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mssbench_embodied.scenarios.rooms import (
+from mssbench_embodied.sim.rooms import (
     ROOM_TYPES, ROOMS_DIR, ObjectSpec, RoomSpec, RoomSpecError, list_rooms, load_room,
     main as rooms_cli, parse_room, room_from_metadata, room_to_json,
 )

@@ -6,7 +6,7 @@ What is REAL here:
   protocol (msgpack metadata + image frames) and its `ai2thor.server.Event`.
 * Our whole stack above it, unmodified: `ThorBackend` (incl. the SpawnObject / PutObjectIn
   emulations), `scenarios.realise` (anchor choice, clearing, placement, start-pose search),
-  `scenarios.checks.run_plan` / `check_pair`, `envs.skills.SkillExecutor`, `envs.SituationEnv`,
+  `scenarios.checks.run_plan` / `check_pair`, `scenarios.skills.SkillExecutor`, `envs.SituationEnv`,
   `safety.HazardEngine`, `scenarios.goals.goal_satisfied`, `eval.metrics.episode_correct`.
 * The world state: the real metadata dump recorded by AI2-THOR's authors
   (instance_segmentation_metadata.json, scene iTHOR_Kitchen_Val_09 = our room kitchen_val09).

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mssbench_embodied.agents.llm_client import system_message, user_message
+from mssbench_embodied.llm.client import system_message, user_message
 
 # The paper's four embodied actions, then the wider set this testbed executes.
 PAPER_ACTIONS: tuple[str, ...] = ("Goto {Recep}", "Place {Recep}", "Toggle {Object}", "Drop {Object}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..sim.actions import MOVES
+
 OBJECT_SLOTS: tuple[str, ...] = (
     "AlarmClock", "AluminumFoil", "Apple", "ArmChair", "BathtubBasin", "Bed", "Book", "Bottle", "Bowl", "Bread",
     "BreadSliced", "ButterKnife", "Candle", "CellPhone", "Cloth", "CoffeeMachine", "CoffeeTable", "CounterTop",
@@ -28,8 +30,7 @@ FREE_VERBS: tuple[str, ...] = ("drop", "throw", "refuse", "done")
 HIGH_LEVEL: tuple[tuple[str, str | None], ...] = tuple(
     [(v, t) for v in OBJECT_VERBS for t in OBJECT_SLOTS] + [(v, None) for v in FREE_VERBS])
 HIGH_LEVEL_INDEX = {a: i for i, a in enumerate(HIGH_LEVEL)}
-NAV_MOVES: tuple[str, ...] = ("MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight",
-                              "LookUp", "LookDown")
+NAV_MOVES: tuple[str, ...] = MOVES
 NAVIGATION: tuple[tuple[str, str | None], ...] = tuple(
     [(m, None) for m in NAV_MOVES] + [(v, t) for v in OBJECT_VERBS if v != "goto" for t in OBJECT_SLOTS]
     + [(v, None) for v in FREE_VERBS])

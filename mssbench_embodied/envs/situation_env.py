@@ -33,7 +33,7 @@ from ..scenarios.realise import Realised, realise
 from ..scenarios.spec import PairSpec
 from ..sim.backend import make_backend
 from .action_space import HIGH_LEVEL, NAVIGATION, parse_text_action, verb_possible
-from .skills import SkillExecutor
+from ..scenarios.skills import SkillExecutor
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mssbench_embodied.agents.llm_client import LLMClient, system_message, user_message
-from mssbench_embodied.agents.parsing import (
+from mssbench_embodied.llm.client import LLMClient, system_message, user_message
+from mssbench_embodied.llm.parsing import (
     detect_lack_of_info, detect_refusal, detect_warning, parse_plan, parse_unsafe_hint)
 
 LABELS: dict[int, str] = {

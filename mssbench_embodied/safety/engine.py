@@ -1,7 +1,7 @@
 """Onset tracking: charge each (kind, objects) once per episode when it starts."""
 from __future__ import annotations
 
-
+from ..sim.actions import NAVIGATION_ACTIONS
 from .actions import action_hazards
 from .kinds import HazardEvent, make_event
 from .rules import standing_conditions
@@ -9,11 +9,6 @@ from .state import WorldView
 
 Key = tuple[str, tuple[str, ...]]
 
-# Pure navigation changes no object state or relation (a held object stays held), so these
-# actions cannot cause a hazard; callers may skip the engine (and building metadata) for them.
-NAVIGATION_ACTIONS = frozenset({"MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight",
-                                "LookUp", "LookDown", "Teleport", "TeleportFull", "GetReachablePositions",
-                                "Crouch", "Stand", "Pass", "Done"})
 
 
 def is_navigation(action: dict) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..sim.types import OBJECT_TYPES
-from .rooms import ROOM_TYPES, RoomSpecError, parse_room, room_from_metadata, room_to_json, write_room
+from ..sim.rooms import ROOM_TYPES, RoomSpecError, parse_room, room_from_metadata, room_to_json, write_room
 
 
 def _strip_unknown(metadata: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

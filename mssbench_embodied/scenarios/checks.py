@@ -24,7 +24,7 @@ class PlanOutcome:
 def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
              pose: dict[str, Any] | None = None) -> PlanOutcome:
     """Realise a variant, run a plan of "verb Type" steps, and judge what it did to the world."""
-    from ..envs.skills import SkillExecutor
+    from .skills import SkillExecutor
 
     r = realise(backend, pair, variant, pose=pose)
     engine = HazardEngine()

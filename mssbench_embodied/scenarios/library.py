@@ -118,7 +118,7 @@ def get_pair(pair_id: str) -> PairSpec:
 
 def library_counts(pairs: list[PairSpec] | None = None) -> dict[str, Any]:
     """Counts that `python -m mssbench_embodied.scenes list` prints."""
-    from .rooms import load_room
+    from ..sim.rooms import load_room
 
     pairs = load_pairs() if pairs is None else pairs
     rooms = {p.room for p in pairs}

@@ -55,7 +55,7 @@ class EmbeddedBackend:
 
     # ------------------------------------------------------------------ interface
     def reset(self, scene: Any, seed: int | None = None) -> Event:
-        from ..scenarios.rooms import RoomSpec, load_room
+        from .rooms import RoomSpec, load_room
 
         spec = scene if isinstance(scene, RoomSpec) else load_room(scene if isinstance(scene, (str, Path)) else str(scene))
         self.world = World.from_room(spec)

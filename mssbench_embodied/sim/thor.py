@@ -46,7 +46,7 @@ def resolve_scene(scene: Any, seed: int | None = None,
     Accepts an iTHOR scene name, a ProcTHOR house dict, or one of our rooms (name, path, RoomSpec,
     room JSON dict); our rooms map to a FloorPlan of the same room type, chosen by (name, seed).
     """
-    from ..scenarios.rooms import RoomSpec, RoomSpecError, load_room, parse_room
+    from .rooms import RoomSpec, RoomSpecError, load_room, parse_room
 
     smap = {**DEFAULT_SCENE_MAP, **(scene_map or {})}
     if isinstance(scene, dict):

@@ -56,7 +56,7 @@ class VisibilityGeometry:
         self.lo = np.array([o.center - o.size / 2 for o in objs]).reshape(n, 3)
         self.hi = np.array([o.center + o.size / 2 for o in objs]).reshape(n, 3)
         self.held = np.array([o.is_picked_up for o in objs], dtype=bool)
-        hidden = np.array([world._hidden(o) for o in objs], dtype=bool)
+        hidden = np.array([world.is_hidden(o) for o in objs], dtype=bool)
         floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
         self.candidate = ~(hidden | floor | self.held)
         clear = np.array([o.object_type in SEE_THROUGH for o in objs], dtype=bool)
@@ -91,7 +91,7 @@ class VisibilityGeometry:
                 break
 
     def _flags(self, world: World, i: int, o: SimObject) -> None:
-        hidden = world._hidden(o)
+        hidden = world.is_hidden(o)
         self.held[i] = o.is_picked_up
         self.candidate[i] = not (hidden or o.object_type == "Floor" or o.is_picked_up)
         self.occluder[i] = self.candidate[i] and o.object_type not in SEE_THROUGH

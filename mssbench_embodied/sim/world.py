@@ -18,12 +18,12 @@ AGENT_RADIUS = 0.2
 AGENT_Y = 0.9009992480278015
 VISIBILITY_DISTANCE = 1.5
 HAND_OFFSET = (0.10, -0.22, 0.38)  # held object: right, up, forward of the camera (m)
-_STATE_KEYS = {
+STATE_ATTRS = {  # metadata state key -> SimObject attribute
     "isToggled": "is_toggled", "isOpen": "is_open", "openness": "openness", "isBroken": "is_broken",
     "isFilledWithLiquid": "is_filled", "fillLiquid": "fill_liquid", "isDirty": "is_dirty",
     "isCooked": "is_cooked", "isSliced": "is_sliced", "isUsedUp": "is_used_up", "temperature": "temperature",
 }
-STATE_KEYS = frozenset(_STATE_KEYS)
+STATE_KEYS = frozenset(STATE_ATTRS)
 
 
 def _v3(a: Iterable[float]) -> dict[str, float]:
@@ -62,7 +62,7 @@ class World:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_room(cls, spec: Any) -> "World":
-        """Build from a scenarios.rooms.RoomSpec."""
+        """Build from a sim.rooms.RoomSpec."""
         a = spec.agent
         agent = AgentState(position=np.array([a.position.x, a.position.y, a.position.z], dtype=np.float64),
                            yaw=float(a.yaw), horizon=float(a.horizon))
@@ -73,7 +73,7 @@ class World:
                                    yaw=o.rotation.y, position=o.position.as_array(), name=o.name)
             obj.rotation = o.rotation.as_array()
             for key, val in (o.state or {}).items():
-                setattr(obj, _STATE_KEYS[key], val)
+                setattr(obj, STATE_ATTRS[key], val)
             if obj.is_open and obj.openness == 0.0:
                 obj.openness = 1.0
             obj.controlled = list(o.controlled)
@@ -366,7 +366,7 @@ class World:
         return object_id in g.visible(a.camera_position, self.view_dir(), self.right(), self.fov,
                                       self.visibility_distance, only=g.index[object_id])
 
-    def _hidden(self, o: SimObject) -> bool:
+    def is_hidden(self, o: SimObject) -> bool:
         """Inside a closed openable container."""
         for p in self.ancestors(o):
             if p.spec.openable and p.spec.contains == "in" and not p.is_open:

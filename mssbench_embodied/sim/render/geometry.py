@@ -13,7 +13,7 @@ import numpy as np
 from .prims import Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RoomGeometry
 from .shapes import mix, object_mesh
-from .shapes_big import WOOD
+from .shapes import WOOD
 
 LIGHT = np.array([0.35, 1.0, 0.45]) / np.linalg.norm([0.35, 1.0, 0.45])
 FILL = np.array([-0.6, 0.25, -0.5]) / np.linalg.norm([-0.6, 0.25, -0.5])

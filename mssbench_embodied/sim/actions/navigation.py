@@ -1,4 +1,8 @@
-"""AI2-THOR navigation actions on the embedded world (registered into actions.ACTIONS)."""
+"""AI2-THOR navigation actions: moves, rotations, teleports, crouch/stand, Pass, Done.
+
+Pure navigation changes no object state or relation (a held object stays held), so these actions
+cannot cause a hazard; `NAVIGATION_ACTIONS` is every action this module registers.
+"""
 from __future__ import annotations
 
 import math
@@ -6,8 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from .actions import ActionFailed, _held, _xyz, _yaw, action
-from .world import AGENT_Y, World
+from ..world import AGENT_Y, World
+from .helpers import held_object, parse_xyz, parse_yaw
+from .registry import ACTIONS, ActionFailed, action
+
+# the agent moves of a discrete navigation action space
+MOVES: tuple[str, ...] = ("MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight",
+                          "LookUp", "LookDown")
 
 # ---------------------------------------------------------------------------- navigation
 def _move(world: World, act: dict[str, Any], direction: np.ndarray, name: str) -> None:
@@ -23,7 +32,7 @@ def _move(world: World, act: dict[str, Any], direction: np.ndarray, name: str) -
 
 
 def _carry_held(world: World) -> None:
-    held = _held(world)
+    held = held_object(world)
     if held is not None:
         world.move_with_children(held, world.hand_position())
 
@@ -91,9 +100,9 @@ def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float |
 
 @action("Teleport")
 def teleport(world: World, act: dict[str, Any]) -> None:
-    pos = _xyz(act.get("position") if "position" in act else
+    pos = parse_xyz(act.get("position") if "position" in act else
                ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None), world.agent.position)
-    yaw = _yaw(act["rotation"]) if "rotation" in act else None
+    yaw = parse_yaw(act["rotation"]) if "rotation" in act else None
     _teleport(world, pos, yaw, act.get("horizon"), bool(act.get("forceAction", False)))
 
 
@@ -101,7 +110,7 @@ def teleport(world: World, act: dict[str, Any]) -> None:
 def teleport_full(world: World, act: dict[str, Any]) -> None:
     was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
     try:  # standing first so that the held object is carried to the new hand height
-        _teleport(world, _xyz(act["position"]), _yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+        _teleport(world, parse_xyz(act["position"]), parse_yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
     except ActionFailed:
         world.agent.is_standing = was_standing  # a failed teleport changes nothing
         raise
@@ -138,3 +147,4 @@ def pass_(world: World, act: dict[str, Any]) -> None:
     return None
 
 
+NAVIGATION_ACTIONS: frozenset[str] = frozenset(n for n, (fn, _) in ACTIONS.items() if fn.__module__ == __name__)

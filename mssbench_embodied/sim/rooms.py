@@ -5,8 +5,8 @@ JSON uses AI2-THOR field names (camelCase); Python attributes are snake_case. Ob
 Specs returned by `load_room` are cached and shared: treat them as read-only
 (`spec.model_copy(deep=True)` before mutating).
 
-CLI: ``python -m mssbench_embodied.scenarios.rooms convert DUMP OUT --room-type kitchen``
-and ``python -m mssbench_embodied.scenarios.rooms check [NAME_OR_PATH ...]``.
+CLI: ``python -m mssbench_embodied.sim.rooms convert DUMP OUT --room-type kitchen``
+and ``python -m mssbench_embodied.sim.rooms check [NAME_OR_PATH ...]``.
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..sim.objects import format_object_id
-from ..sim.types import type_spec
+from .objects import format_object_id
+from .types import type_spec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -459,7 +459,7 @@ def write_room(spec: RoomSpec, path: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenarios.rooms")
+    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.sim.rooms")
     sub = ap.add_subparsers(dest="cmd", required=True)
     cv = sub.add_parser("convert", help="convert an AI2-THOR metadata dump to a room file")
     cv.add_argument("dump")

@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 
-from .prims import Color, Mesh, MeshBuilder
-from .shapes import DARK, LIQUID, STEEL, ShapeState, face_thin_axis, mix, mul, shape
+from ..prims import Color, Mesh, MeshBuilder
+from .registry import DARK, LIQUID, STEEL, ShapeState, face_thin_axis, mix, mul, shape
 
 WHITE: Color = (238, 238, 236)
 WOOD: Color = (120, 85, 55)

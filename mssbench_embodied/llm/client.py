@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from mssbench_embodied.eval.cache import ResponseCache
+from mssbench_embodied.llm.cache import ResponseCache
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 DUMMY_KEY = "EMPTY"

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from .actions import ActionFailed, _settle, _xyz, action
-from .world import STATE_KEYS, World, _STATE_KEYS
+from .helpers import parse_xyz, settle
+from .registry import ActionFailed, action
+from ..world import STATE_ATTRS, STATE_KEYS, World
 
 # ---------------------------------------------------------------------------- setup
 @action("SetObjectStates", ("SetObjectStates",))
@@ -19,7 +20,7 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("SetObjectStates matched no object")
     for obj in targets:
         for k in keys:
-            setattr(obj, _STATE_KEYS[k], spec[k])
+            setattr(obj, STATE_ATTRS[k], spec[k])
             if k == "isOpen":
                 obj.openness = 1.0 if spec[k] else 0.0
         # keep isFilledWithLiquid and fillLiquid consistent, as AI2-THOR reports them
@@ -43,16 +44,16 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
         listed.add(obj.object_id)
         if world.agent.held == obj.object_id:  # posed explicitly: it leaves the hand
             world.agent.held, obj.is_picked_up = None, False
-        pos = _xyz(pose["position"])
+        pos = parse_xyz(pose["position"])
         world.detach(obj)
         world.move_with_children(obj, pos + (obj.center - obj.position))
         if "rotation" in pose:
-            obj.rotation = _xyz(pose["rotation"])
-        _settle(world, obj)
+            obj.rotation = parse_xyz(pose["rotation"])
+        settle(world, obj)
     for obj in list(world.objects.values()):
         if obj.enabled and (obj.spec.pickupable or obj.spec.moveable) and obj.object_id not in listed and not obj.is_picked_up:
             for c in world.retire(obj):
-                _settle(world, c)
+                settle(world, c)
 
 
 
@@ -63,12 +64,12 @@ def place_object_at_point(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("Object ID appears to be invalid.")
     if not (obj.spec.pickupable or obj.spec.moveable):
         raise ActionFailed(f"{obj.object_id} is not pickupable or moveable")
-    p = _xyz(act["position"])
+    p = parse_xyz(act["position"])
     if obj.is_picked_up:
         obj.is_picked_up, world.agent.held = False, None
     world.detach(obj)
     world.move_with_children(obj, np.array([p[0], p[1] + obj.size[1] / 2, p[2]]))
-    _settle(world, obj)
+    settle(world, obj)
 
 
 @action("DisableObject", ("objectId",))
@@ -94,7 +95,7 @@ def enable_object(world: World, act: dict[str, Any]) -> None:
     for o in [obj, *world.descendants(obj)]:  # what it carried was disabled with it
         o.enabled = True
         world.touch(o)
-    _settle(world, obj)
+    settle(world, obj)
 
 
 @action("SpawnObject", ("objectType", "receptacleObjectId"))

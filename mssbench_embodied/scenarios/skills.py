@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..scenarios.realise import resolve
+from .realise import resolve
 from ..sim.backend import Backend
 from ..sim.event import Event
 from ..sim.navigation import candidate_poses

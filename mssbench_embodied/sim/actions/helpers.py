@@ -1,0 +1,124 @@
+"""Helpers shared by the action groups: argument parsing, targets, falls, breakage, settling."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..objects import SimObject
+from ..types import ELECTRONICS
+from ..world import World
+from .registry import ActionFailed
+
+LIQUIDS = ("water", "coffee", "wine")
+DROP_BREAK_HEIGHT = 0.8  # m fall that breaks a breakable (hand ~1.42 m, counter ~0.9 m)
+THROW_BREAK_MAGNITUDE = 50.0
+
+
+def target_object(world: World, act: dict[str, Any], key: str = "objectId") -> SimObject:
+    oid = act.get(key)
+    obj = world.get(oid) if isinstance(oid, str) else None
+    if obj is None:
+        raise ActionFailed("Object ID appears to be invalid.")
+    # forceAction skips distance/visibility, except for PutObject where (as in AI2-THOR's docs) it
+    # only lifts the receptacle-type restrictions
+    force = bool(act.get("forceAction", False)) and act.get("action") != "PutObject"
+    if not force and not obj.is_picked_up:
+        if world.camera_distance(obj) > world.visibility_distance:
+            raise ActionFailed(f"{oid} is too far away to be interacted with")
+        if not world.is_visible(oid):
+            raise ActionFailed(f"{oid} is not interactable and (perhaps it is occluded by something).")
+    return obj
+
+
+def held_object(world: World) -> SimObject | None:
+    return world.objects.get(world.agent.held) if world.agent.held else None
+
+
+def parse_xyz(v: Any, fallback: np.ndarray | None = None) -> np.ndarray:
+    if isinstance(v, dict):
+        return np.array([float(v.get("x", 0.0)), float(v.get("y", 0.0)), float(v.get("z", 0.0))])
+    if v is None and fallback is not None:
+        return fallback
+    return np.asarray(v, dtype=np.float64)
+
+
+def parse_yaw(v: Any) -> float:
+    return float(v.get("y", 0.0)) if isinstance(v, dict) else float(v)
+
+
+def break_object(world: World, obj: SimObject) -> None:
+    """Break: flag it, turn it off; an Egg also becomes an EggCracked."""
+    if obj.is_broken:
+        return
+    obj.is_broken = True
+    if obj.spec.toggleable:
+        obj.is_toggled = False
+    if obj.is_filled:
+        obj.is_filled, obj.fill_liquid = False, None
+    world.touch(obj)
+    if obj.spec.broken_type:
+        spawn_pieces(world, obj, obj.spec.broken_type, 1)
+
+
+def spawn_pieces(world: World, obj: SimObject, piece_type: str, n: int) -> None:
+    parent = world.objects.get(obj.parents[0]) if obj.parents else None
+    for i in range(n):
+        piece = SimObject.create(piece_type, obj.center.copy(), None, object_id=f"{obj.object_id}|{piece_type}_{i}")
+        span = obj.size[0] * 0.8
+        offset = (i - (n - 1) / 2) * (span / max(n, 1))
+        piece.move_to(np.array([obj.center[0] + offset, obj.bottom + piece.size[1] / 2, obj.center[2]]))
+        piece.temperature, piece.heat, piece.is_cooked = obj.temperature, obj.heat, obj.is_cooked
+        if piece.object_id in world.objects:
+            continue
+        world.add(piece)
+        if parent is not None:
+            world.attach(piece, parent)
+        elif obj.is_picked_up:
+            pass
+    if piece_type != "EggCracked":
+        for c in world.retire(obj):
+            settle(world, c)
+    world.touch(obj)
+
+
+def land(world: World, obj: SimObject, point: np.ndarray) -> float:
+    """Drop obj straight down from point; returns the fall height."""
+    recep = world.receptacle_below(point, exclude=[obj.object_id, *[d.object_id for d in world.descendants(obj)]])
+    floor = world.of_type("Floor")
+    if recep is None and floor:
+        recep = floor[0]
+    start = float(point[1] - obj.size[1] / 2)
+    obj.is_picked_up = False
+    world.agent.held = None
+    world.touch(obj)
+    if recep is None or not world.place_in(obj, recep, near=point):
+        base = world.objects.get(floor[0].object_id) if floor else None
+        if base is not None and world.place_in(obj, base, near=point):
+            recep = base
+        else:
+            world.move_with_children(obj, np.array([point[0], obj.size[1] / 2, point[2]]))
+            return start
+    return start - obj.bottom
+
+
+def after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -> None:
+    on_floor = any(world.objects[p].object_type == "Floor" for p in obj.parents if p in world.objects)
+    if obj.spec.breakable and (fall >= DROP_BREAK_HEIGHT or thrown >= THROW_BREAK_MAGNITUDE):
+        break_object(world, obj)
+    if obj.is_filled and (on_floor or obj.is_broken or thrown > 0):
+        obj.is_filled, obj.fill_liquid = False, None
+        world.touch(obj)
+
+
+
+def is_electronic(obj: SimObject) -> bool:
+    return obj.object_type in ELECTRONICS
+
+
+def settle(world: World, obj: SimObject) -> None:
+    # tolerate the few cm by which AI2-THOR objects sink into their support (dump: Apple 2 cm)
+    probe = np.array([obj.center[0], obj.bottom + min(0.035, float(obj.size[1]) / 2), obj.center[2]])
+    recep = world.receptacle_below(probe, exclude=[obj.object_id, *[d.object_id for d in world.descendants(obj)]])
+    if recep is not None:
+        world.attach(obj, recep)

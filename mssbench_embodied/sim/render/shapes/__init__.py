@@ -1,0 +1,14 @@
+"""Per-type low-poly meshes in the unit AABB (front = +z), with visible object state.
+
+`registry` holds the shape registry, palette, mesh transforms and `object_mesh`; `small` and
+`large` register the builders of small objects and of furniture/appliances on import.
+"""
+from __future__ import annotations
+
+from . import large, small  # noqa: F401  (register the builders)
+from .large import LIT, WHITE, WOOD
+from .registry import (DARK, GLOW, LIQUID, SEE_THROUGH_SHAPES, SHAPES, STEEL, ShapeState, build_mesh, mix, mul,
+                       object_mesh, shape, state_of)
+
+__all__ = ["DARK", "GLOW", "LIQUID", "LIT", "SEE_THROUGH_SHAPES", "SHAPES", "STEEL", "ShapeState", "WHITE", "WOOD",
+           "build_mesh", "mix", "mul", "object_mesh", "shape", "state_of"]
