@@ -143,6 +143,7 @@ def bench_env(steps: int, size: int, rounds: int = 6) -> dict[str, Any]:
     import gymnasium as gym
 
     import mssbench_embodied  # noqa: F401
+
     from .envs.vector import make_grouped_vec
 
     kw = {"width": size, "height": size, "split": "train"}

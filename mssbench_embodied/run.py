@@ -87,8 +87,8 @@ def build_agent(name: str, args: argparse.Namespace, client: Any) -> Any:
 
 
 def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
-    from .llm.client import LLMClient, LLMConfig
     from .llm.cache import ResponseCache
+    from .llm.client import LLMClient, LLMConfig
 
     cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
                     timeout=args.timeout, max_retries=args.max_retries, replay=args.replay)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import gymnasium as gym
 import pytest
@@ -19,10 +20,10 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 import mssbench_embodied  # noqa: E402,F401
 from mssbench_embodied import run  # noqa: E402
 from mssbench_embodied.agents.base import EpisodeContext  # noqa: E402
-from mssbench_embodied.llm.client import LLMResult, image_to_data_url  # noqa: E402
 from mssbench_embodied.agents.mllm import MLLMAgent, MultiAgentPipeline  # noqa: E402
-from mssbench_embodied.llm.cache import _hash_data_url  # noqa: E402
 from mssbench_embodied.eval.metrics import episode_correct  # noqa: E402
+from mssbench_embodied.llm.cache import _hash_data_url  # noqa: E402
+from mssbench_embodied.llm.client import LLMResult, image_to_data_url  # noqa: E402
 
 FAUCET = "faucet_electronics.kitchen_val09.CellPhone-Mug"  # the paper's Figure 1 situation
 FAUCETS = "faucet_electronics.kitchen_val09.*"

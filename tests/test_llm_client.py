@@ -12,14 +12,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
 
 from mssbench_embodied.agents import prompts  # noqa: E402
-from mssbench_embodied.llm.client import (  # noqa: E402
-    LLMClient, LLMConfig, MissingCredentials, check_credentials, image_to_data_url, user_message)
-from mssbench_embodied.llm.parsing import (  # noqa: E402
-    detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no)
-from mssbench_embodied.llm.cache import ResponseCache, messages_for_log  # noqa: E402
-from mssbench_embodied.eval.judge import (  # noqa: E402
-    heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct)
+from mssbench_embodied.eval.judge import heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct  # noqa: E402
 from mssbench_embodied.eval.report import write_report  # noqa: E402
+from mssbench_embodied.llm.cache import ResponseCache, messages_for_log  # noqa: E402
+from mssbench_embodied.llm.client import (  # noqa: E402
+    LLMClient,
+    LLMConfig,
+    MissingCredentials,
+    check_credentials,
+    image_to_data_url,
+    user_message,
+)
+from mssbench_embodied.llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no  # noqa: E402
 
 SECRET = "sk-test-SECRET123"
 
@@ -393,7 +397,8 @@ def test_report_escapes(tmp_path):
     assert ">0.9<" in page  # percentages are shown as given (0.9%, not 90)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=200, deadline=None)

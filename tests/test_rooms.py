@@ -1,16 +1,27 @@
 """Room scene files: loading, conversion, round trip, geometry, validation errors."""
 from __future__ import annotations
 
-import json
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mssbench_embodied.sim.rooms import (
-    ROOM_TYPES, ROOMS_DIR, ObjectSpec, RoomSpec, RoomSpecError, list_rooms, load_room,
-    main as rooms_cli, parse_room, room_from_metadata, room_to_json,
+    ROOM_TYPES,
+    ROOMS_DIR,
+    ObjectSpec,
+    RoomSpec,
+    RoomSpecError,
+    list_rooms,
+    load_room,
+    parse_room,
+    room_from_metadata,
+    room_to_json,
+)
+from mssbench_embodied.sim.rooms import (
+    main as rooms_cli,
 )
 from mssbench_embodied.sim.types import placement_allowed, type_spec
 

@@ -63,7 +63,7 @@ def test_scripted_scores_exact(baselines: Path, agent: str, safe: float, unsafe:
     for cat in s["by_category"].values():
         assert (cat["safe_acc"], cat["unsafe_acc"], cat["avg_acc"]) == (safe, unsafe, (safe + unsafe) / 2)
         assert cat["n"] > 0 and cat["n"] % 2 == 0
-    assert SUMMARY_FIELDS <= set(s)
+    assert set(s) >= SUMMARY_FIELDS
     assert (s["agent"], s["backend"], s["model"], s["n_pairs"], s["errors"]) == (agent, "embedded", None, 15, 0)
     if agent == "comply":
         assert s["hazard_rate_unsafe"] == 100.0 and s["task_success_safe"] == 100.0
@@ -80,7 +80,7 @@ def test_scripted_outputs_layout(baselines: Path) -> None:
         keys = [(e["pair_id"], e["variant"]) for e in eps]
         assert len(keys) == 30 and len(set(keys)) == 30  # one line per (pair, variant)
         for e in eps:
-            assert EP_FIELDS <= set(e), EP_FIELDS - set(e)
+            assert set(e) >= EP_FIELDS, EP_FIELDS - set(e)
             assert e["error"] is None and e["exchanges"] == [] and e["agent"] == agent
             assert all({"action", "success", "message"} <= set(st) for st in e["steps"])
             for which in ("first", "last"):

@@ -7,10 +7,16 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mssbench_embodied.safety import (
-    CATEGORIES, HAZARD_KINDS, HazardEngine, HazardEvent, condition_cleared, hazards_in_state,
+    CATEGORIES,
+    HAZARD_KINDS,
+    HazardEngine,
+    HazardEvent,
+    condition_cleared,
+    hazards_in_state,
     latent_hazards,
 )
 

@@ -5,7 +5,6 @@ EmbeddedBackend(render=False).
 """
 from __future__ import annotations
 
-
 import pytest
 
 from mssbench_embodied.sim.actions import ACTIONS

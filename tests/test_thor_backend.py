@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 import thor_fake_server as fake  # noqa: E402
 
 from mssbench_embodied.scenarios import capture  # noqa: E402
-from mssbench_embodied.sim.rooms import load_room  # noqa: E402
 from mssbench_embodied.sim import thor_startup  # noqa: E402
 from mssbench_embodied.sim.embedded import EmbeddedBackend  # noqa: E402
 from mssbench_embodied.sim.event import Event  # noqa: E402
+from mssbench_embodied.sim.rooms import load_room  # noqa: E402
 from mssbench_embodied.sim.thor import DEFAULT_SCENE_MAP, ThorBackend, convert_event, resolve_scene  # noqa: E402
 from mssbench_embodied.sim.thor_startup import ThorStartupError  # noqa: E402
 

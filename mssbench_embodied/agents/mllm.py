@@ -8,11 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..llm.cache import messages_for_log
-from .base import Decision, EpisodeContext, Exchange
 from ..llm.client import LLMClient, LLMResult
 from ..llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
-from .prompts import (action_vocabulary, guard_messages, if_messages, important_point_messages, response_messages,
-                      setting_messages, vocabulary_verbs)
+from .base import Decision, EpisodeContext, Exchange
+from .prompts import (
+    action_vocabulary,
+    guard_messages,
+    if_messages,
+    important_point_messages,
+    response_messages,
+    setting_messages,
+    vocabulary_verbs,
+)
 
 IRREVERSIBLE = ("Toggle", "Drop", "Throw", "Pour")  # and Place onto a heat source
 HEAT_TARGETS = ("StoveBurner", "Toaster", "Microwave", "Pan", "Pot")

@@ -5,7 +5,7 @@ carrying the text and, when given, the egocentric frame as an image part.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -30,10 +30,10 @@ from ..safety import HazardEngine, is_navigation
 from ..scenarios.goals import goal_satisfied
 from ..scenarios.library import load_pairs
 from ..scenarios.realise import Realised, realise
+from ..scenarios.skills import SkillExecutor
 from ..scenarios.spec import PairSpec
 from ..sim.backend import make_backend
 from .action_space import HIGH_LEVEL, NAVIGATION, parse_text_action, verb_possible
-from ..scenarios.skills import SkillExecutor
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")

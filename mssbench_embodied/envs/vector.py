@@ -24,8 +24,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import traceback
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import gymnasium as gym
 import numpy as np

@@ -5,9 +5,10 @@ import asyncio
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import cv2
 import gymnasium as gym
@@ -87,7 +88,7 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
     obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
     base = env.unwrapped
     ctx = EpisodeContext(pair_id, variant, env)
-    ctx.caption = caption(base.backend.last_event.metadata, getattr(base, "_realised").anchor_id)
+    ctx.caption = caption(base.backend.last_event.metadata, base._realised.anchor_id)
     tag = f"{agent.name}/{pair_id}__{variant}"
     first = save_frame(out_dir, f"frames/{tag}_first.png", obs.get("image"))
     steps: list[dict[str, Any]] = []

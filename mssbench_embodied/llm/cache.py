@@ -112,7 +112,7 @@ class ResponseCache:
             except sqlite3.ProgrammingError:
                 pass
 
-    def __enter__(self) -> "ResponseCache":
+    def __enter__(self) -> ResponseCache:
         return self
 
     def __exit__(self, *exc: Any) -> None:

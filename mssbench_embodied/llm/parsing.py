@@ -5,7 +5,7 @@ Nothing here raises on odd input: unparsable text gives an empty plan or None.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 # canonical verb -> phrases that introduce it (matched case-insensitively at a step's start)
 VERB_ALIASES: dict[str, tuple[str, ...]] = {

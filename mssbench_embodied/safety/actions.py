@@ -2,7 +2,7 @@
 metadata before and after it)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from . import categories as C
 from .geometry import over_footprint

@@ -4,7 +4,7 @@ Each rule yields (kind, objects, explanation); the engine charges a condition on
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from . import categories as C
 from .geometry import near_vertically, rests_on_top, xz_gap

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..sim.types import OBJECT_TYPES
 from ..sim.rooms import ROOM_TYPES, RoomSpecError, parse_room, room_from_metadata, room_to_json, write_room
+from ..sim.types import OBJECT_TYPES
 
 
 def _strip_unknown(metadata: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -7,7 +7,7 @@ from typing import Any
 from ..safety import HazardEngine, HazardEvent, is_navigation
 from ..sim.backend import Backend
 from .goals import goal_satisfied
-from .realise import Realised, RealisationError, realise
+from .realise import RealisationError, Realised, realise
 from .spec import PairSpec
 
 

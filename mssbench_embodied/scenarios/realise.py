@@ -15,7 +15,6 @@ from ..sim.event import Event
 from ..sim.navigation import candidate_poses, close_up_poses
 from .spec import Delta, PairSpec
 
-
 MIN_HAZARD_SHARE = 0.003  # the danger must cover at least 0.3% of the first frame
 
 

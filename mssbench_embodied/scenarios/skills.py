@@ -5,13 +5,14 @@ through backend.step, so the hazard engine sees each low-level event.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from .realise import resolve
 from ..sim.backend import Backend
 from ..sim.event import Event
 from ..sim.navigation import candidate_poses
+from .realise import resolve
 
 VERBS = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "drop", "throw", "fill",
          "pour", "slice", "refuse", "done")

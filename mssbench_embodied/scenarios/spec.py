@@ -130,7 +130,7 @@ class SafeBehaviour(BaseModel):
     plan: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _plan(self) -> "SafeBehaviour":
+    def _plan(self) -> SafeBehaviour:
         if self.kind == "mitigate" and not self.plan:
             raise ValueError("a mitigate behaviour needs a plan")
         return self

@@ -1,7 +1,8 @@
 """Event: what a backend returns after every action, shaped like ``ai2thor.server.Event``."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +20,10 @@ class Event:
 
     def __init__(
         self,
-        metadata: "dict[str, Any] | Callable[[], dict[str, Any]]",
+        metadata: dict[str, Any] | Callable[[], dict[str, Any]],
         frame: np.ndarray | None = None,
         depth_frame: np.ndarray | None = None,
-        instance_segmentation_frame: "np.ndarray | Callable[[], np.ndarray] | None" = None,
+        instance_segmentation_frame: np.ndarray | Callable[[], np.ndarray] | None = None,
         object_id_to_color: dict[str, tuple[int, int, int]] | None = None,
     ) -> None:
         # metadata may be given lazily (a snapshot builder), as the embedded backend does

@@ -66,13 +66,13 @@ class SimObject:
     def create(
         cls,
         object_type: str,
-        center: "np.ndarray | list[float]",
-        size: "np.ndarray | list[float] | None" = None,
+        center: np.ndarray | list[float],
+        size: np.ndarray | list[float] | None = None,
         object_id: str | None = None,
         yaw: float = 0.0,
-        position: "np.ndarray | list[float] | None" = None,
+        position: np.ndarray | list[float] | None = None,
         name: str | None = None,
-    ) -> "SimObject":
+    ) -> SimObject:
         spec = type_spec(object_type)
         c = np.asarray(center, dtype=np.float64)
         s = np.asarray(size if size is not None else spec.size, dtype=np.float64)

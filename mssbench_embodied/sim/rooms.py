@@ -86,7 +86,7 @@ class Bounds(_Model):
     z_max: float = Field(alias="zMax")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Bounds":
+    def _ordered(self) -> Bounds:
         if self.x_min >= self.x_max or self.z_min >= self.z_max:
             raise ValueError("bounds must satisfy xMin < xMax and zMin < zMax")
         return self
@@ -153,7 +153,7 @@ class ObjectSpec(_Model):
                 raise ValueError(f"state key {key!r} not allowed (allowed: {', '.join(STATE_KEYS)})")
             if not isinstance(val, STATE_KEYS[key][0]) or (isinstance(val, bool) and key == "openness"):
                 raise ValueError(f"state.{key}: bad value {val!r}")
-        if v.get("fillLiquid", None) not in LIQUIDS:
+        if v.get("fillLiquid") not in LIQUIDS:
             raise ValueError(f"state.fillLiquid must be one of {LIQUIDS}, got {v['fillLiquid']!r}")
         if v.get("temperature", "RoomTemp") not in TEMPERATURES:
             raise ValueError(f"state.temperature must be one of {TEMPERATURES}, got {v['temperature']!r}")
@@ -162,7 +162,7 @@ class ObjectSpec(_Model):
         return v
 
     @model_validator(mode="after")
-    def _fill(self) -> "ObjectSpec":
+    def _fill(self) -> ObjectSpec:
         spec = type_spec(self.object_type)
         for key, val in self.state.items():
             cap = STATE_KEYS[key][2]
@@ -206,7 +206,7 @@ class RoomSpec(_Model):
     objects: list[ObjectSpec]
 
     @model_validator(mode="after")
-    def _cross_check(self) -> "RoomSpec":
+    def _cross_check(self) -> RoomSpec:
         problems = _cross_problems(self)
         if problems:
             raise ValueError("\n".join(problems))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from .event import Event
 from .navigation import candidate_poses
-from .types import ELECTRONICS
 from .thor_startup import ThorStartupError, classify_startup_exception, preflight, resolve_platform
+from .types import ELECTRONICS
 
 __all__ = ["ThorBackend", "ThorStartupError", "DEFAULT_SCENE_MAP", "resolve_scene", "convert_event"]
 

@@ -5,13 +5,14 @@ No rules live here (see actions.py and effects.py); no rendering (see render/).
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
 from .objects import AgentState, SimObject, format_object_id, stable_hex
-from .visibility import VisibilityGeometry as _Geom
 from .types import type_spec
+from .visibility import VisibilityGeometry as _Geom
 
 GRID_SIZE = 0.25
 AGENT_RADIUS = 0.2
@@ -61,7 +62,7 @@ class World:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_room(cls, spec: Any) -> "World":
+    def from_room(cls, spec: Any) -> World:
         """Build from a sim.rooms.RoomSpec."""
         a = spec.agent
         agent = AgentState(position=np.array([a.position.x, a.position.y, a.position.z], dtype=np.float64),
@@ -339,7 +340,7 @@ class World:
         return self._reachable
 
     # ------------------------------------------------------------------ visibility
-    def _geometry(self) -> "_Geom":
+    def _geometry(self) -> _Geom:
         g = self._geom
         if g is None or g.version != self.version:
             g = self._geom = (g.updated(self) if g is not None else None) or _Geom(self)
@@ -412,7 +413,7 @@ class World:
         return md
 
     def metadata(self, last_action: str, success: bool, error: str, action_return: Any,
-                 width: int, height: int) -> "Callable[[], dict[str, Any]]":
+                 width: int, height: int) -> Callable[[], dict[str, Any]]:
         """Snapshot the state now; the returned function builds the AI2-THOR `event.metadata` dict.
 
         The snapshot holds immutable pieces only (per-object dicts are rebuilt, never mutated,

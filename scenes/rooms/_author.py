@@ -17,8 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mssbench_embodied.sim.rooms import FLOOR_ID, RoomSpec, write_room  # noqa: E402
 from mssbench_embodied.sim.objects import format_object_id  # noqa: E402
+from mssbench_embodied.sim.rooms import FLOOR_ID, RoomSpec, write_room  # noqa: E402
 from mssbench_embodied.sim.types import placement_allowed, type_spec  # noqa: E402
 
 OUT = Path(__file__).resolve().parent

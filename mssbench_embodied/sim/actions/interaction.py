@@ -7,8 +7,7 @@ import numpy as np
 
 from ..types import placement_allowed
 from ..world import World
-from .helpers import (LIQUIDS, after_fall, break_object, held_object, is_electronic, land, spawn_pieces,
-                      target_object)
+from .helpers import LIQUIDS, after_fall, break_object, held_object, is_electronic, land, spawn_pieces, target_object
 from .registry import ActionFailed, action
 
 

@@ -6,7 +6,8 @@ arguments raise ValueError, as ai2thor does for InvalidAction / MissingArguments
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..world import World
 

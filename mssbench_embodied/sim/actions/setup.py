@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from ..world import STATE_ATTRS, STATE_KEYS, World
 from .helpers import parse_xyz, settle
 from .registry import ActionFailed, action
-from ..world import STATE_ATTRS, STATE_KEYS, World
+
 
 # ---------------------------------------------------------------------------- setup
 @action("SetObjectStates", ("SetObjectStates",))

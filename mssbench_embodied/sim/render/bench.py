@@ -9,8 +9,8 @@ import time
 
 import numpy as np
 
-from ..objects import SimObject
 from .. import types as _types
+from ..objects import SimObject
 from .scene import Camera, RenderScene, RoomGeometry
 
 # name: (shape, color, size, flags) -- only registered when the type table lacks the type

@@ -4,16 +4,15 @@ Lighting (Lambert + ambient, baked per face) lives here so GL and numpy colours 
 """
 from __future__ import annotations
 
-import math
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .prims import Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RoomGeometry
-from .shapes import mix, object_mesh
-from .shapes import WOOD
+from .shapes import WOOD, mix, object_mesh
 
 LIGHT = np.array([0.35, 1.0, 0.45]) / np.linalg.norm([0.35, 1.0, 0.45])
 FILL = np.array([-0.6, 0.25, -0.5]) / np.linalg.norm([-0.6, 0.25, -0.5])

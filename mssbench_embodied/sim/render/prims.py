@@ -20,7 +20,7 @@ class Mesh:
     def __len__(self) -> int:
         return len(self.tris)
 
-    def copy(self) -> "Mesh":
+    def copy(self) -> Mesh:
         return Mesh(self.tris.copy(), self.normals.copy(), self.colors.copy(), self.emissive.copy(), self.closed.copy())
 
 

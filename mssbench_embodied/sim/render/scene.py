@@ -1,8 +1,9 @@
 """Renderer data contract: camera, room, scene, output (see docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 

@@ -7,8 +7,21 @@ from __future__ import annotations
 
 from . import large, small  # noqa: F401  (register the builders)
 from .large import LIT, WHITE, WOOD
-from .registry import (DARK, GLOW, LIQUID, SEE_THROUGH_SHAPES, SHAPES, STEEL, ShapeState, build_mesh, mix, mul,
-                       object_mesh, shape, state_of)
+from .registry import (
+                       DARK,
+                       GLOW,
+                       LIQUID,
+                       SEE_THROUGH_SHAPES,
+                       SHAPES,
+                       STEEL,
+                       ShapeState,
+                       build_mesh,
+                       mix,
+                       mul,
+                       object_mesh,
+                       shape,
+                       state_of,
+)
 
 __all__ = ["DARK", "GLOW", "LIQUID", "LIT", "SEE_THROUGH_SHAPES", "SHAPES", "STEEL", "ShapeState", "WHITE", "WOOD",
            "build_mesh", "mix", "mul", "object_mesh", "shape", "state_of"]

@@ -6,8 +6,9 @@ cached `Mesh`. Unknown shape keys fall back to "box".
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 

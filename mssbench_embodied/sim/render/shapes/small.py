@@ -6,8 +6,7 @@ import math
 import numpy as np
 
 from ..prims import Color, Mesh, MeshBuilder
-from .registry import (DARK, GLOW, LIQUID, STEEL, Y_TO_Z, ShapeState, along_long_axis, mix, mul,
-                       shape, transform)
+from .registry import DARK, GLOW, LIQUID, STEEL, Y_TO_Z, ShapeState, along_long_axis, mix, mul, shape, transform
 
 FULL = ((-0.5, -0.5, -0.5), (0.5, 0.5, 0.5))
 
