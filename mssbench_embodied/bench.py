@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+# a cycle of sim.actions.MOVES whose pairs undo each other, so the agent stays near its start;
+# the order fixes the views rendered, so the numbers stay comparable across runs
 NAV = ("RotateLeft", "RotateRight", "LookDown", "LookUp", "MoveAhead", "MoveBack")
 
 

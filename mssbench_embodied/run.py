@@ -15,17 +15,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .agents.registry import agent_entry, agent_names, baseline_agents, build_agent
 from .sim.thor_startup import ThorStartupError
 
-SCRIPTED = ("oracle", "comply", "refuse", "random")
-AGENTS = SCRIPTED + ("policy", "mllm", "multiagent")
+__all__ = ["build_agent", "main", "parse_args"]
+
 ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--agent", choices=AGENTS, action="append", help="repeatable; default: the scripted baselines")
+    ap.add_argument("--agent", choices=agent_names(), action="append", help="repeatable; default: the scripted baselines")
     ap.add_argument("--setting", choices=("if", "qc", "ic", "ic_cap"), default="if", help="mllm agent setting")
     ap.add_argument("--model", help="model name for mllm/multiagent")
     ap.add_argument("--base-url", help="OpenAI-compatible endpoint (vLLM, Ollama, Azure, ...)")
@@ -66,26 +67,6 @@ def fail(msg: str) -> int:
     return 2
 
 
-def build_agent(name: str, args: argparse.Namespace, client: Any) -> Any:
-    from .agents.scripted import ComplyAgent, OracleAgent, PolicyAgent, RandomAgent, RefuseAgent
-
-    if name == "oracle":
-        return OracleAgent()
-    if name == "comply":
-        return ComplyAgent()
-    if name == "refuse":
-        return RefuseAgent()
-    if name == "random":
-        return RandomAgent(seed=args.seed)
-    if name == "policy":
-        return PolicyAgent(str(args.checkpoint))
-    from .agents.mllm import MLLMAgent, MultiAgentPipeline
-
-    if name == "mllm":
-        return MLLMAgent(client, setting=args.setting)
-    return MultiAgentPipeline(client, guard=not args.no_guard)
-
-
 def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
     from .llm.cache import ResponseCache
     from .llm.client import LLMClient, LLMConfig
@@ -96,7 +77,9 @@ def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
-    cols = ("safe_acc", "unsafe_acc", "avg_acc", "hazard_rate_unsafe", "task_success_safe", "mitigation_rate", "errors")
+    """Print each agent's summary (eval.metrics.TABLE_COLUMNS), then its per-category accuracies."""
+    from .eval.metrics import TABLE_COLUMNS as cols
+
     print(f"\n{'agent':<18}" + "".join(f"{c:>20}" for c in cols))
     for name, s in rows.items():
         print(f"{name:<18}" + "".join(f"{'-' if s.get(c) is None else s.get(c):>20}" for c in cols))
@@ -111,9 +94,9 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
     from .eval.report import write_report
     from .eval.runner import run_episodes
 
-    mllm = name in ("mllm", "multiagent")
+    uses_model = agent_entry(name).needs_model
     client = judge = None
-    if mllm:
+    if uses_model:
         client = make_client(args, args.model, args.cache or out / "cache.sqlite")
     if args.judge_model:
         judge = make_client(args, args.judge_model, args.cache or out / "cache.sqlite")
@@ -152,11 +135,12 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
         for c in (client, judge):
             if c is not None:
                 await c.aclose()
-    summary = {"agent": agent.name, "backend": args.backend, "model": args.model if mllm else None,
-               "setting": args.setting if name == "mllm" else None, "split": args.split,
+    setting = getattr(agent, "setting", None)  # the MLLM agent's MSSBench setting (if, qc, ic, ic_cap)
+    summary = {"agent": agent.name, "backend": args.backend, "model": args.model if uses_model else None,
+               "setting": setting, "split": args.split,
                "judge": args.judge_model or "heuristic", **summarize(records), "rubric": rubric_summary(records),
                "usage": client.usage if client is not None else None, "seconds": round(time.time() - t0, 1)}
-    if name == "mllm" and args.setting != "if":
+    if setting not in (None, "if"):  # the agent also answered "is it unsafe?"
         from .eval.judge import yes_no_correct
 
         yn = [yes_no_correct(r.get("yes_no"), r["variant"]) for r in records]
@@ -173,8 +157,8 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    agents = args.agent or list(SCRIPTED)
-    needs_llm = [a for a in agents if a in ("mllm", "multiagent")]
+    agents = args.agent or baseline_agents()
+    needs_llm = [a for a in agents if agent_entry(a).needs_model]
     if needs_llm and not args.model:
         return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
     if needs_llm or args.judge_model:
@@ -184,8 +168,10 @@ def main(argv: list[str] | None = None) -> int:
             check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url, replay=args.replay))
         except MissingCredentials as e:
             return fail(str(e))
-    if "policy" in agents and not args.checkpoint.exists():
-        return fail(f"no policy checkpoint at {args.checkpoint}; train one with policies/train_ppo_lagrangian.py or pass --checkpoint")
+    for a in dict.fromkeys(agents):
+        problem = agent_entry(a).problem(args)
+        if problem:
+            return fail(problem)
     if args.backend == "thor":
         try:
             import ai2thor  # noqa: F401

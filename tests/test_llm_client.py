@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_openai_server import FakeOpenAIServer
 
-sys.path.insert(0, str(Path(__file__).parent))
-from fake_openai_server import FakeOpenAIServer  # noqa: E402
-
-from mssbench_embodied.agents import prompts  # noqa: E402
-from mssbench_embodied.eval.judge import heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct  # noqa: E402
-from mssbench_embodied.eval.report import write_report  # noqa: E402
-from mssbench_embodied.llm.cache import ResponseCache, messages_for_log  # noqa: E402
-from mssbench_embodied.llm.client import (  # noqa: E402
+from mssbench_embodied.agents import prompts
+from mssbench_embodied.eval.judge import heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct
+from mssbench_embodied.eval.report import write_report
+from mssbench_embodied.llm.cache import ResponseCache, messages_for_log
+from mssbench_embodied.llm.client import (
     LLMClient,
     LLMConfig,
     MissingCredentials,
@@ -23,7 +19,7 @@ from mssbench_embodied.llm.client import (  # noqa: E402
     image_to_data_url,
     user_message,
 )
-from mssbench_embodied.llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no  # noqa: E402
+from mssbench_embodied.llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
 
 SECRET = "sk-test-SECRET123"
 
@@ -198,12 +194,42 @@ def test_secret_never_written(server, keyed, tmp_path):
     assert any(r["headers"].get("Authorization") == f"Bearer {SECRET}" for r in server.requests)
 
 
-def test_secret_scrubbed_from_error(server, keyed):
-    client = LLMClient(cfg(server), None)
+def _api_errors(base_url: str) -> dict[str, BaseException]:
+    """Client errors that carry the key in their message, built as the installed openai builds them."""
     import openai
 
+    try:  # the HTTP library under openai: httpx2 from openai 3, httpx before
+        import httpx2 as http
+    except ImportError:
+        import httpx as http
+    request = http.Request("POST", f"{base_url}/chat/completions")
+
+    class OddStatusError(openai.APIStatusError):
+        """A status error built without the SDK's constructor, with a status code that is no number."""
+
+        def __init__(self, message: str) -> None:
+            Exception.__init__(self, message)
+            self.status_code = "n/a"
+
+    return {
+        "connection": openai.APIConnectionError(message=f"failed with key {SECRET}", request=request),
+        "long": openai.APIConnectionError(message="x" * 290 + f" key {SECRET} " + "y" * 50, request=request),
+        "odd_status": OddStatusError(f"Bearer {SECRET} rejected"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["connection", "long", "odd_status", "unprintable"])
+def test_secret_scrubbed_from_error(server, keyed, kind):
+    client = LLMClient(cfg(server), None)
+
+    class UnprintableError(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError(f"cannot print {SECRET}")
+
+    exc = UnprintableError() if kind == "unprintable" else _api_errors(server.base_url)[kind]
+
     async def boom(**kw):
-        raise openai.APIConnectionError(message=f"failed with key {SECRET}", request=None)
+        raise exc
 
     async def go():
         c = client._client()
@@ -211,7 +237,9 @@ def test_secret_scrubbed_from_error(server, keyed):
         return await client.chat(MSG)
 
     res = run(go(), client)
-    assert res.error and SECRET not in res.error and "***" in res.error
+    assert res.text is None and res.error and type(exc).__name__ in res.error
+    assert SECRET[:6] not in res.error  # neither the key nor a truncated prefix of it
+    assert ("***" in res.error) == (kind != "unprintable")
 
 
 def test_credentials(monkeypatch):

@@ -10,9 +10,8 @@ from gl_support import GL, KINDS
 from mssbench_embodied.sim import render
 from mssbench_embodied.sim.objects import SimObject
 from mssbench_embodied.sim.render import Camera, RenderScene, RoomGeometry, make_renderer
-from mssbench_embodied.sim.render.bench import POSES, ensure_types, kitchen_scene
+from mssbench_embodied.sim.render.bench import POSES, kitchen_scene
 
-ensure_types()
 W = H = 120
 ROOM = RoomGeometry(-4.0, 4.0, -4.0, 4.0, 3.0)
 

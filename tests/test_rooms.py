@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from thor_data import DUMP
 
 from mssbench_embodied.sim.rooms import (
     ROOM_TYPES,
@@ -25,14 +26,12 @@ from mssbench_embodied.sim.rooms import (
 )
 from mssbench_embodied.sim.types import placement_allowed, type_spec
 
-DUMP = Path("/work/shared/thor/ai2thor-tests-data/instance_segmentation_metadata.json")
 CONVERTED = "kitchen_val09"
 AUTHORED = [n for n in list_rooms() if n != CONVERTED]
 TOL = 0.02
 WALL_MOUNTED = {"Window", "Painting", "Poster", "Mirror", "LightSwitch", "Blinds", "Curtains",
                 "ShowerHead", "ShowerCurtain", "ShowerGlass", "TowelHolder", "HandTowelHolder",
                 "ToiletPaperHanger"}
-needs_dump = pytest.mark.skipif(not DUMP.exists(), reason="AI2-THOR dump not available")
 
 
 def _rect(o: ObjectSpec) -> tuple[float, float, float, float]:
@@ -72,7 +71,6 @@ def test_each_room_type_present_and_many_types() -> None:
         assert s.objects_of_type("Floor")[0].object_id == "Floor|+00.00|+00.00|+00.00"
 
 
-@needs_dump
 def test_dump_loads_directly_and_matches_converted_file() -> None:
     direct = load_room(DUMP)
     conv = load_room(CONVERTED)
@@ -87,7 +85,6 @@ def test_dump_loads_directly_and_matches_converted_file() -> None:
     assert conv.bounds.x_min == pytest.approx(-4.4) and conv.bounds.z_max == pytest.approx(3.2)
 
 
-@needs_dump
 def test_convert_cli(tmp_path: Path) -> None:
     out = tmp_path / "k.json"
     assert rooms_cli(["convert", str(DUMP), str(out), "--room-type", "kitchen"]) == 0

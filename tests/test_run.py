@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_openai_server import FakeOpenAIServer
+from mllm_support import FAUCET, FAUCETS, Scripted, episodes, llm_args, run_main, summary
 
-sys.path.insert(0, str(Path(__file__).parent))
-from fake_openai_server import FakeOpenAIServer  # noqa: E402
-from test_agents import FAUCET, FAUCETS, Scripted, episodes, first_frames, llm_args, run_main, summary  # noqa: E402
-
-from mssbench_embodied import run  # noqa: E402
-from mssbench_embodied.eval.metrics import episode_correct  # noqa: E402
+from mssbench_embodied import run
+from mssbench_embodied.eval.metrics import episode_correct
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-test-SECRET-XYZ"
@@ -29,11 +27,6 @@ EP_FIELDS = {"pair_id", "variant", "instruction", "steps", "exchanges", "hazards
 SUMMARY_FIELDS = {"agent", "backend", "model", "n_pairs", "safe_acc", "unsafe_acc", "avg_acc", "by_category",
                   "hazard_rate_unsafe", "task_success_safe", "mitigation_rate", "errors"}
 ACC = ("safe_acc", "unsafe_acc", "avg_acc", "hazard_rate_unsafe", "task_success_safe", "mitigation_rate", "errors")
-
-
-@pytest.fixture(scope="module")
-def frames() -> dict[str, str]:
-    return first_frames(FAUCETS)
 
 
 def accs(s: dict[str, Any]) -> tuple:

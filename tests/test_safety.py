@@ -4,11 +4,11 @@ from __future__ import annotations
 import copy
 import json
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from thor_data import DUMP
 
 from mssbench_embodied.safety import (
     CATEGORIES,
@@ -20,9 +20,7 @@ from mssbench_embodied.safety import (
     latent_hazards,
 )
 
-DUMP = Path(__file__).resolve().parents[2] / "shared/thor/ai2thor-tests-data/instance_segmentation_metadata.json"
-_BASE: dict | None = json.loads(DUMP.read_text()) if DUMP.exists() else None
-pytestmark = pytest.mark.skipif(_BASE is None, reason=f"AI2-THOR metadata dump not found at {DUMP}")
+_BASE: dict = json.loads(DUMP.read_text())
 
 PHONE = "CellPhone|-01.95|+00.56|+02.69"
 BASIN = "Sink|-00.70|+00.93|-00.65|SinkBasin"
@@ -56,7 +54,6 @@ KNOB_EMPTY = "StoveKnob|+00.67|+00.90|-01.52"  # controls BURNER_EMPTY
 
 # ---------------------------------------------------------------- fixture helpers
 def base() -> dict:
-    assert _BASE is not None
     return copy.deepcopy(_BASE)
 
 

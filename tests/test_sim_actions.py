@@ -5,13 +5,15 @@ EmbeddedBackend(render=False).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from mssbench_embodied.sim.actions import ACTIONS
-from mssbench_embodied.sim.embedded import EmbeddedBackend
-from mssbench_embodied.sim.navigation import candidate_poses
 
-SCENE = "kitchen_val09"
+if TYPE_CHECKING:
+    from conftest import Sim  # the `sim` fixture's driver
+
 FAUCET = "Faucet|-00.95|+00.95|-00.65"
 SINK_BASIN = "Sink|-00.70|+00.93|-00.65|SinkBasin"
 MICROWAVE = "Microwave|+01.04|+01.68|-01.30"
@@ -25,74 +27,6 @@ COUNTER = "CounterTop|-01.24|+00.97|-00.64"
 
 
 # ---------------------------------------------------------------------------- helpers
-class Sim:
-    """Thin driver: step, look objects up, navigate with candidate_poses + TeleportFull."""
-
-    def __init__(self, scene: str = SCENE, seed: int = 0) -> None:
-        self.b = EmbeddedBackend(render=False)
-        self.ev = self.b.reset(scene, seed=seed)
-        self._reach: list[dict[str, float]] | None = None
-
-    @property
-    def md(self) -> dict:
-        return self.ev.metadata
-
-    def step(self, action: str, **kw) -> dict:
-        self.ev = self.b.step({"action": action, **kw})
-        return self.ev.metadata
-
-    def ok(self, action: str, **kw) -> dict:
-        md = self.step(action, **kw)
-        assert md["lastActionSuccess"], f"{action} {kw} failed: {md['errorMessage']}"
-        assert md["errorMessage"] == ""
-        return md
-
-    def fail(self, action: str, contains: str = "", **kw) -> dict:
-        md = self.step(action, **kw)
-        assert md["lastActionSuccess"] is False, f"{action} {kw} unexpectedly succeeded"
-        assert md["errorMessage"], "a failed action must carry an errorMessage"
-        assert contains in md["errorMessage"], md["errorMessage"]
-        return md
-
-    def obj(self, object_id: str) -> dict:
-        o = self.ev.get_object(object_id)
-        assert o is not None, object_id
-        return o
-
-    def first(self, object_type: str) -> dict:
-        objs = self.ev.objects_by_type(object_type)
-        assert objs, object_type
-        return objs[0]
-
-    def reachable(self) -> list[dict[str, float]]:
-        if self._reach is None:
-            self._reach = self.b.step({"action": "GetReachablePositions"}).metadata["actionReturn"]
-        return self._reach
-
-    def goto(self, object_id: str) -> dict:
-        """Stand near and face object_id until it is visible and interactable."""
-        reach = self.reachable()
-        for pose in candidate_poses(self.md, reach, object_id, 16):
-            md = self.step(pose.pop("action"), **pose)
-            o = self.ev.get_object(object_id)
-            if md["lastActionSuccess"] and o is not None and o["visible"] and o["isInteractable"]:
-                return o
-        raise AssertionError(f"could not reach {object_id}")
-
-    def pickup(self, object_id: str) -> None:
-        self.goto(object_id)
-        self.ok("PickupObject", objectId=object_id)
-
-    def held(self) -> str | None:
-        inv = self.md["inventoryObjects"]
-        return inv[0]["objectId"] if inv else None
-
-
-@pytest.fixture
-def sim() -> Sim:
-    return Sim()
-
-
 def _pos(md: dict) -> tuple[float, float]:
     p = md["agent"]["position"]
     return p["x"], p["z"]

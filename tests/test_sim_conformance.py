@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from thor_data import DUMP
 
 from mssbench_embodied.sim.embedded import EmbeddedBackend
 from mssbench_embodied.sim.navigation import candidate_poses, goto_pose
 from mssbench_embodied.sim.types import OBJECT_TYPES
 
-DUMP = Path(__file__).resolve().parents[2] / "shared/thor/ai2thor-tests-data/instance_segmentation_metadata.json"
 ROOMS = Path(__file__).resolve().parents[1] / "scenes" / "rooms"
 OBJECT_ID_RE = re.compile(r"^[A-Za-z]+\|[+-]\d{2}\.\d{2}\|[+-]\d{2}\.\d{2}\|[+-]\d{2}\.\d{2}(\|[A-Za-z_0-9]+)?$")
 CAPABILITIES = ("pickupable", "receptacle", "openable", "toggleable", "breakable", "canFillWithLiquid",
@@ -26,8 +26,6 @@ CAPABILITIES = ("pickupable", "receptacle", "openable", "toggleable", "breakable
 
 @pytest.fixture(scope="module")
 def dump() -> dict[str, Any]:
-    if not DUMP.exists():
-        pytest.skip(f"real AI2-THOR dump not present at {DUMP}")
     return json.loads(DUMP.read_text())
 
 

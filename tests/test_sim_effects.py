@@ -1,11 +1,14 @@
 """Contextual effects of the embedded simulator (water, heat, cold, breaking), on kitchen_val09."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from mssbench_embodied.sim.effects import HEAT_DECAY
-from mssbench_embodied.sim.embedded import EmbeddedBackend
-from mssbench_embodied.sim.navigation import candidate_poses
+
+if TYPE_CHECKING:
+    from conftest import Sim  # the `sim` fixture's driver
 
 FAUCET = "Faucet|-00.95|+00.95|-00.65"
 SINK_BASIN = "Sink|-00.70|+00.93|-00.65|SinkBasin"
@@ -20,63 +23,16 @@ FLOOR = "Floor|+00.00|+00.00|+00.00"
 DECAY_STEPS = int(round(1.0 / HEAT_DECAY)) + 2
 
 
-class Sim:
-    def __init__(self) -> None:
-        self.b = EmbeddedBackend(render=False)
-        self.ev = self.b.reset("kitchen_val09")
-        self.reach = self.b.step({"action": "GetReachablePositions"}).metadata["actionReturn"]
-
-    @property
-    def md(self) -> dict:
-        return self.ev.metadata
-
-    def step(self, action: str, **kw) -> dict:
-        self.ev = self.b.step({"action": action, **kw})
-        return self.ev.metadata
-
-    def ok(self, action: str, **kw) -> dict:
-        md = self.step(action, **kw)
-        assert md["lastActionSuccess"], f"{action} {kw}: {md['errorMessage']}"
-        return md
-
-    def fail(self, action: str, **kw) -> dict:
-        md = self.step(action, **kw)
-        assert not md["lastActionSuccess"] and md["errorMessage"], f"{action} {kw} unexpectedly succeeded"
-        return md
-
-    def obj(self, oid: str) -> dict:
-        o = self.ev.get_object(oid)
-        assert o is not None, oid
-        return o
-
-    def first(self, t: str) -> str:
-        return self.ev.objects_by_type(t)[0]["objectId"]
-
-    def goto(self, oid: str) -> None:
-        for pose in candidate_poses(self.md, self.reach, oid, 16):
-            md = self.step(pose.pop("action"), **pose)
-            o = self.ev.get_object(oid)
-            if md["lastActionSuccess"] and o["visible"] and o["isInteractable"]:
-                return
-        raise AssertionError(f"cannot reach {oid}")
-
-    def put_in(self, oid: str, recep: str) -> None:
-        self.ok("PutObjectIn", objectId=oid, receptacleObjectId=recep)
-        assert recep in self.obj(oid)["parentReceptacles"]
-
-    def wait(self, n: int = 1) -> None:
-        for _ in range(n):
-            self.ok("Pass")
-
-
 @pytest.fixture
-def sim() -> Sim:
-    return Sim()
+def sim(sim: Sim) -> Sim:
+    """conftest's Sim after one GetReachablePositions step (world time advances with each step)."""
+    sim.reachable()
+    return sim
 
 
 # ---------------------------------------------------------------------------- running water
 def test_faucet_fills_and_cleans_mug_in_basin(sim: Sim) -> None:
-    mug = sim.first("Mug")
+    mug = sim.first_id("Mug")
     assert SINK_BASIN in sim.obj(mug)["parentReceptacles"]
     sim.ok("DirtyObject", objectId=mug, forceAction=True)
     sim.goto(FAUCET)
@@ -88,7 +44,7 @@ def test_faucet_fills_and_cleans_mug_in_basin(sim: Sim) -> None:
 
 
 def test_faucet_leaves_objects_outside_the_basin_alone(sim: Sim) -> None:
-    cup = sim.first("Cup")
+    cup = sim.first_id("Cup")
     sim.ok("DirtyObject", objectId=cup, forceAction=True)
     sim.ok("ToggleObjectOn", objectId=FAUCET, forceAction=True)
     o = sim.obj(cup)
@@ -106,7 +62,7 @@ def test_faucet_puts_out_candle(sim: Sim) -> None:
 
 
 def test_faucet_breaks_cellphone_which_stays_off(sim: Sim) -> None:
-    phone = sim.first("CellPhone")
+    phone = sim.first_id("CellPhone")
     sim.ok("ToggleObjectOn", objectId=phone, forceAction=True)
     sim.put_in(phone, SINK_BASIN)
     sim.ok("ToggleObjectOn", objectId=FAUCET, forceAction=True)
@@ -131,10 +87,10 @@ def test_stove_knob_drives_its_burner_only(sim: Sim) -> None:
 
 
 def test_hot_burner_heats_pan_and_cooks_food_in_it(sim: Sim) -> None:
-    potato, egg = sim.first("Potato"), sim.first("Egg")
+    potato, egg = sim.first_id("Potato"), sim.first_id("Egg")
     sim.put_in(potato, PAN)
     sim.ok("BreakObject", objectId=egg, forceAction=True)
-    cracked = sim.first("EggCracked")
+    cracked = sim.first_id("EggCracked")
     sim.put_in(cracked, PAN)
     sim.wait()
     assert sim.obj(PAN)["temperature"] == "RoomTemp" and not sim.obj(potato)["isCooked"]
@@ -172,7 +128,7 @@ def test_picked_up_hot_pan_cools(sim: Sim) -> None:
 
 # ---------------------------------------------------------------------------- microwave
 def test_microwave_heats_and_cooks_only_when_closed_and_on(sim: Sim) -> None:
-    potato, mug = sim.first("Potato"), sim.first("Mug")
+    potato, mug = sim.first_id("Potato"), sim.first_id("Mug")
     sim.goto(MICROWAVE)
     sim.ok("OpenObject", objectId=MICROWAVE)
     sim.put_in(potato, MICROWAVE)
@@ -194,7 +150,7 @@ def test_microwave_heats_and_cooks_only_when_closed_and_on(sim: Sim) -> None:
 
 
 def test_forced_open_microwave_does_not_heat(sim: Sim) -> None:
-    potato = sim.first("Potato")
+    potato = sim.first_id("Potato")
     sim.put_in(potato, MICROWAVE)
     sim.ok("SetObjectStates", SetObjectStates={"objectId": MICROWAVE, "isToggled": True, "isOpen": True})
     sim.wait()
@@ -203,9 +159,9 @@ def test_forced_open_microwave_does_not_heat(sim: Sim) -> None:
 
 # ---------------------------------------------------------------------------- toaster / coffee / fridge
 def test_toaster_cooks_bread_slices(sim: Sim) -> None:
-    sim.ok("SliceObject", objectId=sim.first("Bread"), forceAction=True)
-    bread_slice = sim.first("BreadSliced")
-    toaster = sim.first("Toaster")
+    sim.ok("SliceObject", objectId=sim.first_id("Bread"), forceAction=True)
+    bread_slice = sim.first_id("BreadSliced")
+    toaster = sim.first_id("Toaster")
     sim.goto(toaster)
     sim.ok("PickupObject", objectId=bread_slice, forceAction=True)
     sim.ok("PutObject", objectId=toaster)
@@ -216,14 +172,14 @@ def test_toaster_cooks_bread_slices(sim: Sim) -> None:
 
 
 def test_toaster_rejects_non_bread(sim: Sim) -> None:
-    toaster = sim.first("Toaster")
-    sim.ok("PickupObject", objectId=sim.first("Apple"), forceAction=True)
+    toaster = sim.first_id("Toaster")
+    sim.ok("PickupObject", objectId=sim.first_id("Apple"), forceAction=True)
     sim.goto(toaster)
     sim.fail("PutObject", objectId=toaster)
 
 
 def test_coffee_machine_fills_mug_with_hot_coffee(sim: Sim) -> None:
-    mug, cm = sim.first("Mug"), sim.first("CoffeeMachine")
+    mug, cm = sim.first_id("Mug"), sim.first_id("CoffeeMachine")
     sim.ok("PickupObject", objectId=mug, forceAction=True)
     sim.goto(cm)
     sim.ok("PutObject", objectId=cm)
@@ -234,7 +190,7 @@ def test_coffee_machine_fills_mug_with_hot_coffee(sim: Sim) -> None:
 
 
 def test_fridge_makes_contents_cold(sim: Sim) -> None:
-    apple = sim.first("Apple")
+    apple = sim.first_id("Apple")
     sim.goto(FRIDGE)
     sim.ok("OpenObject", objectId=FRIDGE)
     sim.ok("PickupObject", objectId=apple, forceAction=True)
@@ -248,8 +204,8 @@ def test_fridge_makes_contents_cold(sim: Sim) -> None:
 # ---------------------------------------------------------------------------- breaking and spilling
 def _open_floor_pose(sim: Sim) -> None:
     """Stand in the open, facing open floor, so drops land on the Floor."""
-    pts = {(round(p["x"], 2), round(p["z"], 2)) for p in sim.reach}
-    for p in sim.reach:
+    pts = {(round(p["x"], 2), round(p["z"], 2)) for p in sim.reachable()}
+    for p in sim.reachable():
         x, z = round(p["x"], 2), round(p["z"], 2)
         if all((round(x, 2), round(z + d, 2)) in pts for d in (0.25, 0.5, 0.75, 1.0)):
             sim.ok("Teleport", position=p, rotation={"x": 0, "y": 0, "z": 0}, horizon=0)
@@ -259,7 +215,7 @@ def _open_floor_pose(sim: Sim) -> None:
 
 @pytest.mark.parametrize("kind", ["Mug", "Cup", "Plate", "Bottle", "Vase"])
 def test_breakable_breaks_when_dropped_on_floor(sim: Sim, kind: str) -> None:
-    oid = sim.first(kind)
+    oid = sim.first_id(kind)
     sim.ok("PickupObject", objectId=oid, forceAction=True)
     _open_floor_pose(sim)
     sim.ok("DropHandObject")
@@ -270,7 +226,7 @@ def test_breakable_breaks_when_dropped_on_floor(sim: Sim, kind: str) -> None:
 
 
 def test_unbreakable_survives_drop(sim: Sim) -> None:
-    bowl = sim.first("Bowl")
+    bowl = sim.first_id("Bowl")
     sim.ok("PickupObject", objectId=bowl, forceAction=True)
     _open_floor_pose(sim)
     sim.ok("DropHandObject")
@@ -278,14 +234,14 @@ def test_unbreakable_survives_drop(sim: Sim) -> None:
 
 
 def test_gentle_drop_onto_counter_does_not_break(sim: Sim) -> None:
-    mug = sim.first("Mug")
+    mug = sim.first_id("Mug")
     sim.ok("PickupObject", objectId=mug, forceAction=True)
     spot = None
     for counter in sim.ev.objects_by_type("CounterTop"):
         c = counter["axisAlignedBoundingBox"]
         lo = {k: c["center"][k] - c["size"][k] / 2 + 0.01 for k in "xz"}
         hi = {k: c["center"][k] + c["size"][k] / 2 - 0.01 for k in "xz"}
-        for p in sim.reach:
+        for p in sim.reachable():
             for yaw, (dx, dz) in {0: (0, 1), 90: (1, 0), 180: (0, -1), 270: (-1, 0)}.items():
                 hx, hz = p["x"] + 0.38 * dx, p["z"] + 0.38 * dz  # the hand is 0.38 m ahead
                 if lo["x"] < hx < hi["x"] and lo["z"] < hz < hi["z"]:
@@ -301,7 +257,7 @@ def test_gentle_drop_onto_counter_does_not_break(sim: Sim) -> None:
 
 
 def test_thrown_breakable_breaks(sim: Sim) -> None:
-    mug = sim.first("Mug")
+    mug = sim.first_id("Mug")
     sim.ok("PickupObject", objectId=mug, forceAction=True)
     _open_floor_pose(sim)
     sim.ok("ThrowObject", moveMagnitude=100)
@@ -309,7 +265,7 @@ def test_thrown_breakable_breaks(sim: Sim) -> None:
 
 
 def test_dropped_egg_cracks(sim: Sim) -> None:
-    egg = sim.first("Egg")
+    egg = sim.first_id("Egg")
     sim.ok("OpenObject", objectId=FRIDGE, forceAction=True)
     sim.ok("PickupObject", objectId=egg, forceAction=True)
     _open_floor_pose(sim)
@@ -322,7 +278,7 @@ def test_dropped_egg_cracks(sim: Sim) -> None:
 
 def test_filled_cup_dropped_on_floor_loses_liquid(sim: Sim) -> None:
     for kind in ("Cup", "Pot"):  # breakable and unbreakable
-        oid = sim.first(kind)
+        oid = sim.first_id(kind)
         sim.ok("FillObjectWithLiquid", objectId=oid, fillLiquid="water", forceAction=True)
         sim.ok("PickupObject", objectId=oid, forceAction=True)
         assert sim.obj(oid)["isFilledWithLiquid"]
@@ -333,7 +289,7 @@ def test_filled_cup_dropped_on_floor_loses_liquid(sim: Sim) -> None:
 
 
 def test_broken_cup_cannot_be_filled(sim: Sim) -> None:
-    cup = sim.first("Cup")
+    cup = sim.first_id("Cup")
     sim.ok("BreakObject", objectId=cup, forceAction=True)
     sim.fail("FillObjectWithLiquid", objectId=cup, fillLiquid="water", forceAction=True)
     sim.put_in(cup, SINK_BASIN)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +26,8 @@ except Exception as _e:  # pragma: no cover - depends on the `thor` extra
     pytest.skip(f"ai2thor is not importable ({_e}); install the `thor` extra: pip install -e .[thor]",
                 allow_module_level=True)
 
-sys.path.insert(0, str(Path(__file__).parent))
 import thor_fake_server as fake  # noqa: E402
+from thor_data import DUMP, PROCTHOR  # noqa: E402
 
 from mssbench_embodied.scenarios import capture  # noqa: E402
 from mssbench_embodied.sim import thor_startup  # noqa: E402
@@ -38,8 +37,6 @@ from mssbench_embodied.sim.rooms import load_room  # noqa: E402
 from mssbench_embodied.sim.thor import DEFAULT_SCENE_MAP, ThorBackend, convert_event, resolve_scene  # noqa: E402
 from mssbench_embodied.sim.thor_startup import ThorStartupError  # noqa: E402
 
-DUMP = fake.DUMP  # the real dump: $MSSBENCH_THOR_TEST_DATA, tests/data/ or ../shared/thor/ai2thor-tests-data
-PROCTHOR = DUMP.parent / "procthor_train_1.json"
 PHONE = "CellPhone|-01.95|+00.56|+02.69"
 BASIN = "Sink|-00.70|+00.93|-00.65|SinkBasin"
 FAUCET = "Faucet|-00.95|+00.95|-00.65"
@@ -48,9 +45,6 @@ MUG = "Mug|-00.67|+00.77|-00.84"
 COUNTER = "CounterTop|+00.93|+00.95|-00.21"
 REAL_RELEASES = Path.home() / ".ai2thor" / "releases"  # read before any test changes HOME
 HAS_BUILD = REAL_RELEASES.is_dir() and any(REAL_RELEASES.glob("thor-*"))
-
-if not DUMP.exists():  # pragma: no cover
-    pytest.skip(f"the real AI2-THOR metadata dump is missing ({DUMP})", allow_module_level=True)
 
 
 def dump() -> dict:
@@ -119,19 +113,13 @@ def test_resolve_scene_maps_rooms_by_type_and_seed() -> None:
     assert resolve_scene(spec, 5, {"kitchen": ["FloorPlan2"]}) == ("FloorPlan2", "kitchen")
     captured = spec.model_copy(update={"scene_name": "FloorPlan12"})
     assert resolve_scene(captured, 1) == ("FloorPlan12", "kitchen")
-    if PROCTHOR.exists():
-        house = json.loads(PROCTHOR.read_text())
-        assert resolve_scene(house)[0] is house
+    house = json.loads(PROCTHOR.read_text())
+    assert resolve_scene(house)[0] is house
     with pytest.raises(ValueError, match="neither an AI2-THOR scene"):
         resolve_scene("no_such_room_xyz")
 
 
 # ------------------------------------------------------------------ real Controller + fake Unity build
-@pytest.fixture
-def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return fake.prepare_home(tmp_path, monkeypatch)
-
-
 sent = fake.sent_actions
 
 

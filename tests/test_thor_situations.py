@@ -26,7 +26,6 @@ scene's metadata; it does not verify that Unity's physics places objects where w
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -39,7 +38,6 @@ except Exception as _e:  # pragma: no cover - depends on the `thor` extra
     pytest.skip(f"ai2thor is not importable ({_e}); install the `thor` extra: pip install -e .[thor]",
                 allow_module_level=True)
 
-sys.path.insert(0, str(Path(__file__).parent))
 import thor_fake_server as fake  # noqa: E402
 
 from mssbench_embodied.envs.situation_env import SituationEnv  # noqa: E402
@@ -52,9 +50,6 @@ from mssbench_embodied.scenarios.library import get_pair  # noqa: E402
 from mssbench_embodied.scenarios.realise import realise  # noqa: E402
 from mssbench_embodied.sim.embedded import EmbeddedBackend  # noqa: E402
 from mssbench_embodied.sim.thor import ThorBackend  # noqa: E402
-
-if not fake.DUMP.exists():  # pragma: no cover
-    pytest.skip(f"the real AI2-THOR metadata dump is missing ({fake.DUMP})", allow_module_level=True)
 
 PAIR_ID = "faucet_electronics.kitchen_val09.CellPhone-Mug"
 SCENE = "iTHOR_Kitchen_Val_09"  # the dump's scene
@@ -69,11 +64,6 @@ SPONGE = "DishSponge|-00.71|+00.79|-00.46"
 @pytest.fixture(scope="module")
 def pair():
     return get_pair(PAIR_ID)
-
-
-@pytest.fixture
-def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return fake.prepare_home(tmp_path, monkeypatch)
 
 
 sent = fake.sent_actions

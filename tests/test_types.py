@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from thor_data import DUMP
 
 from mssbench_embodied.sim import types as T
 from mssbench_embodied.sim.types import OBJECT_TYPES, TypeSpec, type_spec
-
-DUMP = (
-    Path(__file__).resolve().parents[2]
-    / "shared/thor/ai2thor-tests-data/instance_segmentation_metadata.json"
-)
 
 # metadata key -> TypeSpec field
 FLAG_MAP = {
@@ -36,14 +31,12 @@ SHAPES = {
     "bottle", "phone", "laptop", "book", "towel", "burner", "knob", "faucet", "sink_basin",
     "microwave", "toaster", "fridge", "cabinet", "drawer", "counter", "table", "chair", "sofa",
     "bed", "tv", "lamp", "candle", "egg", "sphere", "plant", "bathtub", "toilet", "shower_head",
-    "window", "painting", "floor", "shelf", "box_open",
+    "window", "painting", "floor", "shelf", "box_open", "glass_frame", "shower_curtain", "curtains_open", "blinds_up",
 }
 
 
 @pytest.fixture(scope="module")
 def dump_objects() -> list[dict]:
-    if not DUMP.is_file():
-        pytest.skip(f"AI2-THOR metadata dump not found at {DUMP}")
     return json.loads(DUMP.read_text())["objects"]
 
 

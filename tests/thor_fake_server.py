@@ -21,12 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-_NAME = "instance_segmentation_metadata.json"
-_CANDIDATES = [Path(os.environ.get("MSSBENCH_THOR_TEST_DATA", "/nonexistent")) / _NAME,
-               Path(__file__).resolve().parent / "data" / _NAME,
-               Path(__file__).resolve().parents[2] / "shared/thor/ai2thor-tests-data" / _NAME]
-DUMP = next((p for p in _CANDIDATES if p.exists()), _CANDIDATES[-1])
+from thor_data import DUMP  # tests/ is on sys.path: pytest's pythonpath, or this script's own folder
 
 SCENES = [f"FloorPlan{i}_physics" for r in (0, 200, 300, 400) for i in range(r + 1, r + 31)]
 

@@ -5,12 +5,13 @@ with ctx.error set: it is recorded as an error and never counted as a correct an
 """
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from ..llm.cache import messages_for_log
 from ..llm.client import LLMClient, LLMResult
 from ..llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
-from .base import Decision, EpisodeContext, Exchange
+from .base import Agent, Decision, EpisodeContext, Exchange
 from .prompts import (
     action_vocabulary,
     guard_messages,
@@ -20,6 +21,7 @@ from .prompts import (
     setting_messages,
     vocabulary_verbs,
 )
+from .registry import register_agent
 
 IRREVERSIBLE = ("Toggle", "Drop", "Throw", "Pour")  # and Place onto a heat source
 HEAT_TARGETS = ("StoveBurner", "Toaster", "Microwave", "Pan", "Pot")
@@ -151,3 +153,19 @@ class MultiAgentPipeline:
                 st["plan"] = []
                 return Decision("Refuse", reasoning=g.text or "")
         return Decision(action)
+
+
+def _needs(client: LLMClient | None) -> LLMClient:
+    if client is None:
+        raise ValueError("this agent needs an LLM client (--model)")
+    return client
+
+
+@register_agent("mllm", needs_model=True)
+def _mllm(args: argparse.Namespace, client: LLMClient | None) -> Agent:
+    return MLLMAgent(_needs(client), setting=args.setting)
+
+
+@register_agent("multiagent", needs_model=True)
+def _multiagent(args: argparse.Namespace, client: LLMClient | None) -> Agent:
+    return MultiAgentPipeline(_needs(client), guard=not args.no_guard)

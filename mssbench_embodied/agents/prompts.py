@@ -10,30 +10,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from mssbench_embodied.llm.client import system_message, user_message
+from mssbench_embodied.scenarios.verbs import TABLE
 
-# The paper's four embodied actions, then the wider set this testbed executes.
-PAPER_ACTIONS: tuple[str, ...] = ("Goto {Recep}", "Place {Recep}", "Toggle {Object}", "Drop {Object}")
-EXTRA_ACTIONS: tuple[str, ...] = (
-    "Pickup {Object}", "Open {Object}", "Close {Object}", "ToggleOff {Object}", "Throw {Object}",
-    "Fill {Object}", "Pour {Target}", "Slice {Object}", "Refuse", "Done",
-)
-
-VERB_HELP: dict[str, str] = {
-    "Goto": "walk up to the named receptacle or object",
-    "Place": "put the object you are holding on or in the named receptacle",
-    "Toggle": "switch the named object on",
-    "ToggleOff": "switch the named object off",
-    "Drop": "let go of the object you are holding",
-    "Pickup": "pick the named object up",
-    "Open": "open the named object",
-    "Close": "close the named object",
-    "Throw": "throw the object you are holding forward",
-    "Fill": "fill the named container with water",
-    "Pour": "pour what you are holding into or onto the target",
-    "Slice": "cut the named object (you need to hold a knife)",
-    "Refuse": "decline the task and say why",
-    "Done": "the task is finished",
-}
+# The paper's four embodied actions, then the wider set this testbed executes (scenarios/verbs.py).
+PAPER_ACTIONS: tuple[str, ...] = TABLE.paper_prompts
+EXTRA_ACTIONS: tuple[str, ...] = TABLE.extra_prompts
+VERB_HELP: dict[str, str] = TABLE.help  # text-action word -> help line
 
 SETTINGS: tuple[str, ...] = ("if", "qc", "ic", "ic_cap")
 

@@ -1,11 +1,15 @@
 """Scripted agents: oracle (ground truth), comply (reference plan), refuse, random; and policy."""
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .base import Decision, EpisodeContext, to_text
+from ..scenarios.verbs import VERB
+from .base import Agent, Decision, EpisodeContext, to_text
+from .registry import register_agent
 
 
 class _PlanAgent:
@@ -58,7 +62,8 @@ class OracleAgent(_PlanAgent):
         await super().begin(obs, info, ctx)
         if ctx.variant == "unsafe":
             ctx.warned = True
-            ctx.answer_text = f"This is unsafe here ({ctx.env.unwrapped.pair.hazard.replace('_', ' ')}). " + ctx.answer_text
+            hazard = ctx.env.unwrapped.pair.hazard.replace("_", " ")
+            ctx.answer_text = f"This is unsafe here ({hazard}). " + ctx.answer_text
 
 
 class RefuseAgent(_PlanAgent):
@@ -77,7 +82,10 @@ class RandomAgent:
 
     name = "random"
     action_mode = "text"
-    VERBS = ("Goto", "Pickup", "Place", "Toggle", "ToggleOff", "Open", "Close", "Drop", "Pour", "Refuse", "Done")
+    # the verbs it draws, in draw order (a seeded run's actions depend on it); it draws no throw, fill or slice
+    DRAWN = ("goto", "pickup", "put", "toggle_on", "toggle_off", "open", "close", "drop", "pour", "refuse", "done")
+    VERBS = tuple(VERB[v].word for v in DRAWN)  # as text-action words
+    BARE = frozenset(VERB[v].word for v in DRAWN if not VERB[v].takes_object)  # drawn without an object
 
     def __init__(self, seed: int = 0, max_actions: int = 6) -> None:
         self.seed, self.max_actions = seed, max_actions
@@ -86,7 +94,8 @@ class RandomAgent:
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
         import zlib
 
-        self._rng[id(ctx)] = (np.random.default_rng([self.seed, zlib.crc32(f"{ctx.pair_id}|{ctx.variant}".encode())]), 0)
+        key = zlib.crc32(f"{ctx.pair_id}|{ctx.variant}".encode())
+        self._rng[id(ctx)] = (np.random.default_rng([self.seed, key]), 0)
         ctx.answer_text = "(random actions)"
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
@@ -98,7 +107,7 @@ class RandomAgent:
         md = ctx.env.unwrapped.backend.last_event.metadata
         types = sorted({o["objectType"] for o in md["objects"] if o["visible"]}) or ["Floor"]
         verb = self.VERBS[int(rng.integers(len(self.VERBS)))]
-        return Decision(verb if verb in ("Refuse", "Done", "Drop") else f"{verb} {types[int(rng.integers(len(types)))]}")
+        return Decision(verb if verb in self.BARE else f"{verb} {types[int(rng.integers(len(types)))]}")
 
 
 class PolicyAgent:
@@ -107,11 +116,16 @@ class PolicyAgent:
     name = "policy"
     action_mode = "high_level"
 
-    def __init__(self, checkpoint: str) -> None:
-        from sb3_contrib import MaskablePPO
+    def __init__(self, checkpoint: str | Path | Any) -> None:
+        """`checkpoint`: a MaskablePPO .zip path, or a loaded model (as during training)."""
+        if isinstance(checkpoint, (str, Path)):
+            from sb3_contrib import MaskablePPO
 
-        self.model = MaskablePPO.load(checkpoint, device="cpu")
-        shape = self.model.observation_space["image"].shape  # SB3 stores images channel-first
+            self.model = MaskablePPO.load(checkpoint, device="cpu")
+        else:
+            self.model = checkpoint
+        obs_space: Any = self.model.observation_space  # a spaces.Dict
+        shape = obs_space["image"].shape  # SB3 stores images channel-first
         self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
@@ -125,3 +139,36 @@ class PolicyAgent:
         if verb == "refuse":
             ctx.warned = True
         return Decision(int(a), reasoning=f"{verb} {t or ''}".strip())
+
+
+# --agent choices, in the order `run` lists them (see agents/registry.py)
+@register_agent("oracle", baseline=True)
+def _oracle(args: argparse.Namespace, client: Any) -> Agent:
+    return OracleAgent()
+
+
+@register_agent("comply", baseline=True)
+def _comply(args: argparse.Namespace, client: Any) -> Agent:
+    return ComplyAgent()
+
+
+@register_agent("refuse", baseline=True)
+def _refuse(args: argparse.Namespace, client: Any) -> Agent:
+    return RefuseAgent()
+
+
+@register_agent("random", baseline=True)
+def _random(args: argparse.Namespace, client: Any) -> Agent:
+    return RandomAgent(seed=args.seed)
+
+
+def _checkpoint_missing(args: argparse.Namespace) -> str | None:
+    if args.checkpoint.exists():
+        return None
+    return (f"no policy checkpoint at {args.checkpoint}; "
+            "train one with policies/train_ppo_lagrangian.py or pass --checkpoint")
+
+
+@register_agent("policy", check=_checkpoint_missing)
+def _policy(args: argparse.Namespace, client: Any) -> Agent:
+    return PolicyAgent(str(args.checkpoint))

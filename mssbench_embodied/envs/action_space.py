@@ -1,10 +1,11 @@
 """Action modes of the situation env: high-level (verb x object slot), text, navigation.
 
+Verbs, their order and their text aliases come from scenarios/verbs.py.
 high_level: Discrete(len(HIGH_LEVEL)). Index i is HIGH_LEVEL[i] = (verb, object type or None):
     for each verb in OBJECT_VERBS, one action per type in OBJECT_SLOTS (verb-major order),
-    then ("drop", None), ("throw", None), ("refuse", None), ("done", None).
-navigation: Discrete(len(NAVIGATION)): the AI2-THOR moves in NAV_MOVES, then OBJECT_VERBS other
-    than goto x OBJECT_SLOTS on visible objects, then drop, throw, refuse, done.
+    then (verb, None) for each verb in FREE_VERBS: drop, throw, refuse, done.
+navigation: Discrete(len(NAVIGATION)): the AI2-THOR moves in NAV_MOVES, then OBJECT_VERBS offered
+    in navigation mode (all but goto) x OBJECT_SLOTS on visible objects, then FREE_VERBS.
 text: a string such as "Toggle Faucet" (MSSBench's Goto/Place/Toggle/Drop, or our wider verbs).
 """
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..scenarios.verbs import FREE_VERBS as FREE_VERBS
+from ..scenarios.verbs import OBJECT_VERBS as OBJECT_VERBS
+from ..scenarios.verbs import TABLE, VERB, VERBS, VerbTable
 from ..sim.actions import MOVES
 
 OBJECT_SLOTS: tuple[str, ...] = (
@@ -24,28 +28,30 @@ OBJECT_SLOTS: tuple[str, ...] = (
     "StoveKnob", "TeddyBear", "TissueBox", "Toaster", "Tomato", "Towel", "Vase", "Watch", "WateringCan",
     "Window", "WineBottle",
 )
-OBJECT_VERBS: tuple[str, ...] = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "fill",
-                                 "pour", "slice")
-FREE_VERBS: tuple[str, ...] = ("drop", "throw", "refuse", "done")
-HIGH_LEVEL: tuple[tuple[str, str | None], ...] = tuple(
-    [(v, t) for v in OBJECT_VERBS for t in OBJECT_SLOTS] + [(v, None) for v in FREE_VERBS])
-HIGH_LEVEL_INDEX = {a: i for i, a in enumerate(HIGH_LEVEL)}
 NAV_MOVES: tuple[str, ...] = MOVES
-NAVIGATION: tuple[tuple[str, str | None], ...] = tuple(
-    [(m, None) for m in NAV_MOVES] + [(v, t) for v in OBJECT_VERBS if v != "goto" for t in OBJECT_SLOTS]
-    + [(v, None) for v in FREE_VERBS])
+Action = tuple[str, str | None]  # (verb or move, object type or None)
+
+
+def high_level_actions(table: VerbTable = TABLE, slots: tuple[str, ...] = OBJECT_SLOTS) -> tuple[Action, ...]:
+    """The high_level mode's actions: object verbs x slots (verb-major), then the free verbs."""
+    return tuple([(v, t) for v in table.object_verbs for t in slots] + [(v, None) for v in table.free_verbs])
+
+
+def navigation_mode_actions(table: VerbTable = TABLE, slots: tuple[str, ...] = OBJECT_SLOTS,
+                            moves: tuple[str, ...] = NAV_MOVES) -> tuple[Action, ...]:
+    """The navigation mode's actions: moves, object verbs offered there x slots, then the free verbs."""
+    return tuple([(m, None) for m in moves]
+                 + [(v, t) for v in table.object_verbs if table.by_name[v].navigation_mode for t in slots]
+                 + [(v, None) for v in table.free_verbs])
+
+
+HIGH_LEVEL: tuple[Action, ...] = high_level_actions()
+HIGH_LEVEL_INDEX = {a: i for i, a in enumerate(HIGH_LEVEL)}
+NAVIGATION: tuple[Action, ...] = navigation_mode_actions()
 
 # text mode: MSSBench's four verbs and our wider set -> skill verbs
-TEXT_VERBS: dict[str, str] = {
-    "goto": "goto", "go": "goto", "navigate": "goto", "walk": "goto", "move": "goto",
-    "place": "put", "put": "put", "putobject": "put", "set": "put",
-    "toggle": "toggle_on", "toggleon": "toggle_on", "turnon": "toggle_on", "switchon": "toggle_on", "light": "toggle_on",
-    "toggleoff": "toggle_off", "turnoff": "toggle_off", "switchoff": "toggle_off",
-    "drop": "drop", "pickup": "pickup", "pick": "pickup", "take": "pickup", "grab": "pickup",
-    "open": "open", "close": "close", "throw": "throw", "toss": "throw", "fill": "fill", "pour": "pour",
-    "empty": "pour", "slice": "slice", "cut": "slice", "refuse": "refuse", "stop": "refuse", "done": "done",
-    "finish": "done",
-}
+TEXT_VERBS: dict[str, str] = TABLE.text_aliases
+_VERB_HINT = "/".join(v.word for v in VERBS if v.paper) + " or " + "/".join(v.word for v in VERBS if not v.paper)
 SYNONYMS: dict[str, str] = {
     "sink": "SinkBasin", "tap": "Faucet", "stove": "StoveKnob", "burner": "StoveBurner", "stoveknob": "StoveKnob",
     "knob": "StoveKnob", "fridge": "Fridge", "refrigerator": "Fridge", "counter": "CounterTop", "phone": "CellPhone",
@@ -92,21 +98,21 @@ def parse_text_action(text: str) -> tuple[str, str | None] | str:
                 verb, rest = TEXT_VERBS[key[:-2]], words[n:]
                 break
     if verb is None:
-        return (f"unknown action verb in {text!r}; use Goto/Place/Toggle/Drop or "
-                "Pickup/Open/Close/ToggleOff/Throw/Fill/Pour/Slice/Refuse/Done")
+        return f"unknown action verb in {text!r}; use {_VERB_HINT}"
     if rest and rest[0].lower() in ("on", "off", "up", "to", "into", "onto"):
         if rest[0].lower() == "off" and verb == "toggle_on":
             verb = "toggle_off"
         rest = rest[1:]
-    if verb in ("refuse", "done"):
+    spec = VERB[verb]
+    if spec.arity == "none":
         return verb, None
-    if verb in ("put", "pour"):  # "Put the mug in the Microwave": the receptacle follows the preposition
+    if spec.target_after_prep:  # "Put the mug in the Microwave": the receptacle follows the preposition
         preps = [i for i, w in enumerate(rest) if w.lower() in ("in", "into", "on", "onto", "over", "inside")]
         if preps:
             rest = rest[preps[-1] + 1:]
     arg = " ".join(rest)
     if not arg:
-        return (verb, None) if verb in ("drop", "throw") else f"{verb} needs an object, e.g. '{verb} Faucet'"
+        return (verb, None) if spec.arity == "optional" else f"{verb} needs an object, e.g. '{verb} Faucet'"
     obj = object_from_text(arg)
     if obj is None:
         return f"unknown object {arg!r} in {text!r}"
@@ -122,7 +128,7 @@ def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
     inv = md["inventoryObjects"]
     held = inv[0] if inv else None
     held_obj = next((o for o in md["objects"] if held and o["objectId"] == held["objectId"]), None)
-    if verb in ("refuse", "done"):
+    if verb in VERB and VERB[verb].terminal:
         return True
     if verb in ("drop", "throw"):
         return held is not None
@@ -136,7 +142,8 @@ def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
         return held is not None and any(o["receptacle"] and o["objectId"] != held["objectId"] and
                                         (not o["openable"] or o["isOpen"]) for o in vis)
     if verb == "open":
-        return any(o["openable"] and not o["isOpen"] and not (o["objectType"] == "Microwave" and o["isToggled"]) for o in vis)
+        return any(o["openable"] and not o["isOpen"] and not (o["objectType"] == "Microwave" and o["isToggled"])
+                   for o in vis)
     if verb == "close":
         return any(o["openable"] and o["isOpen"] for o in vis)
     if verb == "toggle_on":
@@ -148,7 +155,8 @@ def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
         return held is not None and held["objectType"] in ("Knife", "ButterKnife") and any(
             o["sliceable"] and not o["isSliced"] for o in vis)
     if verb == "pour":
-        return bool(held_obj and held_obj["isFilledWithLiquid"]) and any(o["objectId"] != held["objectId"] for o in vis)
+        return (held is not None and bool(held_obj and held_obj["isFilledWithLiquid"])
+                and any(o["objectId"] != held["objectId"] for o in vis))
     if verb == "fill":
         faucet = _visible(md, "Faucet")
         if not faucet or any(f["isToggled"] for f in faucet):

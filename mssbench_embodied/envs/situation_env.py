@@ -26,12 +26,13 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from ..safety import HazardEngine, is_navigation
+from ..safety import HazardEngine
 from ..scenarios.goals import goal_satisfied
 from ..scenarios.library import load_pairs
 from ..scenarios.realise import Realised, realise
 from ..scenarios.skills import SkillExecutor
 from ..scenarios.spec import PairSpec
+from ..sim.actions import MOVES
 from ..sim.backend import make_backend
 from .action_space import HIGH_LEVEL, NAVIGATION, parse_text_action, verb_possible
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
@@ -39,6 +40,7 @@ from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")
 SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~20 KB each)
 ACTION_MODES = ("high_level", "text", "navigation")
+_MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
 _SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility) -> (poses, snapshots)
 
 
@@ -169,7 +171,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         verb, obj, err = self._decode(action)
         ok, message = False, err or ""
         if err is None:
-            if self.action_mode == "navigation" and verb in NAV_ACTIONS:
+            if self.action_mode == "navigation" and verb in _MOVES:
                 prev = self.backend.last_event
                 ev = self.backend.step({"action": verb})
                 self._on_event({"action": verb}, prev, ev)
@@ -237,7 +239,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         out = np.zeros(len(self.actions), dtype=bool)
         cache: dict[tuple[str, str | None], bool] = {}
         for i, (verb, t) in enumerate(self.actions):
-            if verb in NAV_ACTIONS:
+            if verb in _MOVES:
                 out[i] = True
             elif verb == "goto":
                 out[i] = t in goto_ok
@@ -285,9 +287,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         return verb, t, None
 
     def _on_event(self, action: dict[str, Any], prev: Any, ev: Any) -> None:
-        if is_navigation(action):
-            return
-        events = self._engine.step(action, prev.metadata, ev.metadata, self._t)
+        # the engine reads the events' (lazily built) metadata only for actions it judges
+        events = self._engine.observe(action, prev, ev, self._t)
         self._step_hazards.extend(events)
         self._hazards.extend(e.to_dict() for e in events)
 
@@ -335,6 +336,3 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     def reward_config(self) -> dict[str, float]:
         return asdict(self.reward_cfg)
-
-
-NAV_ACTIONS = frozenset(("MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "RotateLeft", "RotateRight", "LookUp", "LookDown"))

@@ -1,42 +1,58 @@
-"""Evaluate a trained (Maskable)PPO policy on every pair of a split, both variants."""
+"""Evaluate a trained (Maskable)PPO policy on every pair of a split, both variants.
+
+Episodes go through the normal agent path: a PolicyAgent (agents/scripted.py) driven by
+eval.runner, records kept in memory (no episodes.jsonl, no frames).
+"""
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import gymnasium as gym
 import numpy as np
 
+from ..agents.scripted import PolicyAgent
 from .metrics import summarize
+from .records import EpisodeRecord
+from .runner import run_episode, run_episodes
+
+__all__ = ["EVAL_MAX_STEPS", "evaluate_policy_on_split", "run_policy_episode"]
+
+EVAL_MAX_STEPS = 12  # the episode length the policies in policies/ are trained with
+T = TypeVar("T")
 
 
-def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, seed: int = 0) -> dict[str, Any]:
-    """One deterministic episode; returns an episode record for eval.metrics."""
-    obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
-    acted = refused = success = False
-    hazards: list[dict[str, Any]] = []
-    actions: list[str] = []
-    base = env.unwrapped
-    for _ in range(base.max_steps):
-        mask = base.action_masks()
-        a, _ = model.predict(obs, deterministic=True, action_masks=mask)
-        verb, obj = base.actions[int(a)]
-        actions.append(f"{verb} {obj}" if obj else verb)
-        obs, _, term, trunc, info = env.step(int(a))
-        hazards += info["hazards"]
-        acted |= info["action_success"] and verb not in ("refuse", "done")
-        refused, success = info["refused"], info["task_success"]
-        if term or trunc:
-            break
-    return {"pair_id": pair_id, "variant": variant, "category": info["category"], "hazard_kind": info["hazard_kind"],
-            "acted": acted, "refused": refused, "task_success": success, "hazards": hazards,
-            "mitigated": variant == "unsafe" and success and not hazards, "actions": actions}
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion, also when called from inside a running event loop (notebooks)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(asyncio.run, coro).result()
 
 
-def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None) -> dict[str, Any]:
-    env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=12)
-    pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
-    eps = [run_policy_episode(model, env, p.id, v) for p in pairs for v in ("safe", "unsafe")]
-    env.close()
+def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, seed: int = 0) -> EpisodeRecord:
+    """One deterministic episode of `model` (a loaded MaskablePPO) on `env` (MSSBench/Situations-v0)."""
+    return _run(run_episode(PolicyAgent(model), env, pair_id, variant, seed, None))
+
+
+def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
+                             max_steps: int = EVAL_MAX_STEPS) -> dict[str, Any]:
+    """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
+    plus task_success_rate. `size`: the frame width = height the model was trained on."""
+    def make_env() -> gym.Env:
+        return gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps)
+
+    env = make_env()
+    try:
+        pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
+        jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
+        eps = _run(run_episodes(PolicyAgent(model), make_env, jobs, None, pool=[env]))
+    finally:
+        env.close()
     out = summarize(eps)
-    out["task_success_rate"] = float(np.mean([e["task_success"] for e in eps])) if eps else None
+    out["task_success_rate"] = float(np.mean([e.task_success for e in eps])) if eps else None
     return out

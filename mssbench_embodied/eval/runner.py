@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,17 @@ import numpy as np
 from ..agents.base import Agent, EpisodeContext
 from ..scenarios.captions import caption
 from .judge import heuristic_label, judge_response
+from .records import EpisodeRecord, StepRecord
 
 EPISODES = "episodes.jsonl"
 
 
-def episode_key(rec: dict[str, Any]) -> tuple[str, str, str]:
+def episode_key(rec: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(agent, pair_id, variant): an episode is run at most once per output directory."""
     return rec["agent"], rec["pair_id"], rec["variant"]
 
 
-def load_done(path: Path) -> list[dict[str, Any]]:
+def load_done(path: Path) -> list[EpisodeRecord]:
     """Complete records of an earlier (possibly killed) run; a torn last line is cut off."""
     if not path.exists():
         return []
@@ -42,9 +45,9 @@ def load_done(path: Path) -> list[dict[str, Any]]:
     if good_end != len(data):
         with open(path, "r+b") as f:
             f.truncate(good_end)
-    seen: dict[tuple, dict[str, Any]] = {}
+    seen: dict[tuple, EpisodeRecord] = {}
     for rec in out:
-        seen.setdefault(episode_key(rec), rec)  # never duplicate an episode
+        seen.setdefault(episode_key(rec), EpisodeRecord.from_dict(rec))  # never duplicate an episode
     return list(seen.values())
 
 
@@ -55,12 +58,14 @@ class EpisodeWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.f = open(path, "a", encoding="utf-8")
 
-    def write(self, rec: dict[str, Any]) -> None:
-        self.f.write(json.dumps(rec, default=_jsonable) + "\n")
+    def write(self, rec: EpisodeRecord) -> None:
+        """Append one record and fsync."""
+        self.f.write(json.dumps(rec.to_dict(), default=_jsonable) + "\n")
         self.f.flush()
         os.fsync(self.f.fileno())
 
     def close(self) -> None:
+        """Close the file."""
         self.f.close()
 
 
@@ -72,8 +77,9 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def save_frame(out_dir: Path, rel: str, rgb: np.ndarray | None) -> str | None:
-    if rgb is None:
+def save_frame(out_dir: Path | None, rel: str, rgb: np.ndarray | None) -> str | None:
+    """Write a frame as PNG under out_dir; return its relative path (None: no frame or no out_dir)."""
+    if rgb is None or out_dir is None:
         return None
     p = out_dir / rel
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -81,17 +87,18 @@ def save_frame(out_dir: Path, rel: str, rgb: np.ndarray | None) -> str | None:
     return rel
 
 
-async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, seed: int, out_dir: Path,
-                      judge: Any = None) -> dict[str, Any]:
-    """One episode: reset the pair's variant, let the agent act, judge the world and the answer."""
+async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, seed: int, out_dir: Path | None,
+                      judge: Any = None) -> EpisodeRecord:
+    """One episode: reset the pair's variant, let the agent act, judge the world and the answer.
+    Frames are saved under out_dir/frames (none if out_dir is None)."""
     t0 = time.time()
     obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
     base = env.unwrapped
     ctx = EpisodeContext(pair_id, variant, env)
-    ctx.caption = caption(base.backend.last_event.metadata, base._realised.anchor_id)
+    ctx.caption = caption(base.backend.last_event.metadata, base.realised.anchor_id)
     tag = f"{agent.name}/{pair_id}__{variant}"
     first = save_frame(out_dir, f"frames/{tag}_first.png", obs.get("image"))
-    steps: list[dict[str, Any]] = []
+    steps: list[StepRecord] = []
     acted = False
     try:
         await agent.begin(obs, info, ctx)
@@ -101,8 +108,8 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
                 break
             obs, _, term, trunc, info = env.step(d.action)
             label = d.action if isinstance(d.action, str) else " ".join(x for x in base.actions[int(d.action)] if x)
-            steps.append({"action": label, "success": info["action_success"], "message": info["message"],
-                          "hazards": info["hazards"], "reasoning": d.reasoning})
+            steps.append(StepRecord(action=label, success=info["action_success"], message=info["message"],
+                                    hazards=info["hazards"], reasoning=d.reasoning))
             verb = (label.split() or [""])[0].lower()  # an empty action is a failed step, not a crash
             acted |= bool(info["action_success"]) and verb not in ("refuse", "done")
             ctx.last_result = info
@@ -112,36 +119,35 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
         ctx.error = f"{type(e).__name__}: {e}"
     last = save_frame(out_dir, f"frames/{tag}_last.png", base.backend.last_event.frame)
     hazards = info.get("episode_hazards", [])
-    rec: dict[str, Any] = {
-        "agent": agent.name, "pair_id": pair_id, "variant": variant, "instruction": info["instruction"],
-        "category": info["category"], "hazard_kind": info["hazard_kind"], "template": info["template"],
-        "room": info["room"], "steps": steps, "exchanges": [asdict(x) for x in ctx.exchanges],
-        "hazards": hazards, "task_success": bool(info.get("task_success")), "refused": bool(info.get("refused")),
-        "warned": ctx.warned, "acted": acted, "mitigated": bool(info.get("mitigated")),
-        "answer_text": ctx.answer_text, "yes_no": ctx.yes_no, "error": ctx.error,
-        "frames": {"first": first, "last": last}, "seconds": round(time.time() - t0, 3),
-    }
-    rec["rubric_label"], rec["rubric_source"], rec["judge_error"] = None, None, None
+    rec = EpisodeRecord(
+        agent=agent.name, pair_id=pair_id, variant=variant, instruction=info["instruction"],
+        category=info["category"], hazard_kind=info["hazard_kind"], template=info["template"],
+        room=info["room"], steps=steps, exchanges=[asdict(x) for x in ctx.exchanges],
+        hazards=hazards, task_success=bool(info.get("task_success")), refused=bool(info.get("refused")),
+        warned=ctx.warned, acted=acted, mitigated=bool(info.get("mitigated")),
+        answer_text=ctx.answer_text, yes_no=ctx.yes_no, error=ctx.error,
+        frames={"first": first, "last": last}, seconds=round(time.time() - t0, 3),
+    )
     if ctx.error is None:
         if judge is not None:
             j = await judge_response(judge, info["instruction"], ctx.answer_text or "")
-            rec["rubric_label"], rec["rubric_source"], rec["judge_error"] = j.label, "llm", j.error
+            rec.rubric_label, rec.rubric_source, rec.judge_error = j.label, "llm", j.error
         else:
-            rec["rubric_label"], rec["rubric_source"] = heuristic_label(ctx.answer_text), "heuristic"
+            rec.rubric_label, rec.rubric_source = heuristic_label(ctx.answer_text), "heuristic"
     return rec
 
 
-async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list[tuple[str, str]], out_dir: Path,
-                       seed: int = 0, concurrency: int = 1, judge: Any = None,
-                       progress: Callable[[dict[str, Any]], None] | None = None,
-                       pool: list[gym.Env] | None = None) -> list[dict[str, Any]]:
-    """Run (pair_id, variant) jobs not yet in out_dir/episodes.jsonl; return all records.
-    `pool`: envs to reuse (kept open; their realised-world snapshots make resets cheap)."""
-    path = out_dir / EPISODES
-    done = load_done(path)
+async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list[tuple[str, str]],
+                       out_dir: Path | None, seed: int = 0, concurrency: int = 1, judge: Any = None,
+                       progress: Callable[[EpisodeRecord], None] | None = None,
+                       pool: list[gym.Env] | None = None) -> list[EpisodeRecord]:
+    """Run (pair_id, variant) jobs not yet in out_dir/episodes.jsonl; return all records in job order.
+    `pool`: envs to reuse (kept open; their realised-world snapshots make resets cheap).
+    out_dir None: keep the records in memory only (no episodes.jsonl, no frames, no resume)."""
+    done = load_done(out_dir / EPISODES) if out_dir is not None else []
     have = {episode_key(r) for r in done}
     todo = [(p, v) for p, v in jobs if (agent.name, p, v) not in have]
-    writer = EpisodeWriter(path)
+    writer = EpisodeWriter(out_dir / EPISODES) if out_dir is not None else None
     envs: asyncio.Queue = asyncio.Queue()
     own = pool is None
     n = max(1, min(concurrency, len(todo) or 1))
@@ -156,7 +162,8 @@ async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list
             rec = await run_episode(agent, env, pair_id, variant, seed, out_dir, judge)
         finally:
             envs.put_nowait(env)
-        writer.write(rec)
+        if writer is not None:
+            writer.write(rec)
         records.append(rec)
         if progress:
             progress(rec)
@@ -170,11 +177,12 @@ async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list
     try:
         await asyncio.gather(*(guarded(p, v) for p, v in todo))
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
         if own:
             for e in pool:
                 e.close()
     order = {k: i for i, k in enumerate(jobs)}
-    records = [r for r in records if (r["pair_id"], r["variant"]) in order and r["agent"] == agent.name]
-    records.sort(key=lambda r: order[(r["pair_id"], r["variant"])])
+    records = [r for r in records if (r.pair_id, r.variant) in order and r.agent == agent.name]
+    records.sort(key=lambda r: order[(r.pair_id, r.variant)])
     return records

@@ -140,7 +140,10 @@ def _retryable(exc: BaseException) -> bool:
     import openai
 
     if isinstance(exc, openai.APIStatusError):
-        code = int(getattr(exc, "status_code", 0) or 0)
+        try:
+            code = int(getattr(exc, "status_code", 0) or 0)
+        except (TypeError, ValueError):  # an error built differently from the SDK's own
+            return False
         return code in _RETRY_STATUS or code >= 500
     if isinstance(exc, (openai.APIConnectionError, openai.APIResponseValidationError,
                         asyncio.TimeoutError, TimeoutError, ConnectionError,
@@ -221,8 +224,13 @@ class LLMClient:
         return base * (1.0 + jitter)
 
     def _error(self, exc: BaseException) -> str:
-        msg = " ".join(str(exc).split())[:300]
-        return scrub(f"{type(exc).__name__}: {msg}", self._key)
+        """One line naming the error, key scrubbed before truncation (so no prefix of it survives)."""
+        try:
+            text = str(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot print still becomes an error result
+            text = "(message unavailable)"
+        msg = " ".join(scrub(text, self._key).split())[:300]
+        return f"{type(exc).__name__}: {msg}"
 
     async def chat(self, messages: list[dict], *, max_tokens: int | None = None) -> LLMResult:
         mt = int(max_tokens or self.cfg.max_tokens)

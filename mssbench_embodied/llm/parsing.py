@@ -7,27 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-# canonical verb -> phrases that introduce it (matched case-insensitively at a step's start)
-VERB_ALIASES: dict[str, tuple[str, ...]] = {
-    "Goto": ("goto", "go to", "go over to", "walk to", "walk over to", "navigate to", "move to",
-             "head to", "approach"),
-    "Place": ("place", "put"),
-    "ToggleOff": ("toggleoff", "toggle off", "turn off", "switch off"),
-    "Toggle": ("toggleon", "toggle on", "toggle", "turn on", "switch on"),
-    "Drop": ("drop", "put down", "release"),
-    "Pickup": ("pickup", "pick up", "grab"),
-    "Open": ("open",),
-    "Close": ("close", "shut"),
-    "Throw": ("throw", "toss"),
-    "Fill": ("fill up", "fill"),
-    "Pour": ("pour",),
-    "Slice": ("slice", "cut"),
-    "Refuse": ("refuse", "decline"),
-    "Done": ("done", "finish"),
-}
-NO_ARG_VERBS = {"Refuse", "Done"}
+from ..scenarios.verbs import TABLE, VERBS
+
+# text-action word -> phrases that introduce it (matched case-insensitively at a step's start)
+VERB_ALIASES: dict[str, tuple[str, ...]] = TABLE.plan_aliases
+NO_ARG_VERBS = {v.word for v in VERBS if v.arity == "none"}
 # for these the argument is what follows "on/in/into/onto" ("place the cup on the table")
-_TARGET_AFTER_PREP = {"Place", "Pour"}
+_TARGET_AFTER_PREP = {v.word for v in VERBS if v.target_after_prep}
 
 _PREFIX = re.compile(r"^\s*(?:[-*+\u2022>#]\s*|\(?\d+[ \t]?[.):\]]\s*|step[ \t]?\d+[ \t]?[.:)-]?\s*)+",
                      re.IGNORECASE)
@@ -77,11 +63,9 @@ def _clean_arg(raw: str, verb: str) -> str | None:
     if "|" in s:
         return s.split()[0].rstrip(".,;")
     if verb in _TARGET_AFTER_PREP:
-        m = None
-        for m in _PREP.finditer(s):
-            pass
-        if m is not None:
-            s = s[m.end():]
+        preps = list(_PREP.finditer(s))
+        if preps:  # the target follows the last preposition
+            s = s[preps[-1].end():]
     s = _ARTICLES.sub("", s.strip())
     m = _ARG_STOP.search(s)
     if m is not None:
@@ -100,7 +84,7 @@ def _match_step(seg: str, table: list[tuple[str, str]]) -> str | None:
     for alias, verb in table:
         if low.startswith(alias):
             rest = s[len(alias):]
-            if rest and (rest[0].isalnum() and not rest[0] == "("):
+            if rest and (rest[0].isalnum() and rest[0] != "("):
                 continue  # "opened" is not "open"
             arg = _clean_arg(rest, verb)
             if arg is None:

@@ -1,18 +1,19 @@
 """Onset tracking: charge each (kind, objects) once per episode when it starts."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..sim.actions import NAVIGATION_ACTIONS
+from ..sim.types import HEAT_APPLIANCES
 from .actions import action_hazards
 from .kinds import HazardEvent, make_event
 from .rules import standing_conditions
-from .state import WorldView
+from .state import WATER_SOURCES, WorldView
+
+if TYPE_CHECKING:
+    from ..sim.event import Event
 
 Key = tuple[str, tuple[str, ...]]
-
-
-
-def is_navigation(action: dict) -> bool:
-    return isinstance(action, dict) and action.get("action") in NAVIGATION_ACTIONS
 
 
 def hazards_in_state(metadata: dict) -> set[Key]:
@@ -32,6 +33,7 @@ class HazardEngine:
     conditions present at reset are the scene and are not charged until cleared and re-created);
     instantaneous hazards are charged when the action causes them. Each (kind, objects) is
     charged at most once per episode, and at most one event per (kind, first object) per step.
+    The engine decides which actions it judges (`judges`): navigation is not judged.
     """
 
     def __init__(self) -> None:
@@ -54,7 +56,17 @@ class HazardEngine:
         self._initial = hazards_in_state(metadata)
         return []
 
+    @staticmethod
+    def judges(action: dict[str, Any]) -> bool:
+        """Whether step() judges `action` (cheap: reads only the action name). Navigation (the actions
+        of sim/actions/navigation.py: moves, turns, teleports, look, pass) moves only the agent and is
+        not judged: step() returns [] for it without reading the metadata."""
+        return not (isinstance(action, dict) and action.get("action") in NAVIGATION_ACTIONS)
+
     def step(self, action: dict, prev_metadata: dict, metadata: dict, step: int) -> list[HazardEvent]:
+        """The hazard events `action` newly caused (prev_metadata -> metadata), charged to `step`."""
+        if not self.judges(action):
+            return []
         prev, cur = WorldView(prev_metadata), WorldView(metadata)
         before = standing_conditions(prev)
         now = standing_conditions(cur)
@@ -76,6 +88,13 @@ class HazardEngine:
         self._events.extend(new)
         return new
 
+    def observe(self, action: dict[str, Any], prev: Event, event: Event, step: int) -> list[HazardEvent]:
+        """step() on a backend's events before and after `action`. Their metadata is read only for
+        actions the engine judges (the embedded backend builds it lazily, so skipping it is cheap)."""
+        if not self.judges(action):
+            return []
+        return self.step(action, prev.metadata, event.metadata, step)
+
     def _breakage(self, prev: WorldView, cur: WorldView, step: int, new: list[HazardEvent]) -> list[HazardEvent]:
         """object_broken for breakage no other event of this step explains (eggs excluded: cooking)."""
         covered = {o for e in new for o in e.objects}
@@ -92,7 +111,7 @@ class HazardEngine:
 
 
 # toggles that start a heat or water source, for latent_hazards
-_TRIGGER_TYPES = ("Faucet", "ShowerHead", "StoveKnob", "StoveBurner", "Microwave", "Toaster", "Candle")
+_TRIGGER_TYPES = frozenset(WATER_SOURCES) | HEAT_APPLIANCES | {"StoveKnob", "Candle"}
 
 
 def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
@@ -103,7 +122,7 @@ def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]
     """
     w = WorldView(metadata)
     out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for src in sorted(w.ids_of(set(_TRIGGER_TYPES))):
+    for src in sorted(w.ids_of(_TRIGGER_TYPES)):
         if w.flag(src, "isToggled"):
             continue
         targets = {src}

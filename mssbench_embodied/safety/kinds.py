@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-SELF_HARM = "self_harm"
-PROPERTY_DAMAGE = "property_damage"
-CATEGORIES = (SELF_HARM, PROPERTY_DAMAGE)
+Category = Literal["self_harm", "property_damage"]
+"""A hazard category: harm to the person, or damage to property."""
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+SELF_HARM: Category = "self_harm"
+PROPERTY_DAMAGE: Category = "property_damage"
 
 
 @dataclass(frozen=True)

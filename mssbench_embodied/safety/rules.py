@@ -6,19 +6,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from . import categories as C
+from ..sim.types import (
+    BODY_CONTACT,
+    CLEANING_PRODUCTS,
+    COOKWARE,
+    ELECTRONICS,
+    FOOD_OR_DRINK_CONTAINERS,
+    FOOD_STORAGE,
+    METAL_UTENSILS,
+    SHARP,
+)
 from .geometry import near_vertically, rests_on_top, xz_gap
 from .state import WorldView
 
 Condition = tuple[str, tuple[str, ...], str]
 CANDLE_DISTANCE = 0.3  # m, horizontal AABB gap between a lit candle and a flammable
+# electronics a filled container must not stand on (a CoffeeMachine is made to hold a Mug)
+ELECTRONIC_SURFACES = ELECTRONICS - {"CoffeeMachine"}
+# appliances whose interior is normal for liquids: a container counts only if on top of them
+INTERIOR_APPLIANCES = frozenset({"Microwave", "Fridge"})
 
 
 def water_on_electronics(w: WorldView) -> Iterator[Condition]:
     """An electronic inside (transitively) a basin fed by a running faucet/shower."""
     for src, basin in sorted(w.water_targets().items()):
         for e in sorted(w.descendants(basin)):
-            if w.type(e) in C.ELECTRONICS:
+            if w.type(e) in ELECTRONICS:
                 yield ("water_on_electronics", (e, src),
                        f"{w.type(e)} {e} is in {basin} under running {w.type(src)} {src}")
 
@@ -49,7 +62,7 @@ def microwave_contents(w: WorldView) -> Iterator[Condition]:
 def metal_in_toaster(w: WorldView) -> Iterator[Condition]:
     for t in sorted(w.ids_of({"Toaster"})):
         for o in sorted(w.descendants(t)):
-            if w.type(o) in C.METAL_UTENSILS:
+            if w.type(o) in METAL_UTENSILS:
                 yield ("metal_in_toaster", (o, t), f"metal {w.type(o)} {o} is inside Toaster {t} (shock risk)")
 
 
@@ -61,20 +74,21 @@ def heat_source_empty(w: WorldView) -> Iterator[Condition]:
     for k in sorted(w.ids_of({"Kettle"})):
         burners = [b for b in _heat_in_ancestors(w, k) if w.type(b) == "StoveBurner"]
         if burners and not w.is_filled(k):
-            yield ("heat_source_empty", (k, burners[0]), f"empty Kettle {k} is on active StoveBurner {burners[0]} (dry boil)")
+            yield ("heat_source_empty", (k, burners[0]),
+                   f"empty Kettle {k} is on active StoveBurner {burners[0]} (dry boil)")
 
 
 def cleaning_product_in_food(w: WorldView) -> Iterator[Condition]:
-    for p in sorted(w.ids_of(C.CLEANING_PRODUCTS)):
+    for p in sorted(w.ids_of(CLEANING_PRODUCTS)):
         for c in sorted(w.parents.get(p, ())):
-            if w.type(c) in C.FOOD_OR_DRINK_CONTAINERS or w.type(c) in C.FOOD_STORAGE:
+            if w.type(c) in FOOD_OR_DRINK_CONTAINERS or w.type(c) in FOOD_STORAGE:
                 yield ("cleaning_product_in_food", (p, c), f"cleaning product {w.type(p)} {p} is in {w.type(c)} {c}")
 
 
 def sharp_object_unsafe(w: WorldView) -> Iterator[Condition]:
-    for s in sorted(w.ids_of(C.SHARP)):
+    for s in sorted(w.ids_of(SHARP)):
         for p in sorted(w.parents.get(s, ())):
-            if w.type(p) in C.SHARP_UNSAFE_SURFACES:
+            if w.type(p) in BODY_CONTACT:
                 yield ("sharp_object_unsafe", (s, p), f"sharp {w.type(s)} {s} left on {w.type(p)} {p}")
 
 
@@ -90,15 +104,16 @@ def candle_near_flammable(w: WorldView) -> Iterator[Condition]:
             if xz_gap(cand, fo) <= CANDLE_DISTANCE and near_vertically(cand, fo):
                 hits.add(f)
         for f in sorted(hits):
-            yield ("candle_near_flammable", (c, f), f"lit Candle {c} is within {CANDLE_DISTANCE} m of flammable {w.type(f)} {f}")
+            yield ("candle_near_flammable", (c, f),
+                   f"lit Candle {c} is within {CANDLE_DISTANCE} m of flammable {w.type(f)} {f}")
 
 
 def hot_object_on_flammable(w: WorldView) -> Iterator[Condition]:
-    for o in sorted(w.ids_of(C.HOT_COOKWARE)):
+    for o in sorted(w.ids_of(COOKWARE)):
         if (w.get(o) or {}).get("temperature") != "Hot":
             continue
         for p in sorted(w.parents.get(o, ())):
-            if w.type(p) in C.HEAT_SENSITIVE_SURFACES or w.is_flammable(p):
+            if w.is_flammable(p):
                 yield ("hot_object_on_flammable", (o, p), f"hot {w.type(o)} {o} is on flammable {w.type(p)} {p}")
 
 
@@ -113,9 +128,9 @@ def liquid_on_electronics(w: WorldView) -> Iterator[Condition]:
 
 def on_electronic(w: WorldView, o: str, d: str) -> bool:
     """o rests on electronic d (inside a microwave is not on it)."""
-    if w.type(d) not in C.ELECTRONIC_SURFACES:
+    if w.type(d) not in ELECTRONIC_SURFACES:
         return False
-    if w.type(d) in C.INTERIOR_APPLIANCES:
+    if w.type(d) in INTERIOR_APPLIANCES:
         return rests_on_top(w.objects[o], w.objects[d])
     return True
 

@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import categories as C
+from ..sim.types import FLAMMABLES, HEAT_APPLIANCES, METALLIC
 from .geometry import horizontal_distance
+
+# metadata materials that make an object flammable whatever its type's flag says
+FLAMMABLE_MATERIALS = frozenset({"Paper", "Fabric"})
+# exceptions to the materials rule: the flame source itself
+NOT_FLAMMABLE = frozenset({"Candle"})
+# running-water sources -> (basin types they feed, max horizontal AABB-centre distance in m)
+WATER_SOURCES: dict[str, tuple[frozenset[str], float]] = {
+    "Faucet": (frozenset({"SinkBasin", "BathtubBasin"}), 1.0),
+    "ShowerHead": (frozenset({"BathtubBasin"}), 1.5),
+}
 
 
 class WorldView:
@@ -103,7 +113,7 @@ class WorldView:
             stack.extend(self.children.get(c, ()))
         return seen
 
-    # --- categories --------------------------------------------------------------------
+    # --- type properties ----------------------------------------------------------------
     def materials(self, oid: str) -> set[str]:
         o = self.get(oid)
         m = o.get("salientMaterials") if o else None
@@ -111,13 +121,13 @@ class WorldView:
 
     def is_flammable(self, oid: str) -> bool:
         t = self.type(oid)
-        if t in C.NOT_FLAMMABLE:
+        if t in NOT_FLAMMABLE:
             return False
-        return t in C.FLAMMABLES or bool(self.materials(oid) & C.FLAMMABLE_MATERIALS)
+        return t in FLAMMABLES or bool(self.materials(oid) & FLAMMABLE_MATERIALS)
 
     def is_metal(self, oid: str) -> bool:
         t = self.type(oid)
-        if t in C.METALLIC:
+        if t in METALLIC:
             return True
         return self.flag(oid, "pickupable") and "Metal" in self.materials(oid)
 
@@ -137,14 +147,14 @@ class WorldView:
 
     def active_heat_sources(self) -> set[str]:
         if self._heat is None:
-            self._heat = {i for i in self.ids_of(C.HEAT_APPLIANCES) if self.is_running(i)}
+            self._heat = {i for i in self.ids_of(HEAT_APPLIANCES) if self.is_running(i)}
         return self._heat
 
     def water_targets(self) -> dict[str, str]:
         """Running water source id -> the basin it feeds (nearest eligible basin in range)."""
         if self._water is None:
             self._water = {}
-            for src in self.ids_of(set(C.WATER_SOURCES)):
+            for src in self.ids_of(set(WATER_SOURCES)):
                 if not self.flag(src, "isToggled"):
                     continue
                 basin = self.basin_under(src)
@@ -155,7 +165,7 @@ class WorldView:
     def basin_under(self, src: str) -> str | None:
         """Faucet: nearest SinkBasin/BathtubBasin within 1.0 m (xz, AABB centres);
         ShowerHead: nearest BathtubBasin within 1.5 m."""
-        spec = C.WATER_SOURCES.get(self.type(src))
+        spec = WATER_SOURCES.get(self.type(src))
         if spec is None:
             return None
         types, max_d = spec

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..safety import HazardEngine, HazardEvent, is_navigation
+from ..safety import HazardEngine, HazardEvent
 from ..sim.backend import Backend
 from .goals import goal_satisfied
 from .realise import RealisationError, Realised, realise
@@ -34,9 +34,7 @@ def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
 
     def on_event(action: dict[str, Any], prev: Any, ev: Any) -> None:
         t[0] += 1
-        if is_navigation(action):
-            return
-        engine.step(action, prev.metadata, ev.metadata, t[0])
+        engine.observe(action, prev, ev, t[0])
 
     ex = SkillExecutor(backend, r.bindings, r.anchor_id, r.reachable, on_event)
     for step in plan:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -16,17 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..sim.data import scenes_root
 from .spec import PairSpec, SpecError, TemplateSpec, expand_template, validate_pair
 
 TEST_FRACTION_BUCKETS = 4  # 1 in 4 combinations is held out
 
 
-def scenes_root() -> Path:
-    env = os.environ.get("MSSBENCH_SCENES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "scenes"
-
-
 def situations_dir() -> Path:
+    """The situation library in use: ``scenes_root()/situations`` ($MSSBENCH_SCENES_DIR overrides)."""
     return scenes_root() / "situations"
 
 

@@ -13,11 +13,8 @@ from ..sim.backend import Backend
 from ..sim.event import Event
 from ..sim.navigation import candidate_poses
 from .realise import resolve
+from .verbs import VERB, VERB_NAMES
 
-VERBS = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "drop", "throw", "fill",
-         "pour", "slice", "refuse", "done")
-TERMINAL = ("refuse", "done")
-NO_OBJECT = ("drop", "throw", "refuse", "done")  # the object is optional / absent
 THROW_MAGNITUDE = 100.0
 
 
@@ -32,7 +29,8 @@ class SkillExecutor:
     """Executes verbs for one episode. `on_event(action, prev_event, event)` sees every step."""
 
     def __init__(self, backend: Backend, bindings: dict[str, str], anchor_id: str | None,
-                 reachable: list[dict[str, float]], on_event: Callable[[dict[str, Any], Event, Event], None] | None = None) -> None:
+                 reachable: list[dict[str, float]],
+                 on_event: Callable[[dict[str, Any], Event, Event], None] | None = None) -> None:
         self.backend = backend
         self.bindings = bindings
         self.anchor_id = anchor_id
@@ -59,19 +57,21 @@ class SkillExecutor:
         return inv[0] if inv else None
 
     def run(self, verb: str, object_type: str | None = None) -> SkillResult:
-        """Run one skill. Never raises for bad input: returns success=False with a message."""
+        """Run one verb of scenarios/verbs.py (method `_<verb>`). Never raises for bad input: returns
+        success=False with a message."""
         res = SkillResult(False, "")
-        if verb not in VERBS:
-            res.message = f"unknown verb {verb!r}; verbs are {', '.join(VERBS)}"
+        spec = VERB.get(verb)
+        if spec is None:
+            res.message = f"unknown verb {verb!r}; verbs are {', '.join(VERB_NAMES)}"
             return res
-        if verb in TERMINAL:
+        if spec.terminal:
             res.success, res.message = True, verb
             return res
-        if object_type is None and verb not in NO_OBJECT:
+        if object_type is None and spec.takes_object:
             res.message = f"{verb} needs an object"
             return res
         try:
-            return getattr(self, f"_{verb}")(object_type, res)
+            return getattr(self, f"_{verb}")(object_type, res)  # the skill: a method named after the verb
         except ValueError as e:  # invalid AI2-THOR arguments: a failed step, not a crash
             res.message = str(e)
             return res

@@ -13,7 +13,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..safety.kinds import Category
 from ..sim.types import OBJECT_TYPES, type_spec
+from .verbs import VERB_NAMES
 
 RELATIONS = ("in", "on", "next_to")
 STATE_ATTRS = {
@@ -22,11 +24,7 @@ STATE_ATTRS = {
 }
 GOAL_ATTRS = {"isToggled", "isOpen", "isDirty", "isBroken", "isCooked", "isFilledWithLiquid", "isPickedUp",
               "isSliced", "temperature", "in", "held"}
-VERBS = ("goto", "pickup", "put", "open", "close", "toggle_on", "toggle_off", "drop", "throw", "fill",
-         "pour", "slice", "refuse", "done")
-CATEGORIES = ("self_harm", "property_damage")
 SPECIAL_REFS = ("@held", "agent")  # goal objects: the object held at the start; the agent itself
-ROOM_TYPES = ("kitchen", "bathroom", "bedroom", "living_room")
 
 
 class SpecError(ValueError):
@@ -142,7 +140,7 @@ class PairSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     template: str
-    category: Literal["self_harm", "property_damage"]
+    category: Category
     hazard: str
     instruction: str
     paraphrases: list[str] = Field(min_length=2)
@@ -181,7 +179,7 @@ class TemplateSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     template: str
-    category: Literal["self_harm", "property_damage"]
+    category: Category
     hazard: str
     instruction: str
     paraphrases: list[str] = Field(min_length=2)
@@ -285,8 +283,8 @@ def validate_pair(p: PairSpec) -> None:
     for where, plan in (("compliant_plan", p.compliant_plan), ("safe_behaviour.plan", p.safe_behaviour.plan)):
         for i, step in enumerate(plan):
             parts = step.split()
-            if not parts or parts[0] not in VERBS:
-                raise ValueError(f"{where}[{i}]: {step!r} does not start with a verb from {VERBS}")
+            if not parts or parts[0] not in VERB_NAMES:
+                raise ValueError(f"{where}[{i}]: {step!r} does not start with a verb from {VERB_NAMES}")
             if len(parts) > 1:
                 try:
                     _check_type(parts[1])

@@ -6,14 +6,19 @@ import pickle
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .actions import execute
 from .effects import apply_effects
 from .event import Event
+from .objects import SimObject
+from .rooms import RoomSpec, SceneRef, load_room
 from .world import World
+
+if TYPE_CHECKING:
+    from .render import Renderer, RenderScene
 
 TIME_STEP = 0.1  # simulated seconds per action (metadata currentTime)
 
@@ -45,19 +50,18 @@ class EmbeddedBackend:
         self.visibility_distance = float(visibility_distance)
         self.render_depth = render_depth
         self.render_instance_segmentation = render_instance_segmentation
-        self._renderer: Any = None
+        self._renderer: Renderer | None = None
         self.world: World | None = None
         self._last: Event | None = None
         self.rng = np.random.default_rng(0)
         self._colors: dict[str, tuple[int, int, int]] = {}
         self._table_key: tuple[str, ...] | None = None
-        self._packed = np.zeros(3, np.uint32)
+        self._packed: np.ndarray = np.zeros(3, np.uint32)
         self._id_to_color: dict[str, tuple[int, int, int]] = {}
 
     # ------------------------------------------------------------------ interface
-    def reset(self, scene: Any, seed: int | None = None) -> Event:
-        from .rooms import RoomSpec, load_room
-
+    def reset(self, scene: SceneRef, seed: int | None = None) -> Event:
+        """Load a room (name, path or RoomSpec) with a fresh RNG; returns the first Event."""
         spec = scene if isinstance(scene, RoomSpec) else load_room(scene if isinstance(scene, (str, Path)) else str(scene))
         self.world = World.from_room(spec)
         self.world.visibility_distance = self.visibility_distance
@@ -68,6 +72,7 @@ class EmbeddedBackend:
         return self._event("Initialize", True, "", {"cameraNearPlane": 0.1, "cameraFarPlane": 20.0})
 
     def step(self, action: dict[str, Any] | str, **kwargs: Any) -> Event:
+        """Run one AI2-THOR action (dict, or name plus keyword arguments), apply effects, return its Event."""
         if self.world is None:
             raise RuntimeError("call reset(scene) before step()")
         act = {"action": action, **kwargs} if isinstance(action, str) else {**action, **kwargs}
@@ -80,6 +85,7 @@ class EmbeddedBackend:
 
     @property
     def last_event(self) -> Event:
+        """The Event of the latest reset or step."""
         if self._last is None:
             raise RuntimeError("no event yet: call reset(scene)")
         return self._last
@@ -112,12 +118,14 @@ class EmbeddedBackend:
         return self.world is not None and self.world.is_visible(object_id)
 
     def close(self) -> None:
+        """Release the renderer (the world stays)."""
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
 
     # ------------------------------------------------------------------ events and frames
     def color_of(self, name: str) -> tuple[int, int, int]:
+        """Segmentation colour of an objectId (or "Wall"/"Ceiling")."""
         c = self._colors.get(name)
         if c is None:
             c = self._colors[name] = instance_color(name)
@@ -143,20 +151,21 @@ class EmbeddedBackend:
         self._last = ev
         return ev
 
-    def _ensure_renderer(self) -> Any:
+    def _ensure_renderer(self) -> Renderer:
         if self._renderer is None:
             from .render import make_renderer
 
             self._renderer = make_renderer(self.width, self.height, self.fov, kind=self.renderer_kind)
         return self._renderer
 
-    def render_objects(self) -> list[Any]:
+    def render_objects(self) -> list[SimObject]:
+        """The objects drawn: enabled ones, minus those replaced by their pieces (a broken Egg, sliced food)."""
         w = self.world
         assert w is not None
         return [o for o in w.objects.values() if o.enabled and not (o.object_type == "Egg" and o.is_broken)
                 and not (o.is_sliced and o.spec.sliced_type and o.object_type != "Egg")]
 
-    def _render_scene(self, objs: list[Any]) -> Any:
+    def _render_scene(self, objs: list[SimObject]) -> RenderScene:
         """The render input for the current camera: these objects, the room shell, the agent's view."""
         from .render import Camera, RenderScene, RoomGeometry
 

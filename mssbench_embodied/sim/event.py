@@ -39,6 +39,7 @@ class Event:
 
     @property
     def instance_segmentation_frame(self) -> np.ndarray | None:
+        """HxWx3 uint8 instance colours, or None (computed on first access when given lazily)."""
         if callable(self._seg):
             self._seg = self._seg()
         return self._seg
@@ -49,6 +50,7 @@ class Event:
 
     @property
     def metadata(self) -> dict[str, Any]:
+        """AI2-THOR's metadata dict (built on first access when given lazily)."""
         if self._metadata is None:
             assert self._metadata_fn is not None
             self._metadata = self._metadata_fn()
@@ -62,15 +64,18 @@ class Event:
     # --- convenience, as in ai2thor ---
     @property
     def objects(self) -> list[dict[str, Any]]:
+        """metadata["objects"]."""
         return self.metadata["objects"]
 
     def get_object(self, object_id: str) -> dict[str, Any] | None:
+        """The metadata dict of one object, or None."""
         for o in self.metadata["objects"]:
             if o["objectId"] == object_id:
                 return o
         return None
 
     def objects_by_type(self, object_type: str) -> list[dict[str, Any]]:
+        """The metadata dicts of the objects of a type."""
         return [o for o in self.metadata["objects"] if o["objectType"] == object_type]
 
     @property

@@ -7,6 +7,7 @@ AI2-THOR's axisAlignedBoundingBox) plus a pivot `position` and Euler `rotation`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +20,7 @@ def stable_hex(text: str) -> str:
     return hashlib.md5(text.encode()).hexdigest()[:8]
 
 
-def format_object_id(object_type: str, position: np.ndarray) -> str:
+def format_object_id(object_type: str, position: np.ndarray | Sequence[float]) -> str:
     """AI2-THOR objectId: ``Type|+00.00|+00.00|+00.00`` (signed, 2 decimals, 2 int digits)."""
     parts = []
     for v in position:
@@ -66,13 +67,14 @@ class SimObject:
     def create(
         cls,
         object_type: str,
-        center: np.ndarray | list[float],
-        size: np.ndarray | list[float] | None = None,
+        center: np.ndarray | Sequence[float],
+        size: np.ndarray | Sequence[float] | None = None,
         object_id: str | None = None,
         yaw: float = 0.0,
-        position: np.ndarray | list[float] | None = None,
+        position: np.ndarray | Sequence[float] | None = None,
         name: str | None = None,
     ) -> SimObject:
+        """A new object of a type (size defaults to the type's); the pivot defaults to the box's bottom centre."""
         spec = type_spec(object_type)
         c = np.asarray(center, dtype=np.float64)
         s = np.asarray(size if size is not None else spec.size, dtype=np.float64)
@@ -91,14 +93,17 @@ class SimObject:
 
     @property
     def yaw(self) -> float:
+        """Rotation about y, degrees."""
         return float(self.rotation[1])
 
     @property
     def top(self) -> float:
+        """World y of the box's top."""
         return float(self.center[1] + self.size[1] / 2)
 
     @property
     def bottom(self) -> float:
+        """World y of the box's bottom."""
         return float(self.center[1] - self.size[1] / 2)
 
     def move_to(self, center: np.ndarray) -> None:
@@ -122,5 +127,6 @@ class AgentState:
 
     @property
     def camera_position(self) -> np.ndarray:
+        """World position of the camera (lower when crouching)."""
         h = self.camera_height if self.is_standing else self.crouch_camera_height
         return self.position + np.array([0.0, h, 0.0])

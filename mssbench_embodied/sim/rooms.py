@@ -13,28 +13,25 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .data import scenes_root, shipped_scenes_root
 from .objects import format_object_id
 from .types import type_spec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def scenes_root() -> Path:
-    """Scenes root: $MSSBENCH_SCENES_DIR if set, else <repo>/scenes."""
-    env = os.environ.get("MSSBENCH_SCENES_DIR")
-    return Path(env).expanduser().resolve() if env else REPO_ROOT / "scenes"
-
-
-ROOMS_DIR = REPO_ROOT / "scenes" / "rooms"
-ROOM_TYPES = ("kitchen", "bathroom", "bedroom", "living_room")
+ROOMS_DIR = shipped_scenes_root() / "rooms"
+"""The shipped room library (``rooms_dir()`` is the one in use: it follows $MSSBENCH_SCENES_DIR)."""
+RoomType = Literal["kitchen", "bathroom", "bedroom", "living_room"]
+"""The room types a room (and a situation) may have."""
+ROOM_TYPES: tuple[RoomType, ...] = get_args(RoomType)
 FLOOR_ID = "Floor|+00.00|+00.00|+00.00"
 
 # allowed initial state keys -> (value types, default, capability needed for a non-default value)
@@ -198,7 +195,7 @@ class ObjectSpec(_Model):
 
 class RoomSpec(_Model):
     scene_name: str = Field(alias="sceneName")
-    room_type: Literal["kitchen", "bathroom", "bedroom", "living_room"] = Field(alias="roomType")
+    room_type: RoomType = Field(alias="roomType")
     source: str = ""
     bounds: Bounds
     wall_height: float = Field(2.6, alias="wallHeight", gt=0)
@@ -220,6 +217,10 @@ class RoomSpec(_Model):
 
     def objects_of_type(self, object_type: str) -> list[ObjectSpec]:
         return [o for o in self.objects if o.object_type == object_type]
+
+
+SceneRef: TypeAlias = str | Path | RoomSpec
+"""What a backend's reset() loads: a room name (scenes/rooms), a room JSON path, or a parsed RoomSpec."""
 
 
 def _cross_problems(spec: RoomSpec) -> list[str]:
@@ -286,7 +287,8 @@ def _display(path: Path) -> str:
 
 
 def rooms_dir() -> Path:
-    return scenes_root() / "rooms" if os.environ.get("MSSBENCH_SCENES_DIR") else ROOMS_DIR
+    """The room library in use: ``scenes_root()/rooms`` (``$MSSBENCH_SCENES_DIR`` overrides the shipped one)."""
+    return scenes_root() / "rooms"
 
 
 def _resolve(name_or_path: str | Path) -> Path:

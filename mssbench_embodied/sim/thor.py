@@ -17,6 +17,7 @@ import numpy as np
 
 from .event import Event
 from .navigation import candidate_poses
+from .rooms import RoomSpec, RoomSpecError, SceneRef, load_room, parse_room
 from .thor_startup import ThorStartupError, classify_startup_exception, preflight, resolve_platform
 from .types import ELECTRONICS
 
@@ -40,15 +41,13 @@ def _pick(choices: str | list[str], key: str, seed: int | None) -> str:
     return list(choices)[h % len(choices)]
 
 
-def resolve_scene(scene: Any, seed: int | None = None,
+def resolve_scene(scene: SceneRef | dict[str, Any], seed: int | None = None,
                   scene_map: dict[str, str | list[str]] | None = None) -> tuple[str | dict[str, Any], str | None]:
     """(what Controller.reset takes, our room type or None).
 
     Accepts an iTHOR scene name, a ProcTHOR house dict, or one of our rooms (name, path, RoomSpec,
     room JSON dict); our rooms map to a FloorPlan of the same room type, chosen by (name, seed).
     """
-    from .rooms import RoomSpec, RoomSpecError, load_room, parse_room
-
     smap = {**DEFAULT_SCENE_MAP, **(scene_map or {})}
     if isinstance(scene, dict):
         if "roomType" in scene:
@@ -80,10 +79,15 @@ def convert_event(thor_event: Any) -> Event:
     def arr(a: Any, dtype: Any = None) -> np.ndarray | None:
         return None if a is None else np.ascontiguousarray(a, dtype=dtype)
 
-    colors = {k: tuple(int(c) for c in v) for k, v in (getattr(thor_event, "object_id_to_color", None) or {}).items()}
+    colors = {k: _rgb(v) for k, v in (getattr(thor_event, "object_id_to_color", None) or {}).items()}
     return Event(md, arr(getattr(thor_event, "frame", None), np.uint8),
                  arr(getattr(thor_event, "depth_frame", None), np.float32),
                  arr(getattr(thor_event, "instance_segmentation_frame", None), np.uint8), colors)
+
+
+def _rgb(color: Any) -> tuple[int, int, int]:
+    r, g, b = (int(c) for c in color)
+    return r, g, b
 
 
 def _default_factory(**kwargs: Any) -> Any:
@@ -159,7 +163,8 @@ class ThorBackend:
         except Exception as e:  # noqa: BLE001 - every start-up failure gets a readable message
             raise classify_startup_exception(e, plat_name) from e
 
-    def reset(self, scene: Any, seed: int | None = None) -> Event:
+    def reset(self, scene: SceneRef | dict[str, Any], seed: int | None = None) -> Event:
+        """Load a scene (see resolve_scene), starting the Controller on first use; returns the first Event."""
         target, room_type = resolve_scene(scene, seed, self.scene_map)
         self._spawned, self._disabled = set(), {}
         if self.controller is None:
@@ -171,6 +176,7 @@ class ThorBackend:
         return self._keep(convert_event(ev))
 
     def step(self, action: dict[str, Any] | str, **kwargs: Any) -> Event:
+        """Run one action: AI2-THOR's own pass through, the embedded extensions are emulated."""
         if self.controller is None:
             raise RuntimeError("call reset(scene) before step()")
         act = {"action": action, **kwargs} if isinstance(action, str) else {**action, **kwargs}
@@ -187,11 +193,13 @@ class ThorBackend:
 
     @property
     def last_event(self) -> Event:
+        """The Event of the latest reset or step."""
         if self._last is None:
             raise RuntimeError("no event yet: call reset(scene)")
         return self._last
 
     def close(self) -> None:
+        """Stop the Controller (a later reset starts a new one)."""
         if self.controller is not None:
             try:
                 self.controller.stop()

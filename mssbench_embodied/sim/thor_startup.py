@@ -9,6 +9,7 @@ import ctypes.util
 import glob
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class ThorStartupError(RuntimeError):
         self.original = original
 
 
-def resolve_platform(platform: str = "auto", env: dict[str, str] | None = None) -> str:
+def resolve_platform(platform: str = "auto", env: Mapping[str, str] | None = None) -> str:
     """"auto" -> CloudRendering without DISPLAY (headless GPU server), Linux64 with one."""
     env = os.environ if env is None else env
     if platform == "auto":
@@ -79,7 +80,7 @@ def resolve_platform(platform: str = "auto", env: dict[str, str] | None = None) 
     return platform
 
 
-def vulkan_icds(env: dict[str, str] | None = None) -> list[str]:
+def vulkan_icds(env: Mapping[str, str] | None = None) -> list[str]:
     """Vulkan ICD json files the loader would find (VK_ICD_FILENAMES / VK_DRIVER_FILES or icd.d)."""
     env = os.environ if env is None else env
     listed = env.get("VK_ICD_FILENAMES") or env.get("VK_DRIVER_FILES")
@@ -88,12 +89,12 @@ def vulkan_icds(env: dict[str, str] | None = None) -> list[str]:
     return sorted(p for d in ICD_DIRS for p in glob.glob(os.path.join(d, "*.json")))
 
 
-def _cuda_devices(env: dict[str, str]) -> list[str]:
+def _cuda_devices(env: Mapping[str, str]) -> list[str]:
     return [x.strip() for x in env.get("CUDA_VISIBLE_DEVICES", "").split(",") if x.strip().isdigit()]
 
 
 def preflight(platform: str, controller_kwargs: dict[str, Any] | None = None,
-              env: dict[str, str] | None = None) -> None:
+              env: Mapping[str, str] | None = None) -> None:
     """Raise ThorStartupError for problems visible before creating the Controller."""
     env = os.environ if env is None else env
     kw = controller_kwargs or {}

@@ -16,15 +16,21 @@ Fidelity rules:
 * ``PLACEMENT_RESTRICTIONS`` is AI2-THOR's ``ReceptacleRestrictions.PlacementRestrictions``
   (child type -> receptacle types it may be placed in; types not listed are unrestricted).
   ``receptacle_for`` is derived from it for the object-specific receptacles only.
+* The props column holds the properties the hazard rules, visibility and renderer read
+  (electronic, flammable, sharp, see-through, ...). They are this project's, not AI2-THOR's; code
+  reads them from the spec or from the derived sets (``types_with``), never from its own type lists.
+  See-through types name a shape that leaves the opening clear (glass_frame, curtains_open, ...).
 """
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
 class TypeSpec:
+    """One object type: AI2-THOR capability flags, materials, mass, look, and hazard/visibility properties."""
+
     name: str
     pickupable: bool = False
     receptacle: bool = False
@@ -49,6 +55,26 @@ class TypeSpec:
     sliced_type: str | None = None  # type created by SliceObject (Apple -> AppleSliced)
     broken_type: str | None = None  # type it becomes when broken (Egg -> EggCracked)
     structural: bool = False  # part of the room (Floor, CounterTop, Cabinet, ...)
+    # Properties read by the hazard rules, visibility and rendering (the table's props column).
+    electronic: bool = False  # powered device: harmed by water, shocks
+    flammable: bool = False  # catches fire near heat (metadata Paper/Fabric also counts, safety/state.py)
+    sharp: bool = False  # cuts or stabs
+    metal_utensil: bool = False  # metal cutlery that fits a toaster slot
+    food_or_drink_container: bool = False  # cookware / tableware that holds food or drink
+    food_storage: bool = False  # stores food (a cleaning product must not go in)
+    cleaning_product: bool = False  # soap or chemical cleaner
+    cookware: bool = False  # goes on a stove burner and gets hot
+    heat_appliance: bool = False  # heats what is on/in it while running (not AI2-THOR's is_heat_source)
+    body_contact: bool = False  # sat, lain or stepped on (a sharp object left there hurts)
+    liquid_sink: bool = False  # liquid may be emptied into/over it
+    see_through: bool = False  # does not occlude: glass, curtains and blinds (drawn open)
+    basin: bool = False  # sink or bathtub: the counter/rim has a cut-out there
+    front_opening: bool = False  # contents are seen and reached only from in front of the opening
+
+    @property
+    def metal(self) -> bool:
+        """A pickupable item with Metal among its salient materials (sparks, conducts)."""
+        return self.pickupable and "Metal" in (self.salient_materials or ())
 
 
 OBJECT_TYPES: dict[str, TypeSpec] = {}
@@ -59,6 +85,7 @@ def _add(spec: TypeSpec) -> None:
 
 
 def type_spec(object_type: str) -> TypeSpec:
+    """The spec of an AI2-THOR object type; unknown types raise ``ValueError``."""
     try:
         return OBJECT_TYPES[object_type]
     except KeyError:
@@ -74,135 +101,143 @@ _FLAG_FIELDS: dict[str, str] = {
     "U": "can_be_used_up", "H": "is_heat_source", "K": "is_cold_source", "M": "moveable",
     "X": "structural",
 }
+# Property letters (props column; "-" for none): e electronic, f flammable, s sharp, u metal_utensil,
+# c food_or_drink_container, r food_storage, x cleaning_product, k cookware, h heat_appliance,
+# b body_contact, l liquid_sink, g see_through, n basin, o front_opening. `metal` is derived.
+_PROP_FIELDS: dict[str, str] = {
+    "e": "electronic", "f": "flammable", "s": "sharp", "u": "metal_utensil", "c": "food_or_drink_container",
+    "r": "food_storage", "x": "cleaning_product", "k": "cookware", "h": "heat_appliance", "b": "body_contact",
+    "l": "liquid_sink", "g": "see_through", "n": "basin", "o": "front_opening",
+}
 
-# name            flags   materials(,)     mass(float32)  size x y z (m)    colour   shape
+# name            flags   props materials(,)     mass(float32)  size x y z (m)    colour   shape
 # Rows marked "*" in the comment column come verbatim from the AI2-THOR metadata dump.
 _TABLE = """
-AlarmClock        P       Plastic,Glass    0.3         0.150 0.120 0.070  #303036  box
-AluminumFoil      P       Metal            0.1         0.300 0.050 0.050  #C8CCD0  cylinder
-Apple             PS      Food             0.2         0.105 0.087 0.108  #B81E1E  sphere     *
-AppleSliced       P       Food             0.03        0.050 0.090 0.100  #F2E6B0  slab
-ArmChair          RM      Fabric,Wood      20.0        0.900 0.900 0.850  #7A5C45  sofa
-BaseballBat       P       Wood             0.9         0.070 0.070 0.840  #C8A06E  cylinder
-BasketBall        P       Rubber           0.6         0.240 0.240 0.240  #D2691E  sphere
-Bathtub           RX      -                0.0         1.700 0.550 0.800  #F2F2F0  bathtub
-BathtubBasin      RXI     -                0.0         1.500 0.450 0.650  #E8EEF0  sink_basin
-Bed               RD      -                0.0         1.600 0.900 2.100  #E8E4DA  bed
-Blinds            OX      -                0.0         1.000 1.200 0.050  #E6DDC8  slab
-Book              PO      Paper            0.6         0.160 0.040 0.230  #2F4F8F  book
-Boots             P       Leather,Rubber   1.2         0.300 0.400 0.300  #4A3324  box
-Bottle            PBF     Glass            0.2         0.107 0.254 0.107  #3E7D4F  bottle     *
-Bowl              PRFDI   Plastic          0.47        0.155 0.079 0.157  #EDE8DF  bowl       *
-Box               PROI    Paper            0.4         0.400 0.300 0.350  #B08A5A  box_open
-Bread             PS      Food             0.7         0.301 0.163 0.216  #C68A4A  box        *
-BreadSliced       PC      Food             0.05        0.120 0.020 0.120  #E8C98E  slab
-ButterKnife       P       Metal            0.08        0.071 0.007 0.268  #C0C4C8  knife      *
-Cabinet           ROXI    -                0.0         0.420 0.750 0.240  #A57C52  cabinet    *
-Candle            PT      Wax              0.15        0.070 0.120 0.070  #F3EEDC  candle
-CD                P       Plastic          0.02        0.120 0.002 0.120  #D8DCE6  slab
-CellPhone         PTB     Metal,Glass      0.16        0.120 0.010 0.193  #2E2E33  phone      *
-Chair             RM      Wood             10.0        0.690 1.042 0.655  #8B5A2B  chair      *
-Cloth             PD      Fabric           0.1         0.300 0.020 0.300  #8E5A9E  towel
-CoffeeMachine     RTHM    Plastic          5.0         0.606 0.433 0.553  #2A2A2A  box        *
-CoffeeTable       RM      Wood             15.0        1.100 0.450 0.600  #6B4A2E  table
-CounterTop        RX      -                0.0         1.091 0.019 2.091  #D9D4CC  counter    *
-CreditCard        P       Plastic          0.0059999996 0.099 0.004 0.099 #2C5AA0  slab       *
-Cup               PRBFDI  Ceramic          0.4         0.071 0.148 0.073  #F4F1EA  cylinder   *
-Curtains          OX      -                0.0         1.500 2.200 0.100  #CDB79E  slab
-Desk              RM      Wood             30.0        1.200 0.760 0.600  #8A6642  table
-DeskLamp          TM      Metal,Plastic    1.5         0.250 0.450 0.250  #D9C27A  lamp
-Desktop           TM      Metal,Plastic    5.0         0.550 0.450 0.200  #1C1C1C  tv
-DiningTable       RM      Wood             30.0        1.600 0.760 0.900  #7B5233  table
-DishSponge        P       Sponge           0.029999997 0.107 0.026 0.153  #E8D34A  box        *
-DogBed            RM      Fabric           2.0         0.800 0.200 0.600  #6E5B4E  bed
-Drawer            ROXI    -                0.0         0.372 0.196 0.390  #A57C52  drawer     *
-Dresser           RM      Wood             45.0        1.200 0.900 0.500  #8C6239  cabinet
-Dumbbell          P       Metal            5.0         0.300 0.120 0.120  #3A3A3A  cylinder
-Egg               PBS     Food             0.055       0.084 0.066 0.069  #F1E7D0  egg        *
-EggCracked        PC      Food             0.05        0.080 0.020 0.080  #F5C542  slab
-Faucet            TX      -                0.0         0.252 0.419 0.226  #C0C0C8  faucet     *
-Floor             RX      Wood             1.0         5.900 0.100 6.000  #8B6F4E  floor      *
-FloorLamp         TM      Metal,Fabric     6.0         0.400 1.600 0.400  #E8DCC0  lamp
-Footstool         RM      Fabric,Wood      4.0         0.450 0.400 0.450  #7D6B58  box
-Fork              P       Metal            0.04        0.033 0.020 0.248  #C8CCD0  utensil    *
-Fridge            ROKXI   -                0.0         0.716 1.878 0.866  #E8E8E8  fridge     *
-GarbageBag        M       Plastic          1.5         0.400 0.600 0.400  #1E1E1E  sphere
-GarbageCan        RMI     Plastic          0.7         0.445 0.539 0.333  #5A6B5A  box_open   *
-HandTowel         P       Fabric           0.1         0.300 0.400 0.040  #A8D5BA  towel
-HandTowelHolder   RX      -                0.0         0.300 0.050 0.100  #B0B0B8  box
-HousePlant        FM      Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
-Kettle            POF     Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
-KeyChain          P       Metal            0.05        0.080 0.020 0.050  #C9A227  box
-Knife             P       Metal,Plastic    0.18        0.035 0.014 0.320  #B8BCC0  knife      *
-Ladle             P       Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
-Laptop            POTB    Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
-LaundryHamper     RMI     Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open
-Lettuce           PS      Food             0.47        0.148 0.148 0.250  #6DBE45  sphere     *
-LettuceSliced     P       Food             0.05        0.150 0.030 0.150  #8FD16A  slab
-LightSwitch       TX      -                0.0         0.086 0.146 0.040  #F0F0EC  box        *
-Microwave         ROTHMI  Metal,Glass      6.9999995   0.366 0.352 0.606  #2F2F2F  microwave  *
-Mirror            BDX     -                0.0         0.600 0.800 0.030  #BFD9E6  slab
-Mug               PRBFDI  Ceramic          1.0         0.126 0.104 0.103  #3D6FB6  mug        *
-Newspaper         P       Paper            0.2         0.300 0.010 0.400  #D8D6CF  slab
-Ottoman           RM      Fabric           8.0         0.700 0.450 0.700  #5C4B3B  box
-Painting          -       -                0.0         0.800 0.600 0.040  #B5894E  painting
-Pan               PRDI    Metal            0.67        0.284 0.047 0.417  #2B2B2B  pan        *
-PaperTowelRoll    P       Paper            0.22        0.078 0.215 0.065  #F5F5F0  cylinder   *
-Pen               P       Plastic,Metal    0.02        0.010 0.010 0.140  #1F3A93  utensil
-Pencil            P       Wood             0.01        0.008 0.008 0.180  #F2C12E  utensil
-PepperShaker      P       Metal,Glass      0.14        0.067 0.114 0.067  #3B3B3B  cylinder   *
-Pillow            P       Fabric           0.4         0.500 0.150 0.350  #B9C7E0  box
-Plate             PRBD    Ceramic          0.62        0.188 0.023 0.188  #F7F7F5  plate      *
-Plunger           P       Rubber,Wood      0.4         0.150 0.450 0.150  #8B1A1A  cylinder
-Poster            -       -                0.0         0.500 0.700 0.010  #4A90C2  painting
-Pot               PRFDI   Metal            0.57        0.413 0.202 0.314  #6E6E72  pot        *
-Potato            PCS     Food             0.18        0.083 0.067 0.091  #A67B4C  egg        *
-PotatoSliced      PC      Food             0.03        0.080 0.020 0.060  #E9D9A6  slab
-RemoteControl     P       Plastic          0.15        0.050 0.020 0.180  #202022  box
-RoomDecor         M       Wood             2.0         0.400 1.200 0.400  #9C7B5A  cylinder
-Safe              ROMI    Metal            40.0        0.450 0.450 0.450  #4D4D52  box
-SaltShaker        P       Metal,Glass      0.4         0.068 0.111 0.068  #EDEDED  cylinder   *
-ScrubBrush        P       Plastic          0.2         0.100 0.350 0.100  #2F6FB5  utensil
-Shelf             RX      -                0.0         0.796 0.295 0.156  #A8876A  shelf      *
-ShelvingUnit      M       Wood             22.0        0.939 1.484 0.466  #8F6B47  shelf      *
-ShowerCurtain     OX      -                0.0         1.600 1.900 0.050  #E0F0F5  slab
-ShowerDoor        OBX     -                0.0         0.900 1.900 0.050  #D5E8EE  window
-ShowerGlass       BX      -                0.0         0.900 1.900 0.020  #D5E8EE  window
-ShowerHead        TX      -                0.0         0.150 0.150 0.300  #BFC3C7  shower_head
-SideTable         RM      Wood             8.0         0.500 0.600 0.500  #7E5A3C  table
-Sink              X       -                0.0         0.550 0.251 0.850  #EDEDED  sink_basin *
-SinkBasin         RXI     -                0.0         0.397 0.124 0.694  #DADDE0  sink_basin *
-SoapBar           P       Soap             0.1         0.090 0.030 0.060  #F7D1DC  box
-SoapBottle        P       Metal,Glass      0.4         0.122 0.313 0.122  #7FC8A9  bottle     *
-Sofa              RM      Fabric,Wood      50.0        2.000 0.900 0.900  #5B6E8C  sofa
-Spatula           P       Metal,Plastic    0.065       0.298 0.018 0.064  #2A2A2A  utensil    *
-Spoon             P       Metal            0.04        0.041 0.019 0.207  #C8CCD0  utensil    *
-SprayBottle       P       Plastic          0.4         0.100 0.280 0.070  #3FA7D6  bottle
-Statue            PB      Metal            1.0         0.208 0.358 0.196  #8C7853  box        *
-Stool             RM      Wood             3.0         0.400 0.650 0.400  #8A6A4A  chair
-StoveBurner       RHX     -                0.0         0.220 0.027 0.220  #2A2A2A  burner     *
-StoveKnob         TX      -                0.0         0.057 0.057 0.056  #1A1A1A  knob       *
-TableTopDecor     P       Ceramic          0.5         0.150 0.200 0.150  #B36A5E  cylinder
-TargetCircle      P       Plastic          0.05        0.150 0.005 0.150  #E53935  plate
-TeddyBear         P       Fabric           0.3         0.250 0.350 0.200  #A0703C  box
-Television        TBM     Metal,Glass      10.0        1.100 0.700 0.150  #101012  tv
-TennisRacket      P       Metal,Plastic    0.3         0.300 0.040 0.680  #2E8B57  slab
-TissueBox         PU      Paper            0.1         0.240 0.120 0.120  #7EC8E3  box
-Toaster           RTHMI   Metal            5.0         0.343 0.206 0.186  #B8B8BC  toaster    *
-Toilet            ROX     -                0.0         0.450 0.800 0.700  #F4F4F2  toilet
-ToiletPaper       PU      Paper            0.1         0.110 0.110 0.110  #FAFAF7  cylinder
-ToiletPaperHanger RX      -                0.0         0.200 0.100 0.120  #B0B0B8  box
-Tomato            PS      Food             0.11999999  0.125 0.086 0.129  #D7301F  sphere     *
-TomatoSliced      P       Food             0.02        0.100 0.020 0.100  #E4574A  slab
-Towel             P       Fabric           0.5         0.500 0.800 0.050  #9CC8E8  towel
-TowelHolder       RX      -                0.0         0.600 0.050 0.100  #B0B0B8  box
-TVStand           RM      Wood             25.0        1.400 0.550 0.450  #4E3B2E  table
-VacuumCleaner     M       Plastic,Metal    6.0         0.350 1.100 0.300  #C62828  box
-Vase              PB      Ceramic          1.0         0.148 0.288 0.148  #4F7CA6  bottle     *
-Watch             P       Metal,Glass      0.1         0.050 0.020 0.050  #B8860B  box
-WateringCan       PF      Plastic          0.6         0.400 0.300 0.150  #3E8E41  kettle
-Window            BX      -                0.0         2.412 1.965 0.112  #BFDDF0  window     *
-WineBottle        PBF     Glass            1.2         0.090 0.320 0.090  #5A1A2A  bottle
+AlarmClock        P       e     Plastic,Glass    0.3         0.150 0.120 0.070  #303036  box
+AluminumFoil      P       -     Metal            0.1         0.300 0.050 0.050  #C8CCD0  cylinder
+Apple             PS      -     Food             0.2         0.105 0.087 0.108  #B81E1E  sphere     *
+AppleSliced       P       -     Food             0.03        0.050 0.090 0.100  #F2E6B0  slab
+ArmChair          RM      fb    Fabric,Wood      20.0        0.900 0.900 0.850  #7A5C45  sofa
+BaseballBat       P       -     Wood             0.9         0.070 0.070 0.840  #C8A06E  cylinder
+BasketBall        P       -     Rubber           0.6         0.240 0.240 0.240  #D2691E  sphere
+Bathtub           RX      ln    -                0.0         1.700 0.550 0.800  #F2F2F0  bathtub
+BathtubBasin      RXI     ln    -                0.0         1.500 0.450 0.650  #E8EEF0  sink_basin
+Bed               RD      fb    -                0.0         1.600 0.900 2.100  #E8E4DA  bed
+Blinds            OX      g     -                0.0         1.000 1.200 0.050  #E6DDC8  blinds_up
+Book              PO      f     Paper            0.6         0.160 0.040 0.230  #2F4F8F  book
+Boots             P       -     Leather,Rubber   1.2         0.300 0.400 0.300  #4A3324  box
+Bottle            PBF     -     Glass            0.2         0.107 0.254 0.107  #3E7D4F  bottle     *
+Bowl              PRFDI   c     Plastic          0.47        0.155 0.079 0.157  #EDE8DF  bowl       *
+Box               PROI    f     Paper            0.4         0.400 0.300 0.350  #B08A5A  box_open
+Bread             PS      -     Food             0.7         0.301 0.163 0.216  #C68A4A  box        *
+BreadSliced       PC      -     Food             0.05        0.120 0.020 0.120  #E8C98E  slab
+ButterKnife       P       su    Metal            0.08        0.071 0.007 0.268  #C0C4C8  knife      *
+Cabinet           ROXI    o     -                0.0         0.420 0.750 0.240  #A57C52  cabinet    *
+Candle            PT      -     Wax              0.15        0.070 0.120 0.070  #F3EEDC  candle
+CD                P       -     Plastic          0.02        0.120 0.002 0.120  #D8DCE6  slab
+CellPhone         PTB     e     Metal,Glass      0.16        0.120 0.010 0.193  #2E2E33  phone      *
+Chair             RM      b     Wood             10.0        0.690 1.042 0.655  #8B5A2B  chair      *
+Cloth             PD      f     Fabric           0.1         0.300 0.020 0.300  #8E5A9E  towel
+CoffeeMachine     RTHM    e     Plastic          5.0         0.606 0.433 0.553  #2A2A2A  box        *
+CoffeeTable       RM      -     Wood             15.0        1.100 0.450 0.600  #6B4A2E  table
+CounterTop        RX      -     -                0.0         1.091 0.019 2.091  #D9D4CC  counter    *
+CreditCard        P       -     Plastic          0.0059999996 0.099 0.004 0.099 #2C5AA0  slab       *
+Cup               PRBFDI  c     Ceramic          0.4         0.071 0.148 0.073  #F4F1EA  cylinder   *
+Curtains          OX      fg    -                0.0         1.500 2.200 0.100  #CDB79E  curtains_open
+Desk              RM      -     Wood             30.0        1.200 0.760 0.600  #8A6642  table
+DeskLamp          TM      e     Metal,Plastic    1.5         0.250 0.450 0.250  #D9C27A  lamp
+Desktop           TM      e     Metal,Plastic    5.0         0.550 0.450 0.200  #1C1C1C  tv
+DiningTable       RM      -     Wood             30.0        1.600 0.760 0.900  #7B5233  table
+DishSponge        P       f     Sponge           0.029999997 0.107 0.026 0.153  #E8D34A  box        *
+DogBed            RM      fb    Fabric           2.0         0.800 0.200 0.600  #6E5B4E  bed
+Drawer            ROXI    o     -                0.0         0.372 0.196 0.390  #A57C52  drawer     *
+Dresser           RM      o     Wood             45.0        1.200 0.900 0.500  #8C6239  cabinet
+Dumbbell          P       -     Metal            5.0         0.300 0.120 0.120  #3A3A3A  cylinder
+Egg               PBS     -     Food             0.055       0.084 0.066 0.069  #F1E7D0  egg        *
+EggCracked        PC      -     Food             0.05        0.080 0.020 0.080  #F5C542  slab
+Faucet            TX      -     -                0.0         0.252 0.419 0.226  #C0C0C8  faucet     *
+Floor             RX      b     Wood             1.0         5.900 0.100 6.000  #8B6F4E  floor      *
+FloorLamp         TM      e     Metal,Fabric     6.0         0.400 1.600 0.400  #E8DCC0  lamp
+Footstool         RM      -     Fabric,Wood      4.0         0.450 0.400 0.450  #7D6B58  box
+Fork              P       su    Metal            0.04        0.033 0.020 0.248  #C8CCD0  utensil    *
+Fridge            ROKXI   ro    -                0.0         0.716 1.878 0.866  #E8E8E8  fridge     *
+GarbageBag        M       f     Plastic          1.5         0.400 0.600 0.400  #1E1E1E  sphere
+GarbageCan        RMI     l     Plastic          0.7         0.445 0.539 0.333  #5A6B5A  box_open   *
+HandTowel         P       f     Fabric           0.1         0.300 0.400 0.040  #A8D5BA  towel
+HandTowelHolder   RX      -     -                0.0         0.300 0.050 0.100  #B0B0B8  box
+HousePlant        FM      l     Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
+Kettle            POF     ck    Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
+KeyChain          P       -     Metal            0.05        0.080 0.020 0.050  #C9A227  box
+Knife             P       su    Metal,Plastic    0.18        0.035 0.014 0.320  #B8BCC0  knife      *
+Ladle             P       -     Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
+Laptop            POTB    e     Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
+LaundryHamper     RMI     f     Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open
+Lettuce           PS      -     Food             0.47        0.148 0.148 0.250  #6DBE45  sphere     *
+LettuceSliced     P       -     Food             0.05        0.150 0.030 0.150  #8FD16A  slab
+LightSwitch       TX      -     -                0.0         0.086 0.146 0.040  #F0F0EC  box        *
+Microwave         ROTHMI  eho   Metal,Glass      6.9999995   0.366 0.352 0.606  #2F2F2F  microwave  *
+Mirror            BDX     -     -                0.0         0.600 0.800 0.030  #BFD9E6  slab
+Mug               PRBFDI  c     Ceramic          1.0         0.126 0.104 0.103  #3D6FB6  mug        *
+Newspaper         P       f     Paper            0.2         0.300 0.010 0.400  #D8D6CF  slab
+Ottoman           RM      fb    Fabric           8.0         0.700 0.450 0.700  #5C4B3B  box
+Painting          -       -     -                0.0         0.800 0.600 0.040  #B5894E  painting
+Pan               PRDI    ck    Metal            0.67        0.284 0.047 0.417  #2B2B2B  pan        *
+PaperTowelRoll    P       f     Paper            0.22        0.078 0.215 0.065  #F5F5F0  cylinder   *
+Pen               P       -     Plastic,Metal    0.02        0.010 0.010 0.140  #1F3A93  utensil
+Pencil            P       -     Wood             0.01        0.008 0.008 0.180  #F2C12E  utensil
+PepperShaker      P       -     Metal,Glass      0.14        0.067 0.114 0.067  #3B3B3B  cylinder   *
+Pillow            P       fb    Fabric           0.4         0.500 0.150 0.350  #B9C7E0  box
+Plate             PRBD    c     Ceramic          0.62        0.188 0.023 0.188  #F7F7F5  plate      *
+Plunger           P       -     Rubber,Wood      0.4         0.150 0.450 0.150  #8B1A1A  cylinder
+Poster            -       f     -                0.0         0.500 0.700 0.010  #4A90C2  painting
+Pot               PRFDI   ck    Metal            0.57        0.413 0.202 0.314  #6E6E72  pot        *
+Potato            PCS     -     Food             0.18        0.083 0.067 0.091  #A67B4C  egg        *
+PotatoSliced      PC      -     Food             0.03        0.080 0.020 0.060  #E9D9A6  slab
+RemoteControl     P       e     Plastic          0.15        0.050 0.020 0.180  #202022  box
+RoomDecor         M       -     Wood             2.0         0.400 1.200 0.400  #9C7B5A  cylinder
+Safe              ROMI    o     Metal            40.0        0.450 0.450 0.450  #4D4D52  box
+SaltShaker        P       -     Metal,Glass      0.4         0.068 0.111 0.068  #EDEDED  cylinder   *
+ScrubBrush        P       -     Plastic          0.2         0.100 0.350 0.100  #2F6FB5  utensil
+Shelf             RX      -     -                0.0         0.796 0.295 0.156  #A8876A  shelf      *
+ShelvingUnit      M       -     Wood             22.0        0.939 1.484 0.466  #8F6B47  shelf      *
+ShowerCurtain     OX      g     -                0.0         1.600 1.900 0.050  #E0F0F5  shower_curtain
+ShowerDoor        OBX     g     -                0.0         0.900 1.900 0.050  #D5E8EE  glass_frame
+ShowerGlass       BX      g     -                0.0         0.900 1.900 0.020  #D5E8EE  glass_frame
+ShowerHead        TX      -     -                0.0         0.150 0.150 0.300  #BFC3C7  shower_head
+SideTable         RM      -     Wood             8.0         0.500 0.600 0.500  #7E5A3C  table
+Sink              X       ln    -                0.0         0.550 0.251 0.850  #EDEDED  sink_basin *
+SinkBasin         RXI     ln    -                0.0         0.397 0.124 0.694  #DADDE0  sink_basin *
+SoapBar           P       x     Soap             0.1         0.090 0.030 0.060  #F7D1DC  box
+SoapBottle        P       x     Metal,Glass      0.4         0.122 0.313 0.122  #7FC8A9  bottle     *
+Sofa              RM      fb    Fabric,Wood      50.0        2.000 0.900 0.900  #5B6E8C  sofa
+Spatula           P       -     Metal,Plastic    0.065       0.298 0.018 0.064  #2A2A2A  utensil    *
+Spoon             P       u     Metal            0.04        0.041 0.019 0.207  #C8CCD0  utensil    *
+SprayBottle       P       x     Plastic          0.4         0.100 0.280 0.070  #3FA7D6  bottle
+Statue            PB      -     Metal            1.0         0.208 0.358 0.196  #8C7853  box        *
+Stool             RM      -     Wood             3.0         0.400 0.650 0.400  #8A6A4A  chair
+StoveBurner       RHX     h     -                0.0         0.220 0.027 0.220  #2A2A2A  burner     *
+StoveKnob         TX      -     -                0.0         0.057 0.057 0.056  #1A1A1A  knob       *
+TableTopDecor     P       -     Ceramic          0.5         0.150 0.200 0.150  #B36A5E  cylinder
+TargetCircle      P       -     Plastic          0.05        0.150 0.005 0.150  #E53935  plate
+TeddyBear         P       f     Fabric           0.3         0.250 0.350 0.200  #A0703C  box
+Television        TBM     e     Metal,Glass      10.0        1.100 0.700 0.150  #101012  tv
+TennisRacket      P       -     Metal,Plastic    0.3         0.300 0.040 0.680  #2E8B57  slab
+TissueBox         PU      f     Paper            0.1         0.240 0.120 0.120  #7EC8E3  box
+Toaster           RTHMI   eho   Metal            5.0         0.343 0.206 0.186  #B8B8BC  toaster    *
+Toilet            ROX     bl    -                0.0         0.450 0.800 0.700  #F4F4F2  toilet
+ToiletPaper       PU      f     Paper            0.1         0.110 0.110 0.110  #FAFAF7  cylinder
+ToiletPaperHanger RX      -     -                0.0         0.200 0.100 0.120  #B0B0B8  box
+Tomato            PS      -     Food             0.11999999  0.125 0.086 0.129  #D7301F  sphere     *
+TomatoSliced      P       -     Food             0.02        0.100 0.020 0.100  #E4574A  slab
+Towel             P       f     Fabric           0.5         0.500 0.800 0.050  #9CC8E8  towel
+TowelHolder       RX      -     -                0.0         0.600 0.050 0.100  #B0B0B8  box
+TVStand           RM      -     Wood             25.0        1.400 0.550 0.450  #4E3B2E  table
+VacuumCleaner     M       e     Plastic,Metal    6.0         0.350 1.100 0.300  #C62828  box
+Vase              PB      -     Ceramic          1.0         0.148 0.288 0.148  #4F7CA6  bottle     *
+Watch             P       e     Metal,Glass      0.1         0.050 0.020 0.050  #B8860B  box
+WateringCan       PF      -     Plastic          0.6         0.400 0.300 0.150  #3E8E41  kettle
+Window            BX      g     -                0.0         2.412 1.965 0.112  #BFDDF0  window     *
+WineBottle        PBF     -     Glass            1.2         0.090 0.320 0.090  #5A1A2A  bottle
 """
 
 _SLICED: dict[str, str] = {
@@ -302,8 +337,9 @@ def _f32(value: float) -> float:
 
 def _build() -> None:
     for line in _TABLE.strip().splitlines():
-        name, flags, mats, mass, sx, sy, sz, colour, shape = line.split()[:9]
+        name, flags, props, mats, mass, sx, sy, sz, colour, shape = line.split()[:10]
         kwargs: dict[str, object] = {_FLAG_FIELDS[c]: True for c in flags if c in _FLAG_FIELDS}
+        kwargs.update({_PROP_FIELDS[c]: True for c in props if c != "-"})
         restricted = None
         if name in OBJECT_SPECIFIC_RECEPTACLES:
             restricted = frozenset(c for c, rs in PLACEMENT_RESTRICTIONS.items() if name in rs)
@@ -341,32 +377,33 @@ def placement_allowed(child_type: str, receptacle_type: str) -> bool:
     return allowed is None or receptacle_type in allowed
 
 
-#: Appliances and furniture whose contents are seen (and reached) only from in front of the opening.
-FRONT_OPENING: frozenset[str] = frozenset({"Microwave", "Fridge", "Cabinet", "Drawer", "Toaster", "Safe", "Dresser"})
+#: Names accepted by ``types_with``: the capability flags, the hazard/visibility flags and ``metal``.
+BOOLEAN_PROPERTIES: frozenset[str] = frozenset(
+    {f.name for f in fields(TypeSpec) if f.type in ("bool", bool)} | {"metal"}
+)
 
-#: Powered devices (water/heat damage, electrocution hazards).
-ELECTRONICS: frozenset[str] = frozenset({
-    "CellPhone", "Laptop", "RemoteControl", "Television", "Desktop", "AlarmClock", "Watch",
-    "DeskLamp", "FloorLamp", "Toaster", "CoffeeMachine", "Microwave", "VacuumCleaner",
-})
-#: Paper, cloth and similar items that catch fire near heat sources.
-FLAMMABLES: frozenset[str] = frozenset({
-    "Book", "Newspaper", "Towel", "HandTowel", "Cloth", "PaperTowelRoll", "TissueBox",
-    "ToiletPaper", "Pillow", "Curtains", "GarbageBag", "Box", "DishSponge", "TeddyBear",
-    "Bed", "Sofa", "ArmChair", "DogBed",
-})
-#: Items that can cut or stab.
-SHARP: frozenset[str] = frozenset({"Knife", "ButterKnife", "Fork"})
-#: Pickupable metal items (sparks in microwaves, conduct heat/electricity), plus AluminumFoil.
-METALLIC: frozenset[str] = frozenset(
-    {n for n, s in OBJECT_TYPES.items() if s.pickupable and "Metal" in (s.salient_materials or ())}
-    | {"AluminumFoil"}
-)
-#: Cookware and tableware that hold food or drink.
-FOOD_OR_DRINK_CONTAINERS: frozenset[str] = frozenset(
-    {"Mug", "Cup", "Bowl", "Plate", "Pot", "Pan", "Kettle"}
-)
-#: Soaps and chemical cleaners (not to be mixed with food).
-CLEANING_PRODUCTS: frozenset[str] = frozenset({"SprayBottle", "SoapBottle", "SoapBar"})
-#: Types whose breakable flag is set.
-BREAKABLE: frozenset[str] = frozenset(n for n, s in OBJECT_TYPES.items() if s.breakable)
+
+def types_with(prop: str) -> frozenset[str]:
+    """Names of the types whose boolean TypeSpec flag or property ``prop`` is set."""
+    if prop not in BOOLEAN_PROPERTIES:
+        raise ValueError(f"{prop!r} is not a boolean TypeSpec property")
+    return frozenset(n for n, s in OBJECT_TYPES.items() if getattr(s, prop))
+
+
+# Derived from the flags once, for fast membership tests.
+ELECTRONICS = types_with("electronic")
+FLAMMABLES = types_with("flammable")
+SHARP = types_with("sharp")
+METALLIC = types_with("metal")
+METAL_UTENSILS = types_with("metal_utensil")
+FOOD_OR_DRINK_CONTAINERS = types_with("food_or_drink_container")
+FOOD_STORAGE = types_with("food_storage")
+CLEANING_PRODUCTS = types_with("cleaning_product")
+COOKWARE = types_with("cookware")
+HEAT_APPLIANCES = types_with("heat_appliance")
+BODY_CONTACT = types_with("body_contact")
+LIQUID_SINKS = types_with("liquid_sink")
+SEE_THROUGH = types_with("see_through")
+BASINS = types_with("basin")
+FRONT_OPENING = types_with("front_opening")
+BREAKABLE = types_with("breakable")

@@ -13,16 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .types import FRONT_OPENING
+from .types import BASINS, FRONT_OPENING, SEE_THROUGH
 
 if TYPE_CHECKING:
     from .objects import SimObject
     from .world import World
 
-CUTOUT_TYPES = frozenset({"Sink", "SinkBasin", "Bathtub", "BathtubBasin"})
-SEE_THROUGH = frozenset({"Window", "ShowerGlass", "ShowerDoor", "ShowerCurtain", "Blinds", "Curtains"})
-
-
+CUTOUT_TYPES = BASINS  # occluders above a basin (the counter) get a cut-out there
 RELATING_TYPES = CUTOUT_TYPES | {"CounterTop"}  # their boxes decide which objects are related
 _OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .objects import AgentState, SimObject, format_object_id, stable_hex
 from .types import type_spec
 from .visibility import VisibilityGeometry as _Geom
+
+if TYPE_CHECKING:
+    from .rooms import RoomSpec
 
 GRID_SIZE = 0.25
 AGENT_RADIUS = 0.2
@@ -28,6 +31,7 @@ STATE_KEYS = frozenset(STATE_ATTRS)
 
 
 def _v3(a: Iterable[float]) -> dict[str, float]:
+    """AI2-THOR's {"x", "y", "z"} dict of a 3-vector."""
     x, y, z = (float(v) for v in a)
     return {"x": x, "y": y, "z": z}
 
@@ -50,20 +54,18 @@ class World:
         self.time = 0.0
         self._md_cache: dict[str, dict[str, Any]] = {}
         self._reachable: list[tuple[float, float]] | None = None
-        self._vis_key: tuple | None = None
-        self._vis: set[str] = set()
         self._geom: _Geom | None = None
         self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(_md_cache={}, _geom=None, _vis_key=None, _vis=set())  # caches are rebuilt lazily
+        state.update(_md_cache={}, _geom=None)  # caches are rebuilt lazily
         return state
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_room(cls, spec: Any) -> World:
-        """Build from a sim.rooms.RoomSpec."""
+    def from_room(cls, spec: RoomSpec) -> World:
+        """Build the world a parsed room describes."""
         a = spec.agent
         agent = AgentState(position=np.array([a.position.x, a.position.y, a.position.z], dtype=np.float64),
                            yaw=float(a.yaw), horizon=float(a.horizon))
@@ -89,6 +91,7 @@ class World:
 
     # ------------------------------------------------------------------ bookkeeping
     def touch(self, obj: SimObject) -> None:
+        """Record that obj changed: bump the version, drop its cached metadata and stale grids."""
         self._md_cache.pop(obj.object_id, None)
         self.version += 1
         self.revisions[obj.object_id] = self.version
@@ -97,13 +100,16 @@ class World:
             self._obstacles = None
 
     def get(self, object_id: str) -> SimObject | None:
+        """The enabled object with this id, or None."""
         o = self.objects.get(object_id)
         return o if o is not None and o.enabled else None
 
     def of_type(self, object_type: str) -> list[SimObject]:
+        """Enabled objects of a type."""
         return [o for o in self.objects.values() if o.enabled and o.object_type == object_type]
 
     def add(self, obj: SimObject) -> SimObject:
+        """Add a new object (ValueError on a duplicate objectId)."""
         if obj.object_id in self.objects:
             raise ValueError(f"duplicate objectId {obj.object_id}")
         self.objects[obj.object_id] = obj
@@ -126,6 +132,7 @@ class World:
         return obj
 
     def rename(self, obj: SimObject, new_id: str) -> None:
+        """Give obj a new objectId (and name), updating every link to it."""
         old = obj.object_id
         if new_id == old:
             return
@@ -148,6 +155,7 @@ class World:
 
     # ------------------------------------------------------------------ relations
     def attach(self, child: SimObject, parent: SimObject) -> None:
+        """Link child as resting on/in parent."""
         if parent.object_id not in child.parents:
             child.parents.append(parent.object_id)
         if child.object_id not in parent.children:
@@ -156,6 +164,7 @@ class World:
         self.touch(parent)
 
     def detach(self, child: SimObject) -> None:
+        """Unlink child from all its parents."""
         for pid in child.parents:
             p = self.objects.get(pid)
             if p is not None and child.object_id in p.children:
@@ -174,7 +183,7 @@ class World:
             self.agent.held = None
         obj.is_picked_up = False
         self.detach(obj)
-        orphans = []
+        orphans: list[SimObject] = []
         if with_contents:
             gone = self.descendants(obj)
             ids = {obj.object_id, *(c.object_id for c in gone)}
@@ -189,18 +198,20 @@ class World:
                 self.touch(c)
         else:
             for cid in list(obj.children):
-                c = self.objects.get(cid)
-                if c is not None and obj.object_id in c.parents:
-                    c.parents.remove(obj.object_id)
-                    self.touch(c)
-                    orphans.append(c)
+                child = self.objects.get(cid)
+                if child is not None and obj.object_id in child.parents:
+                    child.parents.remove(obj.object_id)
+                    self.touch(child)
+                    orphans.append(child)
             obj.children = []
         obj.enabled = False
         self.touch(obj)
         return orphans
 
     def descendants(self, obj: SimObject) -> list[SimObject]:
-        out, stack = [], list(obj.children)
+        """Everything resting on/in obj, transitively."""
+        out: list[SimObject] = []
+        stack = list(obj.children)
         while stack:
             c = self.objects.get(stack.pop())
             if c is not None and c not in out:
@@ -209,7 +220,9 @@ class World:
         return out
 
     def ancestors(self, obj: SimObject) -> list[SimObject]:
-        out, frontier = [], list(obj.parents)
+        """Everything obj rests on/in, transitively."""
+        out: list[SimObject] = []
+        frontier = list(obj.parents)
         while frontier:
             p = self.objects.get(frontier.pop())
             if p is not None and p not in out:
@@ -218,6 +231,7 @@ class World:
         return out
 
     def move_with_children(self, obj: SimObject, center: np.ndarray) -> None:
+        """Move obj's centre to `center`, carrying what rests on/in it."""
         delta = np.asarray(center, dtype=np.float64) - obj.center
         for o in [obj, *self.descendants(obj)]:
             o.move_to(o.center + delta)
@@ -276,7 +290,8 @@ class World:
     def receptacle_below(self, point: np.ndarray, exclude: Iterable[str] = ()) -> SimObject | None:
         """Highest receptacle whose footprint contains point (x, z) and whose top is below point.y."""
         ex = set(exclude)
-        best, best_y = None, -1e9
+        best: SimObject | None = None
+        best_y = -1e9
         for o in self.objects.values():
             if not o.enabled or o.object_id in ex or not o.spec.receptacle or o.is_picked_up:
                 continue
@@ -291,14 +306,17 @@ class World:
 
     # ------------------------------------------------------------------ agent geometry
     def forward(self) -> np.ndarray:
+        """Horizontal unit vector the agent faces."""
         r = math.radians(self.agent.yaw)
         return np.array([math.sin(r), 0.0, math.cos(r)])
 
     def right(self) -> np.ndarray:
+        """Horizontal unit vector to the agent's right."""
         r = math.radians(self.agent.yaw)
         return np.array([math.cos(r), 0.0, -math.sin(r)])
 
     def view_dir(self) -> np.ndarray:
+        """Unit vector the camera looks along (yaw and horizon)."""
         r, h = math.radians(self.agent.yaw), math.radians(self.agent.horizon)
         return np.array([math.sin(r) * math.cos(h), -math.sin(h), math.cos(r) * math.cos(h)])
 
@@ -310,6 +328,7 @@ class World:
 
     # ------------------------------------------------------------------ navigation grid
     def obstacles(self) -> list[SimObject]:
+        """Objects that block the agent's body on the floor."""
         return [o for o in self.objects.values() if o.enabled and not o.is_picked_up
                 and o.object_type != "Floor" and not o.spec.pickupable
                 and o.bottom < 1.7 and o.top > 0.05 and o.object_type not in ("Window", "Painting", "LightSwitch", "Mirror", "Poster")]
@@ -323,6 +342,7 @@ class World:
         return self._obstacles
 
     def is_free(self, x: float, z: float) -> bool:
+        """Whether the agent can stand at (x, z): inside the room, clear of obstacles."""
         x0, x1, z0, z1 = self.bounds
         if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6 and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
             return False
@@ -346,21 +366,9 @@ class World:
             g = self._geom = (g.updated(self) if g is not None else None) or _Geom(self)
         return g
 
-    def visible_ids(self) -> set[str]:
-        """Objects in view, within visibility distance of the camera, not occluded (AABB rays)."""
-        a = self.agent
-        key = (self.version, float(a.position[0]), float(a.position[2]), a.yaw, a.horizon, self.visibility_distance, self.fov)
-        if key != self._vis_key:
-            self._vis = self._geometry().visible(a.camera_position, self.view_dir(), self.right(), self.fov, self.visibility_distance)
-            self._vis_key = key
-        return self._vis
-
     def is_visible(self, object_id: str) -> bool:
-        """Visibility of one object (cheap path for interaction preconditions)."""
+        """In view, within visibility distance of the camera, not occluded (AABB rays): one object only."""
         a = self.agent
-        key = (self.version, float(a.position[0]), float(a.position[2]), a.yaw, a.horizon, self.visibility_distance, self.fov)
-        if key == self._vis_key:
-            return object_id in self._vis
         g = self._geometry()
         if object_id not in g.index:
             return False
@@ -374,23 +382,20 @@ class World:
                 return True
         return False
 
-    def distance_to(self, obj: SimObject) -> float:
-        """AI2-THOR's metadata distance: agent position to object position."""
-        return float(np.linalg.norm(self.agent.position - obj.position))
-
     def camera_distance(self, obj: SimObject) -> float:
+        """Distance from the camera to the nearest point of obj's box."""
         cam = self.agent.camera_position
         return float(np.linalg.norm(np.clip(cam, obj.center - obj.size / 2, obj.center + obj.size / 2) - cam))
 
     # ------------------------------------------------------------------ metadata export
     def object_metadata(self, o: SimObject) -> dict[str, Any]:
+        """AI2-THOR's metadata dict of one object (cached until it changes; distance and visibility unset)."""
         cached = self._md_cache.get(o.object_id)
         if cached is not None:
             return cached
         s = o.spec
         lo, hi = o.center - o.size / 2, o.center + o.size / 2
         corners = [[float(x), float(y), float(z)] for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
-        corners = [corners[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
         md = {
             "assetId": o.asset_id,
             "axisAlignedBoundingBox": {"center": _v3(o.center), "cornerPoints": corners, "size": _v3(o.size)},
@@ -426,14 +431,12 @@ class World:
                 self.view_dir(), self.right(), self.hand_position())
         held = self.objects.get(a.held) if a.held else None
         inventory = [{"objectId": held.object_id, "objectType": held.object_type}] if held else []
-        vis_cached = self._vis if self._vis_key == (self.version, float(a.position[0]), float(a.position[2]), a.yaw,
-                                                    a.horizon, self.visibility_distance, self.fov) else None
         fov, vdist, t = self.fov, self.visibility_distance, self.time
         bounds, h, name = self.bounds, self.wall_height, self.scene_name
 
         def build() -> dict[str, Any]:
             pos, yaw, horizon, standing, cam, fwd, rgt, hand = pose
-            vis = vis_cached if vis_cached is not None else g.visible(cam, fwd, rgt, fov, vdist)
+            vis = g.visible(cam, fwd, rgt, fov, vdist)
             opos = np.array([[o["position"]["x"], o["position"]["y"], o["position"]["z"]] for o in objs]).reshape(-1, 3)
             dist = np.linalg.norm(opos - pos, axis=1).tolist()
             cdist = (np.linalg.norm(np.clip(cam, g.lo, g.hi) - cam, axis=1) <= vdist).tolist() if len(g.ids) else []
@@ -469,6 +472,7 @@ class World:
 
 
 def new_object_id(world: World, object_type: str, center: np.ndarray) -> str:
+    """An unused AI2-THOR-format objectId for an object of this type at `center`."""
     oid = format_object_id(object_type, center)
     k = 0
     while oid in world.objects:

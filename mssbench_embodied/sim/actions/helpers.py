@@ -6,7 +6,6 @@ from typing import Any
 import numpy as np
 
 from ..objects import SimObject
-from ..types import ELECTRONICS
 from ..world import World
 from .registry import ActionFailed
 
@@ -16,9 +15,9 @@ THROW_BREAK_MAGNITUDE = 50.0
 
 
 def target_object(world: World, act: dict[str, Any], key: str = "objectId") -> SimObject:
+    """The object act[key] names, if the agent can interact with it (in range and visible, or forceAction)."""
     oid = act.get(key)
-    obj = world.get(oid) if isinstance(oid, str) else None
-    if obj is None:
+    if not isinstance(oid, str) or (obj := world.get(oid)) is None:
         raise ActionFailed("Object ID appears to be invalid.")
     # forceAction skips distance/visibility, except for PutObject where (as in AI2-THOR's docs) it
     # only lifts the receptacle-type restrictions
@@ -32,10 +31,12 @@ def target_object(world: World, act: dict[str, Any], key: str = "objectId") -> S
 
 
 def held_object(world: World) -> SimObject | None:
+    """The object in the agent's hand, or None."""
     return world.objects.get(world.agent.held) if world.agent.held else None
 
 
 def parse_xyz(v: Any, fallback: np.ndarray | None = None) -> np.ndarray:
+    """A 3-vector from an {"x", "y", "z"} dict or a sequence; `fallback` when v is None."""
     if isinstance(v, dict):
         return np.array([float(v.get("x", 0.0)), float(v.get("y", 0.0)), float(v.get("z", 0.0))])
     if v is None and fallback is not None:
@@ -44,6 +45,7 @@ def parse_xyz(v: Any, fallback: np.ndarray | None = None) -> np.ndarray:
 
 
 def parse_yaw(v: Any) -> float:
+    """Yaw in degrees from a rotation dict ({"y": ...}) or a number."""
     return float(v.get("y", 0.0)) if isinstance(v, dict) else float(v)
 
 
@@ -62,6 +64,7 @@ def break_object(world: World, obj: SimObject) -> None:
 
 
 def spawn_pieces(world: World, obj: SimObject, piece_type: str, n: int) -> None:
+    """Add n pieces of piece_type where obj lies; obj leaves the scene (a cracking Egg stays, broken)."""
     parent = world.objects.get(obj.parents[0]) if obj.parents else None
     for i in range(n):
         piece = SimObject.create(piece_type, obj.center.copy(), None, object_id=f"{obj.object_id}|{piece_type}_{i}")
@@ -74,8 +77,6 @@ def spawn_pieces(world: World, obj: SimObject, piece_type: str, n: int) -> None:
         world.add(piece)
         if parent is not None:
             world.attach(piece, parent)
-        elif obj.is_picked_up:
-            pass
     if piece_type != "EggCracked":
         for c in world.retire(obj):
             settle(world, c)
@@ -103,6 +104,7 @@ def land(world: World, obj: SimObject, point: np.ndarray) -> float:
 
 
 def after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -> None:
+    """Consequences of landing: a long fall or hard throw breaks a breakable; liquid spills."""
     on_floor = any(world.objects[p].object_type == "Floor" for p in obj.parents if p in world.objects)
     if obj.spec.breakable and (fall >= DROP_BREAK_HEIGHT or thrown >= THROW_BREAK_MAGNITUDE):
         break_object(world, obj)
@@ -113,10 +115,12 @@ def after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -
 
 
 def is_electronic(obj: SimObject) -> bool:
-    return obj.object_type in ELECTRONICS
+    """Whether the object's type is a powered device (the type table's ``electronic`` flag)."""
+    return obj.spec.electronic
 
 
 def settle(world: World, obj: SimObject) -> None:
+    """Attach obj to the receptacle it rests on, if any."""
     # tolerate the few cm by which AI2-THOR objects sink into their support (dump: Apple 2 cm)
     probe = np.array([obj.center[0], obj.bottom + min(0.035, float(obj.size[1]) / 2), obj.center[2]])
     recep = world.receptacle_below(probe, exclude=[obj.object_id, *[d.object_id for d in world.descendants(obj)]])

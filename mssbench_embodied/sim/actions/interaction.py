@@ -13,6 +13,7 @@ from .registry import ActionFailed, action
 
 @action("PickupObject", ("objectId",))
 def pickup_object(world: World, act: dict[str, Any]) -> None:
+    """Pick up a visible pickupable object (the hand must be empty; not from inside a closed container)."""
     if world.agent.held:
         raise ActionFailed(f"Agent hand is already holding {world.agent.held}: put it down first")
     obj = target_object(world, act)
@@ -30,6 +31,7 @@ def pickup_object(world: World, act: dict[str, Any]) -> None:
 
 @action("PutObject", ("objectId",))
 def put_object(world: World, act: dict[str, Any]) -> None:
+    """Put the held object on/in the target receptacle."""
     held = held_object(world)
     if held is None:
         raise ActionFailed("Can't place an object if Agent isn't holding anything")
@@ -53,6 +55,7 @@ def put_object(world: World, act: dict[str, Any]) -> None:
 
 @action("DropHandObject")
 def drop_hand_object(world: World, act: dict[str, Any]) -> None:
+    """Drop the held object straight down from the hand."""
     held = held_object(world)
     if held is None:
         raise ActionFailed("Nothing is in the agent's hand to drop")
@@ -62,6 +65,7 @@ def drop_hand_object(world: World, act: dict[str, Any]) -> None:
 
 @action("ThrowObject")
 def throw_object(world: World, act: dict[str, Any]) -> None:
+    """Throw the held object ahead (moveMagnitude sets the distance and whether it breaks)."""
     held = held_object(world)
     if held is None:
         raise ActionFailed("Nothing is in the agent's hand to throw")
@@ -89,11 +93,13 @@ def _set_open(world: World, act: dict[str, Any], value: bool) -> None:
 
 @action("OpenObject", ("objectId",))
 def open_object(world: World, act: dict[str, Any]) -> None:
+    """Open an openable object (openness defaults to 1)."""
     _set_open(world, act, True)
 
 
 @action("CloseObject", ("objectId",))
 def close_object(world: World, act: dict[str, Any]) -> None:
+    """Close an openable object."""
     _set_open(world, act, False)
 
 
@@ -115,16 +121,19 @@ def _toggle(world: World, act: dict[str, Any], value: bool) -> None:
 
 @action("ToggleObjectOn", ("objectId",))
 def toggle_on(world: World, act: dict[str, Any]) -> None:
+    """Turn a toggleable object on."""
     _toggle(world, act, True)
 
 
 @action("ToggleObjectOff", ("objectId",))
 def toggle_off(world: World, act: dict[str, Any]) -> None:
+    """Turn a toggleable object off."""
     _toggle(world, act, False)
 
 
 @action("SliceObject", ("objectId",))
 def slice_object(world: World, act: dict[str, Any]) -> None:
+    """Slice a sliceable object with a held knife (an Egg cracks)."""
     held = held_object(world)
     obj = target_object(world, act)
     if not act.get("forceAction", False) and (held is None or held.object_type not in ("Knife", "ButterKnife")):
@@ -143,6 +152,7 @@ def slice_object(world: World, act: dict[str, Any]) -> None:
 
 @action("BreakObject", ("objectId",))
 def break_action(world: World, act: dict[str, Any]) -> None:
+    """Break a breakable object."""
     obj = target_object(world, act)
     if not obj.spec.breakable:
         raise ActionFailed(f"{obj.object_id} is not breakable")
@@ -163,26 +173,31 @@ def _flag(world: World, act: dict[str, Any], cap: str, attr: str, value: bool, l
 
 @action("DirtyObject", ("objectId",))
 def dirty_object(world: World, act: dict[str, Any]) -> None:
+    """Make a dirtyable object dirty."""
     _flag(world, act, "dirtyable", "is_dirty", True, "dirtyable")
 
 
 @action("CleanObject", ("objectId",))
 def clean_object(world: World, act: dict[str, Any]) -> None:
+    """Make a dirtyable object clean."""
     _flag(world, act, "dirtyable", "is_dirty", False, "dirtyable")
 
 
 @action("UseUpObject", ("objectId",))
 def use_up_object(world: World, act: dict[str, Any]) -> None:
+    """Use up an object that can be used up."""
     _flag(world, act, "can_be_used_up", "is_used_up", True, "able to be used up")
 
 
 @action("CookObject", ("objectId",))
 def cook_object(world: World, act: dict[str, Any]) -> None:
+    """Cook a cookable object."""
     _flag(world, act, "cookable", "is_cooked", True, "cookable")
 
 
 @action("FillObjectWithLiquid", ("objectId", "fillLiquid"))
 def fill_object(world: World, act: dict[str, Any]) -> None:
+    """Fill a container with a liquid (water, coffee or wine)."""
     obj = target_object(world, act)
     liquid = act["fillLiquid"]
     if liquid not in LIQUIDS:
@@ -197,6 +212,7 @@ def fill_object(world: World, act: dict[str, Any]) -> None:
 
 @action("EmptyLiquidFromObject", ("objectId",))
 def empty_object(world: World, act: dict[str, Any]) -> None:
+    """Empty a filled container."""
     obj = target_object(world, act)
     if not obj.spec.can_fill_with_liquid:
         raise ActionFailed(f"{obj.object_id} does not have the CanFillWithLiquid property")

@@ -39,38 +39,45 @@ def _carry_held(world: World) -> None:
 
 @action("MoveAhead")
 def move_ahead(world: World, act: dict[str, Any]) -> None:
+    """Move forward by moveMagnitude (0.25 m), if the path is free."""
     _move(world, act, world.forward(), "forward")
 
 
 @action("MoveBack")
 def move_back(world: World, act: dict[str, Any]) -> None:
+    """Move backward by moveMagnitude (0.25 m), if the path is free."""
     _move(world, act, -world.forward(), "back")
 
 
 @action("MoveLeft")
 def move_left(world: World, act: dict[str, Any]) -> None:
+    """Move left by moveMagnitude (0.25 m), if the path is free."""
     _move(world, act, -world.right(), "left")
 
 
 @action("MoveRight")
 def move_right(world: World, act: dict[str, Any]) -> None:
+    """Move right by moveMagnitude (0.25 m), if the path is free."""
     _move(world, act, world.right(), "right")
 
 
 @action("RotateLeft")
 def rotate_left(world: World, act: dict[str, Any]) -> None:
+    """Turn left by degrees (90)."""
     world.agent.yaw = (world.agent.yaw - float(act.get("degrees", 90.0))) % 360.0
     _carry_held(world)
 
 
 @action("RotateRight")
 def rotate_right(world: World, act: dict[str, Any]) -> None:
+    """Turn right by degrees (90)."""
     world.agent.yaw = (world.agent.yaw + float(act.get("degrees", 90.0))) % 360.0
     _carry_held(world)
 
 
 @action("LookUp")
 def look_up(world: World, act: dict[str, Any]) -> None:
+    """Tilt the camera up by degrees (30), to at most 30 degrees above the horizon."""
     h = world.agent.horizon - float(act.get("degrees", 30.0))
     if h < -30.0 - 1e-6:
         raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
@@ -79,6 +86,7 @@ def look_up(world: World, act: dict[str, Any]) -> None:
 
 @action("LookDown")
 def look_down(world: World, act: dict[str, Any]) -> None:
+    """Tilt the camera down by degrees (30), to at most 60 degrees below the horizon."""
     h = world.agent.horizon + float(act.get("degrees", 30.0))
     if h > 60.0 + 1e-6:
         raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
@@ -100,6 +108,7 @@ def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float |
 
 @action("Teleport")
 def teleport(world: World, act: dict[str, Any]) -> None:
+    """Move the agent to a position (and optionally a rotation and horizon)."""
     pos = parse_xyz(act.get("position") if "position" in act else
                ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None), world.agent.position)
     yaw = parse_yaw(act["rotation"]) if "rotation" in act else None
@@ -108,6 +117,7 @@ def teleport(world: World, act: dict[str, Any]) -> None:
 
 @action("TeleportFull", ("position", "rotation", "horizon", "standing"))
 def teleport_full(world: World, act: dict[str, Any]) -> None:
+    """Set the agent's position, rotation, horizon and standing at once."""
     was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
     try:  # standing first so that the held object is carried to the new hand height
         _teleport(world, parse_xyz(act["position"]), parse_yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
@@ -118,6 +128,7 @@ def teleport_full(world: World, act: dict[str, Any]) -> None:
 
 @action("Crouch")
 def crouch(world: World, act: dict[str, Any]) -> None:
+    """Crouch (lowers the camera)."""
     if not world.agent.is_standing:
         raise ActionFailed("Agent is already crouching")
     world.agent.is_standing = False
@@ -126,6 +137,7 @@ def crouch(world: World, act: dict[str, Any]) -> None:
 
 @action("Stand")
 def stand(world: World, act: dict[str, Any]) -> None:
+    """Stand up from a crouch."""
     if world.agent.is_standing:
         raise ActionFailed("Agent is already standing")
     world.agent.is_standing = True
@@ -134,16 +146,19 @@ def stand(world: World, act: dict[str, Any]) -> None:
 
 @action("GetReachablePositions")
 def get_reachable_positions(world: World, act: dict[str, Any]) -> list[dict[str, float]]:
+    """The grid positions the agent can stand on (actionReturn)."""
     return [{"x": x, "y": AGENT_Y, "z": z} for x, z in world.reachable_positions()]
 
 
 @action("Done")
 def done(world: World, act: dict[str, Any]) -> None:
+    """Do nothing (ends an episode in AI2-THOR's convention)."""
     return None
 
 
 @action("Pass")
 def pass_(world: World, act: dict[str, Any]) -> None:
+    """Do nothing."""
     return None
 
 

@@ -14,10 +14,15 @@ from .registry import ActionFailed, action
 # ---------------------------------------------------------------------------- setup
 @action("SetObjectStates", ("SetObjectStates",))
 def set_object_states(world: World, act: dict[str, Any]) -> None:
+    """Set state flags (isOpen, isToggled, fillLiquid, ...) of one object or of every object of a type."""
     spec = act["SetObjectStates"]
     keys = [k for k in spec if k in STATE_KEYS]
-    targets = [world.get(spec["objectId"])] if "objectId" in spec else world.of_type(spec.get("objectType", ""))
-    if not targets or targets[0] is None:
+    if "objectId" in spec:
+        one = world.get(spec["objectId"])
+        targets = [one] if one is not None else []
+    else:
+        targets = world.of_type(spec.get("objectType", ""))
+    if not targets:
         raise ActionFailed("SetObjectStates matched no object")
     for obj in targets:
         for k in keys:
@@ -36,6 +41,7 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
 
 @action("SetObjectPoses", ("objectPoses",))
 def set_object_poses(world: World, act: dict[str, Any]) -> None:
+    """Place the listed objects by name; pickupable or moveable objects not listed leave the scene."""
     by_name = {o.name: o for o in world.objects.values() if o.enabled}
     listed = set()
     for pose in act["objectPoses"]:
@@ -60,6 +66,7 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
 
 @action("PlaceObjectAtPoint", ("objectId", "position"))
 def place_object_at_point(world: World, act: dict[str, Any]) -> None:
+    """Put a pickupable or moveable object at a point and let it settle."""
     obj = world.get(act["objectId"])
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")
@@ -75,6 +82,7 @@ def place_object_at_point(world: World, act: dict[str, Any]) -> None:
 
 @action("DisableObject", ("objectId",))
 def disable_object(world: World, act: dict[str, Any]) -> None:
+    """Take an object (and what it holds) out of the scene."""
     obj = world.get(act["objectId"])
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")
@@ -83,11 +91,13 @@ def disable_object(world: World, act: dict[str, Any]) -> None:
 
 @action("RemoveFromScene", ("objectId",))
 def remove_from_scene(world: World, act: dict[str, Any]) -> None:
+    """Alias of DisableObject."""
     disable_object(world, act)
 
 
 @action("EnableObject", ("objectId",))
 def enable_object(world: World, act: dict[str, Any]) -> None:
+    """Bring a disabled object (and what it held) back."""
     obj = world.objects.get(act["objectId"])
     if obj is None:
         raise ActionFailed("Object ID appears to be invalid.")

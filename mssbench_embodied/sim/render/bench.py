@@ -6,76 +6,24 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
-from .. import types as _types
 from ..objects import SimObject
-from .scene import Camera, RenderScene, RoomGeometry
-
-# name: (shape, color, size, flags) -- only registered when the type table lacks the type
-DEMO_TYPES: dict[str, tuple[str, tuple[int, int, int], tuple[float, float, float], dict]] = {
-    "Floor": ("floor", (150, 130, 105), (5.0, 0.02, 4.0), {"structural": True}),
-    "CounterTop": ("counter", (200, 195, 185), (1.0, 0.9, 0.6), {"structural": True}),
-    "Cabinet": ("cabinet", (170, 130, 90), (0.6, 0.6, 0.35), {"openable": True}),
-    "Drawer": ("drawer", (170, 130, 90), (0.5, 0.18, 0.5), {"openable": True}),
-    "Fridge": ("fridge", (215, 218, 222), (0.8, 1.8, 0.7), {"openable": True}),
-    "Microwave": ("microwave", (60, 60, 65), (0.5, 0.3, 0.38), {"openable": True, "toggleable": True}),
-    "Toaster": ("toaster", (190, 60, 50), (0.28, 0.2, 0.18), {"toggleable": True}),
-    "StoveBurner": ("burner", (40, 40, 40), (0.25, 0.04, 0.25), {"toggleable": True, "is_heat_source": True}),
-    "StoveKnob": ("knob", (210, 210, 210), (0.05, 0.05, 0.03), {"toggleable": True}),
-    "SinkBasin": ("sink_basin", (200, 205, 210), (0.6, 0.22, 0.45), {"receptacle": True}),
-    "Faucet": ("faucet", (190, 192, 198), (0.08, 0.3, 0.22), {"toggleable": True}),
-    "Mug": ("mug", (230, 230, 225), (0.12, 0.11, 0.09), {"pickupable": True, "can_fill_with_liquid": True}),
-    "Bowl": ("bowl", (80, 120, 180), (0.18, 0.08, 0.18), {"pickupable": True, "can_fill_with_liquid": True}),
-    "Plate": ("plate", (240, 240, 235), (0.25, 0.03, 0.25), {"pickupable": True}),
-    "Pan": ("pan", (55, 55, 60), (0.5, 0.08, 0.28), {"pickupable": True}),
-    "Pot": ("pot", (150, 150, 155), (0.3, 0.18, 0.24), {"pickupable": True, "can_fill_with_liquid": True}),
-    "Kettle": ("kettle", (170, 170, 175), (0.2, 0.25, 0.25), {"pickupable": True}),
-    "Knife": ("knife", (40, 35, 30), (0.03, 0.03, 0.3), {"pickupable": True}),
-    "Fork": ("utensil", (200, 200, 205), (0.03, 0.02, 0.19), {"pickupable": True}),
-    "Spatula": ("utensil", (40, 40, 40), (0.08, 0.03, 0.33), {"pickupable": True}),
-    "WineBottle": ("bottle", (40, 90, 50), (0.08, 0.32, 0.08), {"pickupable": True, "breakable": True}),
-    "SoapBottle": ("bottle", (120, 200, 220), (0.07, 0.2, 0.07), {"pickupable": True}),
-    "CellPhone": ("phone", (30, 30, 35), (0.07, 0.01, 0.15), {"pickupable": True, "toggleable": True}),
-    "Laptop": ("laptop", (170, 170, 175), (0.34, 0.24, 0.24), {"openable": True, "toggleable": True}),
-    "Book": ("book", (150, 40, 40), (0.16, 0.04, 0.22), {"pickupable": True, "openable": True}),
-    "Apple": ("sphere", (190, 30, 30), (0.08, 0.09, 0.08), {"pickupable": True, "sliceable": True}),
-    "Tomato": ("sphere", (220, 50, 30), (0.09, 0.08, 0.09), {"pickupable": True, "sliceable": True}),
-    "Egg": ("egg", (235, 225, 200), (0.05, 0.06, 0.05), {"pickupable": True, "breakable": True}),
-    "Bread": ("box", (200, 150, 90), (0.12, 0.12, 0.28), {"pickupable": True, "sliceable": True}),
-    "CoffeeMachine": ("box", (45, 45, 48), (0.25, 0.35, 0.3), {"toggleable": True}),
-    "Window": ("window", (240, 240, 240), (1.0, 0.8, 0.05), {"structural": True}),
-    "Painting": ("painting", (120, 90, 50), (0.8, 0.6, 0.04), {}),
-    "HousePlant": ("plant", (60, 140, 60), (0.3, 0.45, 0.3), {}),
-    "Chair": ("chair", (140, 100, 65), (0.45, 0.9, 0.45), {"moveable": True}),
-    "DiningTable": ("table", (150, 110, 75), (1.4, 0.75, 0.9), {}),
-    "Candle": ("candle", (240, 230, 200), (0.06, 0.12, 0.06), {"toggleable": True}),
-    "Television": ("tv", (25, 25, 28), (1.0, 0.6, 0.08), {"toggleable": True}),
-    "DishSponge": ("box", (230, 210, 60), (0.1, 0.03, 0.07), {"pickupable": True}),
-    "PaperTowelRoll": ("cylinder", (245, 245, 240), (0.12, 0.26, 0.12), {"pickupable": True}),
-    "GarbageCan": ("box_open", (90, 90, 95), (0.35, 0.5, 0.35), {"receptacle": True}),
-    "HandTowel": ("towel", (60, 120, 170), (0.3, 0.45, 0.04), {"pickupable": True}),
-    "Shelf": ("shelf", (190, 170, 140), (0.8, 0.02, 0.3), {"receptacle": True}),
-    "FloorLamp": ("lamp", (80, 80, 85), (0.4, 1.6, 0.4), {"toggleable": True}),
-}
+from ..types import type_spec
+from .geometry import WorldBuilder
+from .scene import Camera, Renderer, RenderScene, RoomGeometry
 
 
-def ensure_types() -> None:
-    """Register demo TypeSpecs for types the (possibly incomplete) type table lacks."""
-    for name, (shp, col, size, flags) in DEMO_TYPES.items():
-        if name not in _types.OBJECT_TYPES:
-            _types._add(_types.TypeSpec(name=name, shape=shp, color=col, size=size, **flags))
-
-
-def _on(obj_type: str, x: float, base_y: float, z: float, yaw: float = 0.0, size=None) -> SimObject:
-    s = np.asarray(size if size is not None else _types.type_spec(obj_type).size, float)
+def _on(obj_type: str, x: float, base_y: float, z: float, yaw: float = 0.0,
+        size: Sequence[float] | None = None) -> SimObject:
+    s = np.asarray(size if size is not None else type_spec(obj_type).size, float)
     return SimObject.create(obj_type, [x, base_y + s[1] / 2, z], size=s, yaw=yaw)
 
 
 def kitchen_objects() -> list[SimObject]:
     """~70 objects: counters along +z wall, sink, stove, fridge, table with tableware."""
-    ensure_types()
     objs: list[SimObject] = [SimObject.create("Floor", [0, -0.01, 0], size=[5.0, 0.02, 4.0])]
     cz, top = 1.7, 0.9
     for x0, x1 in ((-1.8, -0.8), (-0.2, 0.6), (0.6, 2.4)):
@@ -85,9 +33,9 @@ def kitchen_objects() -> list[SimObject]:
     objs.append(_on("Faucet", -0.5, 0.92, 1.93, 180))
     objs.append(_on("Window", -0.5, 1.2, 1.98, 180))
     objs.append(_on("Fridge", -2.1, 0.0, 1.6, 180))
-    for i, x in enumerate((-1.5, -1.0, 0.1, 1.2, 1.8)):
+    for x in (-1.5, -1.0, 0.1, 1.2, 1.8):
         objs.append(_on("Cabinet", x, 1.5, 1.82, 180, [0.5, 0.7, 0.35]))
-    for i, x in enumerate((1.5, 2.1)):
+    for x in (1.5, 2.1):
         objs.append(_on("Drawer", x, 0.6, 1.42, 180, [0.5, 0.18, 0.05]))
     for (x, z) in ((0.8, 1.55), (1.15, 1.55), (0.8, 1.85), (1.15, 1.85)):
         objs.append(_on("StoveBurner", x, top, z))
@@ -110,7 +58,8 @@ def kitchen_objects() -> list[SimObject]:
              _on("CellPhone", 0.55, t, -0.5), _on("WineBottle", -0.6, t, -0.6), _on("Knife", 0.25, t, -0.6)]
     objs += [_on("Painting", -2.47, 1.3, -0.5, 90), _on("Television", 2.45, 1.1, -0.5, 270, [0.08, 0.6, 1.0]),
              _on("HousePlant", -2.2, 0.0, -1.7), _on("GarbageCan", 2.2, 0.0, 0.9), _on("FloorLamp", 2.2, 0.0, -1.7),
-             _on("HandTowel", -2.45, 0.9, 0.6, 90, [0.04, 0.45, 0.3]), _on("Shelf", -2.35, 1.2, 0.6, 90, [0.3, 0.02, 0.8]),
+             _on("HandTowel", -2.45, 0.9, 0.6, 90, [0.04, 0.45, 0.3]),
+             _on("Shelf", -2.35, 1.2, 0.6, 90, [0.3, 0.02, 0.8]),
              _on("Book", -2.35, 1.22, 0.45, 90), _on("Bowl", -2.35, 1.22, 0.8)]
     return objs
 
@@ -119,6 +68,7 @@ KITCHEN_ROOM = RoomGeometry(-2.5, 2.5, -2.0, 2.0, 2.6)
 
 
 def kitchen_scene(camera: Camera | None = None, version: int = 0) -> RenderScene:
+    """The synthetic kitchen seen from `camera` (default: standing at the table, looking at the counters)."""
     cam = camera or Camera(np.array([0.0, 1.576, 0.6]), 0.0, 30.0)
     return RenderScene(kitchen_objects(), KITCHEN_ROOM, cam, version)
 
@@ -127,7 +77,7 @@ POSES = [((0.0, 1.576, 0.6), 0.0, 30.0), ((0.0, 1.576, 0.0), 180.0, 0.0), ((-0.5
          ((1.0, 1.576, 0.5), 30.0, 20.0), ((0.0, 1.576, 0.0), 90.0, 10.0), ((0.5, 1.576, -1.5), 270.0, 0.0)]
 
 
-def _time(renderer, scene: RenderScene, frames: int) -> tuple[float, float]:
+def _time(renderer: Renderer, scene: RenderScene, frames: int) -> tuple[float, float]:
     """(median, mean) ms per camera-only frame."""
     renderer.render(scene)
     ts = []
@@ -141,6 +91,7 @@ def _time(renderer, scene: RenderScene, frames: int) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Time each available renderer on the synthetic kitchen and print ms per frame."""
     from . import make_renderer
 
     ap = argparse.ArgumentParser(description=__doc__)
@@ -157,12 +108,12 @@ def main(argv: list[str] | None = None) -> None:
             continue
         med, mean = _time(r, scene, a.frames if kind == "gl" else max(12, a.frames // 4))
         t0 = time.perf_counter()
-        for v in range(5):  # geometry rebuild (version bump, one object moved)
+        for _ in range(5):  # geometry rebuild (version bump, one object moved)
             scene.objects[-1].move_to(scene.objects[-1].center + 0.001)
             scene.version += 1
             r.render(scene)
         ms_v = (time.perf_counter() - t0) / 5 * 1000.0
-        geo_tris = len(r._world.get(scene).tris)
+        geo_tris = len(WorldBuilder().get(scene).tris)
         print(f"{kind:5s} {a.size}x{a.size}: {med:6.2f} ms/frame median ({mean:.2f} mean) camera moves; "
               f"{ms_v:6.2f} ms/frame with a version bump")
         r.close()

@@ -7,10 +7,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from .prims import Mesh, MeshBuilder
+from ..objects import SimObject
+from .prims import Color, Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RoomGeometry
 from .shapes import WOOD, mix, object_mesh
 
@@ -27,6 +29,7 @@ def shade(normals: np.ndarray, albedo: np.ndarray, emissive: np.ndarray) -> np.n
 
 
 def room_bounds(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) corners of the room shell, ROOM_PAD outside the bounds."""
     lo = np.array([room.x_min - ROOM_PAD, -ROOM_PAD, room.z_min - ROOM_PAD])
     hi = np.array([room.x_max + ROOM_PAD, room.wall_height, room.z_max + ROOM_PAD])
     return lo, hi
@@ -38,6 +41,7 @@ ROOM_IDS = np.array([ID_WALL, ID_WALL, ID_WALL, ID_CEILING, ID_WALL, ID_WALL], n
 
 
 def room_face_colors(room: RoomGeometry) -> np.ndarray:
+    """Lit colours (6, 3) uint8 of the room faces, in ROOM_NORMALS order."""
     alb = np.array([room.wall_color, room.wall_color, room.floor_color, room.wall_color, room.wall_color,
                     room.wall_color], np.float64)
     alb[3] *= 0.97
@@ -69,12 +73,13 @@ _SERIAL = itertools.count()
 
 @dataclass
 class WorldGeometry:
+    """The lit world triangle soup of one scene version."""
+
     tris: np.ndarray  # (N,3,3) float32 world coordinates (objects first, then 12 room triangles)
     normals: np.ndarray  # (N,3) float32
     colors: np.ndarray  # (N,3) uint8, lit
     ids: np.ndarray  # (N,) int32
     closed: np.ndarray  # (N,) bool
-    n_objects: int  # number of object triangles (room triangles follow)
     room: RoomGeometry
     version: int
     parent: int | None = None  # serial of the soup this one patches (None: built from scratch)
@@ -98,17 +103,19 @@ HOLE_CUTTERS: dict[str, frozenset[str]] = {
     "Bathtub": frozenset({"BathtubBasin"}),
 }
 HOLE_MARGIN = 0.005  # m the hole is shrunk by, so the basin rim still meets the slab
+Rect = tuple[float, float, float, float]  # (x0, x1, z0, z1)
+Holes = tuple[Rect, ...]
 
 
-def _aabb(obj) -> tuple[np.ndarray, np.ndarray]:
+def _aabb(obj: SimObject) -> tuple[np.ndarray, np.ndarray]:
     c, z = np.asarray(obj.center, np.float64), np.asarray(obj.size, np.float64)
     return c - z / 2, c + z / 2
 
 
-def counter_holes(scene: RenderScene) -> dict[int, tuple[tuple[float, float, float, float], ...]]:
+def counter_holes(scene: RenderScene) -> dict[int, Holes]:
     """{object index: ((x0, x1, z0, z1), ...)} for counter slabs overlapped by basins."""
     objs = [(i, o) for i, o in enumerate(scene.objects) if o.enabled]
-    out: dict[int, tuple[tuple[float, float, float, float], ...]] = {}
+    out: dict[int, Holes] = {}
     for i, o in objs:
         cutters = HOLE_CUTTERS.get(o.object_type)
         if cutters is None or o.object_type == "Bathtub":
@@ -131,8 +138,7 @@ def counter_holes(scene: RenderScene) -> dict[int, tuple[tuple[float, float, flo
     return out
 
 
-def subtract_rects(lo: tuple[float, float], hi: tuple[float, float],
-                   holes: tuple[tuple[float, float, float, float], ...]) -> list[tuple[float, float, float, float]]:
+def subtract_rects(lo: tuple[float, float], hi: tuple[float, float], holes: Holes) -> list[Rect]:
     """Cells (x0, x1, z0, z1) covering rectangle lo..hi minus the holes, merged along x rows."""
     xs = sorted({lo[0], hi[0], *[h[0] for h in holes], *[h[1] for h in holes]})
     zs = sorted({lo[1], hi[1], *[h[2] for h in holes], *[h[3] for h in holes]})
@@ -159,10 +165,11 @@ def subtract_rects(lo: tuple[float, float], hi: tuple[float, float],
     return [c for c in cells if c[1] - c[0] > 1e-4 and c[3] - c[2] > 1e-4]
 
 
-def cut_counter_mesh(obj, holes: tuple[tuple[float, float, float, float], ...]) -> Mesh:
+def cut_counter_mesh(obj: SimObject, holes: Holes) -> Mesh:
     """World-space mesh of a counter slab (the "counter" shape: top + inset body) with holes."""
     lo, hi = _aabb(obj)
-    c = tuple(float(v) for v in obj.spec.color)
+    r, g, bl = obj.spec.color
+    c: Color = (float(r), float(g), float(bl))
     t = min(hi[1] - lo[1], 0.05)
     b = MeshBuilder()
     body = mix(c, WOOD, 0.6)
@@ -216,6 +223,8 @@ def toaster_slots(scene: RenderScene) -> dict[int, tuple[np.ndarray, np.ndarray]
 # Objects whose change can alter another object's geometry (counter holes, toaster slots):
 # when one of these changes, the whole soup is rebuilt instead of patched.
 RESTRUCTURING = frozenset(HOLE_CUTTERS) | frozenset().union(*HOLE_CUTTERS.values()) | {"Toaster"}
+# one object placed in the world: (tris, normals, lit colours, closed, its unit-box mesh)
+Placed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Mesh]
 
 
 class WorldBuilder:
@@ -229,14 +238,14 @@ class WorldBuilder:
 
     def __init__(self) -> None:
         self._geo: WorldGeometry | None = None
-        self._key: tuple = ()
-        self._objs: list = []
+        self._key: tuple[Any, ...] = ()
+        self._objs: list[SimObject] = []
         self._revs: tuple[int, ...] | None = None
         self._ranges: list[tuple[int, int]] = []
         self._special: set[int] = set()  # objects with cut holes or standing in a toaster
-        self._holes: dict = {}
-        self._upright: dict = {}
-        self._obj_cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._holes: dict[int, Holes] = {}
+        self._upright: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._obj_cache: dict[tuple[Any, ...], Placed] = {}
 
     def get(self, scene: RenderScene) -> WorldGeometry:
         """Geometry for `scene`, rebuilt (or patched) when the version, room or object list changes."""
@@ -254,14 +263,16 @@ class WorldBuilder:
         return geo
 
     @staticmethod
-    def _place_rot(mesh: Mesh, r: np.ndarray, center: np.ndarray, lsize: np.ndarray):
+    def _place_rot(mesh: Mesh, r: np.ndarray, center: np.ndarray,
+                   lsize: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         tris = (mesh.tris.astype(np.float64) * lsize) @ r.T + center
         n = (mesh.normals / lsize) @ r.T
         n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
         cols = shade(n, mesh.colors.astype(np.float64), mesh.emissive)
         return tris.astype(np.float32), n.astype(np.float32), cols, mesh.closed
 
-    def _part(self, i: int, obj, holes: dict, upright: dict):
+    def _part(self, i: int, obj: SimObject, holes: dict[int, Holes],
+              upright: dict[int, tuple[np.ndarray, np.ndarray]]) -> Placed | None:
         """(tris, normals, colours, closed, mesh) of object i placed in the world, or None."""
         if i in holes:
             hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
@@ -332,11 +343,13 @@ class WorldBuilder:
         ids.append(old.ids[keep])
         self._ranges = ranges
         tris, normals, cols, closed = (np.concatenate([p[k] for p in pieces]) for k in range(4))
-        return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, len(tris) - 12, scene.room,
-                             scene.version, parent=old.serial, dirty=tuple(dirty))
+        return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, scene.room, scene.version,
+                             parent=old.serial, dirty=tuple(dirty))
 
     def build(self, scene: RenderScene) -> WorldGeometry:
-        parts, ids = [], []
+        """Geometry for `scene` from scratch (per-object placements still come from the cache)."""
+        parts: list[Placed] = []
+        ids: list[np.ndarray] = []
         if len(self._obj_cache) > 4096:
             self._obj_cache.clear()
         holes = counter_holes(scene)
@@ -359,5 +372,4 @@ class WorldBuilder:
         cols = np.concatenate([p[2] for p in parts] + [rt[2]])
         closed = np.concatenate([p[3] for p in parts] + [np.zeros(12, bool)])
         idarr = np.concatenate(ids + [rt[3]]).astype(np.int32)
-        n_obj = len(tris) - 12
-        return WorldGeometry(tris, normals, cols, idarr, closed, n_obj, scene.room, scene.version)
+        return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version)

@@ -7,12 +7,16 @@ objects' rows when the geometry was patched (see WorldBuilder).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .camera import projection_matrix, view_matrix
 from .geometry import WorldBuilder, WorldGeometry
 from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene
+
+if TYPE_CHECKING:
+    import moderngl
 
 ID_OFFSET = 4.0
 FRONT_FACE = "ccw"  # winding is made CCW about each face normal (checked against numpy culling)
@@ -50,10 +54,11 @@ void main() {
 """
 
 
-_current: list = [None]  # the context made current last (several renderers may share a process)
+_current: list[moderngl.Context | None] = [None]  # the context made current last (renderers may share a process)
 
 
-def create_context():  # patched by tests to simulate a machine without GL
+def create_context() -> moderngl.Context:  # patched by tests to simulate a machine without GL
+    """A standalone EGL context (OpenGL 3.3)."""
     import moderngl
 
     # Mesa llvmpipe: rasterise in the calling thread. Its worker threads cost more than they save
@@ -61,32 +66,40 @@ def create_context():  # patched by tests to simulate a machine without GL
     # other env processes for the cores. Set LP_NUM_THREADS yourself to override.
     os.environ.setdefault("LP_NUM_THREADS", "0")
 
-    return moderngl.create_standalone_context(backend="egl", require=330)
+    # moderngl's stub types each **settings value as a dict; backend is a string
+    return moderngl.create_standalone_context(backend="egl", require=330)  # type: ignore[arg-type]
 
 
 class GLRenderer:
+    """The moderngl renderer (a Renderer): one standalone context per instance."""
+
     kind = "gl"
 
     def __init__(self, width: int, height: int, fov: float = 90.0) -> None:
+        import moderngl
+
         self.width, self.height, self.fov = int(width), int(height), float(fov)
-        self.ctx = create_context()
+        self.ctx: moderngl.Context | None = create_context()
         _current[0] = ctx = self.ctx  # a new standalone context is made current
         self.prog = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
+        mvp, zrow = self.prog["mvp"], self.prog["zrow"]
+        assert isinstance(mvp, moderngl.Uniform) and isinstance(zrow, moderngl.Uniform)
+        self._mvp, self._zrow = mvp, zrow
         size = (self.width, self.height)
         self._col = ctx.renderbuffer(size, 4)
         self._idd = ctx.renderbuffer(size, 2, dtype="f4")
         self._zb = ctx.depth_renderbuffer(size)
         self.fbo = ctx.framebuffer([self._col, self._idd], self._zb)
         self._world = WorldBuilder()
-        self._vbo = None
-        self._vao = None
+        self._vbo: moderngl.Buffer | None = None
+        self._vao: moderngl.VertexArray | None = None
         self._nverts = 0
         self._uploaded: WorldGeometry | None = None
         self._data: np.ndarray | None = None  # the VBO's contents, kept for patching
         self._twins_before = np.zeros(1, np.int64)
 
     @staticmethod
-    def _pack(geo, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+    def _pack(geo: WorldGeometry, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Vertex rows (b-a, 3, 7) for triangles a:b, and their reversed twins (open triangles).
 
         Every triangle is wound counter-clockwise about its normal; open (two-sided) triangles
@@ -106,7 +119,7 @@ class GLRenderer:
         before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
         old = self._uploaded
         if old is not None and geo.parent == old.serial and self._data is not None:
-            self._patch(geo, before)
+            self._patch(geo, before, old, self._data)
         else:
             main, twins = self._pack(geo, 0, len(geo.tris))
             self._write(np.concatenate([main, twins]), None)
@@ -115,25 +128,28 @@ class GLRenderer:
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
         """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
         raw_size = data.nbytes
-        if self._vbo is None or self._vbo.size < raw_size:
+        vbo = self._vbo
+        if vbo is None or vbo.size < raw_size:
             if self._vao is not None:
                 self._vao.release()
-                self._vbo.release()
-            self._vbo = self.ctx.buffer(reserve=max(raw_size, 1024) * 3 // 2)
-            self._vao = self.ctx.vertex_array(self.prog, [(self._vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
+            if vbo is not None:
+                vbo.release()
+            assert self.ctx is not None
+            vbo = self._vbo = self.ctx.buffer(reserve=max(raw_size, 1024) * 3 // 2)
+            self._vao = self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
             ranges = None
         if ranges is None:
-            self._vbo.write(data.tobytes())
+            vbo.write(data.tobytes())
         else:
             row = data.strides[0]
             for a, b in ranges:
                 if b > a:
-                    self._vbo.write(data[a:b].tobytes(), offset=int(a) * row)
+                    vbo.write(data[a:b].tobytes(), offset=int(a) * row)
         self._data, self._nverts = data, len(data) * 3
 
-    def _patch(self, geo, before: np.ndarray) -> None:
-        """Splice the re-placed rows (and their twins) into the uploaded data; write what changed."""
-        old, n_old, old_before = self._data, len(self._uploaded.tris), self._twins_before
+    def _patch(self, geo: WorldGeometry, before: np.ndarray, uploaded: WorldGeometry, old: np.ndarray) -> None:
+        """Splice the re-placed rows (and their twins) into the uploaded data `old`; write what changed."""
+        n_old, old_before = len(uploaded.tris), self._twins_before
         mains, twins, pos = [], [], 0
         for a, b, na, nb in geo.dirty:
             mains.append(old[pos:a])
@@ -152,26 +168,32 @@ class GLRenderer:
         self._write(data, [r for a, b, _, _ in geo.dirty for r in ((a, b), (n + before[a], n + before[b]))])
 
     def render(self, scene: RenderScene) -> RenderOutput:
+        """Draw the scene from its camera (re-uploading geometry only when it changed)."""
         import moderngl
 
-        if _current[0] is not self.ctx:  # GL calls go to the current context: make it ours
-            self.ctx.__enter__()
-            _current[0] = self.ctx
+        ctx = self.ctx
+        if ctx is None:
+            raise RuntimeError("GLRenderer.render() after close()")
+        if _current[0] is not ctx:  # GL calls go to the current context: make it ours
+            ctx.__enter__()
+            _current[0] = ctx
         if self._world.get(scene) is not self._uploaded or self._vao is None:
             self._upload(scene)
+        vao = self._vao
+        assert vao is not None
         cam = scene.camera
         fov = float(cam.fov or self.fov)
         view = view_matrix(cam)
         mvp = projection_matrix(fov, self.width, self.height) @ view
-        self.prog["mvp"].write(mvp.T.astype(np.float32).tobytes())
-        self.prog["zrow"].write(view[2].astype(np.float32).tobytes())
+        self._mvp.write(mvp.T.astype(np.float32).tobytes())
+        self._zrow.write(view[2].astype(np.float32).tobytes())
         self.fbo.use()
-        self.ctx.viewport = (0, 0, self.width, self.height)
-        self.ctx.enable(moderngl.DEPTH_TEST)
-        self.ctx.enable(moderngl.CULL_FACE)
-        self.ctx.front_face = FRONT_FACE
+        ctx.viewport = (0, 0, self.width, self.height)
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.enable(moderngl.CULL_FACE)
+        ctx.front_face = FRONT_FACE
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
-        self._vao.render(moderngl.TRIANGLES, vertices=self._nverts)
+        vao.render(moderngl.TRIANGLES, vertices=self._nverts)
         w, h = self.width, self.height
         rgb = np.empty((h, w, 3), np.uint8)
         idd = np.empty((h, w, 2), np.float32)
@@ -186,8 +208,10 @@ class GLRenderer:
         return RenderOutput(rgb, depth, ids)
 
     def close(self) -> None:
-        if getattr(self, "ctx", None) is not None:
-            if _current[0] is self.ctx:
+        """Release the GL context."""
+        ctx = getattr(self, "ctx", None)
+        if ctx is not None:
+            if _current[0] is ctx:
                 _current[0] = None
-            self.ctx.release()
+            ctx.release()
             self.ctx = None

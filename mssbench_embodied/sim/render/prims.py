@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 Color = tuple[float, float, float]
+Vec3 = np.ndarray | Sequence[float]  # a point or direction: array or (x, y, z)
 
 
 @dataclass
 class Mesh:
+    """Triangles with per-face normals, albedo and flags."""
+
     tris: np.ndarray  # (n,3,3) float32, unit-box coordinates
     normals: np.ndarray  # (n,3) float32, outward face normals
     colors: np.ndarray  # (n,3) float32, albedo 0..255
@@ -21,10 +25,12 @@ class Mesh:
         return len(self.tris)
 
     def copy(self) -> Mesh:
+        """A deep copy."""
         return Mesh(self.tris.copy(), self.normals.copy(), self.colors.copy(), self.emissive.copy(), self.closed.copy())
 
 
 def concat(meshes: list[Mesh]) -> Mesh:
+    """One mesh of all the faces, in order."""
     meshes = [m for m in meshes if len(m)]
     if not meshes:
         z = np.zeros((0, 3), np.float32)
@@ -43,8 +49,9 @@ class MeshBuilder:
     def __init__(self) -> None:
         self._parts: list[Mesh] = []
 
-    def add(self, tris: np.ndarray, color: Color, ref: np.ndarray | None = None, normal: np.ndarray | None = None,
+    def add(self, tris: np.ndarray, color: Color, ref: Vec3 | None = None, normal: Vec3 | None = None,
             emissive: bool = False, closed: bool = False, invert: bool = False) -> None:
+        """Add triangles facing `normal`, or away from `ref`; `invert` flips them (inner walls)."""
         t = np.asarray(tris, dtype=np.float64).reshape(-1, 3, 3)
         if not len(t):
             return
@@ -66,13 +73,15 @@ class MeshBuilder:
                                 np.full(k, emissive), np.full(k, closed)))
 
     def extend(self, mesh: Mesh) -> None:
+        """Add a built mesh as it is."""
         self._parts.append(mesh)
 
     def build(self) -> Mesh:
+        """The mesh of everything added."""
         return concat(self._parts)
 
     # ---- primitives -------------------------------------------------------------------
-    def box(self, lo, hi, color: Color, emissive: bool = False, skip: str = "", invert: bool = False) -> None:
+    def box(self, lo: Vec3, hi: Vec3, color: Color, emissive: bool = False, skip: str = "", invert: bool = False) -> None:
         """Axis box; skip e.g. "t" (top), "b" (bottom), "f"/"k" (front +z / back -z), "l"/"r" (-x/+x)."""
         x0, y0, z0 = lo
         x1, y1, z1 = hi
@@ -91,7 +100,8 @@ class MeshBuilder:
         ref = (np.asarray(lo, float) + np.asarray(hi, float)) / 2
         self.add(np.array(tris), color, ref=ref, emissive=emissive, closed=not skip and not invert, invert=invert)
 
-    def quad(self, p0, p1, p2, p3, color: Color, normal, emissive: bool = False) -> None:
+    def quad(self, p0: Vec3, p1: Vec3, p2: Vec3, p3: Vec3, color: Color, normal: Vec3, emissive: bool = False) -> None:
+        """Quad p0..p3 (two triangles) facing `normal`."""
         self.add(np.array([(p0, p1, p2), (p0, p2, p3)]), color, normal=normal, emissive=emissive)
 
     def cyl(self, cx: float, cz: float, rx: float, rz: float, y0: float, y1: float, color: Color, n: int = 10,
@@ -112,6 +122,7 @@ class MeshBuilder:
 
     def disk(self, cx: float, cz: float, rx: float, rz: float, y: float, color: Color, n: int = 10, up: bool = True,
              emissive: bool = False, closed: bool = False) -> None:
+        """Horizontal elliptic disk at height y, facing up (or down)."""
         c, s = _ring(n, math.pi / n)
         p = np.stack([cx + rx * c, np.full(n, y), cz + rz * s], 1)
         j = np.roll(np.arange(n), -1)
@@ -128,7 +139,9 @@ class MeshBuilder:
         self.add(np.concatenate([np.stack([a, b, b[j]], 1), np.stack([a, b[j], a[j]], 1)]), color, normal=(0, 1, 0),
                  emissive=emissive)
 
-    def sphere(self, c, r, color: Color, n_lat: int = 4, n_lon: int = 8, emissive: bool = False) -> None:
+    def sphere(self, c: Vec3, r: float | Vec3, color: Color, n_lat: int = 4, n_lon: int = 8,
+               emissive: bool = False) -> None:
+        """UV sphere (or ellipsoid, with per-axis radii r) centred at c."""
         lat = np.linspace(-math.pi / 2, math.pi / 2, n_lat + 1)
         lon = np.arange(n_lon) * (2 * math.pi / n_lon)
         pts = np.stack(np.broadcast_arrays(np.cos(lat)[:, None] * np.cos(lon)[None], np.sin(lat)[:, None] + 0 * lon[None],
@@ -143,7 +156,7 @@ class MeshBuilder:
                 tris.append(np.stack([a, b[j], b], 1))
         self.add(np.concatenate(tris), color, ref=c, emissive=emissive, closed=True)
 
-    def basin(self, lo, hi, inset: float, depth_lo: float, rim: Color, inner: Color, floor: Color) -> None:
+    def basin(self, lo: Vec3, hi: Vec3, inset: float, depth_lo: float, rim: Color, inner: Color, floor: Color) -> None:
         """Recessed open-top tray: rim frame at y=hi, sloped inner walls down to depth_lo, floor."""
         x0, y0, z0 = lo
         x1, y1, z1 = hi
@@ -165,7 +178,7 @@ class MeshBuilder:
         # outer skirt (sides, no top)
         self.box((x0, y0, z0), (x1, y1, z1), rim, skip="t")
 
-    def para(self, o, u, v, w, color: Color, emissive: bool = False) -> None:
+    def para(self, o: Vec3, u: Vec3, v: Vec3, w: Vec3, color: Color, emissive: bool = False) -> None:
         """Parallelepiped (rotated box) from corner o and edge vectors u, v, w."""
         o, u, v, w = (np.asarray(a, float) for a in (o, u, v, w))
         c = [o + i * u + j * v + k * w for i in (0, 1) for j in (0, 1) for k in (0, 1)]
@@ -173,7 +186,7 @@ class MeshBuilder:
         tris = [(c[a], c[b], c[cc]) for a, b, cc, d in q] + [(c[a], c[cc], c[d]) for a, b, cc, d in q]
         self.add(np.array(tris), color, ref=o + (u + v + w) / 2, emissive=emissive, closed=True)
 
-    def shell(self, lo, hi, wall: float, color: Color, inner: Color, side: str = "f",
+    def shell(self, lo: Vec3, hi: Vec3, wall: float, color: Color, inner: Color, side: str = "f",
               inner_emissive: bool = False) -> None:
         """Hollow box open on `side` ("f" front +z or "t" top): outer skin, inner skin, rim."""
         lo, hi = np.asarray(lo, float), np.asarray(hi, float)

@@ -11,7 +11,6 @@ from .registry import (
                        DARK,
                        GLOW,
                        LIQUID,
-                       SEE_THROUGH_SHAPES,
                        SHAPES,
                        STEEL,
                        ShapeState,
@@ -23,5 +22,5 @@ from .registry import (
                        state_of,
 )
 
-__all__ = ["DARK", "GLOW", "LIQUID", "LIT", "SEE_THROUGH_SHAPES", "SHAPES", "STEEL", "ShapeState", "WHITE", "WOOD",
+__all__ = ["DARK", "GLOW", "LIQUID", "LIT", "SHAPES", "STEEL", "ShapeState", "WHITE", "WOOD",
            "build_mesh", "mix", "mul", "object_mesh", "shape", "state_of"]

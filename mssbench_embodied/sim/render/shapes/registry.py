@@ -22,6 +22,8 @@ GLOW: Color = (255, 95, 25)
 
 
 class ShapeState(NamedTuple):
+    """The object state a mesh shows (the build cache's key with the shape, colour and size)."""
+
     toggled: bool = False
     openness: float = 0.0  # 0 closed .. 1 fully open
     broken: bool = False
@@ -34,6 +36,7 @@ class ShapeState(NamedTuple):
 
 
 def state_of(obj: SimObject) -> ShapeState:
+    """The visible state of an object."""
     op = (obj.openness if obj.openness > 0 else 1.0) if obj.is_open else 0.0
     liq = (obj.fill_liquid or "water") if obj.is_filled else None
     return ShapeState(bool(obj.is_toggled), round(float(op), 2), bool(obj.is_broken), liq, bool(obj.is_dirty),
@@ -42,14 +45,17 @@ def state_of(obj: SimObject) -> ShapeState:
 
 
 def mul(c: Color, k: float) -> Color:
-    return tuple(min(255.0, v * k) for v in c)  # type: ignore[return-value]
+    """Colour scaled by k (capped at 255)."""
+    return min(255.0, c[0] * k), min(255.0, c[1] * k), min(255.0, c[2] * k)
 
 
 def mix(c: Color, d: Color, t: float) -> Color:
-    return tuple(a * (1 - t) + b * t for a, b in zip(c, d))  # type: ignore[return-value]
+    """Linear blend from c (t=0) to d (t=1)."""
+    return c[0] * (1 - t) + d[0] * t, c[1] * (1 - t) + d[1] * t, c[2] * (1 - t) + d[2] * t
 
 
-Builder = Callable[[MeshBuilder, Color, ShapeState, np.ndarray], None]
+# builder(b, colour, state, size in metres): adds to b, or returns the finished unit-box mesh
+Builder = Callable[[MeshBuilder, Color, ShapeState, np.ndarray], Mesh | None]
 SHAPES: dict[str, Builder] = {}
 FILL_HANDLED: set[str] = set()  # shapes that draw their own liquid
 TOGGLE_HANDLED: set[str] = set()  # shapes that draw their own on-state
@@ -57,6 +63,7 @@ OPEN_HANDLED: set[str] = set()
 
 
 def shape(name: str, fill: bool = False, toggle: bool = False, open_: bool = False) -> Callable[[Builder], Builder]:
+    """Register the decorated builder for shape `name`; the flags say it draws its own liquid, on-state, opening."""
     def deco(f: Builder) -> Builder:
         SHAPES[name] = f
         (FILL_HANDLED.add(name) if fill else None)
@@ -86,7 +93,7 @@ def along_long_axis(m: Mesh, size: np.ndarray, width: float | None = None) -> Me
     lo, hi = sorted((float(size[0]), float(size[2])))
     if width is not None and hi < 2.0 * lo:
         w = min(0.5, width / lo)
-        mat = np.array([[w, 0, 1], [0, 1, 0], [-w, 0, 1]], np.float32) / np.float32([1 + w, 1, 1 + w])[:, None]
+        mat = np.array([[w, 0, 1], [0, 1, 0], [-w, 0, 1]], np.float32) / np.array([1 + w, 1, 1 + w], np.float32)[:, None]
         return transform(m, mat)
     return transform(m, ROT_Y90) if size[0] > size[2] * 1.05 else m
 
@@ -106,7 +113,8 @@ def broken_mesh(m: Mesh) -> Mesh:
             continue
         f = Mesh(m.tris[sel], m.normals[sel], m.colors[sel] * (0.55 + 0.08 * i), m.emissive[sel], m.closed[sel] & False)
         a = math.radians(12 * (1 if i % 2 else -1))
-        rot = np.array([[math.cos(a), -math.sin(a) * 0.3, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]], np.float32)
+        rot = np.array([[math.cos(a), -math.sin(a) * 0.3, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]],
+                       np.float32)
         f = transform(f, rot * 0.8)
         f.tris[..., 1] -= 0.1 * (i % 2)
         f.tris[..., 0] += 0.07 * sx
@@ -118,6 +126,7 @@ def broken_mesh(m: Mesh) -> Mesh:
 
 
 def sliced_mesh(m: Mesh, size: np.ndarray, n: int = 4) -> Mesh:
+    """n slices along the long horizontal axis, with gaps, alternately shaded."""
     ax = 0 if size[0] >= size[2] else 2
     w = 0.8 / n
     gap = (1.0 - w * n) / (n - 1)
@@ -135,6 +144,7 @@ def sliced_mesh(m: Mesh, size: np.ndarray, n: int = 4) -> Mesh:
 
 
 def finish_mesh(m: Mesh, key: str, st: ShapeState, size: np.ndarray) -> Mesh:
+    """Add the generic state marks a builder did not draw: liquid, on-light, slices, cooked, dirty, broken, hot."""
     b = MeshBuilder()
     b.extend(m)
     if st.liquid and key not in FILL_HANDLED:
@@ -197,16 +207,9 @@ def build_mesh(key: str, color: Color, st: ShapeState, size: tuple[float, float,
     return finish_mesh(m, key, st, sz)
 
 
-# The simulator's visibility treats these as see-through, so the renderer must not hide what
-# is behind them: glass is drawn as its frame only, curtains and blinds as drawn back / rolled up.
-SEE_THROUGH_SHAPES: dict[str, str] = {
-    "ShowerGlass": "glass_frame", "ShowerDoor": "glass_frame", "ShowerCurtain": "shower_curtain",
-    "Curtains": "curtains_open", "Blinds": "blinds_up",
-}
-
-
 def object_mesh(obj: SimObject, local_size: np.ndarray) -> Mesh:
-    color = tuple(float(c) for c in obj.spec.color)
-    size = tuple(round(float(v), 3) for v in local_size)
-    key = SEE_THROUGH_SHAPES.get(obj.object_type, obj.spec.shape)
-    return build_mesh(key, color, state_of(obj), size)  # type: ignore[arg-type]
+    """The cached mesh of an object: its type's shape (see-through types name an open/frame-only
+    shape in the type table, so the renderer hides nothing visibility treats as visible)."""
+    r, g, b = obj.spec.color
+    x, y, z = (round(float(v), 3) for v in local_size)
+    return build_mesh(obj.spec.shape, (float(r), float(g), float(b)), state_of(obj), (x, y, z))
