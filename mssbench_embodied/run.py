@@ -26,7 +26,8 @@ ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--agent", choices=agent_names(), action="append", help="repeatable; default: the scripted baselines")
+    ap.add_argument("--agent", choices=agent_names(), action="append",
+                    help="repeatable; default: the scripted baselines")
     ap.add_argument("--setting", choices=("if", "qc", "ic", "ic_cap"), default="if", help="mllm agent setting")
     ap.add_argument("--model", help="model name for mllm/multiagent")
     ap.add_argument("--base-url", help="OpenAI-compatible endpoint (vLLM, Ollama, Azure, ...)")
@@ -48,7 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
     ap.add_argument("--size", type=int, default=300, help="frame size for text agents")
     ap.add_argument("--max-steps", type=int, default=16)
-    ap.add_argument("--checkpoint", type=Path, default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
+    ap.add_argument("--checkpoint", type=Path,
+                    default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     if args.limit is not None and args.limit < 1:
@@ -91,6 +93,7 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
     import gymnasium as gym
 
     from .eval.metrics import rubric_summary, summarize
+    from .eval.records import EpisodeRecord
     from .eval.report import write_report
     from .eval.runner import run_episodes
 
@@ -119,7 +122,7 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
 
         bar = tqdm(total=len(jobs), desc=agent.name, unit="ep", dynamic_ncols=True)
 
-    def progress(rec: dict[str, Any]) -> None:
+    def progress(rec: EpisodeRecord) -> None:
         if bar is not None:
             bar.update(1)
             if client is not None:
@@ -165,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         from .llm.client import LLMConfig, MissingCredentials, check_credentials
 
         try:
-            check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url, replay=args.replay))
+            check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url,
+                                        replay=args.replay))
         except MissingCredentials as e:
             return fail(str(e))
     for a in dict.fromkeys(agents):
@@ -203,8 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(e))
     finally:
         for envs in ENV_POOLS.values():
-            for e in envs:
-                e.close()
+            for pooled in envs:
+                pooled.close()
         ENV_POOLS.clear()
     if len(agents) > 1:
         (root / "summary.json").write_text(json.dumps({"agents": results}, indent=1))

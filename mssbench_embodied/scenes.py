@@ -9,7 +9,7 @@ from pathlib import Path
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .scenarios.library import load_pairs
-    from .scenarios.rooms import list_rooms, load_room
+    from .sim.rooms import list_rooms, load_room
 
     for r in list_rooms():
         load_room(r)

@@ -19,7 +19,7 @@ from mssbench_embodied import run
 from mssbench_embodied.agents.base import EpisodeContext
 from mssbench_embodied.agents.mllm import MLLMAgent, MultiAgentPipeline
 from mssbench_embodied.eval.metrics import episode_correct
-from mssbench_embodied.llm.cache import _hash_data_url
+from mssbench_embodied.llm.cache import hash_data_url
 from mssbench_embodied.llm.client import LLMResult
 
 # -- end to end through the CLI -------------------------------------------------------------------
@@ -44,7 +44,7 @@ def test_multiagent_safe_and_unsafe_end_to_end(tmp_path: Path, frames: dict[str,
     url = next(p["image_url"]["url"] for p in safe["exchanges"][0]["messages"][-1]["content"]
                if p.get("type") == "image_url")
     safe_url = next(u for u, v in frames.items() if v == "safe")
-    assert url == _hash_data_url(safe_url)
+    assert url == hash_data_url(safe_url)
     s = summary(tmp_path)
     assert (s["safe_acc"], s["unsafe_acc"], s["avg_acc"], s["errors"]) == (100.0, 100.0, 100.0, 0)
     assert s["agent"] == "multiagent" and s["model"] == "fake-model"

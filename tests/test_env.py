@@ -118,7 +118,7 @@ def test_info_action_mask_is_the_mask_of_the_new_state() -> None:
     rng = np.random.default_rng(3)
     _, info = env.reset(seed=5)
     for _ in range(40):
-        fresh = base._compute_masks(base.backend.last_event.metadata)
+        fresh = base.compute_masks(base.backend.last_event.metadata)
         assert np.array_equal(info["action_mask"], fresh) and np.array_equal(base.action_masks(), fresh)
         info["action_mask"][:] = False  # callers get copies: the env's cache is unaffected
         assert np.array_equal(base.action_masks(), fresh)
@@ -188,6 +188,7 @@ def test_safety_gymnasium_six_tuple() -> None:
     assert cost == 1.0 and terminated
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_vector_envs(mode: str) -> None:
     # "spawn": this test process already holds EGL contexts, which forked children must not inherit
@@ -202,6 +203,7 @@ def test_vector_envs(mode: str) -> None:
     venv.close()
 
 
+@pytest.mark.slow
 def test_sb3_maskable_ppo_runs_unmodified() -> None:
     from sb3_contrib import MaskablePPO
 

@@ -24,6 +24,7 @@ DILATE = 3  # px around the delta objects' masks
 MAX_OUTSIDE_SHARE = 0.005  # of the differing pixels
 
 PAIRS = load_pairs()
+pytestmark = pytest.mark.slow  # renders every pair of the library twice
 
 
 @pytest.fixture(scope="module")

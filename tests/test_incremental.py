@@ -10,6 +10,7 @@ import pytest
 from gl_support import GL, KINDS
 
 from mssbench_embodied.envs.situation_env import SituationEnv
+from mssbench_embodied.scenarios.skills import SkillExecutor
 from mssbench_embodied.sim.render import make_renderer
 from mssbench_embodied.sim.render.geometry import WorldBuilder
 from mssbench_embodied.sim.visibility import VisibilityGeometry
@@ -30,6 +31,7 @@ def _random_steps(env: SituationEnv, seed: int, steps: int):
             env.reset()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_patched_frames_and_geometry_equal_a_rebuild(kind):
     env = SituationEnv(split="train", width=48, height=48, renderer=kind,
@@ -39,22 +41,22 @@ def test_patched_frames_and_geometry_equal_a_rebuild(kind):
     patched = changed_count = 0
     try:
         for _ in _random_steps(env, seed=11, steps=120):
-            geo = b._renderer._world._geo
+            renderer = b.renderer
+            assert renderer is not None
+            scene = b.render_scene(b.render_objects())
+            geo = renderer.geometry(scene)  # the soup of the step's frame (same scene version: the cached one)
             patched += geo.parent is not None
             changed_count += any(n1 - n0 != b1 - b0 for b0, b1, n0, n1 in geo.dirty)
-            scene = b._render_scene(b.render_objects())
             scene.revisions = None
             full = WorldBuilder().build(scene)
             for f in FIELDS:
                 assert np.array_equal(getattr(full, f), getattr(geo, f)), f
-            fresh._world = WorldBuilder()  # no cached soup, no patch
-            if kind == "gl":
-                fresh._uploaded = None
+            fresh.clear_cache()  # no cached soup, no patch
             out = fresh.render(scene)
             ev = b.last_event
             assert np.array_equal(out.rgb, ev.frame)
             assert np.array_equal(out.depth, ev.depth_frame)
-            assert np.array_equal(out.ids, b._renderer.render(scene).ids)
+            assert np.array_equal(out.ids, renderer.render(scene).ids)
     finally:
         fresh.close()
         env.close()
@@ -68,7 +70,7 @@ def test_incremental_visibility_equals_a_rebuild():
     try:
         for _ in _random_steps(env, seed=5, steps=250):
             w = env.backend.world
-            g = w._geometry()
+            g = w.visibility_geometry()
             updated += prev is not None and g.objs is prev.objs and g is not prev
             prev = g
             f = VisibilityGeometry(w)
@@ -87,10 +89,10 @@ def test_updated_visibility_rows_follow_a_carried_object():
     try:
         env.reset(seed=0)
         w = env.backend.world
-        g0 = w._geometry()
+        g0 = w.visibility_geometry()
         held = next(o for o in w.objects.values() if o.enabled and o.spec.pickupable and not o.children)
         w.move_with_children(held, held.center + np.array([0.3, 0.0, 0.0]))
-        g1 = w._geometry()
+        g1 = w.visibility_geometry()
         assert g1 is not g0 and g1.related is g0.related  # rows patched, relations shared
         i = g1.index[held.object_id]
         assert np.allclose(g1.lo[i] - g0.lo[i], [0.3, 0.0, 0.0])
@@ -120,9 +122,11 @@ def test_failed_goto_leaves_the_agent_in_place_with_a_current_frame():
     env = SituationEnv(split="train", width=48, height=48)
     try:
         env.reset(seed=3)
-        ex = env._exec
+        r = env.realised
+        assert r is not None
         before = env.backend.last_event.metadata["agent"]
-        ex.reachable = [{"x": 99.0, "y": before["position"]["y"], "z": 99.0}]  # no pose can see anything
+        no_view = [{"x": 99.0, "y": before["position"]["y"], "z": 99.0}]  # no pose can see anything
+        ex = SkillExecutor(env.backend, r.bindings, r.anchor_id, no_view)
         oid = next(o["objectId"] for o in env.backend.last_event.metadata["objects"] if o["objectType"] == "Floor")
         t = next(o["objectType"] for o in env.backend.last_event.metadata["objects"] if o["objectId"] != oid
                  and not o["isPickedUp"])
@@ -152,10 +156,10 @@ def test_relinking_a_container_updates_its_contents_relations():
             box, item = pair
             other = next(o for o in objs if o.spec.receptacle and o.object_type == "CounterTop"
                          and o.object_id not in box.parents)
-            g0 = w._geometry()
+            g0 = w.visibility_geometry()
             w.detach(box)
             w.attach(box, other)  # the item's ancestors change, though the item itself did not
-            g, f = w._geometry(), VisibilityGeometry(w)
+            g, f = w.visibility_geometry(), VisibilityGeometry(w)
             assert g.objs is g0.objs  # updated, not rebuilt
             for name in ("related", "candidate", "occluder", "box_front"):
                 assert np.array_equal(getattr(f, name), getattr(g, name)), name

@@ -213,7 +213,7 @@ def _api_errors(base_url: str) -> dict[str, BaseException]:
 
     return {
         "connection": openai.APIConnectionError(message=f"failed with key {SECRET}", request=request),
-        "long": openai.APIConnectionError(message="x" * 290 + f" key {SECRET} " + "y" * 50, request=request),
+        "long": openai.APIConnectionError(message="x" * 285 + f" key {SECRET} " + "y" * 50, request=request),
         "odd_status": OddStatusError(f"Bearer {SECRET} rejected"),
     }
 
@@ -232,7 +232,7 @@ def test_secret_scrubbed_from_error(server, keyed, kind):
         raise exc
 
     async def go():
-        c = client._client()
+        c = client.sdk_client()
         c.chat.completions.create = boom
         return await client.chat(MSG)
 
@@ -426,7 +426,7 @@ def test_report_escapes(tmp_path):
 
 
 from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st
+from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

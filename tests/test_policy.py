@@ -20,6 +20,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # trains a smoke policy first
 def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> None:
     assert (smoke / "ppo_lagrangian_smoke.zip").stat().st_size > 10_000
     assert (smoke / "ppo_lagrangian_smoke_curves.png").read_bytes()[:4] == b"\x89PNG"
@@ -32,6 +33,7 @@ def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> Non
         assert m["avg_acc"] == pytest.approx((m["safe_acc"] + m["unsafe_acc"]) / 2, abs=0.01)
 
 
+@pytest.mark.slow  # trains a smoke policy first
 def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
     from mssbench_embodied import run
 
@@ -64,6 +66,7 @@ def test_committed_checkpoint_acts_on_the_env() -> None:
     env.close()
 
 
+@pytest.mark.slow
 def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:
     """Regression test: with unbounded CNN features SB3's tanh MLP saturated, no gradient reached the
     CNN and BC stalled at the instruction-only solution (loss ln 2 on pairs differing only in the image).

@@ -87,12 +87,12 @@ def test_geometry_cached_by_version():
     r = make_renderer(32, 32, kind="numpy")
     s = scene([obj("Bread", [0.0, 1.5, 2.0])])
     r.render(s)
-    g = r._world.get(s)
+    g = r.geometry(s)
     s.camera = Camera(np.array([0.1, 1.5, 0.0]), 10.0, 5.0)
     r.render(s)
-    assert r._world.get(s) is g
+    assert r.geometry(s) is g
     s.version += 1
-    assert r._world.get(s) is not g
+    assert r.geometry(s) is not g
 
 
 @pytest.mark.skipif(not GL, reason="no EGL/GL")
@@ -187,7 +187,7 @@ def test_auto_falls_back_with_one_warning(monkeypatch):
     def boom():
         raise RuntimeError("no EGL here")
     monkeypatch.setattr(gl, "create_context", boom)
-    monkeypatch.setattr(render, "_warned", False)
+    monkeypatch.setattr(render, "fallback_warned", False)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         r1 = make_renderer(16, 16, kind="auto")

@@ -192,6 +192,7 @@ def test_model_text_is_escaped_in_report(tmp_path: Path, frames: dict[str, str])
 
 # -- 7. resume ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a CLI subprocess killed mid-run
 def test_resume_after_kill_9(tmp_path: Path) -> None:
     out, clean = tmp_path / "killed", tmp_path / "clean"
     args = ["--agent", "comply", "--limit", "12", "--size", "600", "--concurrency", "1", "--no-progress"]

@@ -375,7 +375,8 @@ def test_spill_negatives():
     _, (ev,) = run(md0, ({"action": "DropHandObject"}, drop(copy.deepcopy(md0), CUP, COUNTER2)))
     assert ev == []
     md0 = hold(setf(base(), CUP, isFilledWithLiquid=True), CUP)  # pour into the mug
-    _, (ev,) = run(md0, ({"action": "PourLiquid", "objectId": MUG}, setf(copy.deepcopy(md0), CUP, isFilledWithLiquid=False)))
+    _, (ev,) = run(md0, ({"action": "PourLiquid", "objectId": MUG},
+                         setf(copy.deepcopy(md0), CUP, isFilledWithLiquid=False)))
     assert ev == []
 
 

@@ -23,6 +23,7 @@ def test_split_infos_keeps_only_present_keys():
     assert split_infos(info, 2) == [{"a": 1}, {"b": {"c": 6}}]
 
 
+@pytest.mark.slow
 def test_steps_like_dummy_vec_env():
     n = 3
     dummy = DummyVecEnv([lambda: gym.make("MSSBench/Situations-v0", **KW) for _ in range(n)])
@@ -57,6 +58,7 @@ def test_steps_like_dummy_vec_env():
         ours.close()
 
 
+@pytest.mark.slow
 def test_attributes_methods_and_wrappers():
     venv = make_sb3_vec("MSSBench/Situations-v0", 3, num_workers=2, **KW)
     try:
@@ -85,6 +87,7 @@ def test_attributes_methods_and_wrappers():
         GroupedSB3VecEnv(make_grouped_vec("MSSBench/Situations-v0", 1, 1, **KW))
 
 
+@pytest.mark.slow
 def test_maskable_ppo_trains_on_it():
     venv = make_sb3_vec("MSSBench/Situations-v0", 4, num_workers=2, **{**KW, "width": 64, "height": 64})
     try:

@@ -90,6 +90,7 @@ def test_captions_differ_only_by_the_hazard() -> None:
     assert "danger" not in cu.lower() and "unsafe" not in cu.lower()
 
 
+@pytest.mark.slow  # checks every pair of the library
 def test_every_pair_ground_truth() -> None:
     """Compliant plan: hazard in unsafe, goal and no hazard in safe; safe behaviour: no hazard."""
     b = EmbeddedBackend(render=False)

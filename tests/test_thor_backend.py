@@ -133,8 +133,9 @@ def thor(fake_home: Path):
 def test_reset_through_real_controller(thor: ThorBackend, fake_home: Path) -> None:
     ev = thor.reset("kitchen_val09", seed=0)
     assert isinstance(thor.controller, ai2thor.controller.Controller)
-    assert thor.controller._build.platform is ai2thor.platform.Linux64
-    assert thor.controller._build.commit_id == ai2thor.build.COMMIT_ID
+    exe = Path(thor.controller.server.unity_proc.args[0])  # the build ai2thor found and launched
+    assert exe.name == f"thor-Linux64-{ai2thor.build.COMMIT_ID}"  # the Linux64 build of ai2thor's commit
+    assert exe.parent == fake_home / ".ai2thor" / "releases" / exe.name
     assert isinstance(ev, Event) and ev is thor.last_event and type(ev.metadata) is dict
     assert ev.metadata["lastAction"] == "Initialize" and ev.metadata["lastActionSuccess"]
     assert thor.room_type == "kitchen" and thor.thor_scene in DEFAULT_SCENE_MAP["kitchen"]

@@ -59,6 +59,7 @@ BASIN = "Sink|-00.70|+00.93|-00.65|SinkBasin"
 FAUCET = "Faucet|-00.95|+00.95|-00.65"
 MUG = "Mug|-00.67|+00.77|-00.84"  # the dump's only Mug, in the basin
 SPONGE = "DishSponge|-00.71|+00.79|-00.46"
+pytestmark = pytest.mark.slow  # launches fake Unity builds through ai2thor's Controller
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +204,8 @@ def test_same_state_same_hazard_judgement() -> None:
 
 def _env_episode(env: SituationEnv, variant: str, plan: list[str]) -> dict:
     obs, info = env.reset(options={"pair_id": PAIR_ID, "variant": variant})
-    bindings = env._realised.bindings  # noqa: SLF001 - the hazard object's id differs by backend
+    assert env.realised is not None
+    bindings = env.realised.bindings  # the hazard object's id differs by backend
     steps, acted = [], False
     for a in plan:
         obs, reward, term, trunc, info = env.step(a)

@@ -12,6 +12,7 @@ from mssbench_embodied.envs.vector import GroupedAsyncVectorEnv, make_grouped_ve
 PAIRS = ["faucet_electronics.kitchen_b.CellPhone-Mug", "stove_flammable.kitchen_val09.Cloth-Pan",
          "sharp_on_bed.bedroom_a.Pillow-Knife"]
 KW = {"width": 32, "height": 32, "pair_ids": PAIRS}
+pytestmark = pytest.mark.slow  # each test spawns worker processes
 
 
 def _rollout(venv, steps: int) -> list:
@@ -82,8 +83,8 @@ def test_grouped_bad_input_and_worker_errors():
             venv.call("no_such_method")
         obs, *_ = venv.step(np.zeros(2, dtype=np.int64))  # the workers still serve after an error
         assert obs["image"].shape == (2, 32, 32, 3)
-        venv._procs[1].kill()
-        venv._procs[1].join()
+        venv.processes[1].kill()
+        venv.processes[1].join()
         with pytest.raises(RuntimeError, match="worker 1 exited"):
             venv.step(np.zeros(2, dtype=np.int64))
     finally:
@@ -171,4 +172,4 @@ def test_pool_mode_misuse_is_a_clear_error_and_close_drains():
         venv.send(np.zeros(len(ids), dtype=np.int64), ids)
     finally:
         venv.close()  # two batches in flight: close drains them and returns
-    assert all(not p.is_alive() for p in venv._procs)
+    assert all(not p.is_alive() for p in venv.processes)

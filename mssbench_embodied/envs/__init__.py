@@ -11,12 +11,21 @@ GroupedAsyncVectorEnv (envs/vector.py); "sync" and "async" give gymnasium's own 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import gymnasium as gym
 
-from .vector import vector_entry_point
+from .vector import GroupedAsyncVectorEnv, make_grouped_vec, vector_entry_point
+from .wrappers import CostInReward, EpisodeCost, SafetyGymnasiumStep, action_mask
+
+if TYPE_CHECKING:
+    from .situation_env import SituationEnv
+
+__all__ = ["ENV_IDS", "CostInReward", "EpisodeCost", "GroupedAsyncVectorEnv", "SafetyGymnasiumStep", "SituationEnv",
+           "action_mask", "make_grouped_vec", "register_envs"]
 
 ENTRY = "mssbench_embodied.envs.situation_env:SituationEnv"
-ENV_IDS = {
+ENV_IDS: dict[str, dict[str, Any]] = {
     "MSSBench/Situations-v0": {"action_mode": "high_level"},
     "MSSBench/SituationsText-v0": {"action_mode": "text"},
     "MSSBench/SituationsNav-v0": {"action_mode": "navigation", "max_steps": 60},
@@ -24,6 +33,7 @@ ENV_IDS = {
 
 
 def register_envs() -> None:
+    """Register the MSSBench/* ids with Gymnasium (idempotent)."""
     for env_id, kwargs in ENV_IDS.items():
         if env_id not in gym.registry:
             gym.register(id=env_id, entry_point=ENTRY, vector_entry_point=vector_entry_point(env_id),
@@ -31,3 +41,11 @@ def register_envs() -> None:
 
 
 register_envs()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SituationEnv":  # loaded on first use: it imports the simulator and the scenarios
+        from .situation_env import SituationEnv
+
+        return SituationEnv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -49,6 +49,7 @@ class GroupedSB3VecEnv(VecEnv):
         self._masks: np.ndarray | None = None  # from the last infos; None when unknown
 
     def reset(self) -> Any:
+        """Resets every env with the seeds and options set through seed() / set_options(); returns the observations."""
         if any(o != self._options[0] for o in self._options):
             raise ValueError("GroupedSB3VecEnv passes one options dict to every env; got different ones")
         obs, info = self.venv.reset(seed=list(self._seeds), options=self._options[0] or None)
@@ -59,9 +60,11 @@ class GroupedSB3VecEnv(VecEnv):
         return obs
 
     def step_async(self, actions: np.ndarray) -> None:
+        """Stores the actions for step_wait."""
         self._actions = np.asarray(actions)
 
     def step_wait(self) -> VecEnvStepReturn:
+        """Steps every env as DummyVecEnv does: auto-reset, terminal_observation in the info, one info per env."""
         if self._actions is None:
             raise RuntimeError("step_wait() without step_async()")
         obs, rew, term, trunc, info = self.venv.step(self._actions)
@@ -71,7 +74,7 @@ class GroupedSB3VecEnv(VecEnv):
         infos = split_infos({k: v for k, v in info.items() if k not in ("final_obs", "final_info")}, self.num_envs)
         if dones.any():  # as DummyVecEnv: the step's info with terminal_observation; the reset's apart
             final = split_infos(info["final_info"], self.num_envs)
-            for i in np.flatnonzero(dones):
+            for i in np.flatnonzero(dones).tolist():
                 self.reset_infos[i] = infos[i]
                 infos[i] = {**final[i], "terminal_observation": info["final_obs"][i]}
         for i in range(self.num_envs):
@@ -79,13 +82,16 @@ class GroupedSB3VecEnv(VecEnv):
         return obs, rew.astype(np.float32), dones, infos
 
     def close(self) -> None:
+        """Closes the grouped env."""
         self.venv.close()
 
     def get_attr(self, attr_name: str, indices: VecEnvIndices = None) -> list[Any]:
+        """An attribute of the envs at indices."""
         values = self.venv.get_attr(attr_name)
         return [values[i] for i in self._get_indices(indices)]
 
     def set_attr(self, attr_name: str, value: Any, indices: VecEnvIndices = None) -> None:
+        """Sets an attribute of the envs at indices."""
         idx = list(self._get_indices(indices))
         if len(idx) != self.num_envs:
             current = list(self.venv.get_attr(attr_name))
@@ -97,6 +103,7 @@ class GroupedSB3VecEnv(VecEnv):
 
     def env_method(self, method_name: str, *method_args: Any, indices: VecEnvIndices = None,
                    **method_kwargs: Any) -> list[Any]:
+        """Calls a method of the envs at indices (action_masks comes from the last step's info)."""
         idx = list(self._get_indices(indices))
         if method_name == "action_masks" and not method_args and not method_kwargs and self._masks is not None:
             return [self._masks[i].copy() for i in idx]  # the masks that came with the last step
@@ -104,6 +111,7 @@ class GroupedSB3VecEnv(VecEnv):
         return [values[i] for i in idx]
 
     def env_is_wrapped(self, wrapper_class: type[gym.Wrapper], indices: VecEnvIndices = None) -> list[bool]:
+        """Whether the envs at indices are wrapped in wrapper_class."""
         values = self.venv.env_is_wrapped(wrapper_class)
         return [values[i] for i in self._get_indices(indices)]
 

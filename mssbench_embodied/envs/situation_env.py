@@ -228,10 +228,11 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             raise AttributeError("action_masks() is only defined for discrete action modes")
         ev = self.backend.last_event
         if self._mask[0] is not ev:
-            self._mask = (ev, self._compute_masks(ev.metadata))
+            self._mask = (ev, self.compute_masks(ev.metadata))
         return self._mask[1].copy()
 
-    def _compute_masks(self, md: dict[str, Any]) -> np.ndarray:
+    def compute_masks(self, md: dict[str, Any]) -> np.ndarray:
+        """The action mask of a metadata dict, computed afresh (action_masks() caches it per event)."""
         goto_ok = {o["objectType"] for o in md["objects"] if not o["isPickedUp"]}
         near = [o for o in md["objects"] if (o["visible"] and o["isInteractable"]) or o["isPickedUp"]]
         near_md = {**md, "objects": near}

@@ -21,11 +21,13 @@ returns the first batch that is ready, while the other workers keep stepping:
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing as mp
 import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import gymnasium as gym
@@ -34,27 +36,28 @@ from gymnasium.vector import AutoresetMode, SyncVectorEnv, VectorEnv
 from gymnasium.vector.utils import CloudpickleWrapper, batch_space
 
 
-def _worker(conn: Any, env_fns: CloudpickleWrapper, autoreset_mode: AutoresetMode) -> None:
-    venv = None
+def _worker(conn: Connection, env_fns: list[CloudpickleWrapper[gym.Env]], autoreset_mode: AutoresetMode) -> None:
+    venv: SyncVectorEnv | None = None
     try:
-        venv = SyncVectorEnv(env_fns.fn, autoreset_mode=autoreset_mode, copy=False)
+        venv = group = SyncVectorEnv(env_fns, autoreset_mode=autoreset_mode, copy=False)
         while True:
             cmd, data = conn.recv()
             try:
                 if cmd == "reset":
-                    out: Any = venv.reset(seed=data[0], options=data[1])
+                    out: Any = group.reset(seed=data[0], options=data[1])
                 elif cmd == "step":
-                    out = venv.step(data)
+                    out = group.step(data)
                 elif cmd == "call":
-                    out = venv.call(data[0], *data[1], **data[2])
+                    out = group.call(data[0], *data[1], **data[2])
                 elif cmd == "set_attr":
-                    out = venv.set_attr(data[0], data[1])
+                    group.set_attr(data[0], data[1])
+                    out = None
                 elif cmd == "is_wrapped":
-                    out = [_is_wrapped(env, data) for env in venv.envs]
+                    out = [_is_wrapped(env, data) for env in group.envs]
                 elif cmd == "spaces":
-                    out = (venv.single_observation_space, venv.single_action_space, venv.metadata, venv.render_mode)
+                    out = (group.single_observation_space, group.single_action_space, group.metadata, group.render_mode)
                 elif cmd == "close":
-                    venv.close()
+                    group.close()
                     venv = None
                     conn.send((True, None))
                     return
@@ -116,17 +119,40 @@ def _merge_infos(out: dict[str, Any], part: dict[str, Any], start: int, stop: in
 
 
 class GroupedAsyncVectorEnv(VectorEnv):
-    """`len(env_fns)` envs in `num_workers` processes (contiguous groups, sizes differ by <= 1).
+    """Vectorized environment that runs its environments in a few processes, a group in each.
 
-    Args:
-        env_fns: functions that create the envs.
-        num_workers: number of worker processes.
-        context: multiprocessing start method ("spawn" is safe with GL contexts).
-        autoreset_mode: as gymnasium's vector envs (NEXT_STEP by default).
+    Each worker process steps a gymnasium ``SyncVectorEnv`` over a contiguous group of the envs
+    (group sizes differ by at most one). The API and autoreset semantics are gymnasium's; pool
+    mode (``async_reset``, ``recv``, ``send``) steps each group as a batch, without lock step.
+
+    Example:
+        >>> import numpy as np
+        >>> from mssbench_embodied.envs.vector import make_grouped_vec
+        >>> venv = make_grouped_vec("MSSBench/Situations-v0", num_envs=4, num_workers=2, width=64, height=64)
+        >>> venv.groups
+        [(0, 2), (2, 4)]
+        >>> obs, infos = venv.reset(seed=0)
+        >>> infos["action_mask"].shape[0]
+        4
+        >>> obs, rewards, terminations, truncations, infos = venv.step(np.zeros(4, dtype=np.int64))
+        >>> rewards.shape
+        (4,)
+        >>> venv.async_reset(seed=0)
+        >>> obs, rewards, terminations, truncations, infos = venv.recv()
+        >>> venv.send(np.zeros(len(infos["env_id"]), dtype=np.int64), infos["env_id"])
+        >>> venv.close()
     """
 
     def __init__(self, env_fns: Sequence[Callable[[], gym.Env]], num_workers: int = 2, context: str = "spawn",
                  autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP) -> None:
+        """Starts the worker processes and reads the spaces from the first.
+
+        Args:
+            env_fns: Functions that create the environments.
+            num_workers: Number of worker processes, between 1 and ``len(env_fns)``.
+            context: ``multiprocessing`` start method ("spawn" is safe with GL contexts).
+            autoreset_mode: As gymnasium's vector envs (``NEXT_STEP`` by default).
+        """
         n = len(env_fns)
         if n < 1:
             raise ValueError("env_fns is empty")
@@ -137,14 +163,17 @@ class GroupedAsyncVectorEnv(VectorEnv):
         bounds = np.cumsum([0] + [len(g) for g in np.array_split(np.arange(n), num_workers)])
         self._groups = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
         ctx = mp.get_context(context)
-        self._conns, self._procs = [], []
+        self._conns: list[Connection] = []
+        self._procs: list[BaseProcess] = []
         self._closed = False
         self._pending: dict[int, tuple[str, int]] = {}  # pool mode: group -> (command, send order)
         self._order = itertools.count()
         self._calling = False  # a call_async() awaits its call_wait()
         for a, b in self._groups:
             parent, child = ctx.Pipe()
-            p = ctx.Process(target=_worker, args=(child, CloudpickleWrapper(list(env_fns[a:b])), self.autoreset_mode),
+            fns = [CloudpickleWrapper(fn) for fn in env_fns[a:b]]
+            # typeshed's BaseContext lacks Process; every concrete start-method context has it
+            p = ctx.Process(target=_worker, args=(child, fns, self.autoreset_mode),  # type: ignore[attr-defined]
                             daemon=True, name=f"GroupedAsyncVectorEnv-{a}-{b}")
             p.start()
             child.close()
@@ -165,6 +194,7 @@ class GroupedAsyncVectorEnv(VectorEnv):
 
     @property
     def num_workers(self) -> int:
+        """Number of worker processes."""
         return len(self._groups)
 
     @property
@@ -177,8 +207,14 @@ class GroupedAsyncVectorEnv(VectorEnv):
         """Pool mode: batches sent (or reset) and not yet received."""
         return len(self._pending)
 
+    @property
+    def processes(self) -> tuple[BaseProcess, ...]:
+        """The worker processes, one per group (e.g. to check they are gone after close())."""
+        return tuple(self._procs)
+
     def _recv(self, groups: list[int] | None = None) -> list[Any]:
-        out, errors = [], []
+        out: list[Any] = []
+        errors: list[str] = []
         for i in groups if groups is not None else range(len(self._conns)):
             ok, val = self._get(self._conns[i], i)
             (out if ok else errors).append(val if ok else f"worker {i}: {val}")
@@ -198,7 +234,7 @@ class GroupedAsyncVectorEnv(VectorEnv):
                                "its traceback is on stderr") from e
 
     @staticmethod
-    def _get(conn: Any, i: int) -> tuple[bool, Any]:
+    def _get(conn: Connection, i: int) -> tuple[bool, Any]:
         try:
             return conn.recv()
         except (EOFError, ConnectionError) as e:
@@ -207,7 +243,13 @@ class GroupedAsyncVectorEnv(VectorEnv):
 
     def _seeds(self, seed: int | list[int | None] | None) -> list[int | None]:
         n = self.num_envs
-        seeds = [None] * n if seed is None else ([seed + i for i in range(n)] if isinstance(seed, int) else list(seed))
+        seeds: list[int | None]
+        if seed is None:
+            seeds = [None] * n
+        elif isinstance(seed, int):
+            seeds = [seed + i for i in range(n)]
+        else:
+            seeds = list(seed)
         if len(seeds) != n:
             raise ValueError(f"seed list has length {len(seeds)}, expected num_envs={n}")
         return seeds
@@ -220,6 +262,15 @@ class GroupedAsyncVectorEnv(VectorEnv):
 
     def reset(self, *, seed: int | list[int | None] | None = None,
               options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """Resets the environments (those in ``options["reset_mask"]`` if given).
+
+        Args:
+            seed: One seed (env ``i`` gets ``seed + i``), a seed per env, or None.
+            options: Passed to every env's ``reset``.
+
+        Returns:
+            A batch of observations and the vector info.
+        """
         self._idle("reset")
         n = self.num_envs
         seeds = self._seeds(seed)
@@ -231,7 +282,7 @@ class GroupedAsyncVectorEnv(VectorEnv):
                 mask = np.asarray(mask, dtype=bool)
                 if not mask[a:b].any():
                     continue
-                opts = {**options, "reset_mask": mask[a:b].copy()}
+                opts = {**(options or {}), "reset_mask": mask[a:b].copy()}
             self._put(g, ("reset", (seeds[a:b], opts)))
             active.append(g)
         results = self._recv(active)
@@ -242,6 +293,14 @@ class GroupedAsyncVectorEnv(VectorEnv):
         return _concat(self._last_obs), infos
 
     def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Steps every environment (lock step over the workers).
+
+        Args:
+            actions: A batch of actions, one per env.
+
+        Returns:
+            Batches of observations, rewards, terminations and truncations, and the vector info.
+        """
         self._idle("step")
         for g, (a, b) in enumerate(self._groups):
             self._put(g, ("step", _slice(actions, a, b)))
@@ -267,15 +326,23 @@ class GroupedAsyncVectorEnv(VectorEnv):
         self._calling = True
 
     def call_wait(self) -> tuple[Any, ...]:
+        """Collects the results of ``call_async``: a tuple over envs."""
         if not self._calling:
             raise RuntimeError("call_wait() without call_async()")
         self._calling = False
         return _flat(self._recv())
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
+        """An attribute of every env: a tuple over envs."""
         return self.call(name)
 
     def set_attr(self, name: str, values: list[Any] | tuple[Any, ...] | Any) -> None:
+        """Sets an attribute of every env.
+
+        Args:
+            name: The attribute.
+            values: One value per env (list or tuple), or one value for all.
+        """
         if isinstance(values, (list, tuple)):
             if len(values) != self.num_envs:
                 raise ValueError(f"values has length {len(values)}, expected num_envs={self.num_envs}")
@@ -303,8 +370,8 @@ class GroupedAsyncVectorEnv(VectorEnv):
         envs; infos["env_id"] holds their indices. After async_reset the rewards are 0."""
         if not self._pending:
             raise RuntimeError("recv() with no batch in flight: call async_reset() or send() first")
-        group_of = {self._conns[g]: g for g in self._pending}
-        g = min((group_of[c] for c in wait(list(group_of))), key=lambda k: self._pending[k][1])
+        ready = wait([self._conns[k] for k in self._pending])
+        g = min((k for k in self._pending if self._conns[k] in ready), key=lambda k: self._pending[k][1])
         cmd, _ = self._pending.pop(g)
         ok, val = self._get(self._conns[g], g)
         if not ok:
@@ -339,28 +406,26 @@ class GroupedAsyncVectorEnv(VectorEnv):
         return _flat(self._recv())
 
     def render(self) -> tuple[Any, ...] | None:
+        """Every env's ``render()``: a tuple over envs."""
         return self.call("render")
 
     def close_extras(self, **kwargs: Any) -> None:
+        """Stops the workers (replies still in flight are drained first)."""
         if self._closed:
             return
         self._closed = True
 
         def drain(conns: list[Any]) -> None:
             for conn in conns:
-                try:
+                with contextlib.suppress(EOFError, OSError):
                     conn.recv()
-                except (EOFError, OSError):
-                    pass
 
         # replies still due (pool batches, a call_async) come first, so the close replies line up
         drain([self._conns[g] for g in self._pending] + (self._conns if self._calling else []))
         self._pending.clear()
         for conn in self._conns:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send(("close", None))
-            except (BrokenPipeError, OSError):
-                pass
         drain(self._conns)
         for p in self._procs:
             p.join(timeout=10)

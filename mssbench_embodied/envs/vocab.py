@@ -47,8 +47,3 @@ def tokenize(text: str, max_tokens: int = MAX_TOKENS) -> np.ndarray:
     out = np.full(max_tokens, PAD, dtype=np.int64)
     out[: len(ids)] = ids
     return out
-
-
-def detokenize(ids: np.ndarray) -> str:
-    inv = {v: k for k, v in VOCAB.items()}
-    return " ".join(inv.get(int(i), "<unk>") for i in ids if int(i) != PAD)

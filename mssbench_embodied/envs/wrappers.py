@@ -1,47 +1,109 @@
-"""Wrappers: the Safety-Gymnasium cost convention, and a flat observation for simple policies."""
+"""Wrappers for constrained RL: Safety-Gymnasium's step tuple, a fixed cost penalty, the episode cost."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
 
 
 class SafetyGymnasiumStep(gym.Wrapper):
-    """step() returns Safety-Gymnasium's 6-tuple (obs, reward, cost, terminated, truncated, info).
+    """Returns Safety-Gymnasium's 6-tuple ``(obs, reward, cost, terminated, truncated, info)`` from step.
 
-    cost is info["cost"]: the number of hazard events caused at this step. reset() is unchanged.
-    Note: the 6-tuple breaks Gymnasium's 5-tuple API, so use this outermost, for constrained-RL
-    code written against Safety-Gymnasium (it is not a gym.Env for SB3).
+    ``cost`` is ``info["cost"]``: the number of hazard events caused at this step. ``reset`` is
+    unchanged. The 6-tuple breaks Gymnasium's 5-tuple API, so apply this wrapper outermost, for
+    constrained-RL code written against Safety-Gymnasium (the result is not a ``gym.Env`` for SB3).
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import mssbench_embodied
+        >>> env = SafetyGymnasiumStep(gym.make("MSSBench/Situations-v0", width=64, height=64))
+        >>> obs, info = env.reset(seed=0)
+        >>> obs, reward, cost, terminated, truncated, info = env.step(0)
     """
 
-    def step(self, action: Any) -> tuple[Any, float, float, bool, bool, dict[str, Any]]:  # type: ignore[override]
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, float, bool, bool, dict[str, Any]]:  # type: ignore[override]
+        """Steps the environment and splits out the cost.
+
+        Args:
+            action: The action to take.
+
+        Returns:
+            ``(observation, reward, cost, terminated, truncated, info)``.
+        """
         obs, reward, terminated, truncated, info = self.env.step(action)
         return obs, reward, float(info.get("cost", 0.0)), terminated, truncated, info
 
 
 class CostInReward(gym.Wrapper):
-    """reward - penalty * cost: a fixed-weight (non-Lagrangian) safety baseline for plain RL."""
+    """Subtracts ``penalty * info["cost"]`` from the reward: a fixed-weight (non-Lagrangian) safety baseline.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import mssbench_embodied
+        >>> env = CostInReward(gym.make("MSSBench/Situations-v0", width=64, height=64), penalty=2.0)
+        >>> obs, info = env.reset(seed=0)
+        >>> obs, reward, terminated, truncated, info = env.step(0)
+    """
 
     def __init__(self, env: gym.Env, penalty: float = 1.0) -> None:
+        """Wraps an environment whose info carries ``cost``.
+
+        Args:
+            env: The environment to wrap.
+            penalty: Reward subtracted per unit of cost.
+        """
         super().__init__(env)
         self.penalty = float(penalty)
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """Steps the environment and returns ``reward - penalty * cost`` as the reward.
+
+        Args:
+            action: The action to take.
+
+        Returns:
+            ``(observation, penalised reward, terminated, truncated, info)``.
+        """
         obs, reward, terminated, truncated, info = self.env.step(action)
-        return obs, reward - self.penalty * float(info.get("cost", 0.0)), terminated, truncated, info
+        return obs, float(reward) - self.penalty * float(info.get("cost", 0.0)), terminated, truncated, info
 
 
 class EpisodeCost(gym.Wrapper):
-    """Adds info["episode_cost"] (running sum of costs) for logging."""
+    """Adds ``info["episode_cost"]``, the sum of ``info["cost"]`` since the last reset, for logging.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import mssbench_embodied
+        >>> env = EpisodeCost(gym.make("MSSBench/Situations-v0", width=64, height=64))
+        >>> obs, info = env.reset(seed=0)
+        >>> info["episode_cost"]
+        0.0
+    """
 
     def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        """Resets the environment and the running cost.
+
+        Args:
+            **kwargs: Passed to the environment's ``reset`` (``seed``, ``options``).
+
+        Returns:
+            ``(observation, info)`` with ``info["episode_cost"] = 0.0``.
+        """
         self._ep_cost = 0.0
         obs, info = self.env.reset(**kwargs)
         info["episode_cost"] = 0.0
         return obs, info
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        """Steps the environment and adds this step's cost to the running sum.
+
+        Args:
+            action: The action to take.
+
+        Returns:
+            ``(observation, reward, terminated, truncated, info)`` with ``info["episode_cost"]``.
+        """
         obs, reward, terminated, truncated, info = self.env.step(action)
         self._ep_cost += float(info.get("cost", 0.0))
         info["episode_cost"] = self._ep_cost

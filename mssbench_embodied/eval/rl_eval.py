@@ -48,7 +48,8 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
 
     env = make_env()
     try:
-        pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
+        base: Any = env.unwrapped  # a SituationEnv
+        pairs = base.pairs[:limit] if limit else base.pairs
         jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
         eps = _run(run_episodes(PolicyAgent(model), make_env, jobs, None, pool=[env]))
     finally:

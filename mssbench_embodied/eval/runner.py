@@ -5,8 +5,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Callable
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,7 @@ class EpisodeWriter:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.f = open(path, "a", encoding="utf-8")
+        self.f = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run, closed by close()
 
     def write(self, rec: EpisodeRecord) -> None:
         """Append one record and fsync."""
@@ -93,7 +92,7 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
     Frames are saved under out_dir/frames (none if out_dir is None)."""
     t0 = time.time()
     obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
-    base = env.unwrapped
+    base: Any = env.unwrapped  # a SituationEnv
     ctx = EpisodeContext(pair_id, variant, env)
     ctx.caption = caption(base.backend.last_event.metadata, base.realised.anchor_id)
     tag = f"{agent.name}/{pair_id}__{variant}"

@@ -19,7 +19,7 @@ from typing import Any
 _DATA_URL_PREFIX = "data:"
 
 
-def _hash_data_url(url: str) -> str:
+def hash_data_url(url: str) -> str:
     """``sha256:<hex>`` of the bytes a data URL carries (or of the URL text if not base64)."""
     head, _, payload = url.partition(",")
     data: bytes
@@ -39,7 +39,7 @@ def _strip_images(obj: Any) -> Any:
         out = {}
         for k, v in obj.items():
             if k == "url" and isinstance(v, str) and v.startswith(_DATA_URL_PREFIX):
-                out[k] = _hash_data_url(v)
+                out[k] = hash_data_url(v)
             else:
                 out[k] = _strip_images(v)
         return out

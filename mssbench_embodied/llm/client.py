@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import random
@@ -145,11 +146,9 @@ def _retryable(exc: BaseException) -> bool:
         except (TypeError, ValueError):  # an error built differently from the SDK's own
             return False
         return code in _RETRY_STATUS or code >= 500
-    if isinstance(exc, (openai.APIConnectionError, openai.APIResponseValidationError,
-                        asyncio.TimeoutError, TimeoutError, ConnectionError,
-                        MalformedResponse, json.JSONDecodeError)):
-        return True
-    return False
+    return isinstance(exc, (openai.APIConnectionError, openai.APIResponseValidationError,
+                            asyncio.TimeoutError, TimeoutError, ConnectionError,
+                            MalformedResponse, json.JSONDecodeError))
 
 
 def _extract(resp: Any) -> tuple[str, int, int]:
@@ -206,7 +205,8 @@ class LLMClient:
                   "max_tokens": int(max_tokens or self.cfg.max_tokens)}
         return ResponseCache.key(self.cfg.model, self.cfg.base_url, messages, params)
 
-    def _client(self) -> Any:
+    def sdk_client(self) -> Any:
+        """The openai.AsyncOpenAI client of the running event loop (made on first use; no retries of its own)."""
         import openai
 
         loop = asyncio.get_running_loop()
@@ -252,7 +252,7 @@ class LLMClient:
             attempts += 1
             try:
                 resp = await asyncio.wait_for(
-                    self._client().chat.completions.create(
+                    self.sdk_client().chat.completions.create(
                         model=self.cfg.model, messages=messages,
                         temperature=self.cfg.temperature, max_tokens=mt),
                     timeout=self.cfg.timeout + 5.0)
@@ -299,10 +299,8 @@ class LLMClient:
         finally:
             client = self._clients.pop(asyncio.get_running_loop(), None)
             if client is not None:
-                try:
+                with contextlib.suppress(Exception):
                     await client.close()
-                except Exception:  # noqa: BLE001
-                    pass
 
     async def aclose(self) -> None:
         """Close the client bound to the running loop."""

@@ -127,12 +127,6 @@ def parse_plan(text: str | None, vocabulary_verbs: Sequence[str] | None = None) 
         return []
 
 
-def split_action(step: str) -> tuple[str, str | None]:
-    """"Goto Sink" -> ("Goto", "Sink"); "Done" -> ("Done", None)."""
-    verb, _, arg = step.strip().partition(" ")
-    return verb, (arg.strip() or None)
-
-
 # -- Yes / No -----------------------------------------------------------------------------------
 
 _ECHO = re.compile(r"\b(?:yes\s*(?:/|or|\|)\s*no|no\s*(?:/|or|\|)\s*yes)\b", re.IGNORECASE)

@@ -39,21 +39,14 @@ class HazardEngine:
     def __init__(self) -> None:
         self._events: list[HazardEvent] = []
         self._charged: set[Key] = set()
-        self._initial: set[Key] = set()
 
     @property
     def events(self) -> list[HazardEvent]:
         return list(self._events)
 
-    @property
-    def initial_conditions(self) -> set[Key]:
-        """Standing conditions already true at reset (not charged)."""
-        return set(self._initial)
-
     def reset(self, metadata: dict) -> list[HazardEvent]:
         self._events = []
         self._charged = set()
-        self._initial = hazards_in_state(metadata)
         return []
 
     @staticmethod

@@ -5,6 +5,7 @@ import math
 from typing import Any
 
 Vec = tuple[float, float, float]
+Obj = dict[str, Any]  # one AI2-THOR metadata object
 
 
 def _vec(d: Any) -> Vec | None:
@@ -16,29 +17,28 @@ def _vec(d: Any) -> Vec | None:
         return None
 
 
-def center(obj: dict) -> Vec | None:
+def center(obj: Obj) -> Vec | None:
     """AABB centre, falling back to the pivot position."""
     box = obj.get("axisAlignedBoundingBox")
     c = _vec(box.get("center")) if isinstance(box, dict) else None
     return c if c is not None else _vec(obj.get("position"))
 
 
-def aabb(obj: dict) -> tuple[Vec, Vec] | None:
+def aabb(obj: Obj) -> tuple[Vec, Vec] | None:
     """(min corner, max corner); a zero-size box at the position if no size is known."""
     c = center(obj)
     if c is None:
         return None
     box = obj.get("axisAlignedBoundingBox")
-    s = _vec(box.get("size")) if isinstance(box, dict) else None
-    s = s if s is not None else (0.0, 0.0, 0.0)
-    s = tuple(abs(v) for v in s)
+    size = _vec(box.get("size")) if isinstance(box, dict) else None
+    s = (0.0, 0.0, 0.0) if size is None else (abs(size[0]), abs(size[1]), abs(size[2]))
     return (
         (c[0] - s[0] / 2, c[1] - s[1] / 2, c[2] - s[2] / 2),
         (c[0] + s[0] / 2, c[1] + s[1] / 2, c[2] + s[2] / 2),
     )
 
 
-def horizontal_distance(a: dict, b: dict) -> float:
+def horizontal_distance(a: Obj, b: Obj) -> float:
     """xz distance between AABB centres (inf if unknown)."""
     ca, cb = center(a), center(b)
     if ca is None or cb is None:
@@ -46,7 +46,7 @@ def horizontal_distance(a: dict, b: dict) -> float:
     return math.hypot(ca[0] - cb[0], ca[2] - cb[2])
 
 
-def xz_gap(a: dict, b: dict) -> float:
+def xz_gap(a: Obj, b: Obj) -> float:
     """Horizontal gap between two AABBs (0 if their footprints overlap; inf if unknown)."""
     ba, bb = aabb(a), aabb(b)
     if ba is None or bb is None:
@@ -56,7 +56,7 @@ def xz_gap(a: dict, b: dict) -> float:
     return math.hypot(dx, dz)
 
 
-def over_footprint(a: dict, b: dict, margin: float = 0.05) -> bool:
+def over_footprint(a: Obj, b: Obj, margin: float = 0.05) -> bool:
     """True if a's AABB centre lies inside b's xz footprint (plus margin) and not below b."""
     ca, bb = center(a), aabb(b)
     if ca is None or bb is None:
@@ -66,7 +66,7 @@ def over_footprint(a: dict, b: dict, margin: float = 0.05) -> bool:
             and ca[1] >= lo[1] - margin)
 
 
-def rests_on_top(a: dict, b: dict, tol: float = 0.05) -> bool:
+def rests_on_top(a: Obj, b: Obj, tol: float = 0.05) -> bool:
     """True if a's bottom is at or above b's top (minus tol): a sits on b, not inside it."""
     ba, bb = aabb(a), aabb(b)
     if ba is None or bb is None:
@@ -74,7 +74,7 @@ def rests_on_top(a: dict, b: dict, tol: float = 0.05) -> bool:
     return ba[0][1] >= bb[1][1] - tol
 
 
-def near_vertically(flame: dict, other: dict, below_tol: float = 0.02, above: float = 0.5) -> bool:
+def near_vertically(flame: Obj, other: Obj, below_tol: float = 0.02, above: float = 0.5) -> bool:
     """other overlaps flame's height band (tolerance below_tol) or starts at most `above` m over its top."""
     bf, bo = aabb(flame), aabb(other)
     if bf is None or bo is None:

@@ -120,12 +120,14 @@ class WorldView:
         return {str(x) for x in m} if isinstance(m, (list, tuple)) else set()
 
     def is_flammable(self, oid: str) -> bool:
+        """The type's ``flammable`` flag, or Paper/Fabric among its metadata materials (Candle excepted)."""
         t = self.type(oid)
         if t in NOT_FLAMMABLE:
             return False
         return t in FLAMMABLES or bool(self.materials(oid) & FLAMMABLE_MATERIALS)
 
     def is_metal(self, oid: str) -> bool:
+        """The type's derived ``metal`` property, or a pickupable with Metal among its metadata materials."""
         t = self.type(oid)
         if t in METALLIC:
             return True

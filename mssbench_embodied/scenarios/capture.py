@@ -1,8 +1,12 @@
-"""Capture a live (or dumped) AI2-THOR scene as an embedded room file (scenes/rooms/*.json).
+"""Capture a live (or dumped) AI2-THOR scene as an embedded room file (the scenes/rooms/*.json format).
 
 CLI (wired as ``python -m mssbench_embodied.scenes capture ...``):
-  capture --from-dump DUMP.json --room-type kitchen --out scenes/rooms/x.json   (offline)
-  capture --scene FloorPlan1 --room-type kitchen --out scenes/rooms/x.json      (needs a Unity build)
+  capture --from-dump DUMP.json --room-type kitchen --out my_scenes/rooms/x.json   (offline)
+  capture --scene FloorPlan1 --room-type kitchen --out my_scenes/rooms/fp1.json  (needs a Unity build)
+
+Load a captured room by its path (``load_room("my_scenes/rooms/x.json")``) or point $MSSBENCH_SCENES_DIR at my_scenes.
+``--out`` refuses the shipped room library (scenes/rooms/, which the tests check room by room)
+unless ``--into-library`` says that adding the room to it is intended.
 """
 from __future__ import annotations
 
@@ -12,7 +16,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..sim.rooms import ROOM_TYPES, RoomSpecError, parse_room, room_from_metadata, room_to_json, write_room
+from ..sim.rooms import (
+    ROOM_TYPES,
+    ROOMS_DIR,
+    RoomSpecError,
+    parse_room,
+    room_from_metadata,
+    room_to_json,
+    write_room,
+)
 from ..sim.types import OBJECT_TYPES
 
 
@@ -60,7 +72,13 @@ def capture_from_controller(controller_or_backend: Any, scene: Any, room_type: s
     return room
 
 
+def in_room_library(path: str | Path) -> bool:
+    """Whether `path` lies in the shipped room library (``sim.rooms.ROOMS_DIR``)."""
+    return Path(path).expanduser().resolve().is_relative_to(ROOMS_DIR.resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The ``scenes capture`` CLI; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["capture"]:
         argv = argv[1:]
@@ -69,10 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--from-dump", type=Path, help="a saved event.metadata JSON (offline)")
     src.add_argument("--scene", help="an AI2-THOR scene to load live, e.g. FloorPlan1 (needs a Unity build)")
     ap.add_argument("--room-type", required=True, choices=ROOM_TYPES)
-    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--out", required=True, type=Path, help="the room file to write (not in scenes/rooms/)")
+    ap.add_argument("--into-library", action="store_true",
+                    help="allow --out inside the shipped room library scenes/rooms/ (adds a room every test checks)")
     ap.add_argument("--scene-name", default=None, help="sceneName of the room file (default: the THOR scene)")
     ap.add_argument("--platform", default="auto", choices=("auto", "CloudRendering", "Linux64"))
     args = ap.parse_args(argv)
+    if in_room_library(args.out) and not args.into_library:
+        print(f"refusing to write {args.out}: it is in the shipped room library {ROOMS_DIR}, which the tests "
+              "check room by room. Write it elsewhere (e.g. --out my_scenes/rooms/x.json) and load it by its path, "
+              "or pass --into-library to add it to the library on purpose.", file=sys.stderr)
+        return 1
     try:
         if args.from_dump is not None:
             try:

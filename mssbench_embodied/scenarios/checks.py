@@ -61,7 +61,8 @@ def _check(backend: Backend, pair: PairSpec) -> list[str]:
     pose = unsafe.realised.pose if unsafe.realised else None
     kinds = {h.kind for h in unsafe.hazards}
     if pair.hazard not in kinds:
-        problems.append(f"compliant plan in unsafe variant caused {sorted(kinds) or 'no hazard'}, expected {pair.hazard}"
+        problems.append(f"compliant plan in unsafe variant caused {sorted(kinds) or 'no hazard'}, "
+                        f"expected {pair.hazard}"
                         + (f" (failed: {unsafe.failed_steps})" if unsafe.failed_steps else ""))
     safe = run_plan(backend, pair, "safe", pair.compliant_plan, pose)
     if safe.hazards or not safe.goal or safe.failed_steps:

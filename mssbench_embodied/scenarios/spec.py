@@ -98,9 +98,6 @@ class Delta(BaseModel):
     state: list[StateSet] = Field(default_factory=list)
     held: str | None = None
 
-    def is_empty(self) -> bool:
-        return not self.place and not self.state and self.held is None
-
     def signature(self) -> tuple:
         return (tuple((p.object, p.relation, p.target) for p in self.place),
                 tuple((s.object, s.attr, repr(s.value)) for s in self.state), self.held)

@@ -50,6 +50,7 @@ def _heat_active(o: SimObject) -> bool:
 
 
 def apply_effects(world: World) -> None:
+    """Apply one step of every contextual effect (see the module docstring)."""
     objs = [o for o in world.objects.values() if o.enabled]
     # knobs drive burners
     for knob in objs:
@@ -83,9 +84,9 @@ def apply_effects(world: World) -> None:
                 touched.add(o.object_id)
                 o.heat = 1.0
                 changes: dict[str, object] = {"temperature": "Hot"}
-                if o.spec.cookable and src.object_type != "CoffeeMachine":
-                    if src.object_type != "Toaster" or o.object_type == "BreadSliced":
-                        changes["is_cooked"] = True
+                if o.spec.cookable and src.object_type != "CoffeeMachine" and (
+                        src.object_type != "Toaster" or o.object_type == "BreadSliced"):
+                    changes["is_cooked"] = True
                 if src.object_type == "CoffeeMachine" and o.object_type == "Mug" and not o.is_broken:
                     changes.update(is_filled=True, fill_liquid="coffee")
                 _set(world, o, **changes)

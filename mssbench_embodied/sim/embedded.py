@@ -62,7 +62,10 @@ class EmbeddedBackend:
     # ------------------------------------------------------------------ interface
     def reset(self, scene: SceneRef, seed: int | None = None) -> Event:
         """Load a room (name, path or RoomSpec) with a fresh RNG; returns the first Event."""
-        spec = scene if isinstance(scene, RoomSpec) else load_room(scene if isinstance(scene, (str, Path)) else str(scene))
+        if isinstance(scene, RoomSpec):
+            spec = scene
+        else:
+            spec = load_room(scene if isinstance(scene, (str, Path)) else str(scene))
         self.world = World.from_room(spec)
         self.world.visibility_distance = self.visibility_distance
         self.world.fov = self.fov
@@ -108,7 +111,7 @@ class EmbeddedBackend:
         if self.world is None:
             raise RuntimeError("call reset(scene) before pixel_shares()")
         objs = self.render_objects()
-        ids = self._ensure_renderer().render(self._render_scene(objs)).ids
+        ids = self._ensure_renderer().render(self.render_scene(objs)).ids
         counts = np.bincount(ids.ravel() + 3, minlength=len(objs) + 3)
         index = {o.object_id: i for i, o in enumerate(objs)}
         return {oid: (float(counts[index[oid] + 3]) / ids.size if oid in index else 0.0) for oid in object_ids}
@@ -158,6 +161,11 @@ class EmbeddedBackend:
             self._renderer = make_renderer(self.width, self.height, self.fov, kind=self.renderer_kind)
         return self._renderer
 
+    @property
+    def renderer(self) -> Renderer | None:
+        """The renderer that drew the last frame (made on first use); None before that or after close()."""
+        return self._renderer
+
     def render_objects(self) -> list[SimObject]:
         """The objects drawn: enabled ones, minus those replaced by their pieces (a broken Egg, sliced food)."""
         w = self.world
@@ -165,7 +173,7 @@ class EmbeddedBackend:
         return [o for o in w.objects.values() if o.enabled and not (o.object_type == "Egg" and o.is_broken)
                 and not (o.is_sliced and o.spec.sliced_type and o.object_type != "Egg")]
 
-    def _render_scene(self, objs: list[SimObject]) -> RenderScene:
+    def render_scene(self, objs: list[SimObject]) -> RenderScene:
         """The render input for the current camera: these objects, the room shell, the agent's view."""
         from .render import Camera, RenderScene, RoomGeometry
 
@@ -178,7 +186,7 @@ class EmbeddedBackend:
 
     def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
         objs = self.render_objects()
-        scene = self._render_scene(objs)
+        scene = self.render_scene(objs)
         try:
             out = self._ensure_renderer().render(scene)
         except Exception as e:  # a broken GL context mid-run: fall back once

@@ -63,7 +63,8 @@ def resolve_scene(scene: SceneRef | dict[str, Any], seed: int | None = None,
         try:
             scene = load_room(name)
         except RoomSpecError as e:
-            raise ValueError(f"{name!r} is neither an AI2-THOR scene name (FloorPlan...) nor one of our rooms: {e}") from None
+            raise ValueError(f"{name!r} is neither an AI2-THOR scene name (FloorPlan...) "
+                             f"nor one of our rooms: {e}") from None
     if isinstance(scene, RoomSpec):
         if THOR_SCENE_RE.match(scene.scene_name):  # captured from a real THOR scene
             return scene.scene_name, scene.room_type
@@ -215,7 +216,9 @@ class ThorBackend:
             ev = self._raw(**pose)
             if ev.metadata.get("lastActionSuccess"):
                 return self._keep(ev)
-        return self._keep(ev if ev is not None else self._result("TeleportFull", False, f"no reachable pose near {object_id}"))
+        if ev is None:
+            ev = self._result("TeleportFull", False, f"no reachable pose near {object_id}")
+        return self._keep(ev)
 
     # ------------------------------------------------------------------ helpers
     def _keep(self, ev: Event) -> Event:

@@ -122,7 +122,8 @@ class World:
         Its objectId follows AI2-THOR's format from where it lands."""
         spec = type_spec(object_type)
         tmp = f"{object_type}|spawn|{len(self.objects)}"
-        obj = SimObject.create(object_type, [self.bounds[0] - 5.0, -5.0, self.bounds[2] - 5.0], spec.size, object_id=tmp)
+        away = [self.bounds[0] - 5.0, -5.0, self.bounds[2] - 5.0]  # outside the room until placed
+        obj = SimObject.create(object_type, away, spec.size, object_id=tmp)
         self.add(obj)
         if receptacle is not None and not self.place_in(obj, receptacle, near=near):
             del self.objects[tmp]
@@ -253,7 +254,8 @@ class World:
         hi = recep.center[[0, 2]] + recep.size[[0, 2]] / 2 - half
         # closable containers (Microwave, Drawer, Box...) must hold it entirely; open ones (Pan,
         # Bowl, Pot, SinkBasin...) may have it stick out, as in AI2-THOR
-        if recep.spec.contains == "in" and recep.spec.openable and obj.size[1] > recep.size[1] * 1.05 and recep.size[1] < 1.0:
+        if (recep.spec.contains == "in" and recep.spec.openable and obj.size[1] > recep.size[1] * 1.05
+                and recep.size[1] < 1.0):
             return False
         if np.any(lo > hi + 1e-6):
             # too big for the footprint along an axis: overhang, centred on that axis (a pan on a
@@ -331,7 +333,8 @@ class World:
         """Objects that block the agent's body on the floor."""
         return [o for o in self.objects.values() if o.enabled and not o.is_picked_up
                 and o.object_type != "Floor" and not o.spec.pickupable
-                and o.bottom < 1.7 and o.top > 0.05 and o.object_type not in ("Window", "Painting", "LightSwitch", "Mirror", "Poster")]
+                and o.bottom < 1.7 and o.top > 0.05
+                and o.object_type not in ("Window", "Painting", "LightSwitch", "Mirror", "Poster")]
 
     def _obstacle_boxes(self) -> tuple[np.ndarray, np.ndarray]:
         if self._obstacles is None:
@@ -344,7 +347,8 @@ class World:
     def is_free(self, x: float, z: float) -> bool:
         """Whether the agent can stand at (x, z): inside the room, clear of obstacles."""
         x0, x1, z0, z1 = self.bounds
-        if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6 and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
+        if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6
+                and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
             return False
         lo, hi = self._obstacle_boxes()
         return not bool(np.any((lo[:, 0] < x) & (x < hi[:, 0]) & (lo[:, 1] < z) & (z < hi[:, 1])))
@@ -355,12 +359,14 @@ class World:
             x0, x1, z0, z1 = self.bounds
             xs = np.arange(math.ceil(x0 / GRID_SIZE) * GRID_SIZE, x1 + 1e-9, GRID_SIZE)
             zs = np.arange(math.ceil(z0 / GRID_SIZE) * GRID_SIZE, z1 + 1e-9, GRID_SIZE)
-            free = {(round(float(x), 2), round(float(z), 2)) for x in xs for z in zs if self.is_free(float(x), float(z))}
+            free = {(round(float(x), 2), round(float(z), 2))
+                    for x in xs for z in zs if self.is_free(float(x), float(z))}
             self._reachable = sorted(free)
         return self._reachable
 
     # ------------------------------------------------------------------ visibility
-    def _geometry(self) -> _Geom:
+    def visibility_geometry(self) -> _Geom:
+        """The visibility arrays of the current state (updated from the previous ones when it can be)."""
         g = self._geom
         if g is None or g.version != self.version:
             g = self._geom = (g.updated(self) if g is not None else None) or _Geom(self)
@@ -369,7 +375,7 @@ class World:
     def is_visible(self, object_id: str) -> bool:
         """In view, within visibility distance of the camera, not occluded (AABB rays): one object only."""
         a = self.agent
-        g = self._geometry()
+        g = self.visibility_geometry()
         if object_id not in g.index:
             return False
         return object_id in g.visible(a.camera_position, self.view_dir(), self.right(), self.fov,
@@ -377,10 +383,7 @@ class World:
 
     def is_hidden(self, o: SimObject) -> bool:
         """Inside a closed openable container."""
-        for p in self.ancestors(o):
-            if p.spec.openable and p.spec.contains == "in" and not p.is_open:
-                return True
-        return False
+        return any(p.spec.openable and p.spec.contains == "in" and not p.is_open for p in self.ancestors(o))
 
     def camera_distance(self, obj: SimObject) -> float:
         """Distance from the camera to the nearest point of obj's box."""
@@ -395,7 +398,8 @@ class World:
             return cached
         s = o.spec
         lo, hi = o.center - o.size / 2, o.center + o.size / 2
-        corners = [[float(x), float(y), float(z)] for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
+        corners = [[float(x), float(y), float(z)]
+                   for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
         md = {
             "assetId": o.asset_id,
             "axisAlignedBoundingBox": {"center": _v3(o.center), "cornerPoints": corners, "size": _v3(o.size)},
@@ -425,7 +429,7 @@ class World:
         when an object changes), so building it later still describes this step.
         """
         objs = [self.object_metadata(o) for o in self.objects.values() if o.enabled]
-        g = self._geometry()
+        g = self.visibility_geometry()
         a = self.agent
         pose = (a.position.copy(), float(a.yaw), float(a.horizon), a.is_standing, a.camera_position.copy(),
                 self.view_dir(), self.right(), self.hand_position())
@@ -448,13 +452,15 @@ class World:
                 out.append({**o, "distance": d, "visible": v, "isInteractable": v and (i is None or cdist[i])})
             x0, x1, z0, z1 = bounds
             return {
-                "actionFloatReturn": 0.0, "actionFloatsReturn": None, "actionIntReturn": 0, "actionReturn": action_return,
+                "actionFloatReturn": 0.0, "actionFloatsReturn": None, "actionIntReturn": 0,
+                "actionReturn": action_return,
                 "actionStringsReturn": None, "actionVector3sReturn": None,
                 "agent": {"cameraHorizon": horizon, "inHighFrictionArea": False, "isStanding": standing,
                           "name": "agent", "position": _v3(pos), "rotation": {"x": 0.0, "y": yaw, "z": 0.0}},
                 "agentId": 0, "arm": None, "cameraOrthSize": 0.0, "cameraPosition": _v3(cam), "collided": False,
                 "collidedObjects": [], "colors": [], "currentTime": float(t), "distances": [],
-                "errorCode": None if success else "", "errorMessage": error, "flatSurfacesOnGrid": [], "fov": float(fov),
+                "errorCode": None if success else "", "errorMessage": error, "flatSurfacesOnGrid": [],
+                "fov": float(fov),
                 "heldObjectPose": {"localPosition": _v3(HAND_OFFSET),
                                    "localRotation": {"x": 0.0, "y": 0.0, "z": 0.0},
                                    "position": _v3(hand), "rotation": {"x": 0.0, "y": yaw, "z": 0.0}},
@@ -462,7 +468,8 @@ class World:
                 "isOpenableGrid": [], "isSceneAtRest": True, "lastAction": last_action, "lastActionSuccess": success,
                 "normals": [], "objectIdsInBox": [], "objects": out,
                 "sceneBounds": {"center": _v3([(x0 + x1) / 2, h / 2, (z0 + z1) / 2]),
-                                "cornerPoints": [[float(x), float(y), float(z)] for x in (x1, x0) for y in (h, -0.1) for z in (z1, z0)],
+                                "cornerPoints": [[float(x), float(y), float(z)]
+                                                 for x in (x1, x0) for y in (h, -0.1) for z in (z1, z0)],
                                 "size": _v3([x1 - x0, h + 0.1, z1 - z0])},
                 "sceneName": name, "screenHeight": int(height), "screenWidth": int(width),
                 "segmentedObjectIds": [], "thirdPartyCameras": [], "visibleRange": None,

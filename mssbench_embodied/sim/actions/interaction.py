@@ -108,7 +108,8 @@ def _toggle(world: World, act: dict[str, Any], value: bool) -> None:
     if not obj.spec.toggleable:
         raise ActionFailed(f"{obj.object_id} is not toggleable")
     if obj.is_toggled == value:
-        raise ActionFailed(f"can't toggle object {'on' if value else 'off'} if it's already {'on' if value else 'off'}!")
+        state = "on" if value else "off"
+        raise ActionFailed(f"can't toggle object {state} if it's already {state}!")
     if value and obj.is_broken:
         raise ActionFailed(f"{obj.object_id} is broken and cannot be turned on")
     if value and obj.object_type == "Microwave" and obj.is_open:

@@ -110,7 +110,8 @@ def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float |
 def teleport(world: World, act: dict[str, Any]) -> None:
     """Move the agent to a position (and optionally a rotation and horizon)."""
     pos = parse_xyz(act.get("position") if "position" in act else
-               ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None), world.agent.position)
+                    ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None),
+                    world.agent.position)
     yaw = parse_yaw(act["rotation"]) if "rotation" in act else None
     _teleport(world, pos, yaw, act.get("horizon"), bool(act.get("forceAction", False)))
 
@@ -120,7 +121,8 @@ def teleport_full(world: World, act: dict[str, Any]) -> None:
     """Set the agent's position, rotation, horizon and standing at once."""
     was_standing, world.agent.is_standing = world.agent.is_standing, bool(act["standing"])
     try:  # standing first so that the held object is carried to the new hand height
-        _teleport(world, parse_xyz(act["position"]), parse_yaw(act["rotation"]), float(act["horizon"]), bool(act.get("forceAction", False)))
+        _teleport(world, parse_xyz(act["position"]), parse_yaw(act["rotation"]), float(act["horizon"]),
+                  bool(act.get("forceAction", False)))
     except ActionFailed:
         world.agent.is_standing = was_standing  # a failed teleport changes nothing
         raise

@@ -33,7 +33,8 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
         if "fillLiquid" in keys and "isFilledWithLiquid" not in keys:
             obj.is_filled = obj.fill_liquid is not None
         if obj.is_filled and (obj.fill_liquid is None or not obj.spec.can_fill_with_liquid):
-            obj.is_filled, obj.fill_liquid = obj.spec.can_fill_with_liquid, "water" if obj.spec.can_fill_with_liquid else None
+            fillable = obj.spec.can_fill_with_liquid
+            obj.is_filled, obj.fill_liquid = fillable, "water" if fillable else None
         if not obj.is_filled:
             obj.fill_liquid = None
         world.touch(obj)
@@ -58,7 +59,8 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
             obj.rotation = parse_xyz(pose["rotation"])
         settle(world, obj)
     for obj in list(world.objects.values()):
-        if obj.enabled and (obj.spec.pickupable or obj.spec.moveable) and obj.object_id not in listed and not obj.is_picked_up:
+        movable = obj.spec.pickupable or obj.spec.moveable
+        if obj.enabled and movable and obj.object_id not in listed and not obj.is_picked_up:
             for c in world.retire(obj):
                 settle(world, c)
 

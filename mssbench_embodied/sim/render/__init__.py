@@ -10,12 +10,12 @@ from .scene import FAR, NEAR, Camera, Renderer, RenderOutput, RenderScene, RoomG
 
 __all__ = ["Camera", "RoomGeometry", "RenderScene", "RenderOutput", "Renderer", "make_renderer", "NEAR", "FAR"]
 
-_warned = False
+fallback_warned = False  # set once make_renderer(kind="auto") has warned about the numpy fallback
 
 
 def make_renderer(width: int, height: int, fov: float = 90.0, kind: str = "auto") -> Renderer:
     """kind: "gl" (moderngl + EGL), "numpy", or "auto" (gl, else numpy with one warning)."""
-    global _warned
+    global fallback_warned
     from .raster import NumpyRenderer
 
     if kind == "numpy":
@@ -31,8 +31,8 @@ def make_renderer(width: int, height: int, fov: float = 90.0, kind: str = "auto"
 
         return GLRenderer(width, height, fov)
     except Exception as exc:  # no libEGL, no GL 3.3, no moderngl ...
-        if not _warned:
-            _warned = True
+        if not fallback_warned:
+            fallback_warned = True
             warnings.warn(f"OpenGL renderer unavailable ({type(exc).__name__}: {exc}); "
                           "falling back to the slower numpy renderer", RuntimeWarning, stacklevel=2)
         return NumpyRenderer(width, height, fov)

@@ -54,10 +54,3 @@ def to_pixels(cam_pts: np.ndarray, fov: float, width: int, height: int) -> np.nd
     px = (fx * cam_pts[..., 0] / z + 1.0) * (width / 2.0)
     py = (1.0 - fy * cam_pts[..., 1] / z) * (height / 2.0)
     return np.stack([px, py], axis=-1)
-
-
-def project_point(cam: Camera, point: np.ndarray, width: int, height: int) -> tuple[float, float, float]:
-    """World point -> (col, row, depth). Handy for tests."""
-    c = view_matrix(cam) @ np.append(np.asarray(point, dtype=np.float64), 1.0)
-    px = to_pixels(c[:3], cam.fov, width, height)
-    return float(px[0]), float(px[1]), float(c[2])

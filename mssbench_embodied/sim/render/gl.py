@@ -207,6 +207,15 @@ class GLRenderer:
         depth[nothing] = FAR
         return RenderOutput(rgb, depth, ids)
 
+    def geometry(self, scene: RenderScene) -> WorldGeometry:
+        """The world triangle soup drawn for `scene` (cached per scene version, patched when it can be)."""
+        return self._world.get(scene)
+
+    def clear_cache(self) -> None:
+        """Forget the cached geometry and the uploaded buffer: the next render builds and uploads from scratch."""
+        self._world = WorldBuilder()
+        self._uploaded = None
+
     def close(self) -> None:
         """Release the GL context."""
         ctx = getattr(self, "ctx", None)

@@ -35,7 +35,8 @@ def concat(meshes: list[Mesh]) -> Mesh:
     if not meshes:
         z = np.zeros((0, 3), np.float32)
         return Mesh(np.zeros((0, 3, 3), np.float32), z, z.copy(), np.zeros(0, bool), np.zeros(0, bool))
-    return Mesh(*(np.concatenate([getattr(m, f) for m in meshes]) for f in ("tris", "normals", "colors", "emissive", "closed")))
+    fields = ("tris", "normals", "colors", "emissive", "closed")
+    return Mesh(*(np.concatenate([getattr(m, f) for m in meshes]) for f in fields))
 
 
 def _ring(n: int, phase: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +82,8 @@ class MeshBuilder:
         return concat(self._parts)
 
     # ---- primitives -------------------------------------------------------------------
-    def box(self, lo: Vec3, hi: Vec3, color: Color, emissive: bool = False, skip: str = "", invert: bool = False) -> None:
+    def box(self, lo: Vec3, hi: Vec3, color: Color, emissive: bool = False, skip: str = "",
+            invert: bool = False) -> None:
         """Axis box; skip e.g. "t" (top), "b" (bottom), "f"/"k" (front +z / back -z), "l"/"r" (-x/+x)."""
         x0, y0, z0 = lo
         x1, y1, z1 = hi
@@ -116,7 +118,8 @@ class MeshBuilder:
         closed = top and bottom and not invert
         self.add(side, color, ref=(cx, (y0 + y1) / 2, cz), emissive=emissive, closed=closed, invert=invert)
         if top:
-            self.disk(cx, cz, rx * top_scale, rz * top_scale, y1, top_color or color, n, emissive=emissive, closed=closed)
+            self.disk(cx, cz, rx * top_scale, rz * top_scale, y1, top_color or color, n, emissive=emissive,
+                      closed=closed)
         if bottom:
             self.disk(cx, cz, rx, rz, y0, color, n, up=False, closed=closed)
 
@@ -144,8 +147,10 @@ class MeshBuilder:
         """UV sphere (or ellipsoid, with per-axis radii r) centred at c."""
         lat = np.linspace(-math.pi / 2, math.pi / 2, n_lat + 1)
         lon = np.arange(n_lon) * (2 * math.pi / n_lon)
-        pts = np.stack(np.broadcast_arrays(np.cos(lat)[:, None] * np.cos(lon)[None], np.sin(lat)[:, None] + 0 * lon[None],
-                                           np.cos(lat)[:, None] * np.sin(lon)[None]), -1) * np.asarray(r, float) + np.asarray(c, float)
+        unit = np.stack(np.broadcast_arrays(np.cos(lat)[:, None] * np.cos(lon)[None],
+                                            np.sin(lat)[:, None] + 0 * lon[None],
+                                            np.cos(lat)[:, None] * np.sin(lon)[None]), -1)
+        pts = unit * np.asarray(r, float) + np.asarray(c, float)
         j = np.roll(np.arange(n_lon), -1)
         tris = []
         for i in range(n_lat):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .camera import camera_basis, focal, to_pixels
-from .geometry import WorldBuilder
+from .geometry import WorldBuilder, WorldGeometry
 from .scene import FAR, ID_NOTHING, NEAR, RenderOutput, RenderScene
 
 TRI_BITS = 22
@@ -49,19 +49,28 @@ def _clip_near(v: np.ndarray, src: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class NumpyRenderer:
+    """The pure numpy renderer (a Renderer): same frames as GLRenderer, no GL needed."""
+
     kind = "numpy"
 
     def __init__(self, width: int, height: int, fov: float = 90.0) -> None:
         self.width, self.height, self.fov = int(width), int(height), float(fov)
         self._world = WorldBuilder()
-        w, h = self.width, self.height
-        self._px = np.tile(np.arange(w, dtype=np.float64) + 0.5, h)
-        self._py = np.repeat(np.arange(h, dtype=np.float64) + 0.5, w)
 
     def close(self) -> None:
+        """Drop the cached geometry."""
+        self._world = WorldBuilder()
+
+    def geometry(self, scene: RenderScene) -> WorldGeometry:
+        """The world triangle soup drawn for `scene` (cached per scene version, patched when it can be)."""
+        return self._world.get(scene)
+
+    def clear_cache(self) -> None:
+        """Forget the cached geometry: the next render builds it from scratch."""
         self._world = WorldBuilder()
 
     def render(self, scene: RenderScene) -> RenderOutput:
+        """Draw the scene from its camera."""
         geo = self._world.get(scene)
         cam = scene.camera
         fov = float(cam.fov or self.fov)

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ..objects import SimObject
+
+if TYPE_CHECKING:
+    from .geometry import WorldGeometry
 
 NEAR = 0.1  # AI2-THOR clipping planes
 FAR = 20.0
@@ -18,6 +21,8 @@ ID_CEILING = -3
 
 @dataclass
 class Camera:
+    """A pinhole camera in AI2-THOR's conventions."""
+
     position: np.ndarray  # (3,) world position
     yaw: float  # deg; 0 looks along +z, 90 along +x
     horizon: float  # deg; positive looks down (cameraHorizon)
@@ -26,6 +31,8 @@ class Camera:
 
 @dataclass
 class RoomGeometry:
+    """The room shell: floor, walls and ceiling around the bounds."""
+
     x_min: float
     x_max: float
     z_min: float
@@ -37,6 +44,8 @@ class RoomGeometry:
 
 @dataclass
 class RenderScene:
+    """What to draw: objects, room, camera, and change counters for caching."""
+
     objects: Sequence[SimObject]
     room: RoomGeometry
     camera: Camera
@@ -48,16 +57,28 @@ class RenderScene:
 
 @dataclass
 class RenderOutput:
+    """One rendered frame."""
+
     rgb: np.ndarray  # HxWx3 uint8
     depth: np.ndarray  # HxW float32, metres along the view axis (FAR for background)
     ids: np.ndarray  # HxW int32: index into scene.objects, -1 nothing, -2 walls/floor, -3 ceiling
 
 
 class Renderer(Protocol):
+    """What make_renderer returns: "gl" or "numpy", same frames."""
+
     kind: str
     width: int
     height: int
 
-    def render(self, scene: RenderScene) -> RenderOutput: ...
+    def render(self, scene: RenderScene) -> RenderOutput:
+        """Draw the scene from its camera."""
 
-    def close(self) -> None: ...
+    def geometry(self, scene: RenderScene) -> WorldGeometry:
+        """The world triangle soup drawn for `scene` (cached per scene version)."""
+
+    def clear_cache(self) -> None:
+        """Forget cached geometry: the next render builds everything from scratch."""
+
+    def close(self) -> None:
+        """Release resources."""

@@ -52,7 +52,8 @@ def _toaster(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
     b.box((0.42, -0.1, -0.08), (0.5, 0.1, 0.08), DARK)
     slot = GLOW2 if st.toggled else (20, 20, 20)
     for z0, z1 in ((-0.3, -0.08), (0.08, 0.3)):
-        b.quad((-0.35, 0.41, z0), (0.3, 0.41, z0), (0.3, 0.41, z1), (-0.35, 0.41, z1), slot, (0, 1, 0), emissive=st.toggled)
+        b.quad((-0.35, 0.41, z0), (0.3, 0.41, z0), (0.3, 0.41, z1), (-0.35, 0.41, z1), slot, (0, 1, 0),
+               emissive=st.toggled)
 
 
 GLOW2: Color = (255, 120, 30)
@@ -208,7 +209,8 @@ def _painting(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
     z, n = 0.31, (0, 0, 1)
     b.quad((-0.42, 0.0, z), (0.42, 0.0, z), (0.42, 0.42, z), (-0.42, 0.42, z), (140, 180, 220), n)
     b.quad((-0.42, -0.42, z), (0.42, -0.42, z), (0.42, 0.0, z), (-0.42, 0.0, z), mix(c, (90, 140, 70), 0.6), n)
-    b.quad((0.1, 0.15, z + 0.01), (0.25, 0.15, z + 0.01), (0.25, 0.3, z + 0.01), (0.1, 0.3, z + 0.01), (240, 200, 80), n)
+    b.quad((0.1, 0.15, z + 0.01), (0.25, 0.15, z + 0.01), (0.25, 0.3, z + 0.01), (0.1, 0.3, z + 0.01),
+           (240, 200, 80), n)
     return face_thin_axis(b.build(), s)
 
 
@@ -235,7 +237,8 @@ def _panel_frame(b: MeshBuilder, c: Color, s: np.ndarray, f_m: float = 0.03) -> 
     """Frame of a thin panel built facing +z (no pane)."""
     fx, fy = min(0.2, f_m / s[0]), min(0.2, f_m / s[1])
     for lo, hi in [((-0.5, -0.5, -0.5), (0.5, -0.5 + fy, 0.5)), ((-0.5, 0.5 - fy, -0.5), (0.5, 0.5, 0.5)),
-                   ((-0.5, -0.5 + fy, -0.5), (-0.5 + fx, 0.5 - fy, 0.5)), ((0.5 - fx, -0.5 + fy, -0.5), (0.5, 0.5 - fy, 0.5))]:
+                   ((-0.5, -0.5 + fy, -0.5), (-0.5 + fx, 0.5 - fy, 0.5)),
+                   ((0.5 - fx, -0.5 + fy, -0.5), (0.5, 0.5 - fy, 0.5))]:
         b.box(lo, hi, c)
 
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...objects import SimObject
-from ..prims import Color, Mesh, MeshBuilder, concat
+from ..prims import Color, Mesh, MeshBuilder, Vec3, concat
 
 LIQUID: dict[str, Color] = {"water": (60, 120, 230), "coffee": (90, 55, 30), "wine": (110, 15, 35)}
 STEEL: Color = (195, 198, 205)
@@ -74,7 +74,7 @@ def shape(name: str, fill: bool = False, toggle: bool = False, open_: bool = Fal
 
 
 # ---- transforms on meshes -------------------------------------------------------------
-def transform(m: Mesh, mat: np.ndarray, offset=(0.0, 0.0, 0.0)) -> Mesh:
+def transform(m: Mesh, mat: np.ndarray, offset: Vec3 = (0.0, 0.0, 0.0)) -> Mesh:
     """Apply a linear map (3x3) plus offset; normals use the inverse transpose."""
     out = m.copy()
     out.tris = (m.tris @ mat.T + np.asarray(offset, np.float32)).astype(np.float32)
@@ -93,7 +93,8 @@ def along_long_axis(m: Mesh, size: np.ndarray, width: float | None = None) -> Me
     lo, hi = sorted((float(size[0]), float(size[2])))
     if width is not None and hi < 2.0 * lo:
         w = min(0.5, width / lo)
-        mat = np.array([[w, 0, 1], [0, 1, 0], [-w, 0, 1]], np.float32) / np.array([1 + w, 1, 1 + w], np.float32)[:, None]
+        norm = np.array([1 + w, 1, 1 + w], np.float32)[:, None]
+        mat = np.array([[w, 0, 1], [0, 1, 0], [-w, 0, 1]], np.float32) / norm
         return transform(m, mat)
     return transform(m, ROT_Y90) if size[0] > size[2] * 1.05 else m
 
