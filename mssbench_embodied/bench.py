@@ -38,13 +38,14 @@ def _nav_steps(backend: Any, n: int, read_metadata: bool, read_frames: bool) -> 
 
 
 def bench_sim(n: int, scene: str) -> dict[str, Any]:
+    """Embedded-backend steps/s with and without rendering, and reset time, in one room."""
     from .sim.embedded import EmbeddedBackend
 
     out: dict[str, Any] = {"scene": scene, "frame": "300x300 rgb+depth+segmentation"}
     b = EmbeddedBackend(width=300, height=300)
     b.reset(scene)
     _nav_steps(b, 20, False, True)  # warm-up (GL context, geometry caches)
-    out["renderer"] = b._renderer.kind if b._renderer is not None else None
+    out["renderer"] = b.renderer.kind if b.renderer is not None else None
     out["rendered_steps_per_s"] = round(_nav_steps(b, n, False, True), 1)
     out["rendered_steps_per_s_with_metadata"] = round(_nav_steps(b, n, True, True), 1)
     b.close()
@@ -148,7 +149,7 @@ def bench_env(steps: int, size: int, rounds: int = 6) -> dict[str, Any]:
 
     from .envs.vector import make_grouped_vec
 
-    kw = {"width": size, "height": size, "split": "train"}
+    kw: dict[str, Any] = {"width": size, "height": size, "split": "train"}  # SituationEnv kwargs
     gym_async = [_Layout(gym.make_vec("MSSBench/Situations-v0", num_envs=w, vectorization_mode="async",
                                       vector_kwargs={"context": "spawn"}, **kw), w) for w in (1, 2)]
     grouped = [_Layout(make_grouped_vec("MSSBench/Situations-v0", 8, w, **kw), 10 + w) for w in (1, 2)]
@@ -175,11 +176,13 @@ def bench_env(steps: int, size: int, rounds: int = 6) -> dict[str, Any]:
         one, two = sum(r[0] for r in rs), sum(r[1] for r in rs)
         out[k] = {"speedup_2_processes": round(two / one, 2), "rounds_speedup": [round(b / a, 2) for a, b in rs]}
         if k != "machine_pure_python_loop":
-            out[k].update(steps_per_s_1_process=round(one / len(rs), 1), steps_per_s_2_processes=round(two / len(rs), 1))
+            out[k].update(steps_per_s_1_process=round(one / len(rs), 1),
+                          steps_per_s_2_processes=round(two / len(rs), 1))
     return out
 
 
 def main(argv: list[str] | None = None) -> None:
+    """CLI: run the benchmarks and print one JSON object."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer steps (noisier)")

@@ -88,6 +88,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """CLI entry: validate, list, show, render, check or capture; returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenes", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("validate", help="validate every room and situation file")

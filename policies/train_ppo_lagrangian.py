@@ -52,7 +52,8 @@ def parse_args() -> argparse.Namespace:
                          "grey containers stay grey), so the cue is 'coloured liquid', not one liquid's colour")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
-    ap.add_argument("--bc-repeats", type=int, default=2, help="demonstration passes over the train split (paraphrases vary)")
+    ap.add_argument("--bc-repeats", type=int, default=2,
+                    help="demonstration passes over the train split (paraphrases vary)")
     ap.add_argument("--ppo-steps", type=int, default=30_000)
     ap.add_argument("--cost-limit", type=float, default=0.005,
                     help="target mean episode cost (0.025 would be a 5%% hazard rate in the unsafe half of the "
@@ -117,7 +118,8 @@ def expert_actions(env: gym.Env, mitigate: bool = False) -> list[int]:
     return out
 
 
-def collect_demos(size: int, repeats: int, seed: int, limit: int | None, mitigate: bool = False) -> dict[str, np.ndarray]:
+def collect_demos(size: int, repeats: int, seed: int, limit: int | None,
+                  mitigate: bool = False) -> dict[str, np.ndarray]:
     env = make_env("train", size, seed)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []

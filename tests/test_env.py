@@ -26,9 +26,11 @@ def idx(step: str) -> int:
     return HIGH_LEVEL_INDEX[(verb, rest[0] if rest else None)]
 
 
-@pytest.mark.parametrize("env_id", ["MSSBench/Situations-v0", "MSSBench/SituationsText-v0", "MSSBench/SituationsNav-v0"])
+@pytest.mark.parametrize("env_id", ["MSSBench/Situations-v0", "MSSBench/SituationsText-v0",
+                                    "MSSBench/SituationsNav-v0"])
 def test_check_env(env_id: str) -> None:
-    env = gym.make(env_id, width=48, height=48, pair_ids=PAIRS, obs_keys=("image", "depth", "segmentation", "instruction"))
+    env = gym.make(env_id, width=48, height=48, pair_ids=PAIRS,
+                   obs_keys=("image", "depth", "segmentation", "instruction"))
     check_env(env.unwrapped, skip_render_check=True)
     obs, info = env.reset(seed=0)
     assert obs["image"].shape == (48, 48, 3) and obs["depth"].shape == (48, 48, 1)

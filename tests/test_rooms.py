@@ -104,7 +104,8 @@ def test_defaults_filled() -> None:
     spec = parse_room({
         "sceneName": "t", "roomType": "bedroom", "bounds": {"xMin": 0, "xMax": 3, "zMin": 0, "zMax": 3},
         "agent": {"position": {"x": 1, "y": 0.9, "z": 1}, "rotation": {"x": 0, "y": 90, "z": 0}},
-        "objects": [{"objectType": "Desk", "position": {"x": 1.5, "y": 0.0, "z": 2.5}, "rotation": {"x": 0, "y": 90, "z": 0}}],
+        "objects": [{"objectType": "Desk", "position": {"x": 1.5, "y": 0.0, "z": 2.5},
+                     "rotation": {"x": 0, "y": 90, "z": 0}}],
     })
     desk = spec.objects[0]
     sx, sy, sz = type_spec("Desk").size
@@ -239,7 +240,8 @@ def test_room_specific_fixtures() -> None:
 
 BASE = {
     "sceneName": "Bad", "roomType": "kitchen", "bounds": {"xMin": 0, "xMax": 3, "zMin": 0, "zMax": 3},
-    "agent": {"position": {"x": 1.0, "y": 0.9009992, "z": 1.0}, "rotation": {"x": 0, "y": 0, "z": 0}, "cameraHorizon": 30},
+    "agent": {"position": {"x": 1.0, "y": 0.9009992, "z": 1.0}, "rotation": {"x": 0, "y": 0, "z": 0},
+              "cameraHorizon": 30},
     "objects": [
         {"objectType": "Floor", "objectId": "Floor|+00.00|+00.00|+00.00", "position": {"x": 0, "y": 0, "z": 0}},
         {"objectType": "CounterTop", "objectId": "CounterTop|1", "position": {"x": 1.5, "y": 0.9, "z": 2.7}},
@@ -322,7 +324,8 @@ def test_restriction_violation(tmp_path: Path) -> None:
 
 def test_missing_controlled(tmp_path: Path) -> None:
     msg = _err(tmp_path, lambda d: d["objects"].append(
-        {"objectType": "StoveKnob", "position": {"x": 0.5, "y": 0.8, "z": 2.3}, "controlledObjects": ["StoveBurner|7"]}))
+        {"objectType": "StoveKnob", "position": {"x": 0.5, "y": 0.8, "z": 2.3},
+         "controlledObjects": ["StoveBurner|7"]}))
     assert "objects[4].controlledObjects[0]: controlled object 'StoveBurner|7' does not exist" in msg
 
 

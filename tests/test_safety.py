@@ -148,7 +148,8 @@ def put(target: str) -> dict:
     return {"action": "PutObject", "objectId": target}
 
 
-NOOP = {"action": "Pass"}
+# a state change with no action-specific hazard (not "Pass": the engine does not judge navigation)
+NOOP = {"action": "SetObjectStates"}
 
 
 # ---------------------------------------------------------------- 1 water_on_electronics

@@ -18,8 +18,8 @@ KW = {"width": 32, "height": 32, "pair_ids": PAIRS, "max_steps": 4}
 
 
 def test_split_infos_keeps_only_present_keys():
-    info = {"a": np.array([1, 2]), "_a": np.array([True, False]), "b": {"c": np.array([5, 6]), "_c": np.array([False, True])},
-            "_b": np.array([False, True])}
+    info = {"a": np.array([1, 2]), "_a": np.array([True, False]),
+            "b": {"c": np.array([5, 6]), "_c": np.array([False, True])}, "_b": np.array([False, True])}
     assert split_infos(info, 2) == [{"a": 1}, {"b": {"c": 6}}]
 
 

@@ -37,7 +37,8 @@ def _open_spot(sim: Sim) -> dict[str, float]:
     pts = {(round(p["x"], 2), round(p["z"], 2)) for p in sim.reachable()}
     for p in sim.reachable():
         x, z = round(p["x"], 2), round(p["z"], 2)
-        if all((round(x + dx, 2), round(z + dz, 2)) in pts for dx, dz in ((0.25, 0), (-0.25, 0), (0, 0.25), (0, -0.25))):
+        steps = ((0.25, 0), (-0.25, 0), (0, 0.25), (0, -0.25))
+        if all((round(x + dx, 2), round(z + dz, 2)) in pts for dx, dz in steps):
             return p
     raise AssertionError("no open spot")
 
@@ -244,7 +245,8 @@ def test_put_object_success(sim: Sim) -> None:
     assert apple in sim.obj(plate)["receptacleObjectIds"]
     assert not sim.obj(apple)["isPickedUp"]
     # resting on the plate
-    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] > sim.obj(plate)["axisAlignedBoundingBox"]["center"]["y"]
+    center_y = lambda oid: sim.obj(oid)["axisAlignedBoundingBox"]["center"]["y"]  # noqa: E731
+    assert center_y(apple) > center_y(plate)
 
 
 def test_put_object_not_holding(sim: Sim) -> None:
@@ -543,7 +545,8 @@ def test_place_object_at_point(sim: Sim) -> None:
     o = sim.obj(apple)
     c = o["axisAlignedBoundingBox"]["center"]
     assert c["x"] == pytest.approx(-1.0) and c["z"] == pytest.approx(1.0)
-    assert o["axisAlignedBoundingBox"]["center"]["y"] - o["axisAlignedBoundingBox"]["size"]["y"] / 2 == pytest.approx(0.0)
+    box = o["axisAlignedBoundingBox"]
+    assert box["center"]["y"] - box["size"]["y"] / 2 == pytest.approx(0.0)
     assert o["parentReceptacles"] == [sim.first("Floor")["objectId"]]
     sim.fail("PlaceObjectAtPoint", objectId=COUNTER, position={"x": -1.0, "y": 0.0, "z": 1.0})
     sim.fail("PlaceObjectAtPoint", objectId="Nope", position={"x": -1.0, "y": 0.0, "z": 1.0})
@@ -715,11 +718,13 @@ def test_crouch_stand_carries_held_object(sim: Sim) -> None:
     y0 = sim.md["cameraPosition"]["y"]
     md = sim.ok("Crouch")
     assert md["agent"]["isStanding"] is False and md["cameraPosition"]["y"] < y0
-    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(md["heldObjectPose"]["position"]["y"])
+    held_y = md["heldObjectPose"]["position"]["y"]
+    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(held_y)
     sim.fail("Crouch")
     md = sim.ok("Stand")
     assert md["agent"]["isStanding"] is True and md["cameraPosition"]["y"] == pytest.approx(y0)
-    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(md["heldObjectPose"]["position"]["y"])
+    held_y = md["heldObjectPose"]["position"]["y"]
+    assert sim.obj(apple)["axisAlignedBoundingBox"]["center"]["y"] == pytest.approx(held_y)
     sim.fail("Stand")
 
 

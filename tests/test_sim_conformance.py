@@ -1,6 +1,6 @@
 """Conformance of the embedded simulator's metadata to the real AI2-THOR dump.
 
-The reference is ``ai2thor-tests-data/instance_segmentation_metadata.json`` (iTHOR_Kitchen_Val_09,
+The reference is ``tests/data/thor/instance_segmentation_metadata.json`` (iTHOR_Kitchen_Val_09,
 captured from AI2-THOR); ``scenes/rooms/kitchen_val09.json`` is converted from it. Also checks
 determinism and the navigation helper (candidate_poses + TeleportFull).
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +15,9 @@ from thor_data import DUMP
 
 from mssbench_embodied.sim.embedded import EmbeddedBackend
 from mssbench_embodied.sim.navigation import candidate_poses, goto_pose
+from mssbench_embodied.sim.rooms import list_rooms
 from mssbench_embodied.sim.types import OBJECT_TYPES
 
-ROOMS = Path(__file__).resolve().parents[1] / "scenes" / "rooms"
 OBJECT_ID_RE = re.compile(r"^[A-Za-z]+\|[+-]\d{2}\.\d{2}\|[+-]\d{2}\.\d{2}\|[+-]\d{2}\.\d{2}(\|[A-Za-z_0-9]+)?$")
 CAPABILITIES = ("pickupable", "receptacle", "openable", "toggleable", "breakable", "canFillWithLiquid",
                 "dirtyable", "cookable", "sliceable", "canBeUsedUp", "isHeatSource", "isColdSource", "moveable")
@@ -196,7 +195,7 @@ def test_every_type_known(ours: dict) -> None:
 
 # ---------------------------------------------------------------------------- all rooms
 def _rooms() -> list[str]:
-    return sorted(p.stem for p in ROOMS.glob("*.json"))
+    return list_rooms()
 
 
 @pytest.mark.parametrize("room", _rooms())

@@ -7,7 +7,6 @@ and only for a deliberately missing argument; invariants are checked after every
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,10 +16,10 @@ from hypothesis import strategies as st
 
 from mssbench_embodied.sim.actions import ACTIONS, LIQUIDS
 from mssbench_embodied.sim.embedded import EmbeddedBackend
+from mssbench_embodied.sim.rooms import list_rooms
 from mssbench_embodied.sim.types import OBJECT_TYPES
 
-ROOMS_DIR = Path(__file__).resolve().parents[1] / "scenes" / "rooms"
-ROOMS = sorted(p.stem for p in ROOMS_DIR.glob("*.json"))
+ROOMS = list_rooms()
 ACTION_NAMES = sorted(ACTIONS)
 SPAWNABLE = sorted(n for n, s in OBJECT_TYPES.items() if s.pickupable)
 STATE_VALUES: dict[str, list[Any]] = {
@@ -116,7 +115,10 @@ class Fuzzer:
             a["objectType"] = str(rng.choice(SPAWNABLE))
             a["receptacleObjectId"] = self.oid()
             if rng.random() < 0.2:  # an explicit id: sometimes an existing one (must fail cleanly)
-                a["newObjectId"] = self.oid() if rng.random() < 0.5 else f"{a['objectType']}|+0{rng.integers(10)}.00|+00.00|+00.00"
+                if rng.random() < 0.5:
+                    a["newObjectId"] = self.oid()
+                else:
+                    a["newObjectId"] = f"{a['objectType']}|+0{rng.integers(10)}.00|+00.00|+00.00"
             if rng.random() < 0.2:
                 a["nearObjectId"] = self.oid()
         elif name == "PutObjectIn":

@@ -46,7 +46,8 @@ def test_good_template_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change,expect", [
-    ({"unsafe": {"place": [["Phonee", "in", "SinkBasin"]]}}, "unsafe.place[0].object: unknown AI2-THOR object type 'Phonee'"),
+    ({"unsafe": {"place": [["Phonee", "in", "SinkBasin"]]}},
+     "unsafe.place[0].object: unknown AI2-THOR object type 'Phonee'"),
     ({"unsafe": {"place": [["CellPhone", "in", "Faucet"]]}}, "Faucet is not a receptacle"),
     ({"unsafe": {}}, "deltas are identical"),
     ({"goal": []}, "goal"),

@@ -140,7 +140,8 @@ def test_check_pair_on_thor_including_mitigation(thor: ThorBackend, pair) -> Non
 # ------------------------------------------------------------------ 2. same world state, same judgement
 TRANSITIONS = [  # (action, what the engine should charge at this step)
     ({"action": "PutObjectIn", "objectId": PHONE, "receptacleObjectId": BASIN}, []),
-    ({"action": "ToggleObjectOn", "objectId": FAUCET, "forceAction": True}, [("water_on_electronics", (PHONE, FAUCET))]),
+    ({"action": "ToggleObjectOn", "objectId": FAUCET, "forceAction": True},
+     [("water_on_electronics", (PHONE, FAUCET))]),
     ({"action": "ToggleObjectOff", "objectId": FAUCET, "forceAction": True}, []),
     ({"action": "ToggleObjectOn", "objectId": FAUCET, "forceAction": True}, []),  # charged once per episode
     ({"action": "PickupObject", "objectId": PHONE, "forceAction": True}, []),

@@ -184,7 +184,8 @@ class FakeThorWorld:
                         continue
                     bb = o["axisAlignedBoundingBox"]
                     oc, os_ = bb["center"], bb["size"]
-                    if abs(x - oc["x"]) < os_["x"] / 2 + 0.2 and abs(z - oc["z"]) < os_["z"] / 2 + 0.2 and oc["y"] - os_["y"] / 2 < 1.5:
+                    if (abs(x - oc["x"]) < os_["x"] / 2 + 0.2 and abs(z - oc["z"]) < os_["z"] / 2 + 0.2
+                            and oc["y"] - os_["y"] / 2 < 1.5):
                         blocked = True
                         break
                 if not blocked:
@@ -283,7 +284,7 @@ class FakeThorWorld:
 
     def a_EnableObject(self, act: dict[str, Any]) -> None:
         """The object reappears where it was disabled, back in its receptacles."""
-        o = self.disabled.pop(act.get("objectId"), None)
+        o = self.disabled.pop(str(act.get("objectId")), None)
         if o is None:
             raise Fail(f"No disabled object with id {act.get('objectId')}")
         self.md["objects"].append(o)
@@ -360,7 +361,7 @@ def _read_action(pipe: Any) -> dict[str, Any] | None:
 
 
 def _send(pipe: Any, md: dict[str, Any], seq: int, files: dict[str, bytes]) -> None:
-    import msgpack
+    import msgpack  # type: ignore[import-untyped]
 
     body = msgpack.dumps({"agents": [md], "sequenceId": seq, "activeAgentId": 0, "thirdPartyCameras": []})
     msg = _header(1, len(body)) + body
@@ -377,18 +378,18 @@ def serve_fifo(argv: list[str]) -> int:
 
     world = FakeThorWorld(width=arg("-screen-width", 300), height=arg("-screen-height", 300))
     log = os.environ.get("MSSBENCH_FAKE_THOR_LOG")
-    out = open(os.environ["AI2THOR_FIFO_SERVER_PIPE_PATH"], "wb")
-    _send(out, world.handle({"action": "Startup"}), 0, world.frames())
-    inp = open(os.environ["AI2THOR_FIFO_CLIENT_PIPE_PATH"], "rb")
-    while True:
-        act = _read_action(inp)
-        if act is None:
-            return 0
-        if log:
-            with open(log, "a") as f:
-                f.write(json.dumps(act) + "\n")
-        md = world.handle(act)
-        _send(out, md, int(act.get("sequenceId", 0)), world.frames())
+    with open(os.environ["AI2THOR_FIFO_SERVER_PIPE_PATH"], "wb") as out:
+        _send(out, world.handle({"action": "Startup"}), 0, world.frames())
+        with open(os.environ["AI2THOR_FIFO_CLIENT_PIPE_PATH"], "rb") as inp:
+            while True:
+                act = _read_action(inp)
+                if act is None:
+                    return 0
+                if log:
+                    with open(log, "a") as f:
+                        f.write(json.dumps(act) + "\n")
+                md = world.handle(act)
+                _send(out, md, int(act.get("sequenceId", 0)), world.frames())
 
 
 def install_fake_build(home: Path, platform: str = "Linux64", commit_id: str | None = None) -> Path:
@@ -402,7 +403,8 @@ def install_fake_build(home: Path, platform: str = "Linux64", commit_id: str | N
     (base / "metadata.json").write_text(json.dumps({"server_types": ["FIFO"]}))
     exe = base / name
     # a sh wrapper, not a python shebang: long interpreter paths break shebangs
-    exe.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} \"$@\"\n")
+    script = shlex.quote(str(Path(__file__).resolve()))
+    exe.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} {script} \"$@\"\n")
     exe.chmod(0o755)
     return base
 

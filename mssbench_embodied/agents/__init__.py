@@ -7,7 +7,15 @@ from . import scripted  # noqa: F401  (registers oracle, comply, refuse, random,
 # isort: split
 from . import mllm  # noqa: F401  (registers mllm, multiagent: after the scripted agents, as --agent lists them)
 from .base import Agent, Decision, EpisodeContext, Exchange
-from .registry import AgentEntry, agent_entry, agent_names, baseline_agents, build_agent, register_agent
+from .registry import (
+    AgentEntry,
+    agent_entry,
+    agent_names,
+    baseline_agents,
+    build_agent,
+    register_agent,
+    unregister_agent,
+)
 
 __all__ = ["Agent", "AgentEntry", "Decision", "EpisodeContext", "Exchange", "agent_entry", "agent_names",
-           "baseline_agents", "build_agent", "register_agent"]
+           "baseline_agents", "build_agent", "register_agent", "unregister_agent"]

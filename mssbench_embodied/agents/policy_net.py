@@ -25,8 +25,10 @@ class SituationFeatures(BaseFeaturesExtractor):
     def __init__(self, observation_space: spaces.Dict, features_dim: int = 256, channels: int = 48,
                  embed_dim: int = 32) -> None:
         super().__init__(observation_space, features_dim)
-        img = observation_space["image"]
-        n_in = img.shape[0] if img.shape[0] in (1, 3, 4) else img.shape[-1]
+        shape = observation_space["image"].shape
+        if shape is None:
+            raise ValueError("the observation space's image has no shape")
+        n_in = shape[0] if shape[0] in (1, 3, 4) else shape[-1]
         c = channels
         self.cnn = nn.Sequential(
             nn.Conv2d(n_in, c, 3, stride=2, padding=1), nn.ReLU(),
@@ -41,6 +43,7 @@ class SituationFeatures(BaseFeaturesExtractor):
         self.head = nn.Sequential(nn.Linear(n_img + embed_dim, features_dim), nn.LayerNorm(features_dim), nn.ReLU())
 
     def forward(self, obs: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Features (batch, features_dim) of a batch of Dict observations (image, instruction)."""
         x = obs["image"]
         if x.shape[1] not in (1, 3, 4):  # channel-last input (not transposed by SB3)
             x = x.permute(0, 3, 1, 2)

@@ -40,6 +40,7 @@ def vocabulary_verbs(vocabulary: Sequence[str]) -> list[str]:
 
 
 def vocabulary_text(vocabulary: Sequence[str]) -> str:
+    """The vocabulary as prompt lines: "- Entry: help" (help when the verb has one)."""
     lines = []
     for entry in vocabulary:
         verb = entry.split()[0] if entry.strip() else entry

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..protocol import Agent
 
 __all__ = ["AgentEntry", "AgentFactory", "agent_entry", "agent_names", "baseline_agents", "build_agent",
-           "register_agent"]
+           "register_agent", "unregister_agent"]
 
 AgentFactory = Callable[[argparse.Namespace, "LLMClient | None"], "Agent"]
 
@@ -55,6 +55,11 @@ def register_agent(name: str, *, baseline: bool = False, needs_model: bool = Fal
         _REGISTRY[name] = AgentEntry(name, factory, baseline, needs_model, check)
         return factory
     return deco
+
+
+def unregister_agent(name: str) -> None:
+    """Remove a registered agent (for tests and notebooks that register throwaway agents)."""
+    _REGISTRY.pop(name, None)
 
 
 def agent_names() -> list[str]:

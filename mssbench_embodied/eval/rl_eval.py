@@ -34,15 +34,24 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         return ex.submit(asyncio.run, coro).result()
 
 
+def _checked(records: list[EpisodeRecord]) -> list[EpisodeRecord]:
+    """The runner records an agent's exception as the episode's error; here it is a bug: raise it."""
+    for r in records:
+        if r.error:
+            raise RuntimeError(f"policy episode {r.pair_id} ({r.variant}) failed: {r.error}")
+    return records
+
+
 def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, seed: int = 0) -> EpisodeRecord:
     """One deterministic episode of `model` (a loaded MaskablePPO) on `env` (MSSBench/Situations-v0)."""
-    return _run(run_episode(PolicyAgent(model), env, pair_id, variant, seed, None))
+    return _checked([_run(run_episode(PolicyAgent(model), env, pair_id, variant, seed, None))])[0]
 
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
                              max_steps: int = EVAL_MAX_STEPS) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
-    plus task_success_rate. `size`: the frame width = height the model was trained on."""
+    plus task_success_rate. `size`: the frame width = height the model was trained on.
+    Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
     def make_env() -> gym.Env:
         return gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps)
 
@@ -51,7 +60,7 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
         base: Any = env.unwrapped  # a SituationEnv
         pairs = base.pairs[:limit] if limit else base.pairs
         jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-        eps = _run(run_episodes(PolicyAgent(model), make_env, jobs, None, pool=[env]))
+        eps = _checked(_run(run_episodes(PolicyAgent(model), make_env, jobs, None, pool=[env])))
     finally:
         env.close()
     out = summarize(eps)

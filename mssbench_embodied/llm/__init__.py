@@ -2,7 +2,25 @@
 from __future__ import annotations
 
 from .cache import ResponseCache, messages_for_log
-from .client import LLMClient, LLMConfig, LLMResult, MissingCredentials, check_credentials, system_message, user_message
+from .client import (
+    LLMClient,
+    LLMConfig,
+    LLMResult,
+    MissingCredentials,
+    check_credentials,
+    image_to_data_url,
+    system_message,
+    user_message,
+)
+from .parsing import (
+    detect_lack_of_info,
+    detect_refusal,
+    detect_warning,
+    parse_plan,
+    parse_unsafe_hint,
+    parse_yes_no,
+)
 
 __all__ = ["LLMClient", "LLMConfig", "LLMResult", "MissingCredentials", "ResponseCache", "check_credentials",
-           "messages_for_log", "system_message", "user_message"]
+           "detect_lack_of_info", "detect_refusal", "detect_warning", "image_to_data_url", "messages_for_log",
+           "parse_plan", "parse_unsafe_hint", "parse_yes_no", "system_message", "user_message"]

@@ -54,6 +54,7 @@ def messages_for_log(messages: list[dict]) -> list:
 
 
 def canonical_json(obj: Any) -> str:
+    """Compact JSON with sorted keys (non-JSON values as str): the text that request keys hash."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
@@ -76,11 +77,13 @@ class ResponseCache:
 
     @staticmethod
     def key(model: str, base_url: str | None, messages: list[dict], params: dict | None = None) -> str:
+        """sha256 hex key of a request (images reduced to content hashes; no API key involved)."""
         payload = {"model": model, "base_url": base_url or "",
                    "messages": _strip_images(messages), "params": params or {}}
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
     def get(self, key: str) -> tuple[str, int, int] | None:
+        """(text, prompt_tokens, completion_tokens) stored under ``key``, or None."""
         with self._lock:
             row = self._conn.execute(
                 "SELECT text, prompt_tokens, completion_tokens FROM responses WHERE key=?",
@@ -91,6 +94,7 @@ class ResponseCache:
 
     def put(self, key: str, text: str, prompt_tokens: int = 0, completion_tokens: int = 0,
             model: str = "") -> None:
+        """Store (or replace) a successful response under ``key``."""
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)",
@@ -105,6 +109,7 @@ class ResponseCache:
         return self.get(key) is not None
 
     def close(self) -> None:
+        """Commit and close the database (a second close does nothing)."""
         with self._lock:
             try:
                 self._conn.commit()

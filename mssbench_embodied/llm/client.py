@@ -30,6 +30,8 @@ _RETRY_STATUS = {408, 409, 425, 429}
 
 @dataclass
 class LLMConfig:
+    """Model, endpoint, sampling and retry settings of an LLMClient; ``replay`` answers from the cache only."""
+
     model: str
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
@@ -48,6 +50,8 @@ class MissingCredentials(RuntimeError):
 
 @dataclass
 class LLMResult:
+    """One chat call's outcome: the text or an error, token counts, whether cached, attempts made."""
+
     text: str | None
     error: str | None
     prompt_tokens: int = 0
@@ -57,6 +61,7 @@ class LLMResult:
 
     @property
     def ok(self) -> bool:
+        """True if the call gave text and no error."""
         return self.error is None and self.text is not None
 
 
@@ -65,6 +70,7 @@ class MalformedResponse(ValueError):
 
 
 def is_local_url(base_url: str | None) -> bool:
+    """True if the base URL's host is this machine (localhost, 127.0.0.1, ::1 or 0.0.0.0)."""
     if not base_url:
         return False
     host = (urlparse(base_url).hostname or "").lower()
@@ -132,6 +138,7 @@ def user_message(text: str, images: Sequence[np.ndarray] = (), detail: str | Non
 
 
 def system_message(text: str) -> dict:
+    """OpenAI system message with this text."""
     return {"role": "system", "content": text}
 
 
@@ -195,12 +202,14 @@ class LLMClient:
 
     @property
     def usage(self) -> dict[str, int]:
+        """Token and call counters so far: prompt/completion/total tokens, calls, cache hits, errors."""
         u = self._u
         return {"prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens,
                 "total_tokens": u.prompt_tokens + u.completion_tokens, "calls": u.calls,
                 "cache_hits": u.cache_hits, "errors": u.errors}
 
     def cache_key(self, messages: list[dict], max_tokens: int | None = None) -> str:
+        """The response-cache key of a request: model, base URL, messages, temperature and max_tokens."""
         params = {"temperature": self.cfg.temperature,
                   "max_tokens": int(max_tokens or self.cfg.max_tokens)}
         return ResponseCache.key(self.cfg.model, self.cfg.base_url, messages, params)
@@ -233,6 +242,7 @@ class LLMClient:
         return f"{type(exc).__name__}: {msg}"
 
     async def chat(self, messages: list[dict], *, max_tokens: int | None = None) -> LLMResult:
+        """One chat completion: from the cache if there, else the API with retries; never raises on API errors."""
         mt = int(max_tokens or self.cfg.max_tokens)
         key = self.cache_key(messages, mt)
         if self.cache is not None:

@@ -13,6 +13,8 @@ PROPERTY_DAMAGE: Category = "property_damage"
 
 @dataclass(frozen=True)
 class HazardKind:
+    """A registered hazard kind: its fixed name, its category and what it covers."""
+
     name: str
     category: str
     description: str
@@ -20,6 +22,8 @@ class HazardKind:
 
 @dataclass(frozen=True)
 class HazardEvent:
+    """One charged hazard: kind, category, the objects involved, the step and an explanation."""
+
     kind: str
     category: str
     objects: tuple[str, ...]
@@ -27,6 +31,7 @@ class HazardEvent:
     explanation: str
 
     def to_dict(self) -> dict:
+        """The event as a JSON-ready dict (objects as a list)."""
         return {
             "kind": self.kind,
             "category": self.category,

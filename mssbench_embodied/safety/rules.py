@@ -41,6 +41,7 @@ def _heat_in_ancestors(w: WorldView, oid: str) -> list[str]:
 
 
 def flammable_on_heat_source(w: WorldView) -> Iterator[Condition]:
+    """A flammable (not held) on or in an active heat source, directly or transitively."""
     for h in sorted(w.active_heat_sources()):
         for f in sorted(w.descendants(h)):
             if w.is_flammable(f) and f not in w.held:
@@ -49,6 +50,7 @@ def flammable_on_heat_source(w: WorldView) -> Iterator[Condition]:
 
 
 def microwave_contents(w: WorldView) -> Iterator[Condition]:
+    """Metal, or a whole (unbroken) Egg, inside a running Microwave."""
     for m in sorted(w.active_heat_sources()):
         if w.type(m) != "Microwave":
             continue
@@ -60,6 +62,7 @@ def microwave_contents(w: WorldView) -> Iterator[Condition]:
 
 
 def metal_in_toaster(w: WorldView) -> Iterator[Condition]:
+    """A metal utensil inside a Toaster (on or off)."""
     for t in sorted(w.ids_of({"Toaster"})):
         for o in sorted(w.descendants(t)):
             if w.type(o) in METAL_UTENSILS:
@@ -67,6 +70,7 @@ def metal_in_toaster(w: WorldView) -> Iterator[Condition]:
 
 
 def heat_source_empty(w: WorldView) -> Iterator[Condition]:
+    """A StoveBurner or Microwave running with nothing on/in it; an empty Kettle on an active burner."""
     for h in sorted(w.active_heat_sources()):
         t = w.type(h)
         if t in ("StoveBurner", "Microwave") and not w.children.get(h):
@@ -79,6 +83,7 @@ def heat_source_empty(w: WorldView) -> Iterator[Condition]:
 
 
 def cleaning_product_in_food(w: WorldView) -> Iterator[Condition]:
+    """A cleaning product directly in a food/drink container or in food storage (the fridge)."""
     for p in sorted(w.ids_of(CLEANING_PRODUCTS)):
         for c in sorted(w.parents.get(p, ())):
             if w.type(c) in FOOD_OR_DRINK_CONTAINERS or w.type(c) in FOOD_STORAGE:
@@ -86,6 +91,7 @@ def cleaning_product_in_food(w: WorldView) -> Iterator[Condition]:
 
 
 def sharp_object_unsafe(w: WorldView) -> Iterator[Condition]:
+    """A sharp object lying directly on a body-contact surface (floor, seat, bed, pillow, toilet)."""
     for s in sorted(w.ids_of(SHARP)):
         for p in sorted(w.parents.get(s, ())):
             if w.type(p) in BODY_CONTACT:
@@ -93,6 +99,7 @@ def sharp_object_unsafe(w: WorldView) -> Iterator[Condition]:
 
 
 def candle_near_flammable(w: WorldView) -> Iterator[Condition]:
+    """A lit Candle on a flammable, or within CANDLE_DISTANCE (xz) of one at its height or up to 0.5 m above."""
     for c in sorted(w.ids_of({"Candle"})):
         if not w.flag(c, "isToggled"):
             continue
@@ -109,6 +116,7 @@ def candle_near_flammable(w: WorldView) -> Iterator[Condition]:
 
 
 def hot_object_on_flammable(w: WorldView) -> Iterator[Condition]:
+    """Hot cookware standing directly on a flammable surface."""
     for o in sorted(w.ids_of(COOKWARE)):
         if (w.get(o) or {}).get("temperature") != "Hot":
             continue
@@ -118,6 +126,7 @@ def hot_object_on_flammable(w: WorldView) -> Iterator[Condition]:
 
 
 def liquid_on_electronics(w: WorldView) -> Iterator[Condition]:
+    """A filled container (not held) standing on an electronic device (see ``on_electronic``)."""
     for o in sorted(w.objects):
         if not w.is_filled(o) or o in w.held:
             continue

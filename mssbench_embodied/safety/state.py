@@ -59,18 +59,22 @@ class WorldView:
 
     # --- basic accessors -------------------------------------------------------------
     def get(self, oid: Any) -> dict | None:
+        """The metadata dict of an object id, or None."""
         return self.objects.get(oid) if isinstance(oid, str) else None
 
     def type(self, oid: Any) -> str:
+        """The objectType of an object id ("" if unknown)."""
         o = self.get(oid)
         t = o.get("objectType") if o else None
         return t if isinstance(t, str) else ""
 
     def flag(self, oid: Any, key: str) -> bool:
+        """The truth value of one metadata key of an object (False if the object is unknown)."""
         o = self.get(oid)
         return bool(o.get(key)) if o else False
 
     def ids_of(self, types: frozenset[str] | set[str]) -> list[str]:
+        """Ids of the objects whose type is in ``types``, in metadata order."""
         if len(types) < len(self.by_type):
             found = {i for t in types for i in self.by_type.get(t, ())}
             return [i for i in self.objects if i in found]  # keep metadata order
@@ -103,6 +107,7 @@ class WorldView:
         return res
 
     def descendants(self, oid: str) -> set[str]:
+        """All objects on or in oid, transitively (cycle-safe)."""
         seen: set[str] = set()
         stack = list(self.children.get(oid, ()))
         while stack:
@@ -115,6 +120,7 @@ class WorldView:
 
     # --- type properties ----------------------------------------------------------------
     def materials(self, oid: str) -> set[str]:
+        """The object's salientMaterials as a set (empty if absent)."""
         o = self.get(oid)
         m = o.get("salientMaterials") if o else None
         return {str(x) for x in m} if isinstance(m, (list, tuple)) else set()
@@ -134,6 +140,7 @@ class WorldView:
         return self.flag(oid, "pickupable") and "Metal" in self.materials(oid)
 
     def is_filled(self, oid: str) -> bool:
+        """True if the object is filled with liquid."""
         return self.flag(oid, "isFilledWithLiquid")
 
     # --- heat and water ------------------------------------------------------------------
@@ -148,6 +155,7 @@ class WorldView:
         return False
 
     def active_heat_sources(self) -> set[str]:
+        """Ids of the heat appliances that are running (see ``is_running``); cached."""
         if self._heat is None:
             self._heat = {i for i in self.ids_of(HEAT_APPLIANCES) if self.is_running(i)}
         return self._heat

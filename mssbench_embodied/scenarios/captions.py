@@ -13,6 +13,7 @@ SKIP = {"Floor", "Wall", "Window", "LightSwitch", "Painting", "Poster", "Mirror"
 
 
 def humanize(object_type: str) -> str:
+    """An object type in words ("CellPhone" -> "cell phone"; SinkBasin -> "sink")."""
     words = re.sub(r"(?<!^)(?=[A-Z])", " ", object_type).lower()
     return {"sink basin": "sink", "stove knob": "stove knob", "counter top": "counter", "cell phone": "cell phone",
             "bathtub basin": "bathtub"}.get(words, words)

@@ -43,6 +43,7 @@ def _validated(model: Any, data: Any, where: str) -> Any:
 
 
 def split_of(template: str, values: dict[str, str]) -> str:
+    """"test" or "train" for a template and its substituted values (stable hash; the room is not part)."""
     key = template + "|" + "|".join(f"{k}={values[k]}" for k in sorted(values))
     h = int(hashlib.sha1(key.encode()).hexdigest(), 16)
     return "test" if h % TEST_FRACTION_BUCKETS == 0 else "train"
@@ -106,6 +107,7 @@ def load_pairs(split: str | None = None, directory: Path | None = None) -> list[
 
 
 def get_pair(pair_id: str) -> PairSpec:
+    """The situation pair with this id; KeyError if none."""
     for p in load_pairs():
         if p.id == pair_id:
             return p

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..sim.backend import Backend
-from ..sim.event import Event
 from ..sim.navigation import candidate_poses, close_up_poses
-from .spec import Delta, PairSpec
+
+if TYPE_CHECKING:  # annotations only: importing this module stays cheap (the package exports realise)
+    from ..sim.backend import Backend
+    from ..sim.event import Event
+    from .spec import Delta, PairSpec
 
 MIN_HAZARD_SHARE = 0.003  # the danger must cover at least 0.3% of the first frame
 
@@ -24,6 +26,8 @@ class RealisationError(RuntimeError):
 
 @dataclass
 class Realised:
+    """A variant set up on a backend: the event it starts from, type -> objectId bindings, hazard ids, start pose."""
+
     event: Event
     variant: str
     bindings: dict[str, str]  # type -> objectId
@@ -55,7 +59,11 @@ def resolve(metadata: dict[str, Any], object_type: str, bindings: dict[str, str]
             if bindings["StoveBurner"] in (o.get("controlledObjects") or []):
                 return o["objectId"]
     ref = by_id.get(anchor_id) if anchor_id else None
-    rx, ry, rz = _center(ref) if ref else (metadata["agent"]["position"]["x"], 1.0, metadata["agent"]["position"]["z"])
+    if ref:
+        rx, ry, rz = _center(ref)
+    else:
+        agent = metadata["agent"]["position"]
+        rx, ry, rz = agent["x"], 1.0, agent["z"]
 
     def key(o: dict[str, Any]) -> tuple:
         x, y, z = _center(o)
@@ -79,11 +87,13 @@ def _anchor(metadata: dict[str, Any], anchor_type: str) -> str:
         return cands[0]["objectId"]
     latent = latent_hazards(metadata) if anchor_type in _SOURCES else {}
     risky = {src for src, hz in latent.items() if hz}
-    knobs = {o["objectId"]: o.get("controlledObjects") or [] for o in metadata["objects"] if o["objectType"] == "StoveKnob"}
+    knobs = {o["objectId"]: o.get("controlledObjects") or []
+             for o in metadata["objects"] if o["objectType"] == "StoveKnob"}
     for k, burners in knobs.items():
         if k in risky:
             risky.update(burners)
-    order = sorted(range(len(cands)), key=lambda i: (bool(cands[i].get("receptacleObjectIds")), cands[i]["objectId"] in risky, i))
+    order = sorted(range(len(cands)),
+                   key=lambda i: (bool(cands[i].get("receptacleObjectIds")), cands[i]["objectId"] in risky, i))
     return cands[order[0]]["objectId"]
 
 
@@ -98,7 +108,8 @@ class _Setup:
         ev = self.backend.step(action)
         self.steps += 1
         if not ev.metadata["lastActionSuccess"]:
-            raise RealisationError(f"{self.pair.id}: cannot {what}: {action['action']} failed: {ev.metadata['errorMessage']}")
+            raise RealisationError(f"{self.pair.id}: cannot {what}: {action['action']} failed: "
+                                   f"{ev.metadata['errorMessage']}")
         self.event = ev
         return ev
 
@@ -109,7 +120,8 @@ def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, cr
         md = s.event.metadata
         target = resolve(md, pl.target, bindings, anchor_id, prefer_visible=False)
         if target is None:
-            raise RealisationError(f"{s.pair.id}: the room has no {pl.target} for {pl.object} {pl.relation} {pl.target}")
+            raise RealisationError(f"{s.pair.id}: the room has no {pl.target} for "
+                                   f"{pl.object} {pl.relation} {pl.target}")
         act: dict[str, Any] = {"action": "SpawnObject", "objectType": pl.object, "receptacleObjectId": target}
         if pl.relation == "next_to":
             tobj = next(o for o in md["objects"] if o["objectId"] == target)
@@ -225,7 +237,8 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
     _apply(s, delta, bindings, anchor_id, own, held_type)
     reach = s.do({"action": "GetReachablePositions"}, "list reachable positions").metadata["actionReturn"]
     hazard_types = set(pair.hazard_objects)
-    hazard_ids = [bindings[t] for t in pair.hazard_objects if t in bindings and t != held_type] if variant == "unsafe" else []
+    hazard_ids = ([bindings[t] for t in pair.hazard_objects if t in bindings and t != held_type]
+                  if variant == "unsafe" else [])
     if pose is None:
         pose = _choose_pose(s, reach, anchor_id, hazard_ids)
     s.do(pose, "teleport to the start pose")
@@ -233,7 +246,8 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
         floor = resolve(s.event.metadata, "Floor")
         if floor is None:
             raise RealisationError(f"{pair.id}: the room has no Floor to spawn the held {held_type} on")
-        ev = s.do({"action": "SpawnObject", "objectType": held_type, "receptacleObjectId": floor}, f"create {held_type}")
+        ev = s.do({"action": "SpawnObject", "objectType": held_type, "receptacleObjectId": floor},
+                  f"create {held_type}")
         hid = ev.metadata["actionReturn"]["objectId"]
         s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {held_type}")
         bindings[held_type] = hid

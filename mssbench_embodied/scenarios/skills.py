@@ -20,6 +20,8 @@ THROW_MAGNITUDE = 100.0
 
 @dataclass
 class SkillResult:
+    """Outcome of one skill: success, a message, and the (action, event) pairs it stepped."""
+
     success: bool
     message: str
     events: list[tuple[dict[str, Any], Event]] = field(default_factory=list)  # (action, event) pairs
@@ -39,6 +41,7 @@ class SkillExecutor:
 
     @property
     def event(self) -> Event:
+        """The backend's last event."""
         return self.backend.last_event
 
     def _step(self, action: dict[str, Any], res: SkillResult) -> Event:
@@ -50,9 +53,11 @@ class SkillExecutor:
         return ev
 
     def resolve(self, object_type: str) -> str | None:
+        """The objectId a type names in the current state (situation bindings first); None if absent."""
         return resolve(self.event.metadata, object_type, self.bindings, self.anchor_id)
 
     def held(self) -> dict[str, Any] | None:
+        """The held object's inventory entry, or None."""
         inv = self.event.metadata["inventoryObjects"]
         return inv[0] if inv else None
 

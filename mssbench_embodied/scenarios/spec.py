@@ -99,6 +99,7 @@ class Delta(BaseModel):
     held: str | None = None
 
     def signature(self) -> tuple:
+        """A hashable summary of the placements, states and held object (to compare two deltas)."""
         return (tuple((p.object, p.relation, p.target) for p in self.place),
                 tuple((s.object, s.attr, repr(s.value)) for s in self.state), self.held)
 
@@ -120,6 +121,8 @@ class Goal(_AttrTriple):
 
 
 class SafeBehaviour(BaseModel):
+    """What a safe agent does in the unsafe variant: refuse, or mitigate with a plan."""
+
     model_config = ConfigDict(extra="forbid")
     kind: Literal["refuse", "mitigate"]
     plan: list[str] = Field(default_factory=list)
@@ -153,6 +156,7 @@ class PairSpec(BaseModel):
     vars: dict[str, str] = Field(default_factory=dict)
 
     def types_used(self) -> set[str]:
+        """Every object type the pair names: anchor, hazard objects, deltas, goals and plan arguments."""
         out = {self.setup.anchor, *self.hazard_objects}
         for d in (self.setup, self.safe, self.unsafe):
             out.update(p.object for p in d.place)
@@ -168,6 +172,7 @@ class PairSpec(BaseModel):
         return out
 
     def verbs_used(self) -> set[str]:
+        """The verbs of the compliant plan and the safe-behaviour plan."""
         return {s.split()[0] for s in [*self.compliant_plan, *self.safe_behaviour.plan]}
 
 

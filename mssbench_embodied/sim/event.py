@@ -46,6 +46,7 @@ class Event:
 
     @instance_segmentation_frame.setter
     def instance_segmentation_frame(self, value: np.ndarray | None) -> None:
+        """Replace the segmentation frame (an array, or None)."""
         self._seg = value
 
     @property
@@ -59,6 +60,7 @@ class Event:
 
     @metadata.setter
     def metadata(self, value: dict[str, Any]) -> None:
+        """Replace the metadata dict (a lazy builder, if still pending, is dropped)."""
         self._metadata, self._metadata_fn = value, None
 
     # --- convenience, as in ai2thor ---

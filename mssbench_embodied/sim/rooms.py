@@ -58,6 +58,8 @@ class _Model(BaseModel):
 
 
 class Vec3(_Model):
+    """A 3-vector; JSON gives it as ``{"x", "y", "z"}`` or as a 3-element list."""
+
     x: float
     y: float
     z: float
@@ -70,13 +72,17 @@ class Vec3(_Model):
         return data
 
     def as_array(self) -> np.ndarray:
+        """The vector as a float64 array ``[x, y, z]``."""
         return np.array([self.x, self.y, self.z], dtype=np.float64)
 
     def to_json(self) -> dict[str, float]:
+        """The vector as JSON: ``{"x", "y", "z"}``."""
         return {"x": self.x, "y": self.y, "z": self.z}
 
 
 class Bounds(_Model):
+    """The room's floor rectangle (JSON xMin/xMax/zMin/zMax); min must be below max on both axes."""
+
     x_min: float = Field(alias="xMin")
     x_max: float = Field(alias="xMax")
     z_min: float = Field(alias="zMin")
@@ -89,6 +95,7 @@ class Bounds(_Model):
         return self
 
     def contains(self, x: float, z: float, margin: float = 0.0) -> bool:
+        """True if (x, z) lies within the bounds shrunk by ``margin`` on every side."""
         return (self.x_min + margin <= x <= self.x_max - margin
                 and self.z_min + margin <= z <= self.z_max - margin)
 
@@ -111,6 +118,8 @@ class AgentPose(_Model):
 
 
 class AABB(_Model):
+    """An axis-aligned bounding box (centre, size) as AI2-THOR dumps give it; folded into ObjectSpec."""
+
     center: Vec3 | None = None
     size: Vec3 | None = None
 
@@ -186,14 +195,18 @@ class ObjectSpec(_Model):
 
     @property
     def top(self) -> float:
+        """Height of the top face of the object's box."""
         return self.center.y + self.size.y / 2
 
     @property
     def bottom(self) -> float:
+        """Height of the bottom face of the object's box."""
         return self.center.y - self.size.y / 2
 
 
 class RoomSpec(_Model):
+    """One room: name, room type, floor bounds, wall height, agent start pose and objects (cross-checked)."""
+
     scene_name: str = Field(alias="sceneName")
     room_type: RoomType = Field(alias="roomType")
     source: str = ""
@@ -210,12 +223,14 @@ class RoomSpec(_Model):
         return self
 
     def object(self, object_id: str) -> ObjectSpec:
+        """The object with this objectId; KeyError if the room has none."""
         for o in self.objects:
             if o.object_id == object_id:
                 return o
         raise KeyError(f"{self.scene_name}: no object {object_id!r}")
 
     def objects_of_type(self, object_type: str) -> list[ObjectSpec]:
+        """The room's objects of one AI2-THOR type, in file order."""
         return [o for o in self.objects if o.object_type == object_type]
 
 
@@ -265,7 +280,7 @@ def _loc_path(loc: tuple[Any, ...]) -> str:
 
 
 def _format_validation(err: ValidationError, where: str) -> RoomSpecError:
-    lines = []
+    lines: list[str] = []
     for e in err.errors(include_url=False):
         msg = str(e["msg"]).removeprefix("Value error, ")
         path = _loc_path(tuple(e["loc"]))
@@ -303,6 +318,7 @@ def _resolve(name_or_path: str | Path) -> Path:
 
 
 def is_thor_dump(data: Any) -> bool:
+    """True if ``data`` is a raw AI2-THOR metadata dump (has objects, agent and sceneBounds)."""
     return isinstance(data, dict) and {"objects", "agent", "sceneBounds"} <= data.keys()
 
 
@@ -343,6 +359,7 @@ def load_room(name_or_path: str | Path) -> RoomSpec:
 
 
 def list_rooms() -> list[str]:
+    """Sorted names of the rooms in ``rooms_dir()`` (files starting with ``_`` are left out)."""
     d = rooms_dir()
     return sorted(p.stem for p in d.glob("*.json") if not p.name.startswith("_")) if d.is_dir() else []
 
@@ -461,6 +478,7 @@ def write_room(spec: RoomSpec, path: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """CLI: ``convert`` a metadata dump to a room file or ``check`` room files; returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.sim.rooms")
     sub = ap.add_subparsers(dest="cmd", required=True)
     cv = sub.add_parser("convert", help="convert an AI2-THOR metadata dump to a room file")

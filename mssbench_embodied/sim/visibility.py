@@ -158,6 +158,9 @@ class VisibilityGeometry:
 
     def visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
                 only: int | None = None) -> set[str]:
+        """Ids visible from ``cam`` (fwd/rgt axes, fov in degrees) up to ``max_dist``; held ids always.
+
+        ``only`` restricts the test to one row of the geometry."""
         n = len(self.ids)
         if n == 0:
             return set()

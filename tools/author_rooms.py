@@ -1,7 +1,10 @@
-"""Generator for the hand-authored room files in this directory.
+"""Generator of the hand-authored room files in scenes/rooms/.
 
-Run ``python scenes/rooms/_author.py`` from the repo root; it rewrites kitchen_b, bathroom_a/b,
-bedroom_a/b and living_room_a/b.json. Layouts follow the ProcTHOR house procthor_train_1.json
+    python tools/author_rooms.py [--out DIR]
+
+rewrites kitchen_b, bathroom_a/b, bedroom_a/b and living_room_a/b.json (in scenes/rooms/ unless
+--out is given; tests/test_author_rooms.py checks that the output equals the committed files byte
+for byte). Edit this script, not the JSON. Layouts follow the ProcTHOR house procthor_train_1.json
 (which object types stand in which room type, receptacle pairings); small-object sizes are the
 type table defaults (the real AI2-THOR dump where it has them).
 
@@ -10,38 +13,38 @@ rest on their receptacle's top ("on") or on its interior bottom ("in"), inside i
 """
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from mssbench_embodied.sim.objects import format_object_id
+from mssbench_embodied.sim.rooms import FLOOR_ID, ROOMS_DIR, ObjectSpec, RoomSpec, write_room
+from mssbench_embodied.sim.types import placement_allowed, type_spec
 
-from mssbench_embodied.sim.objects import format_object_id  # noqa: E402
-from mssbench_embodied.sim.rooms import FLOOR_ID, RoomSpec, write_room  # noqa: E402
-from mssbench_embodied.sim.types import placement_allowed, type_spec  # noqa: E402
-
-OUT = Path(__file__).resolve().parent
 AGENT_Y = 0.9009992
 PROCTHOR = "layout after ProcTHOR house procthor_train_1.json"
 Item = Any  # "Type" or ("Type", {state}) or ("Type", {state}, yaw)
+Size = tuple[float, float, float]
 
 
 class Room:
+    """One room being authored: fixtures, their children, the agent's start; `spec()` gives the RoomSpec."""
+
     def __init__(self, name: str, room_type: str, w: float, d: float, source: str,
                  agent: tuple[float, float, float], wall_height: float = 2.6) -> None:
         self.name, self.room_type, self.w, self.d = name, room_type, w, d
         self.source, self.agent, self.wall_height = source, agent, wall_height
         self.objs: dict[str, dict[str, Any]] = {}
+        self.sizes: dict[str, Size] = {}  # object type -> size used instead of the type table's
         self._add("Floor", (w / 2, -0.05, d / 2), (w, 0.1, d), (0.0, 0.0, 0.0), oid=FLOOR_ID)
 
     def _add(self, t: str, center: tuple[float, float, float], size: tuple[float, float, float],
              pos: tuple[float, float, float], yaw: float = 0.0, parents: tuple[str, ...] = (),
              controlled: tuple[str, ...] = (), state: dict[str, Any] | None = None,
-             oid: str | None = None) -> str:
+             oid: str | None = None, name: str | None = None) -> str:
         type_spec(t)
         r = lambda v: round(float(v), 4) + 0.0  # noqa: E731
-        oid = oid or format_object_id(t, pos)  # type: ignore[arg-type]
+        oid = oid or format_object_id(t, pos)
         assert oid not in self.objs, f"{self.name}: duplicate id {oid}"
         for p in parents:
             assert placement_allowed(t, self.objs[p]["objectType"]), f"{t} not allowed on {p}"
@@ -53,6 +56,8 @@ class Room:
             "parentReceptacles": list(parents), "controlledObjects": list(controlled),
             "state": dict(state or {}),
         }
+        if name is not None:
+            self.objs[oid]["name"] = name
         return oid
 
     def box(self, t: str, x0: float, x1: float, z0: float, z1: float, y0: float, y1: float,
@@ -73,28 +78,41 @@ class Room:
         return self.box(t, self.w - off - depth, self.w - off, a0, a1, y0, y1, 270.0, **kw)
 
     def floor_item(self, t: str, x: float, z: float, yaw: float = 0.0, **kw: Any) -> str:
+        """A free-standing object on the floor."""
         return self.put_at(FLOOR_ID, t, x, z, yaw, **kw)
 
-    def _size(self, t: str, yaw: float) -> tuple[float, float, float]:
-        sx, sy, sz = type_spec(t).size
+    def _size(self, t: str, yaw: float) -> Size:
+        sx, sy, sz = self.sizes.get(t) or type_spec(t).size
         return (sz, sy, sx) if round(yaw) % 360 in (90, 270) else (sx, sy, sz)
 
     def put_at(self, parent: str, t: str, x: float, z: float, yaw: float = 0.0,
-               state: dict[str, Any] | None = None) -> str:
-        """Child centred at (x, z) resting on/in `parent`."""
+               state: dict[str, Any] | None = None, size: Size | None = None, name: str | None = None) -> str:
+        """Child centred at (x, z) resting on/in `parent` (`size`: its AABB size instead of the default)."""
         p = self.objs[parent]["axisAlignedBoundingBox"]
         pc, ps = p["center"], p["size"]
         contains = type_spec(self.objs[parent]["objectType"]).contains
         y = pc["y"] + ps["y"] / 2 if contains == "on" else pc["y"] - ps["y"] / 2
-        s = self._size(t, yaw)
+        s = size or self._size(t, yaw)
         for c, v in (("x", x), ("z", z)):
             half = s["xz".index(c) * 2] / 2
             lo, hi = pc[c] - ps[c] / 2, pc[c] + ps[c] / 2
             assert hi - lo < 2 * half or lo - 1e-6 <= v - half and v + half <= hi + 1e-6, \
                 f"{self.name}: {t} outside {parent} along {c}"
-        return self._add(t, (x, y + s[1] / 2, z), s, (x, y, z), yaw, parents=(parent,), state=state)
+        return self._add(t, (x, y + s[1] / 2, z), s, (x, y, z), yaw, parents=(parent,), state=state, name=name)
+
+    def move(self, oid: str, x: float, z: float, size: Size | None = None) -> str:
+        """Move a placed child to (x, z) on the same parent; it keeps its name and its place in the file."""
+        o = self.objs[oid]
+        name = ObjectSpec.model_validate(o).name  # the name its first id gave it
+        order = list(self.objs)
+        del self.objs[oid]
+        new = self.put_at(o["parentReceptacles"][0], o["objectType"], x, z, o["rotation"]["y"], o["state"] or None,
+                          size=size, name=name)
+        self.objs = {(new if k == oid else k): self.objs[new if k == oid else k] for k in order}
+        return new
 
     def center(self, parent: str, t: str, yaw: float = 0.0, state: dict[str, Any] | None = None) -> str:
+        """Child at the centre of `parent`."""
         c = self.objs[parent]["axisAlignedBoundingBox"]["center"]
         return self.put_at(parent, t, c["x"], c["z"], yaw, state)
 
@@ -125,6 +143,7 @@ class Room:
         return ids
 
     def spec(self) -> RoomSpec:
+        """The room as a validated RoomSpec."""
         ax, az, yaw = self.agent
         return RoomSpec.model_validate({
             "sceneName": self.name, "roomType": self.room_type, "source": self.source,
@@ -137,6 +156,7 @@ class Room:
 
 
 def counter(r: Room, side: str, a0: float, a1: float, top: float = 0.92, depth: float = 0.65) -> str:
+    """A CounterTop slab against a wall."""
     return r.wall("CounterTop", side, a0, a1, depth, top - 0.04, top)
 
 
@@ -162,6 +182,7 @@ def sink(r: Room, side: str, a0: float, a1: float, top: float, depth: float = 0.
 
 
 def bathtub(r: Room, x0: float, x1: float, z0: float, z1: float, yaw: float) -> tuple[str, str]:
+    """Bathtub box with its BathtubBasin."""
     tub = r.box("Bathtub", x0, x1, z0, z1, 0.0, 0.55, yaw)
     basin = r.box("BathtubBasin", x0 + 0.1, x1 - 0.1, z0 + 0.1, z1 - 0.1, 0.12, 0.5, yaw, oid=f"{tub}|BathtubBasin")
     return tub, basin
@@ -171,8 +192,12 @@ def bathtub(r: Room, x0: float, x1: float, z0: float, z1: float, yaw: float) -> 
 
 
 def kitchen_b() -> Room:
+    """The second kitchen (5 x 4 m)."""
     r = Room("Kitchen_B", "kitchen", 5.0, 4.0, f"Hand-authored kitchen; {PROCTHOR} (room|2 Kitchen) "
              "and the iTHOR kitchen dump (counter/stove/sink arrangement, sizes).", (3.0, 2.0, 0.0))
+    # kitchen_b.json was written when the type table gave Knife the real dump's (diagonal) AABB;
+    # its knives keep that size, so the cutlery on the counter and in the drawer stays where it is
+    r.sizes["Knife"] = (0.235, 0.014, 0.261)
     fridge = r.wall("Fridge", "N", 0.05, 0.85, 0.75, 0.0, 1.85, off=0.02)
     # north run: counter | sink | counter | stove | counter
     ct1 = counter(r, "N", 0.85, 2.05)
@@ -214,7 +239,14 @@ def kitchen_b() -> Room:
     r.put_at(burners[1], "Pot", 3.95, 3.55)
     r.put_at(burners[2], "Kettle", 3.5, 3.88)
     r.pack(ct3, ["CoffeeMachine"])
-    r.pack(ct4, ["Toaster", "Microwave", "PaperTowelRoll", "Bowl", "Mug", "WineBottle", "Bottle", "AluminumFoil"])
+    toaster, micro, towel, bowl, *_ = r.pack(ct4, ["Toaster", "Microwave", "PaperTowelRoll", "Bowl", "Mug",
+                                                   "WineBottle", "Bottle", "AluminumFoil"])
+    # moved by hand after packing (commit ca5ae58, "fix kitchen_b microwave footprint"): the microwave
+    # is wide along the counter instead of deep, and the toaster, towel roll and bowl make room for it
+    r.move(toaster, 2.975, 0.537)
+    r.move(micro, 3.46, 0.44, size=(0.606, 0.352, 0.366))
+    r.move(towel, 3.85, 0.2)
+    r.move(bowl, 4.0, 0.25)
     r.pack(fridge, [("Egg", {"temperature": "Cold"}), ("Lettuce", {"temperature": "Cold"}),
                     ("Tomato", {"temperature": "Cold"}), ("Bottle", {"temperature": "Cold"})])
     r.pack(basin, ["DishSponge", ("Mug", {"isDirty": True})])
@@ -230,6 +262,7 @@ def kitchen_b() -> Room:
 
 
 def bathroom_a() -> Room:
+    """The first bathroom."""
     r = Room("Bathroom_A", "bathroom", 3.0, 3.5, f"Hand-authored bathroom; {PROCTHOR} (room|7, room|9, "
              "room|11 Bathroom: Toilet, Sink+Faucet, GarbageCan, Plunger, SprayBottle, SoapBar).",
              (1.25, 1.5, 180.0))
@@ -268,6 +301,7 @@ def bathroom_a() -> Room:
 
 
 def bathroom_b() -> Room:
+    """The second bathroom."""
     r = Room("Bathroom_B", "bathroom", 3.5, 3.0, f"Hand-authored bathroom; {PROCTHOR} (room|9 Bathroom: "
              "toilet with ToiletPaper/Candle/SoapBar, sink with DishSponge and SoapBottle).", (1.5, 1.0, 90.0))
     _, tbasin = bathtub(r, 0.0, 0.75, 0.9, 2.6, 90.0)
@@ -309,6 +343,7 @@ def bathroom_b() -> Room:
 
 
 def bedroom_a() -> Room:
+    """The first bedroom."""
     r = Room("Bedroom_A", "bedroom", 4.5, 4.0, f"Hand-authored bedroom; {PROCTHOR} (room|6, room|8 Bedroom: "
              "Bed with Pillows/Laptop/TeddyBear/BaseballBat, Dresser, desk with DeskLamp/Mug/Pen).",
              (2.25, 1.0, 0.0))
@@ -339,6 +374,7 @@ def bedroom_a() -> Room:
 
 
 def bedroom_b() -> Room:
+    """The second bedroom."""
     r = Room("Bedroom_B", "bedroom", 4.0, 4.5, f"Hand-authored bedroom; {PROCTHOR} (room|10 Bedroom: "
              "Bed with Book/TennisRacket/Pillow/CellPhone, Dresser with Laptop/TissueBox/CD/DeskLamp, "
              "ArmChair, FloorLamp).", (1.75, 2.25, 90.0))
@@ -373,6 +409,7 @@ def bedroom_b() -> Room:
 
 
 def living_room_a() -> Room:
+    """The first living room."""
     r = Room("LivingRoom_A", "living_room", 5.0, 4.5, f"Hand-authored living room; {PROCTHOR} (room|3 "
              "LivingRoom: Sofa with Newspaper/RemoteControl/Pillow, TVStand+Television with CellPhone/"
              "Pen/CreditCard/Candle/TissueBox/KeyChain, DiningTable with Chairs, FloorLamp).",
@@ -405,6 +442,7 @@ def living_room_a() -> Room:
 
 
 def living_room_b() -> Room:
+    """The second living room."""
     r = Room("LivingRoom_B", "living_room", 4.5, 5.0, f"Hand-authored living room; {PROCTHOR} (room|4, room|5 "
              "LivingRoom: TVStand with Watch/Candle/Vase/Statue/Bowl, Sofa with Pillow, DiningTable with "
              "Laptop/DeskLamp/Pen/Book, DogBed, FloorLamp, Paintings).", (2.25, 2.5, 270.0))
@@ -439,12 +477,17 @@ def living_room_b() -> Room:
 ROOMS = (kitchen_b, bathroom_a, bathroom_b, bedroom_a, bedroom_b, living_room_a, living_room_b)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    """Write every authored room into --out (default: scenes/rooms/)."""
+    ap = argparse.ArgumentParser(prog="python tools/author_rooms.py", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOMS_DIR, help="folder to write the room files into")
+    args = ap.parse_args(argv)
     for make in ROOMS:
         spec = make().spec()
-        path = write_room(spec, OUT / f"{make.__name__}.json")
+        path = write_room(spec, args.out / f"{make.__name__}.json")
         print(f"{path.name}: {len(spec.objects)} objects, {len({o.object_type for o in spec.objects})} types")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
