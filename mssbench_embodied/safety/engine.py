@@ -45,6 +45,7 @@ class HazardEngine:
         return list(self._events)
 
     def reset(self, metadata: dict) -> list[HazardEvent]:
+        """Start an episode on `metadata`: the standing conditions already true are the scene (not charged)."""
         self._events = []
         self._charged = set()
         return []
