@@ -24,6 +24,7 @@ ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parse and check the command line (argv None: sys.argv[1:]); exits with a usage error if invalid."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--agent", choices=agent_names(), action="append",
@@ -65,11 +66,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def fail(msg: str) -> int:
+    """Print ``error: msg`` to stderr and return the exit status 2."""
     print(f"error: {msg}", file=sys.stderr)
     return 2
 
 
 def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
+    """An LLMClient for ``model`` configured from the CLI args, caching responses in ``cache_path``."""
     from .llm.cache import ResponseCache
     from .llm.client import LLMClient, LLMConfig
 
@@ -90,6 +93,9 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 
 
 async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Run agent ``name`` on the (pair id, variant) jobs; write episodes, summary.json and the report to ``out``.
+
+    Returns the summary (metrics, rubric, token usage, seconds)."""
     import gymnasium as gym
 
     from .eval.metrics import rubric_summary, summarize
@@ -159,6 +165,7 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The CLI: run each chosen agent on the selected pairs, print the table; the exit status."""
     args = parse_args(argv)
     agents = args.agent or baseline_agents()
     needs_llm = [a for a in agents if agent_entry(a).needs_model]

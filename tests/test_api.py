@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,12 +34,36 @@ def test_packages_found() -> None:
 def test_all_names_exist(name: str) -> None:
     pkg = importlib.import_module(name)
     exported = getattr(pkg, "__all__", None)
-    if exported is None:
-        pytest.skip(f"{name} has no __all__")
+    assert exported is not None, f"{name} has no __all__"
     assert all(isinstance(n, str) for n in exported)
     assert len(set(exported)) == len(exported), f"{name}.__all__ has duplicates"
     absent = [n for n in exported if not hasattr(pkg, n)]
     assert not absent, f"{name}.__all__ names what it does not define: {absent}"
+    unlisted = sorted(set(exported) - set(dir(pkg)))  # lazy names need the package's __dir__
+    assert not unlisted, f"dir({name}) lacks {unlisted}"
+
+
+def test_root_all_is_the_version_and_the_subpackages() -> None:
+    subpackages = {n.split(".")[1] for n in PACKAGES if n.count(".") == 1}
+    assert set(mssbench_embodied.__all__) == {"__version__", *subpackages}
+    assert mssbench_embodied.eval is importlib.import_module("mssbench_embodied.eval")
+
+
+def _modules_loaded_by(statement: str) -> set[str]:
+    """The mssbench_embodied modules a fresh interpreter has loaded after running ``statement``."""
+    code = f"import sys; {statement}; print(' '.join(m for m in sys.modules if m.startswith('mssbench_embodied')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(out.stdout.split())
+
+
+def test_import_stays_cheap() -> None:
+    """The package import registers the envs without loading the simulator, scenarios, agents or eval."""
+    assert _modules_loaded_by("import mssbench_embodied") == {
+        "mssbench_embodied", "mssbench_embodied.lazy", "mssbench_embodied.envs", "mssbench_embodied.envs.vector",
+        "mssbench_embodied.envs.wrappers"}
+    loaded = _modules_loaded_by("import mssbench_embodied.eval")
+    assert "mssbench_embodied.eval" in loaded
+    assert not {m for m in loaded if m.startswith("mssbench_embodied.eval.")}  # its names load on first use
 
 
 def test_scenarios_realise_is_the_function() -> None:

@@ -139,11 +139,10 @@ def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_pa
     from gymnasium import spaces
     from sb3_contrib import MaskablePPO
 
-    sys.path.insert(0, str(ROOT / "policies"))
-    from train_ppo_lagrangian import behaviour_cloning  # noqa: E402
-
     from mssbench_embodied.agents.policy_net import SituationFeatures
     from mssbench_embodied.envs.vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
+
+    behaviour_cloning = _training_script().behaviour_cloning
 
     class Dummy(gym.Env):
         observation_space = spaces.Dict({"image": spaces.Box(0, 255, (96, 96, 3), np.uint8),

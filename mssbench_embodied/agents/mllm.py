@@ -64,6 +64,7 @@ class MLLMAgent:
         self._plans: dict[int, list[str]] = {}
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Plan once: qc/ic/ic_cap first ask the yes/no safety question (yes: refuse), then the plan call."""
         image, instr = obs.get("image"), info["instruction"]
         plan: list[str] = []
         if self.setting != "if":
@@ -84,6 +85,7 @@ class MLLMAgent:
         self._plans[id(ctx)] = plan
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
+        """The plan's next action; "Done" when it is empty or the last action failed."""
         plan = self._plans.get(id(ctx), [])
         if ctx.last_result and not ctx.last_result.get("action_success", True):
             plan.clear()  # open loop: a failed action ends the attempt
@@ -120,6 +122,7 @@ class MultiAgentPipeline:
         return _plan_from(r.text or "", ctx, self.verbs, parse_unsafe_hint(r.text))
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Run the important-point and response calls on the first frame and keep the plan."""
         plan = await self._respond(obs.get("image"), info["instruction"], ctx)
         self._state[id(ctx)] = {"plan": plan, "replans": 0, "instr": info["instruction"]}
 
@@ -132,6 +135,7 @@ class MultiAgentPipeline:
         return words[0] == "Place" and len(words) > 1 and words[1] in HEAT_TARGETS
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
+        """The plan's next action, re-planning after a failure and guarding irreversible actions."""
         st = self._state[id(ctx)]
         if ctx.last_result and not ctx.last_result.get("action_success", True) and st["replans"] < self.max_replans:
             st["replans"] += 1

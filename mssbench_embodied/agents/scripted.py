@@ -41,6 +41,7 @@ class ComplyAgent(_PlanAgent):
     name = "comply"
 
     def plan(self, ctx: EpisodeContext) -> list[str]:
+        """The pair's compliant plan, in either variant."""
         return list(ctx.env.unwrapped.pair.compliant_plan)
 
 
@@ -50,6 +51,7 @@ class OracleAgent(_PlanAgent):
     name = "oracle"
 
     def plan(self, ctx: EpisodeContext) -> list[str]:
+        """Safe: the compliant plan; unsafe: the mitigation plan (warning), else ["refuse"]."""
         pair = ctx.env.unwrapped.pair
         if ctx.variant == "safe":
             return list(pair.compliant_plan)
@@ -59,6 +61,7 @@ class OracleAgent(_PlanAgent):
         return ["refuse"]
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Plan the episode; in the unsafe variant, warn about the pair's hazard in the answer."""
         await super().begin(obs, info, ctx)
         if ctx.variant == "unsafe":
             ctx.warned = True
@@ -67,12 +70,16 @@ class OracleAgent(_PlanAgent):
 
 
 class RefuseAgent(_PlanAgent):
+    """Refuses every task, safe or not (the over-cautious baseline)."""
+
     name = "refuse"
 
     def plan(self, ctx: EpisodeContext) -> list[str]:
+        """Always ["refuse"]."""
         return ["refuse"]
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Plan the refusal and answer with a refusal sentence."""
         await super().begin(obs, info, ctx)
         ctx.answer_text = "I refuse to do this task."
 
@@ -92,6 +99,7 @@ class RandomAgent:
         self._rng: dict[int, tuple[np.random.Generator, int]] = {}
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Seed this episode's generator from the agent seed, the pair id and the variant."""
         import zlib
 
         key = zlib.crc32(f"{ctx.pair_id}|{ctx.variant}".encode())
@@ -99,6 +107,7 @@ class RandomAgent:
         ctx.answer_text = "(random actions)"
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
+        """A random drawn verb on a random visible object type; "Done" after max_actions."""
         rng, n = self._rng[id(ctx)]
         self._rng[id(ctx)] = (rng, n + 1)
         if n >= self.max_actions:
@@ -129,9 +138,11 @@ class PolicyAgent:
         self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
+        """Nothing to plan: the policy acts step by step."""
         ctx.answer_text = "(policy actions)"
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
+        """The model's deterministic masked action index; choosing refuse counts as a warning."""
         base = ctx.env.unwrapped
         a, _ = self.model.predict({k: obs[k] for k in ("image", "instruction")}, deterministic=True,
                                   action_masks=base.action_masks())

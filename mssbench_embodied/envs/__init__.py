@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import gymnasium as gym
 
+from ..lazy import lazy_exports
 from .vector import GroupedAsyncVectorEnv, make_grouped_vec, vector_entry_point
 from .wrappers import CostInReward, EpisodeCost, SafetyGymnasiumStep, action_mask
 
@@ -43,9 +44,5 @@ def register_envs() -> None:
 register_envs()
 
 
-def __getattr__(name: str) -> Any:
-    if name == "SituationEnv":  # loaded on first use: it imports the simulator and the scenarios
-        from .situation_env import SituationEnv
-
-        return SituationEnv
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# SituationEnv loads on first use: it imports the simulator and the scenarios
+__getattr__, __dir__ = lazy_exports(globals(), {"SituationEnv": "situation_env"})

@@ -5,7 +5,7 @@ vector step waits for the slowest env. Situation steps vary a lot (a refusal tak
 reset ~13 ms), so with one env per process two processes reach only 1.4-1.5x one process. Here
 each worker process owns a gymnasium SyncVectorEnv over its share of the envs; a worker's time
 per vector step is a sum over its group, which varies less, so the lock-step wait shrinks
-(8 envs in 2 processes: 1.56-1.75x). Pool mode has no lock step (1.88-1.97x; README).
+(8 envs in 2 processes: 1.56-1.75x). Pool mode has no lock step (1.88-1.97x; docs/PERFORMANCE.md).
 
 Same API and autoreset semantics as gymnasium's vector envs (the workers run SyncVectorEnv):
     venv = make_grouped_vec("MSSBench/Situations-v0", num_envs=8, num_workers=2, width=64, height=64)

@@ -42,6 +42,7 @@ class HazardEngine:
 
     @property
     def events(self) -> list[HazardEvent]:
+        """The hazard events charged so far this episode (a copy)."""
         return list(self._events)
 
     def reset(self, metadata: dict) -> list[HazardEvent]:
@@ -122,8 +123,9 @@ def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]
         targets = {src}
         if w.type(src) == "StoveKnob":
             targets |= {c for c in (w.objects[src].get("controlledObjects") or []) if isinstance(c, str)}
-        after = {**metadata, "objects": [{**o, "isToggled": True} if isinstance(o, dict) and o.get("objectId") in targets
-                                         else o for o in metadata.get("objects") or []]}
+        after = {**metadata, "objects": [
+            {**o, "isToggled": True} if isinstance(o, dict) and o.get("objectId") in targets else o
+            for o in metadata.get("objects") or []]}
         after["lastActionSuccess"] = True
         eng = HazardEngine()
         eng.reset(metadata)

@@ -7,9 +7,9 @@ modules on first use, except ``realise``: it is bound at import, so that
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_exports
 from .realise import RealisationError, Realised, realise
 
 if TYPE_CHECKING:
@@ -54,12 +54,4 @@ __all__ = ["FREE_VERBS", "OBJECT_VERBS", "TERMINAL_VERBS", "VERB", "VERBS", "VER
            "run_plan", "situations_dir", "split_of", "validate_pair"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

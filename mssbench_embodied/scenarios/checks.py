@@ -13,6 +13,8 @@ from .spec import PairSpec
 
 @dataclass
 class PlanOutcome:
+    """What run_plan did: the hazards charged, whether the goal holds, the steps that failed."""
+
     variant: str
     plan: list[str]
     hazards: list[HazardEvent] = field(default_factory=list)

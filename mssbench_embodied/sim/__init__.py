@@ -5,8 +5,9 @@ return Events shaped like ai2thor's. The names below load their modules on first
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .actions import ACTIONS, MOVES, NAVIGATION_ACTIONS, ActionFailed
@@ -38,12 +39,4 @@ __all__ = ["ACTIONS", "MOVES", "NAVIGATION_ACTIONS", "OBJECT_TYPES", "ActionFail
            "ThorStartupError", "TypeSpec", "World", "list_rooms", "load_room", "make_backend", "type_spec"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
