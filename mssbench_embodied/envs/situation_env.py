@@ -136,6 +136,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     - ``render_mode``: ``"rgb_array"`` (default: ``render()`` returns the frame) or None.
     - ``renderer``: the embedded renderer: ``"auto"`` (moderngl on EGL, numpy fallback), ``"gl"``
       or ``"numpy"``.
+    - ``render_style``: ``"flat"`` (default, the reference look) or ``"legible"`` (object-specific
+      models, for vision-language agents); embedded backend only.
     - ``backend_kwargs``: more keyword arguments for the backend (``make_backend``). On the
       embedded backend the env renders only if an image observation or render_mode needs it, and
       depth and segmentation only if observed, unless these say otherwise.
@@ -163,7 +165,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                  obs_keys: tuple[str, ...] | list[str] = ("image", "instruction"), action_mode: str = "high_level",
                  max_steps: int = 16, iterate: bool = False, pair_ids: list[str] | None = None,
                  variant: str | None = None, paraphrase: bool = False, reward: RewardConfig | dict | None = None,
-                 render_mode: str | None = "rgb_array", renderer: str = "auto",
+                 render_mode: str | None = "rgb_array", renderer: str = "auto", render_style: str = "flat",
                  backend_kwargs: dict[str, Any] | None = None) -> None:
         super().__init__()
         bad = [k for k in obs_keys if k not in OBS_KEYS]
@@ -194,6 +196,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             visual = any(k in obs_keys for k in ("image", "depth", "segmentation")) or render_mode is not None
             bk.setdefault("render", visual)
             bk.setdefault("renderer", renderer)
+            bk.setdefault("render_style", render_style)
             bk.setdefault("render_depth", "depth" in obs_keys)
             bk.setdefault("render_instance_segmentation", "segmentation" in obs_keys)
         self.backend = make_backend(backend, width=width, height=height, **bk)

@@ -14,6 +14,7 @@ from .actions import execute
 from .effects import apply_effects
 from .event import Event
 from .objects import SimObject
+from .render.scene import STYLES, RenderStyle
 from .rooms import RoomSpec, SceneRef, load_room
 from .world import World
 
@@ -36,6 +37,7 @@ class EmbeddedBackend:
         width, height: frame size (default 300x300). fov: vertical field of view, degrees.
         render: produce frame/depth/segmentation (False is fast, metadata only).
         renderer: "auto" (moderngl on EGL, numpy fallback), "gl" or "numpy".
+        render_style: "flat" (the reference look) or "legible" (object-specific models).
         visibility_distance: interaction range in metres (AI2-THOR's visibilityDistance).
     """
 
@@ -43,10 +45,13 @@ class EmbeddedBackend:
 
     def __init__(self, width: int = 300, height: int = 300, fov: float = 90.0, render: bool = True,
                  renderer: str = "auto", visibility_distance: float = 1.5, render_depth: bool = True,
-                 render_instance_segmentation: bool = True) -> None:
+                 render_instance_segmentation: bool = True, render_style: RenderStyle = "flat") -> None:
         self.width, self.height, self.fov = int(width), int(height), float(fov)
         self.render_enabled = bool(render)
         self.renderer_kind = renderer
+        if render_style not in STYLES:
+            raise ValueError(f"unknown render_style {render_style!r} (expected one of {', '.join(STYLES)})")
+        self.render_style: RenderStyle = render_style
         self.visibility_distance = float(visibility_distance)
         self.render_depth = render_depth
         self.render_instance_segmentation = render_instance_segmentation
@@ -158,7 +163,8 @@ class EmbeddedBackend:
         if self._renderer is None:
             from .render import make_renderer
 
-            self._renderer = make_renderer(self.width, self.height, self.fov, kind=self.renderer_kind)
+            self._renderer = make_renderer(self.width, self.height, self.fov, kind=self.renderer_kind,
+                                           style=self.render_style)
         return self._renderer
 
     @property
@@ -195,7 +201,7 @@ class EmbeddedBackend:
             warnings.warn(f"GL renderer failed ({e}); falling back to the numpy renderer", RuntimeWarning, stacklevel=2)
             from .render import make_renderer
 
-            self._renderer = make_renderer(self.width, self.height, self.fov, kind="numpy")
+            self._renderer = make_renderer(self.width, self.height, self.fov, kind="numpy", style=self.render_style)
             out = self._renderer.render(scene)
         names = tuple(o.object_id for o in objs)
         if self._table_key != names:  # colour lookup table, rebuilt only when the object list changes

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..objects import SimObject
 from .prims import Color, Mesh, MeshBuilder
-from .scene import ID_CEILING, ID_WALL, RenderScene, RoomGeometry
+from .scene import ID_CEILING, ID_WALL, RenderScene, RenderStyle, RoomGeometry
 from .shapes import WOOD, mix, object_mesh
 
 LIGHT = np.array([0.35, 1.0, 0.45]) / np.linalg.norm([0.35, 1.0, 0.45])
@@ -236,7 +236,8 @@ class WorldBuilder:
     Patched and rebuilt soups are identical (the same per-object placement code).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, style: RenderStyle = "flat") -> None:
+        self.style: RenderStyle = style
         self._geo: WorldGeometry | None = None
         self._key: tuple[Any, ...] = ()
         self._objs: list[SimObject] = []
@@ -286,7 +287,7 @@ class WorldBuilder:
         q = int(round(float(obj.rotation[1]) / 90.0)) % 4
         size = np.asarray(obj.size, np.float64)
         lsize = size[[2, 1, 0]] if q % 2 else size
-        mesh = object_mesh(obj, lsize)
+        mesh = object_mesh(obj, lsize, self.style)
         if not len(mesh):
             return None
         if i in upright:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .camera import projection_matrix, view_matrix
 from .geometry import WorldBuilder, WorldGeometry
-from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene
+from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene, RenderStyle
 
 if TYPE_CHECKING:
     import moderngl
@@ -75,10 +75,11 @@ class GLRenderer:
 
     kind = "gl"
 
-    def __init__(self, width: int, height: int, fov: float = 90.0) -> None:
+    def __init__(self, width: int, height: int, fov: float = 90.0, style: RenderStyle = "flat") -> None:
         import moderngl
 
         self.width, self.height, self.fov = int(width), int(height), float(fov)
+        self.style: RenderStyle = style
         self.ctx: moderngl.Context | None = create_context()
         _current[0] = ctx = self.ctx  # a new standalone context is made current
         self.prog = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
@@ -90,7 +91,7 @@ class GLRenderer:
         self._idd = ctx.renderbuffer(size, 2, dtype="f4")
         self._zb = ctx.depth_renderbuffer(size)
         self.fbo = ctx.framebuffer([self._col, self._idd], self._zb)
-        self._world = WorldBuilder()
+        self._world = WorldBuilder(style)
         self._vbo: moderngl.Buffer | None = None
         self._vao: moderngl.VertexArray | None = None
         self._nverts = 0
@@ -213,7 +214,7 @@ class GLRenderer:
 
     def clear_cache(self) -> None:
         """Forget the cached geometry and the uploaded buffer: the next render builds and uploads from scratch."""
-        self._world = WorldBuilder()
+        self._world = WorldBuilder(self.style)
         self._uploaded = None
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .camera import camera_basis, focal, to_pixels
 from .geometry import WorldBuilder, WorldGeometry
-from .scene import FAR, ID_NOTHING, NEAR, RenderOutput, RenderScene
+from .scene import FAR, ID_NOTHING, NEAR, RenderOutput, RenderScene, RenderStyle
 
 TRI_BITS = 22
 TRI_MASK = (1 << TRI_BITS) - 1
@@ -53,13 +53,14 @@ class NumpyRenderer:
 
     kind = "numpy"
 
-    def __init__(self, width: int, height: int, fov: float = 90.0) -> None:
+    def __init__(self, width: int, height: int, fov: float = 90.0, style: RenderStyle = "flat") -> None:
         self.width, self.height, self.fov = int(width), int(height), float(fov)
-        self._world = WorldBuilder()
+        self.style: RenderStyle = style
+        self._world = WorldBuilder(style)
 
     def close(self) -> None:
         """Drop the cached geometry."""
-        self._world = WorldBuilder()
+        self._world = WorldBuilder(self.style)
 
     def geometry(self, scene: RenderScene) -> WorldGeometry:
         """The world triangle soup drawn for `scene` (cached per scene version, patched when it can be)."""
@@ -67,7 +68,7 @@ class NumpyRenderer:
 
     def clear_cache(self) -> None:
         """Forget the cached geometry: the next render builds it from scratch."""
-        self._world = WorldBuilder()
+        self._world = WorldBuilder(self.style)
 
     def render(self, scene: RenderScene) -> RenderOutput:
         """Draw the scene from its camera."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 import numpy as np
 
@@ -11,6 +11,10 @@ from ..objects import SimObject
 
 if TYPE_CHECKING:
     from .geometry import WorldGeometry
+
+RenderStyle = Literal["flat", "legible"]
+"""flat: the reference look (one colour per part, baked light); legible: object-specific models for VLMs."""
+STYLES: tuple[RenderStyle, ...] = get_args(RenderStyle)
 
 NEAR = 0.1  # AI2-THOR clipping planes
 FAR = 20.0
@@ -68,6 +72,7 @@ class Renderer(Protocol):
     """What make_renderer returns: "gl" or "numpy", same frames."""
 
     kind: str
+    style: RenderStyle
     width: int
     height: int
 

@@ -15,7 +15,10 @@ from .registry import (
                        STEEL,
                        ShapeState,
                        build_mesh,
+                       has_model,
                        mix,
+                       model,
+                       model_key,
                        mul,
                        object_mesh,
                        shape,
@@ -23,4 +26,4 @@ from .registry import (
 )
 
 __all__ = ["DARK", "GLOW", "LIQUID", "LIT", "SHAPES", "STEEL", "ShapeState", "WHITE", "WOOD",
-           "build_mesh", "mix", "mul", "object_mesh", "shape", "state_of"]
+           "build_mesh", "has_model", "mix", "model", "model_key", "mul", "object_mesh", "shape", "state_of"]

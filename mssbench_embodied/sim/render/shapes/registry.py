@@ -208,9 +208,32 @@ def build_mesh(key: str, color: Color, st: ShapeState, size: tuple[float, float,
     return finish_mesh(m, key, st, sz)
 
 
-def object_mesh(obj: SimObject, local_size: np.ndarray) -> Mesh:
-    """The cached mesh of an object: its type's shape (see-through types name an open/frame-only
-    shape in the type table, so the renderer hides nothing visibility treats as visible)."""
+def model(object_type: str, fill: bool = False, toggle: bool = False,
+          open_: bool = False) -> Callable[[Builder], Builder]:
+    """Register the decorated builder as the legible-style model of `object_type` (shape "model:<type>")."""
+    return shape(model_key(object_type), fill=fill, toggle=toggle, open_=open_)
+
+
+def model_key(object_type: str) -> str:
+    """The shape key of an object type's legible-style model."""
+    return f"model:{object_type}"
+
+
+def has_model(object_type: str) -> bool:
+    """Whether the legible style has an object-specific model for this type."""
+    return model_key(object_type) in SHAPES
+
+
+def object_mesh(obj: SimObject, local_size: np.ndarray, style: str = "flat") -> Mesh:
+    """The cached mesh of an object in a render style.
+
+    flat: its type's shape (see-through types name an open/frame-only shape in the type table, so
+    the renderer hides nothing visibility treats as visible); legible: its type's model when one
+    is registered, else the flat shape.
+    """
     r, g, b = obj.spec.color
     x, y, z = (round(float(v), 3) for v in local_size)
-    return build_mesh(obj.spec.shape, (float(r), float(g), float(b)), state_of(obj), (x, y, z))
+    key = obj.spec.shape
+    if style == "legible" and has_model(obj.object_type):
+        key = model_key(obj.object_type)
+    return build_mesh(key, (float(r), float(g), float(b)), state_of(obj), (x, y, z))
