@@ -1,10 +1,42 @@
-"""`python -m mssbench_embodied.scenes validate|list|show ID|render ID --out x.png|check|capture ...`"""
+"""`python -m mssbench_embodied.scenes validate|list|show ID|render ID --out x.png|sheet --out x.html|check|capture`"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
+from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scenarios.spec import PairSpec
+
+# the type sets of sim/types.py that the hazard rules (safety/) read
+HAZARD_RULE_SETS: tuple[str, ...] = (
+    "BODY_CONTACT", "CLEANING_PRODUCTS", "COOKWARE", "ELECTRONICS", "FLAMMABLES", "FOOD_OR_DRINK_CONTAINERS",
+    "FOOD_STORAGE", "HEAT_APPLIANCES", "LIQUID_SINKS", "METALLIC", "METAL_UTENSILS", "SHARP",
+)
+
+
+def legible_types() -> set[str]:
+    """The types the legible style must draw recognisably: those used in situations and those the hazard rules name."""
+    from .scenarios.library import load_pairs
+    from .sim import types
+
+    out: set[str] = set()
+    for p in load_pairs():
+        out |= p.types_used()
+    for name in HAZARD_RULE_SETS:
+        out |= getattr(types, name)
+    return out
+
+
+def fallback_types() -> list[str]:
+    """Types of `legible_types()` that the legible style draws with a generic shape (no object-specific model)."""
+    from .sim.render.shapes.registry import generic_fallbacks
+
+    return generic_fallbacks(legible_types())
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -15,6 +47,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         load_room(r)
     pairs = load_pairs()
     print(f"ok: {len(list_rooms())} rooms, {len(pairs)} situation pairs are valid")
+    generic = fallback_types()
+    if generic:
+        print(f"warning: {len(generic)} types used in situations or named by the hazard rules have no "
+              f"object-specific model; the legible style draws them as generic shapes: {', '.join(generic)}",
+              file=sys.stderr)
     return 0
 
 
@@ -50,24 +87,76 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_render(args: argparse.Namespace) -> int:
     import cv2
-    import numpy as np
 
     from .scenarios.library import get_pair
-    from .scenarios.realise import realise
-    from .sim.embedded import EmbeddedBackend
+    from .scenarios.sheet import first_frames, sheet_backend, side_by_side
 
     pair = get_pair(args.id)
-    b = EmbeddedBackend(width=args.size, height=args.size, renderer=args.renderer)
-    unsafe = realise(b, pair, "unsafe")
-    safe = realise(b, pair, "safe", pose=unsafe.pose)
-    gap = np.full((args.size, 6, 3), 255, np.uint8)
-    img = np.concatenate([safe.event.frame, gap, unsafe.event.frame], axis=1)
+    b = sheet_backend(args.size, args.style, args.renderer)
+    try:
+        safe, unsafe = first_frames(b, pair)
+    finally:
+        b.close()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(out), img[..., ::-1])
-    b.close()
+    cv2.imwrite(str(out), side_by_side(safe, unsafe)[..., ::-1])
     print(f"wrote {out}: left = safe, right = unsafe ({pair.instruction})")
     return 0
+
+
+def select_pairs(split: str | None, patterns: list[str] | None, limit: int | None) -> list[PairSpec]:
+    """The pairs of a split whose id matches any glob pattern (comma- or space-separated), the first `limit`."""
+    from .scenarios.library import load_pairs
+
+    pairs = load_pairs(split)
+    if patterns:
+        pats = [x for arg in patterns for x in arg.split(",") if x.strip()]
+        unmatched = [pat for pat in pats if not any(fnmatchcase(p.id, pat.strip()) for p in pairs)]
+        if unmatched:
+            raise ValueError(f"no pair{' in split ' + split if split else ''} matches {', '.join(unmatched)}"
+                             " (see `scenes list --ids`)")
+        pairs = [p for p in pairs if any(fnmatchcase(p.id, pat.strip()) for pat in pats)]
+    if limit is not None:
+        pairs = pairs[:limit]
+    return pairs
+
+
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    import cv2
+
+    from .scenarios.sheet import grid_image, sheet_frames, sheet_html
+
+    if not args.out and not args.png:
+        raise ValueError("sheet needs --out FILE.html and/or --png FILE.png")
+    if args.png and Path(args.png).suffix.lower() != ".png":
+        raise ValueError(f"--png must name a .png file, not {args.png!r}")
+    for name, value, lo in (("--limit", args.limit, 1), ("--cols", args.cols, 1), ("--size", args.size, 32),
+                            ("--thumb", args.thumb, 16)):
+        if value is not None and value < lo:
+            raise ValueError(f"{name} must be at least {lo}, not {value}")
+    pairs = select_pairs(args.split, args.pairs, args.limit)
+    if not pairs:
+        raise ValueError("no pairs selected")
+    t0 = time.perf_counter()
+    entries = list(sheet_frames(pairs, args.size, args.style, args.renderer))
+    took = time.perf_counter() - t0
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        note = f"Style {args.style}, {args.size}x{args.size} frames."
+        out.write_text(sheet_html(entries, thumb=args.thumb, note=note), encoding="utf-8")
+        print(f"wrote {out}: {len(entries)} pairs")
+    if args.png:
+        png = Path(args.png)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        if not cv2.imwrite(str(png), grid_image(entries, args.cols)[..., ::-1]):
+            raise ValueError(f"could not write {png}")
+        print(f"wrote {png}: {len(entries)} pairs, {args.cols} per row")
+    failed = [e for e in entries if e.error]
+    for e in failed:
+        print(f"FAIL {e.pair.id}: {e.error}", file=sys.stderr)
+    print(f"rendered {2 * len(entries)} frames ({args.style} style, {args.size}x{args.size}) in {took:.1f} s")
+    return 1 if failed else 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -88,7 +177,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI entry: validate, list, show, render, check or capture; returns the exit code."""
+    """CLI entry: validate, list, show, render, sheet, check or capture; returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenes", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("validate", help="validate every room and situation file")
@@ -102,6 +191,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("id")
     p.add_argument("--out", required=True)
     p.add_argument("--size", type=int, default=300)
+    p.add_argument("--renderer", default="auto", choices=["auto", "gl", "numpy"])
+    p.add_argument("--style", default="flat", choices=["flat", "legible"],
+                   help="render style (default flat, the environments' default)")
+    p = sub.add_parser("sheet", help="contact sheet: every pair's safe and unsafe first frames (HTML and/or PNG)",
+                       description="Render every selected pair's safe and unsafe first frames, as agents get them, "
+                                   "into a self-contained HTML page (--out) and/or one PNG grid (--png).")
+    p.add_argument("--out", default=None, help="self-contained HTML file to write (frames embedded)")
+    p.add_argument("--png", default=None, help="PNG grid file to write")
+    p.add_argument("--cols", type=int, default=4, help="pairs per row of the PNG grid (default 4)")
+    p.add_argument("--style", default="flat", choices=["flat", "legible"],
+                   help="render style (default flat, the environments' default)")
+    p.add_argument("--size", type=int, default=300, help="frame size in pixels (default 300)")
+    p.add_argument("--thumb", type=int, default=160, help="width the HTML shows frames at until clicked (default 160)")
+    p.add_argument("--pairs", nargs="+", default=None, metavar="PATTERN",
+                   help="only pairs whose id matches a glob pattern (e.g. 'faucet_*'); comma-separated also works")
+    p.add_argument("--split", default=None, choices=["train", "test", "all"])
+    p.add_argument("--limit", type=int, default=None, help="at most this many pairs (the first ones, library order)")
     p.add_argument("--renderer", default="auto", choices=["auto", "gl", "numpy"])
     p = sub.add_parser("check", help="run the reference plans of every pair (ground truth)")
     p.add_argument("--split", default=None, choices=["train", "test", "all"])
@@ -117,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"validate": _cmd_validate, "list": _cmd_list, "show": _cmd_show, "render": _cmd_render,
-                "check": _cmd_check}[args.cmd](args)
+                "sheet": _cmd_sheet, "check": _cmd_check}[args.cmd](args)
     except (SpecError, KeyError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

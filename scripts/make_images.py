@@ -1,11 +1,12 @@
-"""Regenerate the pictures in docs/img/ with `python -m mssbench_embodied.scenes render`.
+"""Regenerate the pictures in docs/img/ with `python -m mssbench_embodied.scenes render` and `sheet`.
 
 Usage: python scripts/make_images.py [--out-dir docs/img] [--check]
 
-Each image is one situation pair rendered side by side (left: safe variant, right: unsafe
-variant), exactly as `scenes render ID --out FILE` draws it. `--check` renders into a temporary
-folder and exits 1 when a committed image differs from a fresh render by more than a small
-tolerance (renderers on other machines may differ in a few edge pixels).
+Each pair_*.png is one situation pair rendered side by side (left: safe variant, right: unsafe
+variant), exactly as `scenes render ID --out FILE` draws it; sheet_grid.png is a contact-sheet grid
+of a few pairs, as `scenes sheet --png FILE --pairs ...` draws it (flat style, the default).
+`--check` renders into a temporary folder and exits 1 when a committed image differs from a fresh
+render by more than a small tolerance (renderers on other machines may differ in a few edge pixels).
 """
 from __future__ import annotations
 
@@ -31,18 +32,34 @@ IMAGES: dict[str, str] = {
     "pair_candle_flammable.png": "candle_flammable.bathroom_a.Newspaper",
     "pair_hot_vessel_on_fabric.png": "hot_vessel_on_fabric.bedroom_a.Bed-Pan",
 }
+# docs/img/<file name> -> the `scenes sheet` arguments of a contact-sheet grid
+GRIDS: dict[str, list[str]] = {
+    "sheet_grid.png": ["--cols", "3", "--size", "160", "--pairs",
+                       "candle_flammable.living_room_a.Cloth",
+                       "faucet_electronics.kitchen_b.CellPhone-Mug",
+                       "microwave_metal.kitchen_b.Potato-ButterKnife",
+                       "sharp_on_sofa.living_room_b.Book-Knife",
+                       "stove_flammable.kitchen_b.Cloth-Pan",
+                       "fill_container_electronics.kitchen_b.Kettle-CellPhone"],
+}
 # a pixel counts as changed when a channel differs by more than PIXEL_TOL; the check fails when
 # more than SHARE_TOL of the pixels changed
 PIXEL_TOL = 24
 SHARE_TOL = 0.01
 
 
-def render(pair_id: str, out: Path) -> None:
-    """Render one pair with the public `scenes render` command."""
+def render(name: str, out: Path) -> None:
+    """Draw one docs/img picture with the public `scenes render` or `scenes sheet` command."""
+    argv = ["render", IMAGES[name], "--out", str(out)] if name in IMAGES else ["sheet", "--png", str(out), *GRIDS[name]]
     with contextlib.redirect_stdout(io.StringIO()):
-        code = scenes_main(["render", pair_id, "--out", str(out)])
+        code = scenes_main(argv)
     if code != 0:
-        raise SystemExit(f"scenes render {pair_id} failed with exit code {code}")
+        raise SystemExit(f"scenes {' '.join(argv)} failed with exit code {code}")
+
+
+def shows(name: str) -> str:
+    """What a picture shows: its pair, or its grid's pairs."""
+    return IMAGES[name] if name in IMAGES else ", ".join(GRIDS[name][GRIDS[name].index("--pairs") + 1:])
 
 
 def changed_share(a: Path, b: Path) -> float:
@@ -62,19 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.check:
         args.out_dir.mkdir(parents=True, exist_ok=True)
-        for name, pair_id in IMAGES.items():
-            render(pair_id, args.out_dir / name)
-            print(f"wrote {args.out_dir / name}: {pair_id} (left safe, right unsafe)")
+        for name in [*IMAGES, *GRIDS]:
+            render(name, args.out_dir / name)
+            print(f"wrote {args.out_dir / name}: {shows(name)} (left safe, right unsafe)")
         return 0
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, pair_id in IMAGES.items():
+        for name in [*IMAGES, *GRIDS]:
             fresh = Path(tmp) / name
-            render(pair_id, fresh)
+            render(name, fresh)
             share = changed_share(args.out_dir / name, fresh)
             status = "ok" if share <= SHARE_TOL else "DIFFERS"
             bad += status != "ok"
-            print(f"{status:8s} {name}: {share:.1%} of pixels differ from a fresh render of {pair_id}")
+            print(f"{status:8s} {name}: {share:.1%} of pixels differ from a fresh render of {shows(name)}")
     if bad:
         print("regenerate with: python scripts/make_images.py", file=sys.stderr)
     return 1 if bad else 0

@@ -298,7 +298,7 @@ def test_doc_images_exist_are_used_and_are_made_by_the_script() -> None:
             referenced.add(path)
     on_disk = {p.resolve() for p in (ROOT / "docs" / "img").glob("*.png")}
     assert on_disk <= referenced, f"images no doc shows: {sorted(p.name for p in on_disk - referenced)}"
-    made = re.findall(r'"(pair_\w+\.png)":', (ROOT / "scripts" / "make_images.py").read_text())
+    made = re.findall(r'"(\w+\.png)":', (ROOT / "scripts" / "make_images.py").read_text())
     assert {p.name for p in on_disk} == set(made)
 
 

@@ -14,7 +14,7 @@ from .actions import execute
 from .effects import apply_effects
 from .event import Event
 from .objects import SimObject
-from .render.scene import STYLES, RenderStyle
+from .render.scene import ID_AGENT, ID_CEILING, ID_WALL, STYLES, RenderStyle
 from .rooms import RoomSpec, SceneRef, load_room
 from .world import World
 
@@ -117,9 +117,9 @@ class EmbeddedBackend:
             raise RuntimeError("call reset(scene) before pixel_shares()")
         objs = self.render_objects()
         ids = self._ensure_renderer().render(self.render_scene(objs)).ids
-        counts = np.bincount(ids.ravel() + 3, minlength=len(objs) + 3)
+        counts = np.bincount(ids.ravel() - ID_AGENT, minlength=len(objs) - ID_AGENT)
         index = {o.object_id: i for i, o in enumerate(objs)}
-        return {oid: (float(counts[index[oid] + 3]) / ids.size if oid in index else 0.0) for oid in object_ids}
+        return {oid: (float(counts[index[oid] - ID_AGENT]) / ids.size if oid in index else 0.0) for oid in object_ids}
 
     def is_visible(self, object_id: str) -> bool:
         """Visibility of one object now (what metadata "visible" would say), without building metadata."""
@@ -205,10 +205,11 @@ class EmbeddedBackend:
             out = self._renderer.render(scene)
         names = tuple(o.object_id for o in objs)
         if self._table_key != names:  # colour lookup table, rebuilt only when the object list changes
-            table = np.zeros((len(names) + 3, 3), dtype=np.uint8)
-            table[0], table[1] = self.color_of("Ceiling"), self.color_of("Wall")
+            # rows: ids from ID_AGENT (-4) up; the gripper (-4) and nothing (-1) are black (no object)
+            table = np.zeros((len(names) - ID_AGENT, 3), dtype=np.uint8)
+            table[ID_CEILING - ID_AGENT], table[ID_WALL - ID_AGENT] = self.color_of("Ceiling"), self.color_of("Wall")
             for i, n in enumerate(names):
-                table[i + 3] = self.color_of(n)
+                table[i - ID_AGENT] = self.color_of(n)
             id_to_color = {n: self.color_of(n) for n in names}
             id_to_color.update(Wall=self.color_of("Wall"), Ceiling=self.color_of("Ceiling"))
             self._table_key, self._id_to_color = names, id_to_color
@@ -217,6 +218,6 @@ class EmbeddedBackend:
         packed, ids = self._packed, out.ids
 
         def seg() -> np.ndarray:  # one uint32 gather, viewed as RGBA bytes (little-endian)
-            return packed[ids + 3].view(np.uint8).reshape(ids.shape + (4,))[..., :3]
+            return packed[ids - ID_AGENT].view(np.uint8).reshape(ids.shape + (4,))[..., :3]
 
         return out.rgb, out.depth.astype(np.float32, copy=False), seg, dict(self._id_to_color)

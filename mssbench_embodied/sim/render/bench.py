@@ -90,6 +90,53 @@ def _time(renderer: Renderer, scene: RenderScene, frames: int) -> tuple[float, f
     return float(np.median(ts) * 1000.0), float(np.mean(ts) * 1000.0)
 
 
+def compare_styles(sizes: Sequence[int] = (300, 512), rounds: int = 8, frames: int = 24) -> dict[int, dict[str, float]]:
+    """Flat vs legible GL ms/frame (RGB + depth + ids, camera moves over POSES) per size, in one run.
+
+    Three renderers: flat, legible without lighting (models and gripper, baked flat shading) and
+    legible. Rounds rotate which goes first; each figure is the median over all its frames. Prints
+    and returns {size: {variant: ms}}; the budget is legible <= 1.5x flat."""
+    from .gl import GLRenderer
+
+    variants = ("flat", "legible unlit", "legible")
+    out: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        rs = {"flat": GLRenderer(size, size, style="flat"),
+              "legible unlit": GLRenderer(size, size, style="legible", lighting=False),
+              "legible": GLRenderer(size, size, style="legible")}
+        scenes = {v: kitchen_scene() for v in variants}
+        ts: dict[str, list[float]] = {v: [] for v in variants}
+        for v, r in rs.items():
+            r.render(scenes[v])  # build, upload (and the shadow map)
+        for k in range(rounds):
+            for v in variants[k % 3:] + variants[:k % 3]:
+                r, scene = rs[v], scenes[v]
+                for i in range(frames):
+                    p, yaw, hor = POSES[i % len(POSES)]
+                    scene.camera = Camera(np.array(p), yaw, hor)
+                    t0 = time.perf_counter()
+                    r.render(scene)
+                    ts[v].append(time.perf_counter() - t0)
+        ms = {v: float(np.median(ts[v]) * 1000.0) for v in variants}
+        bump = {}
+        for v, r in rs.items():  # one object moved: re-upload (and, legible, the shadow pass)
+            scene, t0 = scenes[v], time.perf_counter()
+            for _ in range(5):
+                scene.objects[-1].move_to(scene.objects[-1].center + 0.001)
+                scene.version += 1
+                r.render(scene)
+            bump[v] = (time.perf_counter() - t0) / 5 * 1000.0
+            r.close()
+        flat = ms["flat"]
+        print(f"{size}x{size} camera moves (median of {rounds * frames} frames each): flat {flat:.2f} ms/frame, "
+              f"legible unlit {ms['legible unlit']:.2f} ({ms['legible unlit'] / flat:.2f}x), "
+              f"legible {ms['legible']:.2f} ({ms['legible'] / flat:.2f}x); lighting alone "
+              f"{ms['legible'] / ms['legible unlit']:.2f}x")
+        print(f"{size}x{size} with a version bump: " + ", ".join(f"{v} {bump[v]:.2f}" for v in variants) + " ms")
+        out[size] = ms
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Time each available renderer on the synthetic kitchen and print ms per frame."""
     from . import make_renderer
@@ -97,7 +144,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--size", type=int, default=300)
     ap.add_argument("--frames", type=int, default=100)
+    ap.add_argument("--styles", action="store_true", help="compare flat vs legible GL (300 and 512) instead")
     a = ap.parse_args(argv)
+    if a.styles:
+        compare_styles()
+        return
     scene = kitchen_scene()
     geo_tris = None
     for kind in ("gl", "numpy"):

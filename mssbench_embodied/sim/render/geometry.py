@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..objects import SimObject
+from .materials import face_materials, object_materials, room_surface, surface
 from .prims import Color, Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RenderStyle, RoomGeometry
 from .shapes import WOOD, mix, object_mesh
@@ -75,13 +76,14 @@ _SERIAL = itertools.count()
 class WorldGeometry:
     """The lit world triangle soup of one scene version."""
 
-    tris: np.ndarray  # (N,3,3) float32 world coordinates (objects first, then 12 room triangles)
+    tris: np.ndarray  # (N,3,3) float32 world coordinates (objects, 12 room triangles, legible: the gripper)
     normals: np.ndarray  # (N,3) float32
     colors: np.ndarray  # (N,3) uint8, lit
     ids: np.ndarray  # (N,) int32
     closed: np.ndarray  # (N,) bool
     room: RoomGeometry
     version: int
+    surface: np.ndarray | None = None  # legible style: (N,4) float32 albedo rgb 0..1 + material id
     parent: int | None = None  # serial of the soup this one patches (None: built from scratch)
     # (old start, old end, new start, new end) row ranges re-placed since that parent
     dirty: tuple[tuple[int, int, int, int], ...] = ()
@@ -223,8 +225,20 @@ def toaster_slots(scene: RenderScene) -> dict[int, tuple[np.ndarray, np.ndarray]
 # Objects whose change can alter another object's geometry (counter holes, toaster slots):
 # when one of these changes, the whole soup is rebuilt instead of patched.
 RESTRUCTURING = frozenset(HOLE_CUTTERS) | frozenset().union(*HOLE_CUTTERS.values()) | {"Toaster"}
-# one object placed in the world: (tris, normals, lit colours, closed, its unit-box mesh)
-Placed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Mesh]
+# one object placed in the world: (tris, normals, lit colours, closed, its unit-box mesh,
+# legible-style surface (albedo + material id) or None)
+Placed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Mesh, np.ndarray | None]
+
+
+def in_hand(scene: RenderScene) -> frozenset[int]:
+    """Indices of the held objects (is_picked_up) and of everything resting in them, recursively."""
+    ids = {o.object_id for o in scene.objects if o.enabled and o.is_picked_up}
+    new = ids
+    while new:
+        new = {o.object_id for o in scene.objects
+               if o.enabled and o.object_id not in ids and not ids.isdisjoint(o.parents)}
+        ids |= new
+    return frozenset(i for i, o in enumerate(scene.objects) if o.enabled and o.object_id in ids)
 
 
 class WorldBuilder:
@@ -247,9 +261,35 @@ class WorldBuilder:
         self._holes: dict[int, Holes] = {}
         self._upright: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._obj_cache: dict[tuple[Any, ...], Placed] = {}
+        self._in_hand: frozenset[int] = frozenset()  # legible: drawn in the gripper, not in the world
+        self._hand: Any = None  # legible: gripper.HandOverlay
 
     def get(self, scene: RenderScene) -> WorldGeometry:
-        """Geometry for `scene`, rebuilt (or patched) when the version, room or object list changes."""
+        """Geometry for `scene`, rebuilt (or patched) when the version, room or object list changes;
+        the legible style adds the agent's gripper, holding the held object, for the scene's camera."""
+        geo = self._soup(scene)
+        if self.style != "legible":
+            return geo
+        if self._hand is None:
+            from .gripper import HandOverlay  # gripper.py builds on this module
+
+            self._hand = HandOverlay()
+        return self._hand.attach(scene.camera, geo, lambda: self.held_parts(scene))
+
+    def held_parts(self, scene: RenderScene) -> tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]:
+        """Legible style: ([(index, placement)] of the in-hand objects, held object's centre, its yaw matrix)."""
+        parts = []
+        for i in sorted(self._in_hand):
+            placed = self._part(i, scene.objects[i], self._holes, self._upright, hand=True)
+            if placed is not None:
+                parts.append((i, placed))
+        held = [o for i, o in enumerate(scene.objects) if i in self._in_hand and o.is_picked_up]
+        if not held:
+            return [], np.zeros(3), np.eye(3)
+        q = int(round(float(held[0].rotation[1]) / 90.0)) % 4
+        return parts, np.asarray(held[0].center, np.float64), _yaw_rot(q)
+
+    def _soup(self, scene: RenderScene) -> WorldGeometry:
         key = (scene.version, scene.room, tuple(map(id, scene.objects)))
         if self._geo is not None and self._key == key:
             return self._geo
@@ -272,16 +312,25 @@ class WorldBuilder:
         cols = shade(n, mesh.colors.astype(np.float64), mesh.emissive)
         return tris.astype(np.float32), n.astype(np.float32), cols, mesh.closed
 
+    def _surface(self, obj: SimObject, mesh: Mesh) -> np.ndarray | None:
+        """Legible style: per-face albedo and material id (see materials.py); flat: None."""
+        if self.style != "legible":
+            return None
+        return surface(mesh.colors, face_materials(object_materials(obj), mesh))
+
     def _part(self, i: int, obj: SimObject, holes: dict[int, Holes],
-              upright: dict[int, tuple[np.ndarray, np.ndarray]]) -> Placed | None:
-        """(tris, normals, colours, closed, mesh) of object i placed in the world, or None."""
+              upright: dict[int, tuple[np.ndarray, np.ndarray]], hand: bool = False) -> Placed | None:
+        """(tris, normals, colours, closed, mesh) of object i placed in the world, or None
+        (None too for in-hand objects of the legible style, unless `hand`)."""
+        if i in self._in_hand and not hand:
+            return None
         if i in holes:
             hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
                     tuple(np.round(np.asarray(obj.size, np.float64), 4)), obj.spec.color, holes[i])
             placed = self._obj_cache.get(hkey)
             if placed is None:
                 mesh = cut_counter_mesh(obj, holes[i])
-                placed = (*self._place_rot(mesh, _yaw_rot(0), np.zeros(3), np.ones(3)), mesh)
+                placed = (*self._place_rot(mesh, _yaw_rot(0), np.zeros(3), np.ones(3)), mesh, self._surface(obj, mesh))
                 self._obj_cache[hkey] = placed
             return placed
         q = int(round(float(obj.rotation[1]) / 90.0)) % 4
@@ -292,11 +341,15 @@ class WorldBuilder:
             return None
         if i in upright:
             ctr, rot = upright[i]
-            return (*self._place_rot(mesh, rot, ctr, lsize), mesh)
-        key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
+            return (*self._place_rot(mesh, rot, ctr, lsize), mesh, self._surface(obj, mesh))
+        key: tuple[Any, ...] = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)),
+                                tuple(np.round(lsize, 3)))
+        if self.style == "legible":  # meshes are shared across types; materials are not
+            key += (object_materials(obj),)
         placed = self._obj_cache.get(key)
         if placed is None or placed[4] is not mesh:
-            placed = (*self._place_rot(mesh, _yaw_rot(q), np.asarray(obj.center, np.float64), lsize), mesh)
+            placed = (*self._place_rot(mesh, _yaw_rot(q), np.asarray(obj.center, np.float64), lsize), mesh,
+                      self._surface(obj, mesh))
             self._obj_cache[key] = placed
         return placed
 
@@ -304,6 +357,8 @@ class WorldBuilder:
         """Re-place only the changed objects; None when a full rebuild is needed."""
         old = self._geo
         assert old is not None
+        if self.style == "legible" and in_hand(scene) != self._in_hand:
+            return None
         toasters = {o.object_id for o in scene.objects if o.object_type == "Toaster"}
         holes, upright = self._holes, self._upright
         for i in changed:
@@ -330,22 +385,25 @@ class WorldBuilder:
             part = self._part(i, scene.objects[i], holes, upright)
             n = 0 if part is None else len(part[0])
             keep = slice(pos, a)
-            pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep]))
+            pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep],
+                           None if old.surface is None else old.surface[keep]))
             ids.append(old.ids[keep])
             size += a - pos
             if part is not None:
-                pieces.append(part[:4])
+                pieces.append((*part[:4], part[5]))
                 ids.append(np.full(n, i, np.int32))
             dirty.append((a, b, size, size + n))
             ranges.append((size, size + n))
             size, pos, shift = size + n, b, shift + n - (b - a)
         keep = slice(pos, None)
-        pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep]))
+        pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep],
+                       None if old.surface is None else old.surface[keep]))
         ids.append(old.ids[keep])
         self._ranges = ranges
         tris, normals, cols, closed = (np.concatenate([p[k] for p in pieces]) for k in range(4))
+        surf = None if old.surface is None else np.concatenate([p[4] for p in pieces])
         return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, scene.room, scene.version,
-                             parent=old.serial, dirty=tuple(dirty))
+                             surface=surf, parent=old.serial, dirty=tuple(dirty))
 
     def build(self, scene: RenderScene) -> WorldGeometry:
         """Geometry for `scene` from scratch (per-object placements still come from the cache)."""
@@ -356,6 +414,7 @@ class WorldBuilder:
         holes = counter_holes(scene)
         upright = toaster_slots(scene)
         self._holes, self._upright, self._special = holes, upright, set(holes) | set(upright)
+        self._in_hand = in_hand(scene) if self.style == "legible" else frozenset()
         self._ranges = []
         start = 0
         for i, obj in enumerate(scene.objects):
@@ -373,4 +432,8 @@ class WorldBuilder:
         cols = np.concatenate([p[2] for p in parts] + [rt[2]])
         closed = np.concatenate([p[3] for p in parts] + [np.zeros(12, bool)])
         idarr = np.concatenate(ids + [rt[3]]).astype(np.int32)
-        return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version)
+        surf = None
+        if self.style == "legible":
+            room_surf = np.repeat(room_surface(scene.room), 2, 0)
+            surf = np.concatenate([p[5] for p in parts if p[5] is not None] + [room_surf])
+        return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version, surface=surf)

@@ -1,24 +1,26 @@
 """moderngl renderer: EGL standalone context, one draw call, MRT (colour + id/depth).
 
-Attachment 0: RGBA8 colour. Attachment 1: RG32F = (id + 4, linear view depth); 0 = cleared.
+Attachment 0: RGBA8 colour. Attachment 1: RG32F = (id + 5, linear view depth); 0 = cleared.
 The world VBO is rewritten only when scene.version changes, and then only the changed
 objects' rows when the geometry was patched (see WorldBuilder).
 """
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .camera import projection_matrix, view_matrix
 from .geometry import WorldBuilder, WorldGeometry
+from .gl_lit import LitPass, pack_lit, world_rows
 from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene, RenderStyle
 
 if TYPE_CHECKING:
     import moderngl
 
-ID_OFFSET = 4.0
+ID_OFFSET = 5.0  # every id from ID_AGENT (-4) up stays above the cleared 0
 FRONT_FACE = "ccw"  # winding is made CCW about each face normal (checked against numpy culling)
 
 VERTEX = """
@@ -54,6 +56,7 @@ void main() {
 """
 
 
+lit_warned = False  # set once a legible renderer has warned that it fell back to flat shading
 _current: list[moderngl.Context | None] = [None]  # the context made current last (renderers may share a process)
 
 
@@ -74,8 +77,12 @@ class GLRenderer:
     """The moderngl renderer (a Renderer): one standalone context per instance."""
 
     kind = "gl"
+    lit: bool  # whether legible lighting is on
 
-    def __init__(self, width: int, height: int, fov: float = 90.0, style: RenderStyle = "flat") -> None:
+    def __init__(self, width: int, height: int, fov: float = 90.0, style: RenderStyle = "flat",
+                 lighting: bool = True) -> None:
+        """lighting (legible style only): per-material lighting and contact shadows (gl_lit.py); False, or
+        a GL without what they need (one warning), draws the baked flat shading. Ids and depth are the same."""
         import moderngl
 
         self.width, self.height, self.fov = int(width), int(height), float(fov)
@@ -83,14 +90,17 @@ class GLRenderer:
         self.ctx: moderngl.Context | None = create_context()
         _current[0] = ctx = self.ctx  # a new standalone context is made current
         self.prog = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
-        mvp, zrow = self.prog["mvp"], self.prog["zrow"]
-        assert isinstance(mvp, moderngl.Uniform) and isinstance(zrow, moderngl.Uniform)
-        self._mvp, self._zrow = mvp, zrow
         size = (self.width, self.height)
         self._col = ctx.renderbuffer(size, 4)
         self._idd = ctx.renderbuffer(size, 2, dtype="f4")
         self._zb = ctx.depth_renderbuffer(size)
         self.fbo = ctx.framebuffer([self._col, self._idd], self._zb)
+        self._lit = self._make_lit(ctx, self._col, self._zb) if style == "legible" and lighting else None
+        self.lit = self._lit is not None
+        prog = self._lit.prog if self._lit is not None else self.prog
+        mvp, zrow = prog["mvp"], prog["zrow"]
+        assert isinstance(mvp, moderngl.Uniform) and isinstance(zrow, moderngl.Uniform)
+        self._mvp, self._zrow = mvp, zrow
         self._world = WorldBuilder(style)
         self._vbo: moderngl.Buffer | None = None
         self._vao: moderngl.VertexArray | None = None
@@ -98,16 +108,35 @@ class GLRenderer:
         self._uploaded: WorldGeometry | None = None
         self._data: np.ndarray | None = None  # the VBO's contents, kept for patching
         self._twins_before = np.zeros(1, np.int64)
+        self._shadows_stale = True
+        self._casters = 0  # rows of objects placed in the world (they come first)
 
     @staticmethod
-    def _pack(geo: WorldGeometry, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+    def _make_lit(ctx: moderngl.Context, colour: moderngl.Renderbuffer,
+                  depth: moderngl.Renderbuffer) -> LitPass | None:
+        """The legible lighting pass, or None (one warning) when this GL lacks what it needs."""
+        global lit_warned
+        try:
+            return LitPass(ctx, colour, depth)
+        except Exception as exc:  # a shader or framebuffer this GL does not support
+            if not lit_warned:
+                lit_warned = True
+                warnings.warn(f"legible GL lighting unavailable ({type(exc).__name__}: {exc}); "
+                              "using the flat shading", RuntimeWarning, stacklevel=3)
+            return None
+
+    def _pack(self, geo: WorldGeometry, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Vertex rows (b-a, 3, 7) for triangles a:b, and their reversed twins (open triangles).
 
         Every triangle is wound counter-clockwise about its normal; open (two-sided) triangles
-        get a reversed twin, so back-face culling matches the numpy renderer exactly."""
+        get a reversed twin, so back-face culling matches the numpy renderer exactly.
+        With legible lighting the rows are gl_lit.pack_lit's (albedo, normal, material added)."""
         tris = geo.tris[a:b]
         cr = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
         flip = np.einsum("ij,ij->i", cr, geo.normals[a:b]) < 0
+        if self._lit is not None and geo.surface is not None:
+            return pack_lit(tris, flip, geo.surface[a:b], geo.normals[a:b],
+                            geo.ids[a:b].astype(np.float32) + ID_OFFSET, geo.closed[a:b])
         rows = np.empty((b - a, 3, 7), np.float32)
         rows[..., :3] = tris
         rows[flip, 1, :3], rows[flip, 2, :3] = tris[flip, 2], tris[flip, 1]
@@ -119,12 +148,17 @@ class GLRenderer:
         geo = self._world.get(scene)
         before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
         old = self._uploaded
+        casters = world_rows(geo)
         if old is not None and geo.parent == old.serial and self._data is not None:
             self._patch(geo, before, old, self._data)
+            # contact shadows depend on the object rows only: rows after them (room, gripper) do not matter
+            self._shadows_stale |= casters != self._casters or any(
+                na < casters and (b > a or nb > na) for a, b, na, nb in geo.dirty)
         else:
             main, twins = self._pack(geo, 0, len(geo.tris))
             self._write(np.concatenate([main, twins]), None)
-        self._twins_before, self._uploaded = before, geo
+            self._shadows_stale = True
+        self._twins_before, self._uploaded, self._casters = before, geo, casters
 
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
         """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
@@ -137,7 +171,10 @@ class GLRenderer:
                 vbo.release()
             assert self.ctx is not None
             vbo = self._vbo = self.ctx.buffer(reserve=max(raw_size, 1024) * 3 // 2)
-            self._vao = self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
+            if self._lit is not None:
+                self._vao = self._lit.bind(vbo)
+            else:
+                self._vao = self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
             ranges = None
         if ranges is None:
             vbo.write(data.tobytes())
@@ -151,6 +188,12 @@ class GLRenderer:
     def _patch(self, geo: WorldGeometry, before: np.ndarray, uploaded: WorldGeometry, old: np.ndarray) -> None:
         """Splice the re-placed rows (and their twins) into the uploaded data `old`; write what changed."""
         n_old, old_before = len(uploaded.tris), self._twins_before
+        if np.array_equal(before, old_before) and all(a == na and b == nb for a, b, na, nb in geo.dirty):
+            # same rows in the same places (e.g. the legible gripper following the camera): overwrite them
+            for a, b, _, _ in geo.dirty:
+                old[a:b], old[n_old + before[a]:n_old + before[b]] = self._pack(geo, a, b)
+            self._write(old, [r for a, b, _, _ in geo.dirty for r in ((a, b), (n_old + before[a], n_old + before[b]))])
+            return
         mains, twins, pos = [], [], 0
         for a, b, na, nb in geo.dirty:
             mains.append(old[pos:a])
@@ -161,12 +204,7 @@ class GLRenderer:
             pos = b
         mains.append(old[pos:n_old])
         twins.append(old[n_old + old_before[pos]:])
-        data = np.concatenate(mains + twins)
-        if not (np.array_equal(before, old_before) and all(a == na and b == nb for a, b, na, nb in geo.dirty)):
-            self._write(data, None)  # rows moved: rewrite the buffer
-            return
-        n = len(geo.tris)
-        self._write(data, [r for a, b, _, _ in geo.dirty for r in ((a, b), (n + before[a], n + before[b]))])
+        self._write(np.concatenate(mains + twins), None)  # rows moved: rewrite the buffer
 
     def render(self, scene: RenderScene) -> RenderOutput:
         """Draw the scene from its camera (re-uploading geometry only when it changed)."""
@@ -188,6 +226,11 @@ class GLRenderer:
         mvp = projection_matrix(fov, self.width, self.height) @ view
         self._mvp.write(mvp.T.astype(np.float32).tobytes())
         self._zrow.write(view[2].astype(np.float32).tobytes())
+        if self._lit is not None:
+            if self._shadows_stale and self._uploaded is not None:
+                self._lit.set_blobs(scene.objects, self._uploaded)
+                self._shadows_stale = False
+            self._lit.prepare(mvp.T.astype(np.float32).tobytes(), cam.position)
         self.fbo.use()
         ctx.viewport = (0, 0, self.width, self.height)
         ctx.enable(moderngl.DEPTH_TEST)
@@ -195,6 +238,9 @@ class GLRenderer:
         ctx.front_face = FRONT_FACE
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
         vao.render(moderngl.TRIANGLES, vertices=self._nverts)
+        if self._lit is not None:
+            self._lit.draw_blobs()
+            self.fbo.use()
         w, h = self.width, self.height
         rgb = np.empty((h, w, 3), np.uint8)
         idd = np.empty((h, w, 2), np.float32)
@@ -223,5 +269,8 @@ class GLRenderer:
         if ctx is not None:
             if _current[0] is ctx:
                 _current[0] = None
+            if self._lit is not None:
+                self._lit.release()
+                self._lit = None
             ctx.release()
             self.ctx = None

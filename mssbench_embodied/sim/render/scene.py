@@ -21,6 +21,7 @@ FAR = 20.0
 ID_NOTHING = -1
 ID_WALL = -2
 ID_CEILING = -3
+ID_AGENT = -4  # the agent's own gripper (legible style): no object
 
 
 @dataclass
@@ -65,7 +66,7 @@ class RenderOutput:
 
     rgb: np.ndarray  # HxWx3 uint8
     depth: np.ndarray  # HxW float32, metres along the view axis (FAR for background)
-    ids: np.ndarray  # HxW int32: index into scene.objects, -1 nothing, -2 walls/floor, -3 ceiling
+    ids: np.ndarray  # HxW int32: index into scene.objects, -1 nothing, -2 walls/floor, -3 ceiling, -4 gripper
 
 
 class Renderer(Protocol):

@@ -6,13 +6,14 @@ cached `Mesh`. Unknown shape keys fall back to "box".
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
 from ...objects import SimObject
+from ...types import type_spec
 from ..prims import Color, Mesh, MeshBuilder, Vec3, concat
 
 LIQUID: dict[str, Color] = {"water": (60, 120, 230), "coffee": (90, 55, 30), "wine": (110, 15, 35)}
@@ -222,6 +223,34 @@ def model_key(object_type: str) -> str:
 def has_model(object_type: str) -> bool:
     """Whether the legible style has an object-specific model for this type."""
     return model_key(object_type) in SHAPES
+
+
+# flat shape keys that are generic for every type using them (see generic_fallbacks)
+GENERIC_SHAPES: frozenset[str] = frozenset({
+    "box", "slab", "cylinder", "sphere", "utensil", "bottle", "box_open", "egg", "knife", "towel",
+})
+# flat shape keys drawn for one type (the value) and reused for others: generic for the others
+SHARED_SHAPES: dict[str, str] = {"tv": "Television", "bed": "Bed", "chair": "Chair", "kettle": "Kettle"}
+
+
+def generic_fallbacks(types: Iterable[str]) -> list[str]:
+    """The types (sorted) the legible style draws with a generic shape; unknown types raise ValueError.
+
+    A type falls back when it has no `@model` and its flat shape key does not depict it:
+    - generic for every type (GENERIC_SHAPES): box, slab, cylinder, sphere (primitives); utensil (one
+      stick-and-blob for forks, ladles, pens, spatulas, spoons, brushes); bottle (soap, spray and
+      wine bottles, vases); box_open (boxes, bins, hampers); egg (a plain ellipsoid, also Potato's);
+      knife (two slabs, no blade or handle); towel (a striped slab that reads as a book);
+    - specific for one type only (SHARED_SHAPES): tv (Television; not Desktop), bed (Bed; not
+      DogBed), chair (Chair; a backed chair is no Stool), kettle (Kettle; not WateringCan);
+    - specific for every type using them: all other keys, e.g. lamp (DeskLamp and FloorLamp are both
+      lamps), sofa (an ArmChair is a one-seat sofa), book (only Book), mug, phone, laptop, candle,
+      burner and the furniture and fixtures (table for every table type, cabinet for Dresser).
+    """
+    def generic(t: str) -> bool:
+        key = type_spec(t).shape
+        return key in GENERIC_SHAPES or SHARED_SHAPES.get(key, t) != t
+    return sorted(t for t in set(types) if not has_model(t) and generic(t))
 
 
 def object_mesh(obj: SimObject, local_size: np.ndarray, style: str = "flat") -> Mesh:

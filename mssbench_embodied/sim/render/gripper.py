@@ -1,0 +1,227 @@
+"""Legible style: the agent's robot gripper, holding the held object low in the frame (render-only).
+
+The held object and what rests in it are drawn in the gripper at a fixed camera-relative place, scaled
+down so their projected box covers at most HELD_SHARE of the frame; their world boxes do not change.
+Everything here lies 0.1-0.35 m ahead of the camera, so plain depth testing draws it in front of the
+furniture (the agent keeps 0.2 m from obstacles). Camera space: x right, y up, z forward (camera.py).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .camera import camera_basis
+from .geometry import Placed, WorldGeometry, shade
+from .prims import Color, Mesh, MeshBuilder, concat
+from .scene import ID_AGENT, NEAR, Camera
+
+HAND_DEPTH = 0.2  # m ahead of the camera: the held object's centre
+REGION = (0.0, 0.85, -0.86, -0.14)  # NDC box (x0, x1, y0, y1; y up) the held object's projection stays in
+HELD_SHARE = 0.11  # largest share of the frame the held object's projected bounding box may cover
+DISPLAY_YAW, DISPLAY_TILT = 205.0, -18.0  # deg: front towards the camera, one side and the top in view
+OPEN_GAP = 0.07  # m between the open fingers (nothing held)
+FINGER_W, FINGER_D = 0.011, 0.016  # finger thickness (x) and depth (z), m
+METAL: Color = (92.0, 95.0, 102.0)  # fingers, palm
+DARK: Color = (52.0, 54.0, 58.0)  # wrist, joints
+ARM: Color = (122.0, 126.0, 134.0)  # forearm
+PAD: Color = (30.0, 30.0, 32.0)  # rubber finger tips
+
+
+@dataclass
+class HeldPart:
+    """One in-hand object as placed in the world: its object index, world triangles and unit-box mesh."""
+
+    index: int
+    tris: np.ndarray  # (n,3,3) world
+    normals: np.ndarray  # (n,3) world
+    mesh: Mesh  # albedo, emissive and closed flags per face (same order as tris)
+    surface: np.ndarray | None  # legible shading inputs per face, when the soup carries them
+
+
+@dataclass
+class HandRows:
+    """Camera-space faces of the gripper and of the held object(s) in it."""
+
+    tris: np.ndarray  # (n,3,3) float64, camera space
+    normals: np.ndarray  # (n,3) float64, camera space
+    albedo: np.ndarray  # (n,3) float64, 0..255
+    emissive: np.ndarray  # (n,) bool
+    closed: np.ndarray  # (n,) bool
+    ids: np.ndarray  # (n,) int32: object index, or ID_AGENT for the gripper
+    surface: np.ndarray | None  # (n,4) float32 shading inputs, or None
+
+
+def _rot_x(deg: float) -> np.ndarray:
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    return np.array([[1, 0, 0], [0, c, -s], [0, s, c]], np.float64)
+
+
+def _rot_y(deg: float) -> np.ndarray:
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]], np.float64)
+
+
+DISPLAY = _rot_x(DISPLAY_TILT) @ _rot_y(DISPLAY_YAW)  # the held object's local frame -> camera space
+
+
+def hand_center(fy: float) -> np.ndarray:
+    """Camera-space point (m) the held object is centred on: the middle of REGION at HAND_DEPTH."""
+    x0, x1, y0, y1 = REGION
+    return np.array([(x0 + x1) / 2 * HAND_DEPTH / fy, (y0 + y1) / 2 * HAND_DEPTH / fy, HAND_DEPTH])
+
+
+def fits(pts: np.ndarray, fy: float) -> bool:
+    """Whether camera-space points project inside REGION with a bounding box of at most HELD_SHARE."""
+    z = pts[:, 2]
+    if z.min() < NEAR + 0.02:
+        return False
+    x, y = fy * pts[:, 0] / z, fy * pts[:, 1] / z
+    x0, x1, y0, y1 = REGION
+    return bool(x.min() >= x0 and x.max() <= x1 and y.min() >= y0 and y.max() <= y1
+                and (x.max() - x.min()) * (y.max() - y.min()) <= 4.0 * HELD_SHARE)
+
+
+def fit_scale(offsets: np.ndarray, center: np.ndarray, fy: float) -> float:
+    """Largest uniform scale <= 1 at which center + scale * offsets fits (see `fits`)."""
+    if fits(center + offsets, fy):
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(22):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if fits(center + mid * offsets, fy) else (lo, mid)
+    return lo
+
+
+def _finger(b: MeshBuilder, x: float, side: int, y0: float, y1: float, z: float, tilt: float) -> None:
+    """A finger from (x, y0) up to y1; side -1 left, +1 right (its inner face at x); tilt: outward lean, m."""
+    o = np.array([x - FINGER_W if side < 0 else x, y0, z - FINGER_D / 2])
+    tip = y1 - y0
+    pad = min(0.012, tip * 0.3)
+    up = np.array([side * tilt * (tip - pad) / tip, tip - pad, 0.0])
+    b.para(o, (FINGER_W, 0, 0), up, (0, 0, FINGER_D), METAL)
+    b.para(o + up, (FINGER_W, 0, 0), (side * tilt * pad / tip, pad, 0), (0, 0, FINGER_D), PAD)
+
+
+def gripper_mesh(lo: np.ndarray | None, hi: np.ndarray | None, fy: float) -> Mesh:
+    """The gripper in camera space: palm under the box lo..hi, a finger on each side, wrist and forearm
+    down to the lower right; with no box (nothing held) the fingers stand open at the hand's place."""
+    if lo is None or hi is None:
+        c = hand_center(fy)
+        half, bottom, top, cz, tilt = OPEN_GAP / 2, c[1] - 0.02, c[1] + 0.028, c[2], 0.012
+        cx = c[0]
+    else:
+        cx, cz = (lo[0] + hi[0]) / 2, (lo[2] + hi[2]) / 2
+        half, bottom, tilt = (hi[0] - lo[0]) / 2 + 0.001, lo[1], 0.0
+        top = bottom + max(0.6 * (hi[1] - lo[1]), 0.028)
+    b = MeshBuilder()
+    x_l, x_r = cx - half, cx + half
+    _finger(b, x_l, -1, bottom - 0.006, top, cz, tilt)
+    _finger(b, x_r, 1, bottom - 0.006, top, cz, tilt)
+    palm_z = max(FINGER_D / 2 + 0.006, 0.02)
+    b.box((x_l - FINGER_W - 0.002, bottom - 0.02, cz - palm_z), (x_r + FINGER_W + 0.002, bottom - 0.006, cz + palm_z),
+          METAL)
+    b.cyl(cx, cz, 0.017, 0.017, bottom - 0.042, bottom - 0.02, DARK, n=12, top=True, bottom=True)
+    o = np.array([cx - 0.015, bottom - 0.052, cz - 0.015])
+    b.para(o, (0.03, 0, 0), (0.13, -0.17, -0.03), (0, 0, 0.03), ARM)
+    b.box((cx - 0.019, bottom - 0.056, cz - 0.019), (cx + 0.019, bottom - 0.04, cz + 0.019), DARK)
+    return b.build()
+
+
+def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.ndarray, fov: float,
+              with_surface: bool) -> HandRows:
+    """Camera-space faces of the held parts (moved into the hand, scaled to fit) and the gripper.
+
+    held_center: the held object's world centre; held_yaw: its 3x3 yaw rotation (local -> world)."""
+    fy = 1.0 / math.tan(math.radians(fov) / 2.0)
+    center = hand_center(fy)
+    tris: list[np.ndarray] = []
+    normals: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    lo = hi = None
+    if parts:
+        to_cam = held_yaw @ DISPLAY.T  # world offset (row) -> local -> camera space
+        local = [(np.asarray(p.tris, np.float64) - held_center) @ to_cam for p in parts]
+        pts = np.concatenate([t.reshape(-1, 3) for t in local])
+        mid = (pts.min(0) + pts.max(0)) / 2
+        s = fit_scale(pts - mid, center, fy)
+        for p, t in zip(parts, local):
+            tris.append(center + s * (t - mid))
+            normals.append(np.asarray(p.normals, np.float64) @ to_cam)
+            ids.append(np.full(len(t), p.index, np.int32))
+        allp = np.concatenate([t.reshape(-1, 3) for t in tris])
+        lo, hi = allp.min(0), allp.max(0)
+    g = gripper_mesh(lo, hi, fy)
+    meshes = [p.mesh for p in parts] + [g]
+    surface = None
+    if with_surface:
+        from .materials import MAT_ID
+        from .materials import surface as make_surface
+
+        mats = np.where(np.all(g.colors == np.asarray(PAD, np.float32), axis=1), MAT_ID["Rubber"], MAT_ID["Metal"])
+        gs = make_surface(g.colors, mats.astype(np.float32))
+        surface = np.concatenate([p.surface if p.surface is not None else make_surface(
+            p.mesh.colors, np.full(len(p.mesh), MAT_ID["Plastic"], np.float32)) for p in parts] + [gs])
+    m = concat(meshes)
+    return HandRows(np.concatenate(tris + [g.tris.astype(np.float64)]),
+                    np.concatenate(normals + [g.normals.astype(np.float64)]), m.colors.astype(np.float64),
+                    m.emissive, m.closed, np.concatenate(ids + [np.full(len(g), ID_AGENT, np.int32)]), surface)
+
+
+def _cam_key(cam: Camera) -> tuple[float, ...]:
+    return (*np.asarray(cam.position, np.float64).tolist(), float(cam.yaw), float(cam.horizon), float(cam.fov))
+
+
+class HandOverlay:
+    """Appends the gripper (and the held object in it) to a world soup, placed for the scene's camera.
+
+    The camera-space rows are rebuilt when the world soup changes; a camera move only re-places them.
+    The result records its parent and dirty rows like a patched soup, so GL rewrites only those."""
+
+    def __init__(self) -> None:
+        self._base: WorldGeometry | None = None
+        self._rows: HandRows | None = None
+        self._fov = 0.0
+        self._cam: tuple[float, ...] = ()
+        self._out: WorldGeometry | None = None
+
+    def attach(self, scene_camera: Camera, base: WorldGeometry,
+               held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
+        """The soup `base` plus the hand rows for `scene_camera` (cached per soup and camera pose);
+        `held` gives WorldBuilder.held_parts (in-hand placements, held centre, held yaw matrix)."""
+        key = _cam_key(scene_camera)
+        prev_base, prev = self._base, self._out
+        if prev is not None and base is prev_base and key == self._cam:
+            return prev
+        fov = float(scene_camera.fov or 90.0)
+        rows = self._rows
+        if rows is None or base is not prev_base or fov != self._fov:
+            placed, ctr, yaw = held()
+            parts = [HeldPart(i, p[0], p[1], p[4], p[5] if len(p) > 5 else None) for i, p in placed]
+            rows = hand_rows(parts, ctr, yaw, fov, base.surface is not None)
+        basis = camera_basis(scene_camera)
+        pos = np.asarray(scene_camera.position, np.float64)
+        tris = (rows.tris @ basis + pos).astype(np.float32)
+        nrm = rows.normals @ basis
+        cols = shade(nrm, rows.albedo, rows.emissive)
+        nb = len(base.tris)
+        parent: int | None = None
+        dirty: tuple[tuple[int, int, int, int], ...] = ()
+        if prev is not None and prev_base is not None:
+            old_rows = len(prev.tris) - len(prev_base.tris)
+            if base is prev_base:
+                parent, dirty = prev.serial, ((nb, nb + old_rows, nb, nb + len(tris)),)
+            elif base.parent == prev_base.serial:
+                ob = len(prev_base.tris)
+                parent, dirty = prev.serial, base.dirty + ((ob, ob + old_rows, nb, nb + len(tris)),)
+        surf = None
+        if base.surface is not None and rows.surface is not None:
+            surf = np.concatenate([base.surface, rows.surface])
+        out = WorldGeometry(np.concatenate([base.tris, tris]), np.concatenate([base.normals, nrm.astype(np.float32)]),
+                            np.concatenate([base.colors, cols]), np.concatenate([base.ids, rows.ids]),
+                            np.concatenate([base.closed, rows.closed]), base.room, base.version,
+                            surface=surf, parent=parent, dirty=dirty)
+        self._base, self._rows, self._fov, self._cam, self._out = base, rows, fov, key, out
+        return out
