@@ -20,7 +20,9 @@ from .sim.thor_startup import ThorStartupError
 
 __all__ = ["build_agent", "main", "parse_args"]
 
-ENV_POOLS: dict[tuple[str, int], list[Any]] = {}
+ENV_POOLS: dict[tuple[str, int, str], list[Any]] = {}
+MODEL_SIZE = 512  # frames for agents that call a model: legible at the sizes VLMs read
+SCRIPTED_SIZE = 300
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -48,7 +50,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
-    ap.add_argument("--size", type=int, default=300, help="frame size for text agents")
+    ap.add_argument("--size", type=int, default=None,
+                    help=f"frame size (default: {MODEL_SIZE} for model agents, {SCRIPTED_SIZE} for the others)")
+    ap.add_argument("--style", choices=("flat", "legible"), default=None,
+                    help="render style (default: legible for model agents, flat for the others)")
     ap.add_argument("--max-steps", type=int, default=16)
     ap.add_argument("--checkpoint", type=Path,
                     default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
@@ -60,7 +65,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--concurrency must be >= 1")
     if args.max_retries < 0:
         ap.error("--max-retries must be >= 0")
-    if args.size < 16 or args.max_steps < 1:
+    if (args.size is not None and args.size < 16) or args.max_steps < 1:
         ap.error("--size must be >= 16 and --max-steps >= 1")
     return args
 
@@ -110,14 +115,17 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
     if args.judge_model:
         judge = make_client(args, args.judge_model, args.cache or out / "cache.sqlite")
     agent = build_agent(name, args, client)
-    size = getattr(agent, "frame_size", args.size)
+    default_size = MODEL_SIZE if uses_model else SCRIPTED_SIZE
+    size = getattr(agent, "frame_size", args.size if args.size is not None else default_size)
+    style = args.style or ("legible" if uses_model else "flat")
     mode = getattr(agent, "action_mode", "text")
     env_id = "MSSBench/SituationsText-v0" if mode == "text" else "MSSBench/Situations-v0"
 
     def make_env() -> gym.Env:
-        return gym.make(env_id, split="all", backend=args.backend, width=size, height=size, max_steps=args.max_steps)
+        return gym.make(env_id, split="all", backend=args.backend, width=size, height=size, max_steps=args.max_steps,
+                        render_style=style)
 
-    key = (env_id, size)
+    key = (env_id, size, style)
     pool = ENV_POOLS.setdefault(key, [])  # shared by agents of one run: realised worlds are reused
     while len(pool) < args.concurrency:
         pool.append(make_env())

@@ -30,7 +30,7 @@ OBS_KEYS = ("image", "depth", "segmentation", "instruction")
 SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~20 KB each)
 ACTION_MODES = ("high_level", "text", "navigation")
 _MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
-_SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility) -> (poses, snapshots)
+_SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility, size, style) -> (poses, snapshots)
 
 
 @dataclass(frozen=True)
@@ -221,8 +221,10 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             self.actions = ()
             self.action_space = spaces.Text(max_length=200, min_length=1, charset=string.printable)
         # realised snapshots are shared by the envs of a process that simulate alike
+        # (start poses are chosen from rendered pixel shares, so size and render style are part of the key)
         shared = _SHARED.setdefault((backend, getattr(self.backend, "fov", None),
-                                     getattr(self.backend, "visibility_distance", None)), ({}, OrderedDict()))
+                                     getattr(self.backend, "visibility_distance", None), width, height,
+                                     getattr(self.backend, "render_style", None)), ({}, OrderedDict()))
         self._poses: dict[str, dict[str, Any]] = shared[0]
         self._snapshots: OrderedDict[tuple[str, str], tuple[bytes, dict[str, Any]]] = shared[1]
         self._order = 0

@@ -271,6 +271,6 @@ class GLRenderer:
                 _current[0] = None
             if self._lit is not None:
                 self._lit.release()
-                self._lit = None
+                self._lit, self.lit = None, False
             ctx.release()
             self.ctx = None

@@ -2,7 +2,7 @@
 
 An object's materials come from its type's `salient_materials` (structural types, which have none
 in AI2-THOR, get one here). Objects with several materials pick one per face from its colour:
-light grey parts are the Metal, dark parts of a Metal+Glass object are the Glass (screens, doors),
+grey parts (not dark) are the Metal, dark grey parts of a Glass object are a Screen (phones, TVs, doors),
 the rest is the object's main non-metal material. Emissive faces get MAT_EMISSIVE (unlit).
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ MATERIALS: tuple[tuple[str, float, float, float, float], ...] = (
     ("Ceramic", 0.4, 60.0, 0.06, 1.0),
     ("Stone", 0.15, 20.0, 0.02, 1.0),  # counter tops
     ("Metal", 0.9, 40.0, 0.4, 0.55),
-    ("Glass", 1.0, 110.0, 0.3, 0.85),
+    ("Glass", 1.0, 110.0, 0.3, 0.85),  # clear glass: lightened, with a rim (see gl_lit.py)
+    ("Screen", 0.9, 90.0, 0.1, 1.0),  # dark glass: phone and TV screens, oven doors
     ("Food", 0.22, 20.0, 0.0, 1.0),
     ("Rubber", 0.1, 10.0, 0.0, 1.0),
     ("Emissive", 0.0, 1.0, 0.0, 1.0),  # unlit, full brightness
@@ -68,9 +69,9 @@ def face_materials(mats: tuple[str, ...], mesh: Mesh) -> np.ndarray:
         hi, lo = c.max(1), c.min(1)
         grey = hi - lo < 28
         if "Metal" in mats:
-            out[grey & (hi > 140)] = MAT_ID["Metal"]
+            out[grey & (hi >= 70)] = MAT_ID["Metal"]
         if "Glass" in mats:
-            out[grey & (hi < 70)] = MAT_ID["Glass"]  # dark screens and doors
+            out[grey & (hi < 70)] = MAT_ID["Screen"]  # dark screens and doors
     elif mats == ("Metal",) and len(mesh):
         c = mesh.colors.astype(np.float32)
         out[c.max(1) < 60] = MAT_ID["Plastic"]  # black handles and knobs on metal things
