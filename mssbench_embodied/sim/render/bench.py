@@ -1,4 +1,5 @@
-"""Renderer benchmark: `python -m mssbench_embodied.sim.render.bench [--size 300] [--frames 100]`.
+"""Renderer benchmark: `python -m mssbench_embodied.sim.render.bench [--size 300] [--frames 100]`;
+`--styles` compares flat and legible GL frames instead (compare_styles).
 
 Builds a synthetic ~70-object kitchen (also used by tests/test_render.py).
 """

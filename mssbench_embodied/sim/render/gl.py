@@ -95,7 +95,7 @@ class GLRenderer:
         self._idd = ctx.renderbuffer(size, 2, dtype="f4")
         self._zb = ctx.depth_renderbuffer(size)
         self.fbo = ctx.framebuffer([self._col, self._idd], self._zb)
-        self._lit = self._make_lit(ctx, self._col, self._zb) if style == "legible" and lighting else None
+        self._lit = self._make_lit(ctx, self.fbo) if style == "legible" and lighting else None
         self.lit = self._lit is not None
         prog = self._lit.prog if self._lit is not None else self.prog
         mvp, zrow = prog["mvp"], prog["zrow"]
@@ -112,12 +112,11 @@ class GLRenderer:
         self._casters = 0  # rows of objects placed in the world (they come first)
 
     @staticmethod
-    def _make_lit(ctx: moderngl.Context, colour: moderngl.Renderbuffer,
-                  depth: moderngl.Renderbuffer) -> LitPass | None:
+    def _make_lit(ctx: moderngl.Context, fbo: moderngl.Framebuffer) -> LitPass | None:
         """The legible lighting pass, or None (one warning) when this GL lacks what it needs."""
         global lit_warned
         try:
-            return LitPass(ctx, colour, depth)
+            return LitPass(ctx, fbo)
         except Exception as exc:  # a shader or framebuffer this GL does not support
             if not lit_warned:
                 lit_warned = True
@@ -240,7 +239,6 @@ class GLRenderer:
         vao.render(moderngl.TRIANGLES, vertices=self._nverts)
         if self._lit is not None:
             self._lit.draw_blobs()
-            self.fbo.use()
         w, h = self.width, self.height
         rgb = np.empty((h, w, 3), np.uint8)
         idd = np.empty((h, w, 2), np.float32)

@@ -132,44 +132,51 @@ def world_rows(geo: WorldGeometry) -> int:
     return int(room[0]) if len(room) else len(geo.ids)
 
 
-def _box(o: SimObject) -> tuple[np.ndarray, np.ndarray]:
-    c, s = np.asarray(o.center, np.float64), np.asarray(o.size, np.float64)
-    return c - s / 2, c + s / 2
-
-
 def contact_blobs(objects: Sequence[SimObject], drawn: np.ndarray, room: RoomGeometry) -> np.ndarray:
     """Contact-shadow quads (k*6 vertices, BLOB_FLOATS) for the drawn objects resting on something.
 
     `drawn`: indices of the objects placed in the world. A patch is the footprint grown by a margin
     (with the object's height), moved away from the key light, clipped to the supporting surface."""
-    by_id = {o.object_id: o for o in objects if o.enabled}
-    away = -KEY[[0, 2]] / KEY[1]
-    rows = []
-    for i in drawn:
-        o = objects[int(i)]
-        if o.object_type == "Floor":
-            continue
-        lo, hi = _box(o)
-        parent = by_id.get(o.parents[0]) if o.parents else None
-        if parent is not None:
-            plo, phi = _box(parent)
-            clip = (plo[0], phi[0], plo[2], phi[2])
-        elif lo[1] < FLOOR_TOLERANCE:
-            clip = (room.x_min, room.x_max, room.z_min, room.z_max)
-        else:
-            continue  # hanging on a wall or held: nothing right under it
-        h = hi[1] - lo[1]
-        margin = float(np.clip(0.4 * h, 0.025, 0.1))
-        ctr = (lo[[0, 2]] + hi[[0, 2]]) / 2 + away * float(np.clip(0.2 * h, 0.0, 0.06))
-        half = (hi[[0, 2]] - lo[[0, 2]]) / 2
-        x0, x1 = max(ctr[0] - half[0] - margin, clip[0]), min(ctr[0] + half[0] + margin, clip[1])
-        z0, z1 = max(ctr[1] - half[1] - margin, clip[2]), min(ctr[1] + half[1] + margin, clip[3])
-        if x1 - x0 < 1e-3 or z1 - z0 < 1e-3:
-            continue
-        y = max(lo[1], 0.0) + BLOB_LIFT
-        for x, z in ((x0, z0), (x0, z1), (x1, z1), (x0, z0), (x1, z1), (x1, z0)):  # CCW seen from above
-            rows.append((x, y, z, x - ctr[0], z - ctr[1], half[0], half[1], margin, BLOB_STRENGTH))
-    return np.array(rows, np.float32).reshape(-1, BLOB_FLOATS)
+    index = {o.object_id: i for i, o in enumerate(objects) if o.enabled}
+    sel, clip_of = [], []  # object index, supporting object index (-1: the floor)
+    for i in (int(i) for i in drawn):
+        o = objects[i]
+        if o.object_type != "Floor":
+            sel.append(i)
+            clip_of.append(index.get(o.parents[0], -2) if o.parents else -1)
+    if not sel:
+        return np.zeros((0, BLOB_FLOATS), np.float32)
+    ctr = np.array([objects[i].center for i in sel], np.float64)
+    size = np.array([objects[i].size for i in sel], np.float64)
+    lo = ctr - size / 2
+    sup = np.array(clip_of)
+    clip = np.tile([room.x_min, room.x_max, room.z_min, room.z_max], (len(sel), 1)).astype(np.float64)
+    for k in np.flatnonzero(sup >= 0):
+        p = objects[int(sup[k])]
+        pc, ps = np.asarray(p.center, np.float64), np.asarray(p.size, np.float64) / 2
+        clip[k] = (pc[0] - ps[0], pc[0] + ps[0], pc[2] - ps[2], pc[2] + ps[2])
+    # resting on a known receptacle, or standing on the floor (not hanging on a wall, not held)
+    rests = (sup >= 0) | ((sup == -1) & (lo[:, 1] < FLOOR_TOLERANCE))
+    h = size[:, 1]
+    margin = np.clip(0.4 * h, 0.025, 0.1)
+    mid = ctr[:, [0, 2]] + (-KEY[[0, 2]] / KEY[1]) * np.clip(0.2 * h, 0.0, 0.06)[:, None]
+    half = size[:, [0, 2]] / 2
+    x0 = np.maximum(mid[:, 0] - half[:, 0] - margin, clip[:, 0])
+    x1 = np.minimum(mid[:, 0] + half[:, 0] + margin, clip[:, 1])
+    z0 = np.maximum(mid[:, 1] - half[:, 1] - margin, clip[:, 2])
+    z1 = np.minimum(mid[:, 1] + half[:, 1] + margin, clip[:, 3])
+    keep = rests & (x1 - x0 >= 1e-3) & (z1 - z0 >= 1e-3)
+    n = int(keep.sum())
+    corners = ((x0, z0), (x0, z1), (x1, z1), (x0, z0), (x1, z1), (x1, z0))  # CCW seen from above
+    out = np.empty((n, 6, BLOB_FLOATS), np.float32)
+    for v, (x, z) in enumerate(corners):
+        out[:, v, 0], out[:, v, 2] = x[keep], z[keep]
+        out[:, v, 3], out[:, v, 4] = x[keep] - mid[keep, 0], z[keep] - mid[keep, 1]
+    out[..., 1] = (np.maximum(lo[keep, 1], 0.0) + BLOB_LIFT)[:, None]
+    out[..., 5:7] = half[keep][:, None, :]
+    out[..., 7] = margin[keep][:, None]
+    out[..., 8] = BLOB_STRENGTH
+    return out.reshape(-1, BLOB_FLOATS)
 
 
 def pack_lit(tris: np.ndarray, flip: np.ndarray, surface: np.ndarray, normals: np.ndarray,
@@ -192,14 +199,12 @@ def pack_lit(tris: np.ndarray, flip: np.ndarray, surface: np.ndarray, normals: n
 class LitPass:
     """The legible lighting resources of one GL context: the lit program and the contact-shadow pass.
 
-    colour, depth: the renderer's colour and depth renderbuffers (the shadows multiply into the colour)."""
+    fbo: the renderer's framebuffer (colour, id/depth; the shadows multiply into the colour only)."""
 
-    def __init__(self, ctx: moderngl.Context, colour: moderngl.Renderbuffer, depth: moderngl.Renderbuffer) -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: moderngl.Context, fbo: moderngl.Framebuffer) -> None:
+        self.ctx, self.fbo = ctx, fbo
         self.prog = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
         self.blob_prog = ctx.program(vertex_shader=BLOB_VERTEX, fragment_shader=BLOB_FRAGMENT)
-        self.blob_fbo = ctx.framebuffer([colour], depth)
-        self.blob_fbo.depth_mask = False
         self.blob_vbo: moderngl.Buffer | None = None
         self.blob_vao: moderngl.VertexArray | None = None
         self._blob_verts = 0
@@ -248,15 +253,19 @@ class LitPass:
 
         if not self._blob_verts or self.blob_vao is None:
             return
-        ctx = self.ctx
-        self.blob_fbo.use()
+        ctx, fbo = self.ctx, self.fbo
+        masks = fbo.color_mask
+        # colour only: ids and depth stay (moderngl's stub types the mask of one attachment only)
+        fbo.color_mask = (masks[0], (False, False, False, False))  # type: ignore[assignment]
+        fbo.depth_mask = False
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ZERO, moderngl.SRC_COLOR
         self.blob_vao.render(moderngl.TRIANGLES, vertices=self._blob_verts)
         ctx.disable(moderngl.BLEND)
+        fbo.color_mask, fbo.depth_mask = masks, True
 
     def release(self) -> None:
         """Free the GL objects (the context frees the rest)."""
-        for o in (self.blob_vao, self.blob_vbo, self.blob_fbo, self.blob_prog, self.prog):
+        for o in (self.blob_vao, self.blob_vbo, self.blob_prog, self.prog):
             if o is not None:
                 o.release()
