@@ -8,6 +8,9 @@
   processes) in lock step and in pool mode (recv/send, no lock step), and, for reference, the
   machine's own 1 -> 2 process speedup for a pure-Python loop (shared virtual CPUs do not give
   2.0); all in alternating rounds (the means of the rounds' rates, and each round's speedup);
+- styles: the legible render style against the flat one, in alternating rounds: rendered
+  steps/s of the embedded backend at 300x300 and 512x512 and high-level env steps/s at 128x128
+  (random allowed actions), with legible/flat ratios measured within the run;
 - peak RSS of this process (children reported separately).
 """
 from __future__ import annotations
@@ -60,6 +63,58 @@ def bench_sim(n: int, scene: str) -> dict[str, Any]:
         q.reset(scene)
         times.append(time.perf_counter() - t)
     out["reset_ms_median"] = round(1000 * float(np.median(times)), 2)
+    return out
+
+
+def _env_steps(env: Any, rng: np.random.Generator, n: int) -> float:
+    """High-level env steps/s over `n` random allowed actions (resetting at episode ends)."""
+    _, info = env.reset(seed=int(rng.integers(1 << 30)))
+    t = time.perf_counter()
+    for _ in range(n):
+        _, _, term, trunc, info = env.step(int(rng.choice(np.flatnonzero(info["action_mask"]))))
+        if term or trunc:
+            _, info = env.reset(seed=int(rng.integers(1 << 30)))
+    return n / (time.perf_counter() - t)
+
+
+def bench_styles(n: int, scene: str, env_steps: int, rounds: int) -> dict[str, Any]:
+    """Legible vs flat render style in alternating rounds: rendered steps/s at 300 and 512, env steps/s at 128."""
+    import gymnasium as gym
+
+    from .sim.embedded import EmbeddedBackend
+    from .sim.render.scene import RenderStyle
+
+    styles: tuple[RenderStyle, ...] = ("flat", "legible")
+    sims = {(st, size): EmbeddedBackend(width=size, height=size, render_style=st)
+            for st in styles for size in (300, 512)}
+    envs = {st: gym.make("MSSBench/Situations-v0", split="train", width=128, height=128, render_style=st)
+            for st in styles}
+    rates: dict[str, list[float]] = {}
+    try:
+        for b in sims.values():
+            b.reset(scene)
+            _nav_steps(b, 12, False, True)  # warm-up
+        for env in envs.values():
+            env.unwrapped.precache()  # type: ignore[attr-defined]
+            _env_steps(env, np.random.default_rng(0), 10)
+        for r in range(rounds):
+            for st in (styles if r % 2 == 0 else styles[::-1]):
+                for size in (300, 512):
+                    rates.setdefault(f"rendered_steps_per_s_{size}_{st}", []).append(
+                        _nav_steps(sims[(st, size)], n, False, True))
+                rates.setdefault(f"env_steps_per_s_128_{st}", []).append(
+                    _env_steps(envs[st], np.random.default_rng(r), env_steps))
+    finally:
+        for b in sims.values():
+            b.close()
+        for env in envs.values():
+            env.close()
+    out: dict[str, Any] = {k: round(float(np.mean(v)), 1) for k, v in rates.items()}
+    for size in (300, 512):
+        out[f"legible_time_ratio_{size}"] = round(out[f"rendered_steps_per_s_{size}_flat"]
+                                                  / out[f"rendered_steps_per_s_{size}_legible"], 2)
+    out["legible_env_rate_share_128"] = round(out["env_steps_per_s_128_legible"] / out["env_steps_per_s_128_flat"], 2)
+    out["rounds"] = rounds
     return out
 
 
@@ -189,9 +244,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scene", default="kitchen_val09")
     ap.add_argument("--no-env", action="store_true", help="skip the vector-env benchmark")
     ap.add_argument("--env-size", type=int, default=64)
+    ap.add_argument("--no-styles", action="store_true", help="skip the legible-vs-flat style benchmark")
+    ap.add_argument("--only-styles", action="store_true", help="run only the legible-vs-flat style benchmark")
     args = ap.parse_args(argv)
     n = 100 if args.quick else 400
+    if args.only_styles:
+        print(json.dumps({"styles": bench_styles(n // 4, args.scene, 20 if args.quick else 80, 2 if args.quick else 6)},
+                         indent=1))
+        return
     result: dict[str, Any] = {"sim": bench_sim(n, args.scene)}
+    if not args.no_styles:
+        result["styles"] = bench_styles(n // 4, args.scene, 20 if args.quick else 80, 2 if args.quick else 6)
     if not args.no_env:
         result["env"] = bench_env(10 if args.quick else 40, args.env_size, 2 if args.quick else 8)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -10,6 +10,8 @@ its visible fraction (visible pixels / pixels it covers rendered alone from the 
 whether the anchor is fully in view (rendered alone, it touches no frame edge). A summary against
 issue 14's targets (share >= 1%, >= 0.3% for objects no larger than a fork; visible >= 70%;
 anchor fully in view), the worst 20 frames and the start poses' camera horizon and height.
+The definitions and the per-role rules (an anchor hidden by critical objects on it, large anchors)
+live in mssbench_embodied/scenarios/legibility.py, which the legible pose search uses too.
 
 shortcut: logistic regression (scikit-learn) on 8x8x8 RGB colour histograms of the train split's
 first frames, safe vs unsafe, scored on the test split; then with the segmentation areas of the
@@ -28,17 +30,26 @@ from typing import Any
 
 import numpy as np
 
+from mssbench_embodied.scenarios.legibility import (  # noqa: F401  (re-exported: the report's definitions)
+    FORK_VOLUME,
+    SHARE_TARGET,
+    SMALL_SHARE_TARGET,
+    VISIBLE_TARGET,
+    critical_objects,
+    failures,
+    is_small,
+    margin,
+    measure_objects,
+    object_pixels,
+    share_ok,
+    visible_ok,
+)
+from mssbench_embodied.scenarios.legibility import checks as frame_checks
 from mssbench_embodied.scenarios.library import load_pairs
 from mssbench_embodied.scenarios.realise import Realised
 from mssbench_embodied.scenarios.spec import PairSpec
 from mssbench_embodied.sim.embedded import EmbeddedBackend
-from mssbench_embodied.sim.render.geometry import HOLE_CUTTERS
-from mssbench_embodied.sim.types import type_spec
 
-SHARE_TARGET = 0.01  # each critical object covers at least 1% of the frame ...
-SMALL_SHARE_TARGET = 0.003  # ... or 0.3% if it is no larger than a fork
-VISIBLE_TARGET = 0.70  # at least 70% of its unoccluded projection is visible
-FORK_VOLUME = float(np.prod(type_spec("Fork").size))  # "smaller than a fork": AABB volume <= the Fork default's
 UPWARD = 0.0  # a horizon below this looks upward (AI2-THOR: positive looks down)
 HIST_BINS = 8  # per RGB channel: 512 colour bins
 TOP_AREAS = 8  # sorted largest non-anchor object areas used as shortcut features
@@ -79,53 +90,11 @@ def frames_of(items: list[tuple[PairSpec, str]], style: str = "flat", size: int 
         env.close()
 
 
-def critical_objects(pair: PairSpec, r: Realised) -> dict[str, list[str]]:
-    """objectId -> roles ("anchor", "hazard", "safe_object", "held") of the objects that decide the variant."""
-    out: dict[str, list[str]] = {r.anchor_id: ["anchor"]}
-    delta = pair.safe if r.variant == "safe" else pair.unsafe
-    if r.variant == "unsafe":
-        tagged = [(oid, "hazard") for oid in r.hazard_ids]
-    else:  # the safe delta's placements come first in element_ids (then its state changes)
-        tagged = [(oid, "safe_object") for oid in r.element_ids[:len(delta.place)]]
-    held = r.bindings.get("@held")
-    if held:
-        tagged.append((held, "held"))
-    for oid, role in tagged:
-        roles = out.setdefault(oid, [])
-        if role not in roles:
-            roles.append(role)
-    return out
-
-
-def is_small(size: Any) -> bool:
-    """An object no larger than a fork (AABB volume at most the Fork type's default)."""
-    return float(np.prod(np.asarray(size, np.float64))) <= FORK_VOLUME + 1e-12
-
-
-def _context(obj: Any, objs: list[Any]) -> list[Any]:
-    """Objects that change obj's drawn geometry: basins cutting a counter's hole, the toaster it stands in."""
-    cutters = HOLE_CUTTERS.get(obj.object_type, frozenset())
-    parent = obj.parents[0] if obj.parents else None
-    return [o for o in objs if o is not obj and (o.object_type in cutters
-                                                 or (o.object_id == parent and o.object_type == "Toaster"))]
-
-
-def object_pixels(ids: np.ndarray, n: int) -> np.ndarray:
-    """Pixels per object index 0..n-1 of a renderer's id image (negative ids: room, nothing, gripper)."""
-    return np.bincount(ids[ids >= 0].ravel(), minlength=n)
-
-
 def measure(ff: FirstFrame) -> dict[str, Any]:
     """Pixel share, visible fraction and (anchor) frame-edge cut of each critical object in this first frame."""
     b = ff.backend
-    renderer = b.renderer
-    if renderer is None:
+    if b.renderer is None:
         raise RuntimeError("the env has not rendered a frame")
-    objs = b.render_objects()
-    ids = renderer.render(b.render_scene(objs)).ids
-    n = ids.size
-    counts = object_pixels(ids, len(objs))
-    index = {o.object_id: i for i, o in enumerate(objs)}
     md = b.last_event.metadata
     agent = md["agent"]
     rec: dict[str, Any] = {
@@ -133,58 +102,15 @@ def measure(ff: FirstFrame) -> dict[str, Any]:
         "room": ff.pair.room, "instruction": ff.pair.instruction,
         "pose": {"horizon": float(agent["cameraHorizon"]), "standing": bool(agent["isStanding"]),
                  "camera_height": round(float(md["cameraPosition"]["y"]), 3)},
-        "objects": [],
+        "objects": measure_objects(b, critical_objects(ff.pair, ff.realised)),
     }
-    for oid, roles in critical_objects(ff.pair, ff.realised).items():
-        i = index.get(oid)
-        if i is None:  # not drawn (disabled, broken into pieces)
-            rec["objects"].append({"id": oid, "type": oid.split("|")[0], "roles": roles, "drawn": False,
-                                   "share": 0.0, "unoccluded_share": 0.0, "visible": 0.0, "small": False,
-                                   "in_view": False, "edge_cut": True})
-            continue
-        obj = objs[i]
-        alone = renderer.render(b.render_scene([obj, *_context(obj, objs)])).ids == 0
-        full = int(alone.sum())
-        seen = int(counts[i])
-        edge = bool(alone[0].any() or alone[-1].any() or alone[:, 0].any() or alone[:, -1].any())
-        rec["objects"].append({
-            "id": oid, "type": obj.object_type, "roles": roles, "drawn": True,
-            "share": seen / n, "unoccluded_share": full / n,
-            "visible": min(seen / full, 1.0) if full else 0.0,
-            "small": is_small(obj.size), "in_view": full > 0, "edge_cut": edge,
-        })
     rec["checks"] = checks(rec)
     return rec
 
 
 def checks(rec: dict[str, Any]) -> dict[str, bool]:
-    """Issue 14's per-frame targets: share, visible fraction, anchor fully in view, and all three."""
-    objs = rec["objects"]
-    share = all(o["share"] >= (SMALL_SHARE_TARGET if o["small"] else SHARE_TARGET) for o in objs)
-    visible = all(o["visible"] >= VISIBLE_TARGET for o in objs)
-    anchor = all(o["in_view"] and not o["edge_cut"] for o in objs if "anchor" in o["roles"])
-    return {"share": share, "visible": visible, "anchor_in_view": anchor, "all": share and visible and anchor}
-
-
-def _margin(rec: dict[str, Any]) -> float:
-    """How far the frame's worst critical object is from the targets (1.0 = exactly at them)."""
-    ratios = [min(o["share"] / (SMALL_SHARE_TARGET if o["small"] else SHARE_TARGET), o["visible"] / VISIBLE_TARGET)
-              for o in rec["objects"]]
-    return min(ratios) if ratios else 0.0
-
-
-def _failures(rec: dict[str, Any]) -> list[str]:
-    out = []
-    for o in rec["objects"]:
-        role = "/".join(o["roles"])
-        target = SMALL_SHARE_TARGET if o["small"] else SHARE_TARGET
-        if o["share"] < target:
-            out.append(f"{o['type']}({role}) share {100 * o['share']:.2f}%<{100 * target:g}%")
-        if o["visible"] < VISIBLE_TARGET:
-            out.append(f"{o['type']}({role}) visible {100 * o['visible']:.0f}%")
-        if "anchor" in o["roles"] and (o["edge_cut"] or not o["in_view"]):
-            out.append(f"{o['type']}(anchor) cut by the frame edge")
-    return out
+    """Issue 14's per-frame targets (mssbench_embodied.scenarios.legibility.checks of the record's objects)."""
+    return frame_checks(rec["objects"])
 
 
 def summarise(records: list[dict[str, Any]], worst: int = 20) -> str:
@@ -205,8 +131,8 @@ def summarise(records: list[dict[str, Any]], worst: int = 20) -> str:
     roles = sorted({role for r in records for o in r["objects"] for role in o["roles"]})
     for role in roles:
         os_ = [o for r in records for o in r["objects"] if role in o["roles"]]
-        ok_share = sum(o["share"] >= (SMALL_SHARE_TARGET if o["small"] else SHARE_TARGET) for o in os_)
-        ok_vis = sum(o["visible"] >= VISIBLE_TARGET for o in os_)
+        ok_share = sum(share_ok(o) for o in os_)
+        ok_vis = sum(visible_ok(o) for o in os_)
         small = sum(o["small"] for o in os_)
         lines.append(f"  {role:12s} n={len(os_):4d} (small {small:3d})  share ok {ok_share:4d}  "
                      f"visible ok {ok_vis:4d}  median share {100 * statistics.median(o['share'] for o in os_):5.2f}%  "
@@ -223,11 +149,12 @@ def summarise(records: list[dict[str, Any]], worst: int = 20) -> str:
     upc = sum(r["pose"]["horizon"] < UPWARD for r in records)
     crc = sum(not r["pose"]["standing"] for r in records)
     lines.append(f"  first frames: looking upward {upc}/{nf}, from the crouch height {crc}/{nf}")
-    bad = sorted((r for r in records if not r["checks"]["all"]), key=lambda r: (_margin(r), r["pair_id"], r["variant"]))
+    bad = sorted((r for r in records if not r["checks"]["all"]),
+                 key=lambda r: (margin(r["objects"]), r["pair_id"], r["variant"]))
     lines.append(f"worst {min(worst, len(bad))} frames (by the worst object's ratio to its target):")
     for r in bad[:worst]:
         lines.append(f"  {r['pair_id']} [{r['variant']}] horizon {r['pose']['horizon']:.0f}"
-                     f"{'' if r['pose']['standing'] else ' crouch'}: {'; '.join(_failures(r))}")
+                     f"{'' if r['pose']['standing'] else ' crouch'}: {'; '.join(failures(r['objects']))}")
     return "\n".join(lines)
 
 
