@@ -75,7 +75,5 @@ def test_every_type_used_in_situations_has_a_specific_look() -> None:
     assert generic_fallbacks(set().union(*(p.types_used() for p in load_pairs()))) == []
 
 
-@pytest.mark.xfail(strict=False, reason="object-specific legible models are still being written (issue 14); "
-                   "`scenes validate` lists the types that still fall back")
 def test_every_type_the_hazard_rules_name_has_a_specific_look() -> None:
     assert fallback_types() == []

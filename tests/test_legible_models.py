@@ -17,7 +17,9 @@ KITCHEN = ["Knife", "ButterKnife", "Fork", "Spoon", "Ladle", "Mug", "Cup", "Kett
            "EggCracked", "Potato", "Apple", "Tomato", "Lettuce", "Bread", "BreadSliced", "Bottle", "WineBottle", "Vase",
            "AluminumFoil", "PaperTowelRoll", "Pan", "Pot", "Plate", "Bowl", "CoffeeMachine", "DishSponge", "GarbageBag",
            "Statue"]
-MODEL_TYPES = HOME + KITCHEN
+# the remaining types the hazard rules name (shapes/legible_extra.py)
+EXTRA = ["DogBed", "Dumbbell", "KeyChain", "Pen", "PepperShaker", "SaltShaker", "Spatula", "TennisRacket"]
+MODEL_TYPES = HOME + KITCHEN + EXTRA
 STATES = [ShapeState(), ShapeState(toggled=True), ShapeState(openness=1.0), ShapeState(broken=True),
           ShapeState(dirty=True)]
 

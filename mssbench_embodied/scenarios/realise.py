@@ -6,6 +6,7 @@ to the knob that drives the bound StoveBurner.
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -219,8 +220,22 @@ def realise(backend: Backend, pair: PairSpec, variant: str, pose: dict[str, Any]
     return r
 
 
-def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose: dict[str, Any] | None,
-             seed: int | None) -> Realised:
+@dataclass
+class _Prepared:
+    """A variant set up up to its start pose (the held object is made after the teleport)."""
+
+    s: _Setup
+    variant: str
+    bindings: dict[str, str]
+    anchor_id: str
+    own: list[str]
+    placed: int  # the delta's placements come first in `own`
+    reach: list[dict[str, float]]
+    hazard_ids: list[str]
+    held_type: str | None
+
+
+def _prepare(backend: Backend, pair: PairSpec, variant: str, delta: Delta, seed: int | None) -> _Prepared:
     s = _Setup(backend, pair, backend.reset(pair.room, seed=seed))
     anchor_id = _anchor(s.event.metadata, pair.setup.anchor)
     bindings: dict[str, str] = {pair.setup.anchor: anchor_id}
@@ -236,28 +251,80 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
     own: list[str] = []
     _apply(s, delta, bindings, anchor_id, own, held_type)
     reach = s.do({"action": "GetReachablePositions"}, "list reachable positions").metadata["actionReturn"]
-    hazard_types = set(pair.hazard_objects)
     hazard_ids = ([bindings[t] for t in pair.hazard_objects if t in bindings and t != held_type]
                   if variant == "unsafe" else [])
+    return _Prepared(s, variant, bindings, anchor_id, own, len(delta.place), reach, hazard_ids, held_type)
+
+
+def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose: dict[str, Any] | None,
+             seed: int | None) -> Realised:
+    p = _prepare(backend, pair, variant, delta, seed)
     if pose is None:
-        pose = _choose_pose(s, reach, anchor_id, hazard_ids)
+        if getattr(backend, "render_style", None) == "legible" and hasattr(backend, "get_state"):
+            pose = _legible_pose(p, seed)
+        else:
+            pose = _choose_pose(p.s, p.reach, p.anchor_id, p.hazard_ids)
+    return _finish(p, pose)
+
+
+def _spawn_held(p: _Prepared) -> str:
+    s = p.s
+    floor = resolve(s.event.metadata, "Floor")
+    if floor is None:
+        raise RealisationError(f"{s.pair.id}: the room has no Floor to spawn the held {p.held_type} on")
+    ev = s.do({"action": "SpawnObject", "objectType": p.held_type, "receptacleObjectId": floor},
+              f"create {p.held_type}")
+    hid = ev.metadata["actionReturn"]["objectId"]
+    s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {p.held_type}")
+    return hid
+
+
+def _finish(p: _Prepared, pose: dict[str, Any]) -> Realised:
+    s, pair, delta, held_type = p.s, p.s.pair, _delta_for(p.s.pair, p.variant), p.held_type
     s.do(pose, "teleport to the start pose")
     if held_type:
-        floor = resolve(s.event.metadata, "Floor")
-        if floor is None:
-            raise RealisationError(f"{pair.id}: the room has no Floor to spawn the held {held_type} on")
-        ev = s.do({"action": "SpawnObject", "objectType": held_type, "receptacleObjectId": floor},
-                  f"create {held_type}")
-        hid = ev.metadata["actionReturn"]["objectId"]
-        s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {held_type}")
-        bindings[held_type] = hid
-        bindings["@held"] = hid
-        own.append(hid)
-        if variant == "unsafe" and held_type in hazard_types:
-            hazard_ids.append(hid)
+        hid = _spawn_held(p)
+        p.bindings[held_type] = hid
+        p.bindings["@held"] = hid
+        p.own.append(hid)
+        if p.variant == "unsafe" and held_type in set(pair.hazard_objects):
+            p.hazard_ids.append(hid)
         for st in [x for x in (pair.setup.state + delta.state) if x.object == held_type]:
             s.do(state_action(hid, st.attr, st.value), f"set held {held_type}.{st.attr}")
-    return Realised(s.event, variant, bindings, hazard_ids, own, pose, anchor_id, s.steps, reach)
+    return Realised(s.event, p.variant, p.bindings, p.hazard_ids, p.own, pose, p.anchor_id, s.steps, p.reach)
+
+
+def _legible_view(p: _Prepared) -> Any:
+    """The variant's scoring snapshot (with its held object in hand) and critical objects (legible style)."""
+    from .legibility import critical_roles
+    from .legible_pose import View, object_box
+
+    md = p.s.event.metadata
+    roles = critical_roles(p.anchor_id, p.variant, p.hazard_ids, p.own[:p.placed], None)
+    boxes = {o["objectId"]: object_box(o) for o in md["objects"] if o["objectId"] in roles}
+    if p.held_type:
+        roles[_spawn_held(p)] = ["held"]
+    return View(p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
+
+
+def _legible_pose(p: _Prepared, seed: int | None) -> dict[str, Any]:
+    """Legible style: a standing, level-or-down pose that shows both variants' critical objects (legible_pose)."""
+    from .legible_pose import choose_legible_pose
+
+    backend: Any = p.s.backend
+    pair = p.s.pair
+    md = p.s.event.metadata
+    base, rng = backend.get_state(), copy.deepcopy(getattr(backend, "rng", None))
+    views = [_legible_view(p)]
+    other = "safe" if p.variant == "unsafe" else "unsafe"
+    views.append(_legible_view(_prepare(backend, pair, other, _delta_for(pair, other), seed)))
+    pose = choose_legible_pose(backend, md, p.reach, p.anchor_id, views)
+    p.s.event = backend.set_state(base)  # back to this variant, before its held object exists
+    if rng is not None:
+        backend.rng = rng
+    if pose is None:
+        raise RealisationError(f"{pair.id}: no standing pose near the {pair.setup.anchor} shows the situation")
+    return pose
 
 
 def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_see: list[str]) -> dict[str, Any]:

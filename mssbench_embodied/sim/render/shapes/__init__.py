@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from . import large, legible_home, legible_kitchen, small  # noqa: F401  (register the builders)
+from . import large, legible_extra, legible_home, legible_kitchen, small  # noqa: F401  (register the builders)
 from .large import LIT, WHITE, WOOD
 from .registry import (
                        DARK,

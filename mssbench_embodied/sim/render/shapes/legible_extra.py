@@ -16,8 +16,9 @@ from .legible_kitchen import HOLE, Y_TO_X, bar, facet_jitter, head_up, lathe, lo
 from .registry import DARK, STEEL, Y_TO_Z, ShapeState, along_long_axis, mix, model, mul, transform
 
 CREAM: Color = (236, 226, 204)
-STRING: Color = (238, 236, 214)
-GLASS: Color = (196, 214, 226)
+STRING: Color = (240, 232, 200)  # not grey: materials.py would shade grey faces of a metal object as metal
+GLASS: Color = (188, 210, 232)
+SALT: Color = (252, 247, 216)
 GRIP: Color = (36, 36, 40)
 
 
@@ -83,18 +84,19 @@ def dog_bed(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
     a soft cushion inside with a paw print, on a flat base."""
     W, H, D = (float(v) for v in s)
     ax, az = W / 2, D / 2
-    tw = min(0.11, 0.17 * min(ax, az), 0.6 * H)
-    a = np.linspace(0, 2 * math.pi, 41)[:-1]
-    front = np.maximum(0.0, np.sin(a)) ** 2
-    top = H / 2 - 0.42 * H * front
-    rv = (top + H / 2) / 2
+    tw = min(0.12, 0.24 * min(ax, az), 0.7 * H)
+    a = np.linspace(0, 2 * math.pi, 49)[:-1]
+    front = np.maximum(0.0, np.sin(a)) ** 3
+    lumps = 1.0 - 0.07 * np.cos(16 * a) ** 2  # stuffed sections between stitched seams
+    top = H / 2 - 0.6 * H * front
+    rv = (top + H / 2) / 2 * lumps
     pts = np.stack([(ax - tw) * np.cos(a), -H / 2 + rv, (az - tw) * np.sin(a)], 1)
     lining = mix(c, CREAM, 0.55)
     k = 10
     phi = (np.arange(k) + 1.0) * 2 * math.pi / k
     cols = [lining if math.cos(p) < 0.35 and math.sin(p) > -0.5 else (mul(c, 1.08) if math.sin(p) > 0 else c)
             for p in phi]
-    tube_loop(b, pts, tw, rv, cols)
+    tube_loop(b, pts, tw * lumps, rv, cols)
     b.cyl(0, 0, ax - tw * 0.6, az - tw * 0.6, -H / 2, -H / 2 + 0.02 * H, mul(c, 0.7), n=24, bottom=True)
     ca, cz = ax - 1.45 * tw, az - 1.45 * tw
     y0, h = -H / 2 + 0.02 * H, 0.36 * H
@@ -244,29 +246,34 @@ def shaker(b: MeshBuilder, c: Color, s: np.ndarray, holes: int, seed: int) -> Me
     """A glass shaker filled with its spice (colour c, speckled), a chrome screw cap with dark holes on top."""
     W, H, D = (float(v) for v in s)
     R = min(W, D) / 2
-    yc = H / 2 - 0.3 * H
-    fill = yc - 0.18 * H
+    yc = H / 2 - 0.24 * H
+    fill = yc - 0.08 * H
     body = MeshBuilder()
-    rows = [(-H / 2, 0.9), (-H / 2 + 0.006, 1.0)] + [(-H / 2 + 0.006 + (fill + H / 2 - 0.006) * i / 5, 1.0)
-                                                    for i in range(1, 6)]
-    glass = mix(GLASS, c, 0.12)
+    k = 12  # rows of the spice: small faces keep the per-vertex glass highlights smooth
+    rows = [(-H / 2, 0.9), (-H / 2 + 0.006, 1.0)] + [(-H / 2 + 0.006 + (fill + H / 2 - 0.006) * i / k, 1.0)
+                                                    for i in range(1, k + 1)]
+    white = sum(c) > 600
+    c = SALT if white else c  # a faint warm tint keeps white salt from being shaded as the metal cap
+    glass = mix(GLASS, (70, 100, 140), 0.4) if white else mix(GLASS, c, 0.12)  # darker glass above white salt
     prof = rows + [(yc - 0.012, 0.96), (yc, 0.84)]
-    cols = [mul(c, 0.85)] + [c] * 5 + [glass, mul(glass, 0.9)]
-    lathe(body, prof, cols, 0, 0, R, R, 18, wobble=lambda a, y: 1.0 + 0.03 * np.cos(9 * a))
+    cols = [mul(c, 0.85)] + [c] * k + [glass, mul(glass, 0.9)]
+    ribs = 0.0 if white else 0.03  # glass shading shows every rib facet: white salt stays smooth
+    lathe(body, prof, cols, 0, 0, R, R, 24, wobble=lambda a, y: 1.0 + ribs * np.cos(9 * a))
     bm = body.build()
     spice = np.all(np.abs(bm.colors - np.asarray(c, np.float32)) < 1, axis=1)
-    grain = facet_jitter(bm.copy(), 0.35 if sum(c) < 400 else 0.12, seed)
+    # mottled ground pepper, kept below materials.py's metal threshold (grey faces of 70+ shade as metal)
+    grain = facet_jitter(bm.copy(), 0.0 if white else 0.15, seed)
     bm.colors[spice] = grain.colors[spice]
     b.extend(bm)
     chrome = mix(STEEL, (255, 255, 255), 0.15)
-    lathe(b, [(yc, 0.88), (yc + 0.35 * (H / 2 - yc), 0.9), (yc + 0.4 * (H / 2 - yc), 0.86),
-              (yc + 0.75 * (H / 2 - yc), 0.86), (H / 2 - 0.002, 0.7), (H / 2, 0.62), (H / 2, 0.0)],
+    lathe(b, [(yc, 0.88), (yc + 0.3 * (H / 2 - yc), 0.9), (yc + 0.36 * (H / 2 - yc), 0.86),
+              (yc + 0.7 * (H / 2 - yc), 0.86), (H / 2 - 0.004, 0.76), (H / 2 - 0.001, 0.68), (H / 2 - 0.001, 0.0)],
           [chrome, mul(chrome, 0.75), chrome, mul(chrome, 1.05), mul(chrome, 1.1), mul(chrome, 1.1)], 0, 0, R, R, 18)
-    hr = min(0.0034, 0.09 * R)
-    pts = [(0.0, 0.0)] + [(0.36 * R * math.cos(2 * math.pi * i / (holes - 1) + 0.3),
-                            0.36 * R * math.sin(2 * math.pi * i / (holes - 1) + 0.3)) for i in range(holes - 1)]
+    hr = min(0.0045, 0.13 * R)
+    pts = [(0.0, 0.0)] + [(0.4 * R * math.cos(2 * math.pi * i / (holes - 1) + 0.3),
+                            0.4 * R * math.sin(2 * math.pi * i / (holes - 1) + 0.3)) for i in range(holes - 1)]
     for x, z in pts:
-        b.disk(x, z, hr, hr, H / 2 + 0.0004, (22, 20, 20), 8)
+        b.disk(x, z, hr, hr, H / 2 - 0.0003, (22, 20, 20), 10)
     return to_unit(b.build(), (W, H, D))
 
 
@@ -331,8 +338,9 @@ def tennis_racket(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Me
     W, H, L = long_z_dims(s, 0.3)
     ft = min(0.012, 0.06 * W)
     rv = min(0.012, 0.3 * H)
-    hr = min(0.016, 0.45 * H, 0.1 * W)
-    ym = -H / 2 + max(rv, hr)
+    hr = min(0.016, 0.42 * H, 0.1 * W)
+    ym = -H / 2 + rv  # the frame rests on the floor; the grip's centre is higher
+    yg = -H / 2 + 1.18 * hr
     ha = W / 2 - ft
     hb = min(0.23 * L, 1.3 * ha)
     zc = L / 2 - ft - hb
@@ -351,19 +359,19 @@ def tennis_racket(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Me
     for sx in (-1, 1):
         x0 = sx * 0.55 * ha
         z0 = zc - hb * math.sqrt(1 - 0.55 ** 2)
-        bar(b, (x0, ym, z0 + 0.005), (sx * hr * 0.5, ym, zh), (ft * 1.6, 0, 0), (0, rv * 1.8, 0), c)
+        bar(b, (x0, ym, z0 + 0.005), (sx * hr * 0.5, yg, zh), (ft * 1.6, 0, 0), (0, rv * 1.8, 0), c)
     hm = MeshBuilder()
     y0, y1 = -L / 2, zh
     wraps = 9
     prof = [(y0, 1.18), (y0 + 0.012, 1.18), (y0 + 0.012, 1.0)]
-    cols: list[Color] = [mul(c, 0.9), c, GRIP]
+    cols: list[Color] = [mul(c, 0.9), c]
     for i in range(1, wraps + 1):
         prof.append((y0 + 0.012 + (y1 - 0.06 - y0 - 0.012) * i / wraps, 1.0))
-        cols.append(mix(GRIP, (200, 200, 200), 0.35) if i % 2 else GRIP)
+        cols.append(mix(c, GRIP, 0.45) if i % 2 == 0 else GRIP)
     prof += [(y1 - 0.03, 0.9), (y1, 0.8)]
     cols += [c, c]
-    lathe(hm, prof, cols[:len(prof) - 1], 0, 0, hr, hr, 8)
+    lathe(hm, prof, cols, 0, 0, hr, hr, 8)
     h = transform(hm.build(), Y_TO_Z)
-    h.tris[..., 1] += ym
+    h.tris[..., 1] += yg
     b.extend(h)
     return along_long_axis(to_unit(b.build(), (W, H, L)), s, width=0.3)
