@@ -149,6 +149,65 @@ def measure_objects(backend: EmbeddedBackend, roles: dict[str, list[str]],
     return out
 
 
+def quick_measure(backend: EmbeddedBackend, roles: dict[str, list[str]],
+                  skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """measure_objects' fields from two renders (for the pose search): the whole scene, and the critical
+    objects alone together (unoccluded projections, except where critical objects hide each other).
+
+    For the anchor, "shown" counts its pixels in the second render that the first shows as the anchor
+    or another critical object (rule 1, without the parts of it that critical objects hide in both).
+    When a non-anchor object already misses its share target in the first render, the second is
+    skipped and every visible fraction is reported as 1.0 (unknown; the share check fails anyway)."""
+    objs = backend.render_objects()
+    index = {o.object_id: i for i, o in enumerate(objs)}
+    ids = _render_ids(backend, objs)
+    n = ids.size
+    counts = object_pixels(ids, len(objs))
+    measured = [(oid, rs) for oid, rs in roles.items() if not (skip and all(r in skip for r in rs))]
+    for oid, rs in measured:
+        i = index.get(oid)
+        if "anchor" not in rs and i is not None and counts[i] / n < (
+                SMALL_SHARE_TARGET if is_small(objs[i].size) else SHARE_TARGET):
+            return [{"id": k, "type": k.split("|")[0], "roles": r, "drawn": k in index,
+                     "share": counts[index[k]] / n if k in index else 0.0, "unoccluded_share": 0.0, "visible": 1.0,
+                     "share_shown": counts[index[k]] / n if k in index else 0.0, "visible_shown": 1.0,
+                     "small": k in index and is_small(objs[index[k]].size),
+                     "large": "anchor" in r and k in index and is_large(objs[index[k]].size),
+                     "in_view": k in index, "edge_cut": False} for k, r in measured]
+    crit = [objs[index[c]] for c in roles if c in index]
+    subset: list[SimObject] = []
+    for o in [*crit, *(x for c in crit for x in geometry_context(c, objs))]:
+        if all(o is not x for x in subset):
+            subset.append(o)
+    alone_ids = _render_ids(backend, subset)
+    crit_full = np.isin(ids, np.array([index[o.object_id] for o in crit], np.int64))
+    sub = {o.object_id: j for j, o in enumerate(subset)}
+    out: list[dict[str, Any]] = []
+    for oid, rs in roles.items():
+        if skip and all(r in skip for r in rs):
+            continue
+        i = index.get(oid)
+        if i is None:
+            out.append({"id": oid, "type": oid.split("|")[0], "roles": rs, "drawn": False, "share": 0.0,
+                        "unoccluded_share": 0.0, "visible": 0.0, "share_shown": 0.0, "visible_shown": 0.0,
+                        "small": False, "large": False, "in_view": False, "edge_cut": True})
+            continue
+        obj = objs[i]
+        alone = alone_ids == sub[oid]
+        full = int(alone.sum())
+        seen = int(counts[i])
+        shown = int((alone & crit_full).sum()) if "anchor" in rs else seen
+        out.append({
+            "id": oid, "type": obj.object_type, "roles": rs, "drawn": True,
+            "share": seen / n, "unoccluded_share": full / n,
+            "visible": min(seen / full, 1.0) if full else 0.0,
+            "share_shown": shown / n, "visible_shown": min(shown / full, 1.0) if full else 0.0,
+            "small": is_small(obj.size), "large": "anchor" in rs and is_large(obj.size),
+            "in_view": full > 0, "edge_cut": _edge(alone),
+        })
+    return out
+
+
 def anchor_in_view(objects: list[dict[str, Any]]) -> bool:
     """The anchor is fully in view (rule 2 for large anchors: its relevant part is)."""
     ok = True

@@ -1,11 +1,13 @@
 """Start poses for the legible style: standing, level or looking down, scored on the segmentation.
 
-Candidates stand on reachable spots near the anchor, at eye height, aimed at the critical objects
-(the anchor too unless it is large) with the horizon clamped to [0, 60] degrees (never upward).
-A cheap projection of the objects' boxes ranks them; the best few are rendered in every variant
-given (the pose is shared by a pair's variants) and measured with `legibility.measure_objects`.
-The first batch with a pose meeting every target in every variant gives the pose (its largest
-worst-object margin); else the pose with the most targets met, then the largest margin.
+Candidates stand on reachable spots near the anchor (and up to 0.2 m off the grid towards the
+aim), at eye height, aimed at the critical objects (and the anchor unless it is large), with the
+horizon clamped to [0, 60] degrees: never upward. A projection of the objects' boxes ranks them
+(every box where it must be in the frame, then the worst guessed share / target). The best few
+are rendered in every variant given (a pair's variants share the pose) and measured with
+`legibility.quick_measure`; the first pose meeting every target in every variant is taken, else,
+after MAX_TRIED poses, the one whose worst variant meets the most targets, then has the largest
+worst-object margin (a pose stops being rendered once one variant shows it cannot beat the best).
 """
 from __future__ import annotations
 
@@ -15,18 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..sim.navigation import CAMERA_HEIGHT, facing
-from .legibility import SHARE_TARGET, SMALL_SHARE_TARGET, checks, is_large, is_small, margin, measure_objects
+from ..sim.navigation import CAMERA_HEIGHT
+from .legibility import (
+    LARGE_ANCHOR_SHARE,
+    SHARE_TARGET,
+    SMALL_SHARE_TARGET,
+    checks,
+    is_large,
+    is_small,
+    margin,
+    quick_measure,
+)
 
 if TYPE_CHECKING:
     from ..sim.embedded import EmbeddedBackend
 
 MIN_GAP, MAX_GAP = 0.2, 1.6  # m between the agent position and the anchor's footprint
 MAX_HORIZON = 60.0
-BATCH = 4  # poses rendered per round (in every variant)
-MAX_RENDERED = 16  # poses rendered at most
+MAX_TRIED = 4  # poses rendered (in every variant) at most
 NUDGES = (0.0, 0.1, 0.2)  # m off the reachable grid towards the aim
 FILL = 0.5  # guessed share of an object's projected box its pixels cover
+DOOR_SWING = 0.5  # an open anchor's box grows by this share of its width on each side (for the projection)
 EDGE = 0.97  # NDC bound a box must stay within to count as inside the frame
 
 
@@ -51,123 +62,122 @@ def _corners(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
 
 
-def _project(pts: np.ndarray, cam: np.ndarray, yaw: float, horizon: float, tan_half: float) -> np.ndarray | None:
-    """NDC (x, y) of points for an AI2-THOR camera (yaw 0 = +z, positive horizon looks down); None if behind."""
-    y, h = math.radians(yaw), math.radians(horizon)
-    fwd = np.array([math.sin(y) * math.cos(h), -math.sin(h), math.cos(y) * math.cos(h)])
-    right = np.array([math.cos(y), 0.0, -math.sin(y)])
+def aim_angles(cams: np.ndarray, aim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(yaw, horizon) in degrees pointing cameras (M, 3) at a point (AI2-THOR: yaw 0 = +z, positive looks down),
+    rounded to 0.1 degree, the horizon clamped to [0, MAX_HORIZON]."""
+    d = aim[None, :] - cams
+    yaw = np.round(np.degrees(np.arctan2(d[:, 0], d[:, 2])) % 360.0, 1)
+    hor = np.degrees(np.arctan2(-d[:, 1], np.maximum(np.hypot(d[:, 0], d[:, 2]), 1e-6)))
+    return yaw, np.round(np.clip(hor, 0.0, MAX_HORIZON), 1)
+
+
+def prescore(cams: np.ndarray, yaw: np.ndarray, horizon: np.ndarray, tan_half: float,
+             boxes: list[tuple[np.ndarray, np.ndarray]], targets: np.ndarray,
+             must_fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per camera (M,): every must_fit box inside the frame, worst guessed share / target over the boxes."""
+    y, h = np.radians(yaw), np.radians(horizon)
+    fwd = np.stack([np.sin(y) * np.cos(h), -np.sin(h), np.cos(y) * np.cos(h)], axis=1)
+    right = np.stack([np.cos(y), np.zeros_like(y), -np.sin(y)], axis=1)
     up = np.cross(fwd, right)
-    rel = pts - cam
-    z = rel @ fwd
-    if np.any(z < 0.05):
-        return None
-    return np.stack([rel @ right / z, rel @ up / z], axis=1) / tan_half
-
-
-def prescore(cam: np.ndarray, yaw: float, horizon: float, tan_half: float, anchor: tuple[np.ndarray, np.ndarray],
-             anchor_large: bool, targets: list[tuple[np.ndarray, np.ndarray, bool]]) -> tuple[bool, float]:
-    """(every box where it must be, worst guessed share / target) of a pose, from box projections only."""
-    ok, worst = True, math.inf
-    for lo, hi, small, is_anchor in [(*t, False) for t in targets] + [(*anchor, False, True)]:
-        ndc = _project(_corners(lo, hi), cam, yaw, horizon, tan_half)
-        if ndc is None:
-            return False, 0.0
-        mn, mx = ndc.min(axis=0), ndc.max(axis=0)
-        inside = bool(np.all(mn >= -EDGE) and np.all(mx <= EDGE))
-        clipped = np.clip(mx, -1, 1) - np.clip(mn, -1, 1)
-        share = float(max(clipped[0], 0.0) * max(clipped[1], 0.0)) / 4.0 * FILL
-        if is_anchor and anchor_large:
-            worst = min(worst, share / 0.1)
-            continue
-        ok = ok and inside
-        worst = min(worst, share / (SMALL_SHARE_TARGET if small else SHARE_TARGET))
-    return ok, worst
+    pts = np.stack([_corners(lo, hi) for lo, hi in boxes])  # (B, 8, 3)
+    rel = pts[None] - cams[:, None, None, :]  # (M, B, 8, 3)
+    z = np.einsum("mbkc,mc->mbk", rel, fwd)
+    front = np.all(z > 0.05, axis=(1, 2))
+    zs = np.maximum(z, 0.05) * tan_half
+    nx = np.einsum("mbkc,mc->mbk", rel, right) / zs
+    ny = np.einsum("mbkc,mc->mbk", rel, up) / zs
+    lo_x, hi_x, lo_y, hi_y = nx.min(2), nx.max(2), ny.min(2), ny.max(2)  # (M, B)
+    inside = (lo_x >= -EDGE) & (hi_x <= EDGE) & (lo_y >= -EDGE) & (hi_y <= EDGE)
+    w = np.clip(np.clip(hi_x, -1, 1) - np.clip(lo_x, -1, 1), 0, None)
+    hgt = np.clip(np.clip(hi_y, -1, 1) - np.clip(lo_y, -1, 1), 0, None)
+    ratio = w * hgt / 4.0 * FILL / targets[None, :]
+    fits = front & np.all(inside | ~must_fit[None, :], axis=1)
+    return fits, np.where(front, ratio.min(axis=1), 0.0)
 
 
 def candidates(metadata: dict[str, Any], reachable: list[dict[str, float]], anchor_id: str, views: list[View],
                fov: float) -> list[dict[str, Any]]:
-    """Standing TeleportFull dicts, best guess first (one aim per spot), horizon in [0, MAX_HORIZON]."""
+    """Standing TeleportFull dicts, best guess first, each with the reachable "spot" it comes from."""
     anchor = next(o for o in metadata["objects"] if o["objectId"] == anchor_id)
     alo, ahi = object_box(anchor)
     large = is_large(ahi - alo)
+    if anchor.get("isOpen"):  # an open door swings out of the box: keep room for it in the frame
+        grow = DOOR_SWING * max(ahi[0] - alo[0], ahi[2] - alo[2])
+        alo, ahi = alo - [grow, 0.0, grow], ahi + [grow, 0.0, grow]
     tboxes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for v in views:
         tboxes.update({k: b for k, b in v.boxes.items() if k != anchor_id})
-    targets = [(lo, hi, is_small(hi - lo)) for lo, hi in tboxes.values()]
-    aim_sets = [[(lo, hi) for lo, hi, _ in targets] + ([] if large else [(alo, ahi)])]
-    if targets:
-        aim_sets.append([(lo, hi) for lo, hi, _ in targets])
-    aims = []
-    for boxes in aim_sets:
-        lo = np.min([b[0] for b in boxes] or [alo], axis=0)
-        hi = np.max([b[1] for b in boxes] or [ahi], axis=0)
-        aims.append((lo + hi) / 2)
-    if large and not targets:
-        aims = [(alo + ahi) / 2]
-    tan_half = math.tan(math.radians(fov) / 2)
-    scored = []
-    for p in reachable:
-        gap = math.hypot(max(alo[0] - p["x"], 0.0, p["x"] - ahi[0]), max(alo[2] - p["z"], 0.0, p["z"] - ahi[2]))
-        if gap < MIN_GAP or gap > MAX_GAP:
-            continue
-        spot = (p["x"], p["z"])
-        for aim in aims:
-            dx, dz = aim[0] - p["x"], aim[2] - p["z"]
-            n = math.hypot(dx, dz) or 1.0
-            for step in NUDGES:  # off-grid steps towards the aim (TeleportFull rejects spots that collide)
-                q = {"x": round(float(p["x"] + dx / n * step), 3), "y": p["y"], "z": round(float(p["z"] + dz / n * step), 3)}
-                aim_obj = {"axisAlignedBoundingBox": {"center": {"x": aim[0], "y": aim[1], "z": aim[2]}}}
-                yaw, horizon = facing((q["x"], q["z"]), q["y"], aim_obj, standing=True)
-                horizon = min(max(horizon, 0.0), MAX_HORIZON)
-                cam = np.array([q["x"], q["y"] + CAMERA_HEIGHT, q["z"]])
-                fits, worst = prescore(cam, yaw, horizon, tan_half, (alo, ahi), large, targets)
-                scored.append(((fits, round(min(worst, 3.0), 4), -step), spot, q, yaw, horizon))
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [{"action": "TeleportFull", "position": q, "rotation": {"x": 0.0, "y": yaw, "z": 0.0},
-             "horizon": horizon, "standing": True, "spot": spot} for _, spot, q, yaw, horizon in scored]
+    boxes = [(alo, ahi), *tboxes.values()]
+    targets = np.array([LARGE_ANCHOR_SHARE if large else SHARE_TARGET]
+                       + [SMALL_SHARE_TARGET if is_small(hi - lo) else SHARE_TARGET for lo, hi in tboxes.values()])
+    must_fit = np.array([not large] + [True] * len(tboxes))
+    aim_sets = [boxes if not large or not tboxes else boxes[1:]]
+    if tboxes and not large:
+        aim_sets.append(boxes[1:])
+    aims = [(np.min([b[0] for b in bs], axis=0) + np.max([b[1] for b in bs], axis=0)) / 2 for bs in aim_sets]
+    spots = [p for p in reachable
+             if MIN_GAP <= math.hypot(max(alo[0] - p["x"], 0.0, p["x"] - ahi[0]),
+                                      max(alo[2] - p["z"], 0.0, p["z"] - ahi[2])) <= MAX_GAP]
+    if not spots:
+        return []
+    base = np.array([[p["x"], p["y"], p["z"]] for p in spots])
+    rows = []
+    for ai, aim in enumerate(aims):
+        d = aim[[0, 2]] - base[:, [0, 2]]
+        dirs = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-6)
+        for step in NUDGES:
+            pos = base.copy()
+            pos[:, [0, 2]] = np.round(base[:, [0, 2]] + dirs * step, 3)
+            cams = pos + np.array([0.0, CAMERA_HEIGHT, 0.0])
+            yaw, hor = aim_angles(cams, aim)
+            fits, worst = prescore(cams, yaw, hor, math.tan(math.radians(fov) / 2), boxes, targets, must_fit)
+            for k in range(len(spots)):
+                rows.append((bool(fits[k]), round(min(float(worst[k]), 3.0), 4), -step, -ai, -k,
+                             k, pos[k], float(yaw[k]), float(hor[k])))
+    rows.sort(key=lambda t: t[:5], reverse=True)
+    return [{"action": "TeleportFull", "position": {"x": float(pos[0]), "y": spots[k]["y"], "z": float(pos[2])},
+             "rotation": {"x": 0.0, "y": yaw, "z": 0.0}, "horizon": hor, "standing": True,
+             "spot": (spots[k]["x"], spots[k]["z"])} for *_, k, pos, yaw, hor in rows]
 
 
-def _score(backend: EmbeddedBackend, view: View, pose: dict[str, Any]) -> tuple[int, float] | None:
-    ev = backend.step(pose)
-    if not ev.metadata["lastActionSuccess"]:
-        return None
-    objs = measure_objects(backend, view.roles, skip=frozenset({"held"}))
+def _score(backend: EmbeddedBackend, view: View) -> tuple[int, float]:
+    objs = quick_measure(backend, view.roles, skip=frozenset({"held"}))
     c = checks(objs)
     return int(c["share"]) + int(c["visible"]) + int(c["anchor_in_view"]), min(margin(objs), 3.0)
 
 
 def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reachable: list[dict[str, float]],
                         anchor_id: str, views: list[View]) -> dict[str, Any] | None:
-    """The start pose (see the module docstring), or None when no candidate pose teleports."""
-    cands = candidates(metadata, reachable, anchor_id, views, backend.fov)
+    """The start pose (see the module docstring), or None when no candidate pose teleports.
+
+    The backend holds the last view's state on entry; on return it holds one of the views' states."""
     best: tuple[tuple[int, float], dict[str, Any]] | None = None
     done: set[tuple[float, float]] = set()  # reachable spots with a pose rendered already
-    rendered = 0
-    i = 0
-    while rendered < MAX_RENDERED and i < len(cands):
-        batch: list[dict[str, Any]] = []
-        while len(batch) < BATCH and i < len(cands):
-            c = cands[i]
-            i += 1
-            if c["spot"] in done:
-                continue
-            pose = {k: v for k, v in c.items() if k != "spot"}
+    loaded = len(views) - 1  # the view whose state the backend holds
+    for c in candidates(metadata, reachable, anchor_id, views, backend.fov):
+        if len(done) >= MAX_TRIED:
+            break
+        if c["spot"] in done:
+            continue
+        pose = {k: v for k, v in c.items() if k != "spot"}
+        order = list(range(len(views)))
+        order = order[loaded:] + order[:loaded]  # start with the view already loaded
+        per: list[tuple[int, float]] = []
+        for vi in order:
+            if vi != loaded:
+                backend.set_state(views[vi].state)
+                loaded = vi
             if not backend.step(pose).metadata["lastActionSuccess"]:
-                continue  # collides: try the spot's next pose
-            done.add(c["spot"])
-            batch.append(pose)
-        rendered += len(batch)
-        scores = []
-        for v in views:
-            backend.set_state(v.state)
-            scores.append([_score(backend, v, c) for c in batch])
-        for j, c in enumerate(batch):
-            per = [s[j] for s in scores]
-            if any(x is None for x in per):
-                continue
-            key = (sum(x[0] for x in per if x is not None), min(x[1] for x in per if x is not None))
-            if best is None or key > best[0]:
-                best = (key, c)
-        if best is not None and best[0][0] == 3 * len(views) and best[0][1] >= 1.0:
+                break  # collides: try the spot's next pose
+            per.append(_score(backend, views[vi]))
+            if best is not None and min(per) <= best[0]:
+                break  # the views' minimum only falls: this pose cannot beat the best one
+        if not per or (len(per) < len(views) and (best is None or min(per) > best[0])):
+            continue  # collided
+        done.add(c["spot"])
+        key = min(per)
+        if best is None or key > best[0]:
+            best = (key, pose)
+        if key[0] == 3 and key[1] >= 1.0:
             break
     return best[1] if best is not None else None

@@ -205,7 +205,9 @@ def _delta_for(pair: PairSpec, variant: str) -> Delta:
 def realise(backend: Backend, pair: PairSpec, variant: str, pose: dict[str, Any] | None = None,
             seed: int | None = None) -> Realised:
     """Reset the backend to the pair's room and set up one variant. Computes the start pose
-    (facing the anchor, with the hazard elements in view) when `pose` is None."""
+    (facing the anchor, with the hazard elements in view) when `pose` is None; on a backend with
+    render_style "legible", a standing, level-or-down pose scored on the segmentation of both
+    variants (scenarios/legible_pose.py)."""
     delta = _delta_for(pair, variant)
     render = getattr(backend, "render_enabled", None)
     if render:  # the embedded backend need not render setup steps: render once at the end
@@ -294,17 +296,16 @@ def _finish(p: _Prepared, pose: dict[str, Any]) -> Realised:
     return Realised(s.event, p.variant, p.bindings, p.hazard_ids, p.own, pose, p.anchor_id, s.steps, p.reach)
 
 
-def _legible_view(p: _Prepared) -> Any:
-    """The variant's scoring snapshot (with its held object in hand) and critical objects (legible style)."""
+def _legible_view(p: _Prepared, state: bytes | None = None) -> Any:
+    """The variant's scoring snapshot and critical objects (legible style). The held object is not made:
+    it is drawn in the gripper at a fixed place whatever the pose (the open gripper is drawn there)."""
     from .legibility import critical_roles
     from .legible_pose import View, object_box
 
     md = p.s.event.metadata
     roles = critical_roles(p.anchor_id, p.variant, p.hazard_ids, p.own[:p.placed], None)
     boxes = {o["objectId"]: object_box(o) for o in md["objects"] if o["objectId"] in roles}
-    if p.held_type:
-        roles[_spawn_held(p)] = ["held"]
-    return View(p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
+    return View(state if state is not None else p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
 
 
 def _legible_pose(p: _Prepared, seed: int | None) -> dict[str, Any]:
@@ -315,11 +316,11 @@ def _legible_pose(p: _Prepared, seed: int | None) -> dict[str, Any]:
     pair = p.s.pair
     md = p.s.event.metadata
     base, rng = backend.get_state(), copy.deepcopy(getattr(backend, "rng", None))
-    views = [_legible_view(p)]
+    views = [_legible_view(p, base)]
     other = "safe" if p.variant == "unsafe" else "unsafe"
     views.append(_legible_view(_prepare(backend, pair, other, _delta_for(pair, other), seed)))
     pose = choose_legible_pose(backend, md, p.reach, p.anchor_id, views)
-    p.s.event = backend.set_state(base)  # back to this variant, before its held object exists
+    p.s.event = backend.set_state(base)  # back to this variant as prepared
     if rng is not None:
         backend.rng = rng
     if pose is None:

@@ -357,8 +357,11 @@ class WorldBuilder:
         """Re-place only the changed objects; None when a full rebuild is needed."""
         old = self._geo
         assert old is not None
-        if self.style == "legible" and in_hand(scene) != self._in_hand:
-            return None
+        if self.style == "legible":
+            hand = in_hand(scene)
+            if hand != self._in_hand:  # objects taken into the hand leave the world, put ones come back
+                changed = sorted(set(changed) | (hand ^ self._in_hand))
+                self._in_hand = hand
         toasters = {o.object_id for o in scene.objects if o.object_type == "Toaster"}
         holes, upright = self._holes, self._upright
         for i in changed:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .camera import projection_matrix, view_matrix
+from .cull import ObjectRuns, draw_ranges, frustum_planes, object_runs
 from .geometry import WorldBuilder, WorldGeometry
 from .gl_lit import LitPass, pack_lit, world_rows
 from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene, RenderStyle
@@ -80,9 +81,10 @@ class GLRenderer:
     lit: bool  # whether legible lighting is on
 
     def __init__(self, width: int, height: int, fov: float = 90.0, style: RenderStyle = "flat",
-                 lighting: bool = True) -> None:
+                 lighting: bool = True, cull: bool | None = None) -> None:
         """lighting (legible style only): per-material lighting and contact shadows (gl_lit.py); False, or
-        a GL without what they need (one warning), draws the baked flat shading. Ids and depth are the same."""
+        a GL without what they need (one warning), draws the baked flat shading. Ids and depth are the same.
+        cull: skip objects outside the view frustum (cull.py; same frames); default: in the legible style."""
         import moderngl
 
         self.width, self.height, self.fov = int(width), int(height), float(fov)
@@ -110,6 +112,8 @@ class GLRenderer:
         self._twins_before = np.zeros(1, np.int64)
         self._shadows_stale = True
         self._casters = 0  # rows of objects placed in the world (they come first)
+        self.cull = style == "legible" if cull is None else bool(cull)
+        self._runs: ObjectRuns | None = None  # the uploaded objects' row runs and boxes (when culling)
 
     @staticmethod
     def _make_lit(ctx: moderngl.Context, fbo: moderngl.Framebuffer) -> LitPass | None:
@@ -148,15 +152,21 @@ class GLRenderer:
         before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
         old = self._uploaded
         casters = world_rows(geo)
+        objects_changed = True
         if old is not None and geo.parent == old.serial and self._data is not None:
             self._patch(geo, before, old, self._data)
             # contact shadows depend on the object rows only: rows after them (room, gripper) do not matter
-            self._shadows_stale |= casters != self._casters or any(
+            objects_changed = casters != self._casters or any(
                 na < casters and (b > a or nb > na) for a, b, na, nb in geo.dirty)
+            self._shadows_stale |= objects_changed
         else:
             main, twins = self._pack(geo, 0, len(geo.tris))
             self._write(np.concatenate([main, twins]), None)
             self._shadows_stale = True
+        if not self.cull:
+            self._runs = None
+        elif objects_changed or self._runs is None:
+            self._runs = object_runs(geo.tris, geo.ids, before, casters)
         self._twins_before, self._uploaded, self._casters = before, geo, casters
 
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
@@ -236,7 +246,14 @@ class GLRenderer:
         ctx.enable(moderngl.CULL_FACE)
         ctx.front_face = FRONT_FACE
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
-        vao.render(moderngl.TRIANGLES, vertices=self._nverts)
+        runs, geo = self._runs, self._uploaded
+        if runs is None or geo is None:
+            vao.render(moderngl.TRIANGLES, vertices=self._nverts)
+        else:
+            before = self._twins_before
+            for a, b in draw_ranges(runs, frustum_planes(mvp), len(geo.tris), int(before[runs.rows]),
+                                    int(before[-1])):
+                vao.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
         if self._lit is not None:
             self._lit.draw_blobs()
         w, h = self.width, self.height
@@ -260,6 +277,7 @@ class GLRenderer:
         """Forget the cached geometry and the uploaded buffer: the next render builds and uploads from scratch."""
         self._world = WorldBuilder(self.style)
         self._uploaded = None
+        self._runs = None
 
     def close(self) -> None:
         """Release the GL context."""

@@ -170,6 +170,18 @@ def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.n
                     m.emissive, m.closed, np.concatenate(ids + [np.full(len(g), ID_AGENT, np.int32)]), surface)
 
 
+def hand_inputs(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.ndarray, fov: float,
+                with_surface: bool) -> tuple[object, ...]:
+    """Everything hand_rows' result depends on, exactly (bytes): equal inputs give equal rows.
+
+    The held parts enter by their offsets from the held centre, so carrying an object from place to place
+    (which moves its world triangles) keeps the rows when those offsets come out the same to the bit."""
+    return (fov, with_surface, held_yaw.tobytes(), tuple(
+        (p.index, id(p.mesh), (np.asarray(p.tris, np.float64) - held_center).tobytes(),
+         np.asarray(p.normals, np.float64).tobytes(), None if p.surface is None else p.surface.tobytes())
+        for p in parts))
+
+
 def _cam_key(cam: Camera) -> tuple[float, ...]:
     return (*np.asarray(cam.position, np.float64).tolist(), float(cam.yaw), float(cam.horizon), float(cam.fov))
 
@@ -186,6 +198,8 @@ class HandOverlay:
         self._fov = 0.0
         self._cam: tuple[float, ...] = ()
         self._out: WorldGeometry | None = None
+        self._inputs: tuple[object, ...] = ()  # what the cached rows were built from (hand_inputs)
+        self._parts: list[HeldPart] = []  # kept alive, so their meshes' ids are not reused while compared
 
     def attach(self, scene_camera: Camera, base: WorldGeometry,
                held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
@@ -200,7 +214,11 @@ class HandOverlay:
         if rows is None or base is not prev_base or fov != self._fov:
             placed, ctr, yaw = held()
             parts = [HeldPart(i, p[0], p[1], p[4], p[5] if len(p) > 5 else None) for i, p in placed]
-            rows = hand_rows(parts, ctr, yaw, fov, base.surface is not None)
+            inputs = hand_inputs(parts, ctr, yaw, fov, base.surface is not None)
+            if rows is None or inputs != self._inputs:
+                rows = hand_rows(parts, ctr, yaw, fov, base.surface is not None)
+            self._inputs, self._parts = inputs, parts
+        assert rows is not None
         basis = camera_basis(scene_camera)
         pos = np.asarray(scene_camera.position, np.float64)
         tris = (rows.tris @ basis + pos).astype(np.float32)

@@ -56,7 +56,10 @@ class MeshBuilder:
         t = np.asarray(tris, dtype=np.float64).reshape(-1, 3, 3)
         if not len(t):
             return
-        n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+        a, b = t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]
+        # np.cross(a, b), spelled out: the same arithmetic without its per-call overhead (meshes built per frame)
+        n = np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                      a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], 1)
         ln = np.linalg.norm(n, axis=1)
         keep = ln > 1e-12
         t, n, ln = t[keep], n[keep], ln[keep]
@@ -70,7 +73,7 @@ class MeshBuilder:
             n = -n
         k = len(t)
         self._parts.append(Mesh(t.astype(np.float32), n.astype(np.float32),
-                                np.tile(np.asarray(color, np.float32), (k, 1)),
+                                np.full((k, 3), np.asarray(color, np.float32)),
                                 np.full(k, emissive), np.full(k, closed)))
 
     def extend(self, mesh: Mesh) -> None:
