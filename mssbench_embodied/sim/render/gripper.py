@@ -8,6 +8,7 @@ furniture (the agent keeps 0.2 m from obstacles). Camera space: x right, y up, z
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -130,6 +131,26 @@ def gripper_mesh(lo: np.ndarray | None, hi: np.ndarray | None, fy: float) -> Mes
     return b.build()
 
 
+_GRIPPERS: OrderedDict[tuple[bytes, bytes, float], Mesh] = OrderedDict()  # recent gripper meshes (read only)
+GRIPPER_CACHE = 32
+
+
+def _gripper_cached(lo: np.ndarray | None, hi: np.ndarray | None, fy: float) -> Mesh:
+    """gripper_mesh, remembered for the last GRIPPER_CACHE boxes (exact keys: the same box gives the same mesh)."""
+    if lo is None or hi is None:
+        key = (b"", b"", fy)
+    else:
+        key = (np.asarray(lo, np.float64).tobytes(), np.asarray(hi, np.float64).tobytes(), fy)
+    g = _GRIPPERS.get(key)
+    if g is None:
+        g = _GRIPPERS[key] = gripper_mesh(lo, hi, fy)
+        if len(_GRIPPERS) > GRIPPER_CACHE:
+            _GRIPPERS.popitem(last=False)
+    else:
+        _GRIPPERS.move_to_end(key)
+    return g
+
+
 def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.ndarray, fov: float,
               with_surface: bool) -> HandRows:
     """Camera-space faces of the held parts (moved into the hand, scaled to fit) and the gripper.
@@ -153,7 +174,7 @@ def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.n
             ids.append(np.full(len(t), p.index, np.int32))
         allp = np.concatenate([t.reshape(-1, 3) for t in tris])
         lo, hi = allp.min(0), allp.max(0)
-    g = gripper_mesh(lo, hi, fy)
+    g = _gripper_cached(lo, hi, fy)
     meshes = [p.mesh for p in parts] + [g]
     surface = None
     if with_surface:
@@ -186,10 +207,14 @@ def _cam_key(cam: Camera) -> tuple[float, ...]:
     return (*np.asarray(cam.position, np.float64).tolist(), float(cam.yaw), float(cam.horizon), float(cam.fov))
 
 
+HAND_CACHE = 16  # hand rows remembered per overlay (carrying an object, the same offsets recur)
+
+
 class HandOverlay:
     """Appends the gripper (and the held object in it) to a world soup, placed for the scene's camera.
 
-    The camera-space rows are rebuilt when the world soup changes; a camera move only re-places them.
+    The camera-space rows are rebuilt when the world soup changes (unless one of the last HAND_CACHE builds had
+    exactly the same inputs); a camera move only re-places them.
     The result records its parent and dirty rows like a patched soup, so GL rewrites only those."""
 
     def __init__(self) -> None:
@@ -198,8 +223,8 @@ class HandOverlay:
         self._fov = 0.0
         self._cam: tuple[float, ...] = ()
         self._out: WorldGeometry | None = None
-        self._inputs: tuple[object, ...] = ()  # what the cached rows were built from (hand_inputs)
-        self._parts: list[HeldPart] = []  # kept alive, so their meshes' ids are not reused while compared
+        # recent rows by what they were built from (hand_inputs); the parts keep their meshes' ids from reuse
+        self._recent: OrderedDict[tuple[object, ...], tuple[HandRows, list[HeldPart]]] = OrderedDict()
 
     def attach(self, scene_camera: Camera, base: WorldGeometry,
                held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
@@ -215,9 +240,15 @@ class HandOverlay:
             placed, ctr, yaw = held()
             parts = [HeldPart(i, p[0], p[1], p[4], p[5] if len(p) > 5 else None) for i, p in placed]
             inputs = hand_inputs(parts, ctr, yaw, fov, base.surface is not None)
-            if rows is None or inputs != self._inputs:
+            hit = self._recent.get(inputs)
+            if hit is None:
                 rows = hand_rows(parts, ctr, yaw, fov, base.surface is not None)
-            self._inputs, self._parts = inputs, parts
+                self._recent[inputs] = (rows, parts)
+                if len(self._recent) > HAND_CACHE:
+                    self._recent.popitem(last=False)
+            else:
+                rows = hit[0]
+                self._recent.move_to_end(inputs)
         assert rows is not None
         basis = camera_basis(scene_camera)
         pos = np.asarray(scene_camera.position, np.float64)
