@@ -138,14 +138,7 @@ def measure_objects(backend: EmbeddedBackend, roles: dict[str, list[str]],
         shown = seen
         if "anchor" in rs:  # rule 1: hidden by another critical object counts as shown
             shown += int((alone & np.isin(ids, crit[crit != i])).sum())
-        out.append({
-            "id": oid, "type": obj.object_type, "roles": rs, "drawn": True,
-            "share": seen / n, "unoccluded_share": full / n,
-            "visible": min(seen / full, 1.0) if full else 0.0,
-            "share_shown": shown / n, "visible_shown": min(shown / full, 1.0) if full else 0.0,
-            "small": is_small(obj.size), "large": "anchor" in rs and is_large(obj.size),
-            "in_view": full > 0, "edge_cut": _edge(alone),
-        })
+        out.append(_measured(oid, obj, rs, seen, full, shown, n, alone))
     return out
 
 
@@ -197,14 +190,7 @@ def quick_measure(backend: EmbeddedBackend, roles: dict[str, list[str]],
         full = int(alone.sum())
         seen = int(counts[i])
         shown = int((alone & crit_full).sum()) if "anchor" in rs else seen
-        out.append({
-            "id": oid, "type": obj.object_type, "roles": rs, "drawn": True,
-            "share": seen / n, "unoccluded_share": full / n,
-            "visible": min(seen / full, 1.0) if full else 0.0,
-            "share_shown": shown / n, "visible_shown": min(shown / full, 1.0) if full else 0.0,
-            "small": is_small(obj.size), "large": "anchor" in rs and is_large(obj.size),
-            "in_view": full > 0, "edge_cut": _edge(alone),
-        })
+        out.append(_measured(oid, obj, rs, seen, full, shown, n, alone))
     return out
 
 
@@ -265,3 +251,16 @@ def failures(objects: list[dict[str, Any]]) -> list[str]:
     if not anchor_in_view(objects):
         out.append("anchor not in view" + (" (large: relevant part)" if any(o.get("large") for o in objects) else ""))
     return out
+
+
+def _measured(oid: str, obj: Any, rs: list[str], seen: int, full: int, shown: int, n: int,
+              alone: np.ndarray) -> dict[str, Any]:
+    """One critical object's measurement row (pixel counts -> shares, fractions and flags)."""
+    return {
+        "id": oid, "type": obj.object_type, "roles": rs, "drawn": True,
+        "share": seen / n, "unoccluded_share": full / n,
+        "visible": min(seen / full, 1.0) if full else 0.0,
+        "share_shown": shown / n, "visible_shown": min(shown / full, 1.0) if full else 0.0,
+        "small": is_small(obj.size), "large": "anchor" in rs and is_large(obj.size),
+        "in_view": full > 0, "edge_cut": _edge(alone),
+    }

@@ -15,7 +15,7 @@ import numpy as np
 from .camera import projection_matrix, view_matrix
 from .cull import ObjectRuns, draw_ranges, frustum_planes, object_runs
 from .geometry import WorldBuilder, WorldGeometry
-from .gl_lit import LitPass, pack_lit, world_rows
+from .gl_lit import FRAGMENT, LitPass, pack_lit, world_rows
 from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene, RenderStyle
 
 if TYPE_CHECKING:
@@ -43,18 +43,6 @@ void main() {
 }
 """
 
-FRAGMENT = """
-#version 330
-in vec3 v_col;
-in float v_depth;
-flat in float v_id;
-layout(location = 0) out vec4 f_col;
-layout(location = 1) out vec2 f_iddepth;
-void main() {
-    f_col = vec4(v_col, 1.0);
-    f_iddepth = vec2(v_id, v_depth);
-}
-"""
 
 
 lit_warned = False  # set once a legible renderer has warned that it fell back to flat shading

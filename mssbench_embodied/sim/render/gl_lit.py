@@ -78,6 +78,7 @@ void main() {{
 }}
 """
 
+# colour, then (id, depth): shared by the flat and the lit pass
 FRAGMENT = """
 #version 330
 in vec3 v_col;
