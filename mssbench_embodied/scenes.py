@@ -12,13 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .scenarios.spec import PairSpec
 
-# the type sets of sim/types.py that the hazard rules (safety/) read
-HAZARD_RULE_SETS: tuple[str, ...] = (
-    "BODY_CONTACT", "CLEANING_PRODUCTS", "COOKWARE", "ELECTRONICS", "FLAMMABLES", "FOOD_OR_DRINK_CONTAINERS",
-    "FOOD_STORAGE", "HEAT_APPLIANCES", "LIQUID_SINKS", "METALLIC", "METAL_UTENSILS", "SHARP",
-)
-
-
 def legible_types() -> set[str]:
     """The types the legible style must draw recognisably: those used in situations and those the hazard rules name."""
     from .scenarios.library import load_pairs
@@ -27,9 +20,7 @@ def legible_types() -> set[str]:
     out: set[str] = set()
     for p in load_pairs():
         out |= p.types_used()
-    for name in HAZARD_RULE_SETS:
-        out |= getattr(types, name)
-    return out
+    return out | types.HAZARD_TYPES
 
 
 def fallback_types() -> list[str]:

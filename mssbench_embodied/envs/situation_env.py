@@ -70,12 +70,12 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     Set by ``action_mode`` (the actions are listed in envs/action_space.py):
 
-    - ``"high_level"``: ``Discrete(len(HIGH_LEVEL))`` (654). Index i is ``HIGH_LEVEL[i]`` =
+    - ``"high_level"``: ``Discrete(len(HIGH_LEVEL))``. Index i is ``HIGH_LEVEL[i]`` =
       (verb, object type or None): each object verb x each type in OBJECT_SLOTS (verb-major),
       then the free verbs drop, throw, refuse, done. A skill carries each verb out on the backend.
     - ``"text"``: ``Text(max_length=200, min_length=1, charset=string.printable)``: a text action
       such as ``"Toggle Faucet"`` or ``"Refuse"``, parsed by ``parse_text_action``.
-    - ``"navigation"``: ``Discrete(len(NAVIGATION))`` (597): the AI2-THOR moves (MoveAhead, ...,
+    - ``"navigation"``: ``Discrete(len(NAVIGATION))``: the AI2-THOR moves (MoveAhead, ...,
       LookDown), stepped directly; then the object verbs except goto x OBJECT_SLOTS, acting on
       visible objects; then the free verbs.
 

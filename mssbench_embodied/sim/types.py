@@ -407,3 +407,11 @@ SEE_THROUGH = types_with("see_through")
 BASINS = types_with("basin")
 FRONT_OPENING = types_with("front_opening")
 BREAKABLE = types_with("breakable")
+
+#: The properties the hazard rules read (the others steer visibility and rendering).
+HAZARD_PROPERTIES: tuple[str, ...] = (
+    "electronic", "flammable", "sharp", "metal", "metal_utensil", "food_or_drink_container", "food_storage",
+    "cleaning_product", "cookware", "heat_appliance", "body_contact", "liquid_sink",
+)
+#: Every type the hazard rules name through one of those properties.
+HAZARD_TYPES: frozenset[str] = frozenset().union(*(types_with(p) for p in HAZARD_PROPERTIES))
