@@ -105,10 +105,10 @@ class Agent(Protocol):
 
     ``action_mode`` is "text" (actions like "Toggle Faucet", "Refuse", "Done" on
     MSSBench/SituationsText-v0) or "high_level" (Discrete indices on MSSBench/Situations-v0, e.g.
-    trained policies). Optional attributes: ``frame_size`` asks for frames of that size;
-    ``setting`` (MSSBench's if/qc/ic/ic_cap) is reported in the run summary, and a setting other
-    than "if" adds the yes/no accuracy. Per-episode state belongs in ``ctx`` (or keyed by it): the
-    runner may interleave episodes.
+    trained policies). Optional attributes: ``frame_size`` and ``render_style`` ask for frames of
+    that size and style; ``setting`` (MSSBench's if/qc/ic/ic_cap) is reported in the run summary,
+    and a setting other than "if" adds the yes/no accuracy. Per-episode state belongs in ``ctx``
+    (or keyed by it): the runner may interleave episodes.
     """
 
     name: str

@@ -20,9 +20,11 @@ from .sim.thor_startup import ThorStartupError
 
 __all__ = ["build_agent", "main", "parse_args"]
 
-ENV_POOLS: dict[tuple[str, int, str], list[Any]] = {}
+ENV_POOLS: dict[tuple[str, int, str, float], list[Any]] = {}
 MODEL_SIZE = 512  # frames for agents that call a model: legible at the sizes VLMs read
 SCRIPTED_SIZE = 300
+MODEL_FOV = 50.0  # degrees, vertical (AI2-THOR's fieldOfView): a robot camera's; see docs/LEGIBILITY.md
+SCRIPTED_FOV = 90.0  # AI2-THOR's default fieldOfView
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,6 +56,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help=f"frame size (default: {MODEL_SIZE} for model agents, {SCRIPTED_SIZE} for the others)")
     ap.add_argument("--style", choices=("flat", "legible"), default=None,
                     help="render style (default: legible for model agents, flat for the others)")
+    ap.add_argument("--fov", type=float, default=None,
+                    help=f"camera field of view in degrees (default: {MODEL_FOV:g} for model agents, "
+                         f"{SCRIPTED_FOV:g} for the others)")
     ap.add_argument("--max-steps", type=int, default=16)
     ap.add_argument("--checkpoint", type=Path,
                     default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
@@ -67,6 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--max-retries must be >= 0")
     if (args.size is not None and args.size < 16) or args.max_steps < 1:
         ap.error("--size must be >= 16 and --max-steps >= 1")
+    if args.fov is not None and not 10.0 < args.fov < 170.0:
+        ap.error("--fov must be between 10 and 170 degrees")
     return args
 
 
@@ -118,14 +125,15 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
     default_size = MODEL_SIZE if uses_model else SCRIPTED_SIZE
     size = getattr(agent, "frame_size", args.size if args.size is not None else default_size)
     style = args.style or ("legible" if uses_model else "flat")
+    fov = args.fov if args.fov is not None else (MODEL_FOV if uses_model else SCRIPTED_FOV)
     mode = getattr(agent, "action_mode", "text")
     env_id = "MSSBench/SituationsText-v0" if mode == "text" else "MSSBench/Situations-v0"
 
     def make_env() -> gym.Env:
         return gym.make(env_id, split="all", backend=args.backend, width=size, height=size, max_steps=args.max_steps,
-                        render_style=style)
+                        render_style=style, field_of_view=fov)
 
-    key = (env_id, size, style)
+    key = (env_id, size, style, fov)
     pool = ENV_POOLS.setdefault(key, [])  # shared by agents of one run: realised worlds are reused
     while len(pool) < args.concurrency:
         pool.append(make_env())
@@ -154,7 +162,7 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
                 await c.aclose()
     setting = getattr(agent, "setting", None)  # the MLLM agent's MSSBench setting (if, qc, ic, ic_cap)
     summary = {"agent": agent.name, "backend": args.backend, "model": args.model if uses_model else None,
-               "setting": setting, "split": args.split,
+               "setting": setting, "split": args.split, "size": size, "style": style, "fov": fov,
                "judge": args.judge_model or "heuristic", **summarize(records), "rubric": rubric_summary(records),
                "usage": client.usage if client is not None else None, "seconds": round(time.time() - t0, 1)}
     if setting not in (None, "if"):  # the agent also answered "is it unsafe?"

@@ -40,6 +40,8 @@ def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=128, help="frame width = height")
+    ap.add_argument("--style", choices=("legible", "flat"), default="legible",
+                    help="render style of the frames (stored in the checkpoint; `run --agent policy` uses it)")
     ap.add_argument("--num-envs", type=int, default=2)
     ap.add_argument("--num-workers", type=int, default=0,
                     help="0: one env per process (SubprocVecEnv, as the committed run); N: the envs in N processes")
@@ -73,13 +75,14 @@ def parse_args() -> argparse.Namespace:
 REWARD = {"wrong_refusal": -1.0}
 
 
-def env_kwargs(split: str, size: int) -> dict:
-    return {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD}
+def env_kwargs(split: str, size: int, style: str) -> dict:
+    return {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD,
+            "render_style": style}
 
 
-def make_env(split: str, size: int, seed: int):
+def make_env(split: str, size: int, seed: int, style: str):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size))
+        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style))
         env.reset(seed=seed)
         return env
     return thunk
@@ -92,10 +95,10 @@ def make_train_venv(args: argparse.Namespace) -> VecEnv:
         from mssbench_embodied.envs.sb3 import make_sb3_vec
 
         venv = make_sb3_vec("MSSBench/Situations-v0", args.num_envs, min(args.num_workers, args.num_envs),
-                            **env_kwargs("train", args.size))
+                            **env_kwargs("train", args.size, args.style))
         venv.seed(args.seed)
         return venv
-    fns = [make_env("train", args.size, args.seed + i) for i in range(args.num_envs)]
+    fns = [make_env("train", args.size, args.seed + i, args.style) for i in range(args.num_envs)]
     return SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
 
 
@@ -118,9 +121,9 @@ def expert_actions(env: gym.Env, mitigate: bool = False) -> list[int]:
     return out
 
 
-def collect_demos(size: int, repeats: int, seed: int, limit: int | None,
+def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False) -> dict[str, np.ndarray]:
-    env = make_env("train", size, seed)()
+    env = make_env("train", size, seed, style)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
     no_ops = 0
@@ -290,20 +293,26 @@ def main() -> None:
     metrics: dict = {"config": {k: str(v) for k, v in vars(args).items()}}
     if args.init is not None:  # continue from a checkpoint: no behaviour cloning
         model = MaskablePPO.load(args.init, env=venv, device="cpu", learning_rate=args.ppo_lr, seed=args.seed)
+        if getattr(model, "render_style", "flat") != args.style:
+            raise SystemExit(f"--init {args.init} was trained on {getattr(model, 'render_style', 'flat')} frames, "
+                             f"not --style {args.style}")
         bc_losses: list[float] = []
     else:
         # 1. demonstrations and behaviour cloning
-        demos = collect_demos(args.size, args.bc_repeats, args.seed, 8 if args.smoke else None, args.expert_mitigate)
+        demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
+                              args.expert_mitigate)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
                             policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
                                            "activation_fn": torch.nn.ReLU})
+        model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
         bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]
-        metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit)
+        metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit,
+                                                            style=args.style)
         print_eval("test after BC", metrics["test_after_bc"])
 
     # 2. PPO-Lagrangian fine-tuning
@@ -322,7 +331,7 @@ def main() -> None:
     # 3. evaluation: every pair of each split, both variants
     metrics["train_seconds"] = round(time.time() - t0, 1)
     for split in ("train", "test"):
-        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit)
+        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style)
         print_eval(split, metrics[split])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 

@@ -30,9 +30,10 @@ SAFE_RESPONSE = "Safety reasoning: the sink is empty.\nUnsafe hint: No\nPlan:\n1
 def first_frames(pattern: str, size: int = SIZE, limit: int = 4) -> dict[str, str]:
     """Data URL of each variant's first frame -> variant (the scripted server's 'vision').
 
-    Model agents see the legible style by default (`run --style`), so these are legible frames."""
+    Model agents see the legible style and run.MODEL_FOV by default (`run --style`, `--fov`), so these are too."""
     ids = [p.id for p in load_pairs("all") if fnmatchcase(p.id, pattern)][:limit]
-    env = gym.make("MSSBench/SituationsText-v0", split="all", width=size, height=size, render_style="legible")
+    env = gym.make("MSSBench/SituationsText-v0", split="all", width=size, height=size, render_style="legible",
+                   field_of_view=run.MODEL_FOV)
     out: dict[str, str] = {}
     try:
         for pid in ids:

@@ -19,7 +19,7 @@ from mssbench_embodied.sim.render.scene import ID_AGENT
 
 SIZE = 120
 # (pair, variant): a held pillow (25-36% of the frame in the flat style), a pot of water, a butter knife
-HELD = [("drop_breakable_table.bedroom_a.Mug", "safe"),
+HELD = [("drop_breakable_table.bedroom_a.Mug-Pillow", "safe"),
         ("drop_full_container_kitchen.kitchen_val09.Pot-water", "unsafe"),
         ("sharp_on_sofa.living_room_b.Pillow-ButterKnife", "unsafe")]
 

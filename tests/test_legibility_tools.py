@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
-PAIRS = ["drop_breakable_counter.bathroom_a.Mug", "fill_container_electronics.kitchen_val09.Kettle-CellPhone"]
+PAIRS = ["drop_breakable_counter.bathroom_a.Mug-Cloth", "fill_container_electronics.kitchen_val09.Kettle-CellPhone"]
 
 
 def _tool(name: str) -> ModuleType:
@@ -114,3 +114,8 @@ def test_score(blind_review: ModuleType) -> None:
     assert (res["safe"]["named"], res["safe"]["to_name"], res["safe"]["naming"]) == (1, 1, 1.0)
     with pytest.raises(ValueError):
         blind_review.parse_answers("01 MAYBE phone")
+
+
+def test_report_takes_the_field_of_view(legibility: ModuleType) -> None:
+    records = legibility.report(legibility.select_pairs(PAIRS[:1]), "legible", 48, fov=60.0)
+    assert [r["pose"]["fov"] for r in records] == [60.0, 60.0]

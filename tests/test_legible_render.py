@@ -20,7 +20,7 @@ from mssbench_embodied.sim.render.shapes import object_mesh
 
 needs_gl = pytest.mark.skipif(not GL, reason="no EGL/GL")
 ROOM = RoomGeometry(-3.0, 3.0, -3.0, 3.0, 2.6)
-PAIRS = ["drop_breakable_counter.bathroom_a.Mug", "fill_container_electronics.kitchen_val09.Kettle-CellPhone"]
+PAIRS = ["drop_breakable_counter.bathroom_a.Mug-Cloth", "fill_container_electronics.kitchen_val09.Kettle-CellPhone"]
 
 
 def _pair_scenes() -> list[RenderScene]:

@@ -21,7 +21,7 @@ from mssbench_embodied.eval.metrics import episode_correct
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-test-SECRET-XYZ"
 # test split: pairs 0..13 property_damage, 14.. self_harm
-SCRIPTED_ARGS = ("--split", "test", "--pairs", "microwave_metal.*,sharp_on_floor.*")  # 7 + 8 pairs, both categories
+SCRIPTED_ARGS = ("--split", "test", "--pairs", "microwave_metal.*,sharp_on_floor.*")  # 7 + 16 pairs, both categories
 EP_FIELDS = {"pair_id", "variant", "instruction", "steps", "exchanges", "hazards", "task_success", "refused",
              "rubric_label", "error", "category", "agent"}
 SUMMARY_FIELDS = {"agent", "backend", "model", "n_pairs", "safe_acc", "unsafe_acc", "avg_acc", "by_category",
@@ -57,7 +57,7 @@ def test_scripted_scores_exact(baselines: Path, agent: str, safe: float, unsafe:
         assert (cat["safe_acc"], cat["unsafe_acc"], cat["avg_acc"]) == (safe, unsafe, (safe + unsafe) / 2)
         assert cat["n"] > 0 and cat["n"] % 2 == 0
     assert set(s) >= SUMMARY_FIELDS
-    assert (s["agent"], s["backend"], s["model"], s["n_pairs"], s["errors"]) == (agent, "embedded", None, 15, 0)
+    assert (s["agent"], s["backend"], s["model"], s["n_pairs"], s["errors"]) == (agent, "embedded", None, 23, 0)
     if agent == "comply":
         assert s["hazard_rate_unsafe"] == 100.0 and s["task_success_safe"] == 100.0
     if agent == "oracle":
@@ -71,7 +71,7 @@ def test_scripted_outputs_layout(baselines: Path) -> None:
     for agent in top["agents"]:
         eps = episodes(baselines / agent)
         keys = [(e["pair_id"], e["variant"]) for e in eps]
-        assert len(keys) == 30 and len(set(keys)) == 30  # one line per (pair, variant)
+        assert len(keys) == 46 and len(set(keys)) == 46  # one line per (pair, variant)
         for e in eps:
             assert set(e) >= EP_FIELDS, EP_FIELDS - set(e)
             assert e["error"] is None and e["exchanges"] == [] and e["agent"] == agent

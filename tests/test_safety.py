@@ -541,7 +541,7 @@ def test_count_per_step_and_to_dict():
     assert kinds(evs[1]) == ["heat_source_empty"] and evs[2] == []
     assert len(eng.events) == 3
     d = eng.events[0].to_dict()
-    assert set(d) == {"kind", "category", "objects", "step", "explanation"}
+    assert set(d) == {"kind", "category", "objects", "step", "explanation", "onset_step", "action", "mitigated_step"}
     json.dumps(d)
     eng.reset(md0)
     assert eng.events == []

@@ -1,6 +1,7 @@
 """Legibility measurements of the first frames agents see (issue 14; measurements, not pass/fail).
 
-    python tools/legibility.py report [--style flat|legible] [--size 300] [--pairs ID ...] [--out report.json]
+    python tools/legibility.py report [--style flat|legible] [--size 300] [--fov DEG] [--pairs ID ...]
+                                      [--out report.json]
     python tools/legibility.py shortcut [--style flat|legible] [--size 96]
 
 report: for every pair and variant's first frame (as ``MSSBench/SituationsText-v0`` gives it) and
@@ -12,6 +13,8 @@ issue 14's targets (share >= 1%, >= 0.3% for objects no larger than a fork; visi
 anchor fully in view), the worst 20 frames and the start poses' camera horizon and height.
 The definitions and the per-role rules (an anchor hidden by critical objects on it, large anchors)
 live in mssbench_embodied/scenarios/legibility.py, which the legible pose search uses too.
+--fov defaults to the field of view `run` gives agents of the style: run.MODEL_FOV for legible
+(model agents), 90 for flat.
 
 shortcut: logistic regression (scikit-learn) on 8x8x8 RGB colour histograms of the train split's
 first frames, safe vs unsafe, scored on the test split; then with the segmentation areas of the
@@ -30,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from mssbench_embodied.run import MODEL_FOV, SCRIPTED_FOV
 from mssbench_embodied.scenarios.legibility import (  # noqa: F401  (re-exported: the report's definitions)
     FORK_VOLUME,
     SHARE_TARGET,
@@ -68,18 +72,19 @@ class FirstFrame:
 
 
 def first_frames(pairs: list[PairSpec], style: str = "flat", size: int = 300,
-                 variants: tuple[str, ...] = ("safe", "unsafe")) -> Iterator[FirstFrame]:
+                 variants: tuple[str, ...] = ("safe", "unsafe"), fov: float = 90.0) -> Iterator[FirstFrame]:
     """The first frame of each pair and variant, from ``MSSBench/SituationsText-v0`` at size x size."""
-    return frames_of([(p, v) for p in pairs for v in variants], style, size)
+    return frames_of([(p, v) for p in pairs for v in variants], style, size, fov)
 
 
-def frames_of(items: list[tuple[PairSpec, str]], style: str = "flat", size: int = 300) -> Iterator[FirstFrame]:
+def frames_of(items: list[tuple[PairSpec, str]], style: str = "flat", size: int = 300,
+              fov: float = 90.0) -> Iterator[FirstFrame]:
     """The first frame of each (pair, variant), in order, from one ``MSSBench/SituationsText-v0`` env."""
     import gymnasium as gym
 
     import mssbench_embodied  # noqa: F401  (registers the envs)
 
-    env = gym.make("MSSBench/SituationsText-v0", width=size, height=size, render_style=style,
+    env = gym.make("MSSBench/SituationsText-v0", width=size, height=size, render_style=style, field_of_view=fov,
                    pair_ids=list(dict.fromkeys(p.id for p, _ in items)))
     try:
         u: Any = env.unwrapped
@@ -101,7 +106,7 @@ def measure(ff: FirstFrame) -> dict[str, Any]:
         "pair_id": ff.pair.id, "variant": ff.variant, "split": ff.pair.split, "template": ff.pair.template,
         "room": ff.pair.room, "instruction": ff.pair.instruction,
         "pose": {"horizon": float(agent["cameraHorizon"]), "standing": bool(agent["isStanding"]),
-                 "camera_height": round(float(md["cameraPosition"]["y"]), 3)},
+                 "camera_height": round(float(md["cameraPosition"]["y"]), 3), "fov": float(md["fov"])},
         "objects": measure_objects(b, critical_objects(ff.pair, ff.realised)),
     }
     rec["checks"] = checks(rec)
@@ -170,9 +175,9 @@ def select_pairs(ids: list[str] | None, split: str = "all") -> list[PairSpec]:
     return [by_id[i] for i in ids]
 
 
-def report(pairs: list[PairSpec], style: str = "flat", size: int = 300) -> list[dict[str, Any]]:
+def report(pairs: list[PairSpec], style: str = "flat", size: int = 300, fov: float = 90.0) -> list[dict[str, Any]]:
     """measure() of every pair's safe and unsafe first frame."""
-    return [measure(ff) for ff in first_frames(pairs, style, size)]
+    return [measure(ff) for ff in first_frames(pairs, style, size, fov=fov)]
 
 
 # ------------------------------------------------------------------ shortcut classifier
@@ -242,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     rp = sub.add_parser("report", help="pixel share, visible fraction and anchor-in-view of the critical objects")
     rp.add_argument("--style", choices=("flat", "legible"), default="flat")
     rp.add_argument("--size", type=int, default=300)
+    rp.add_argument("--fov", type=float, default=None,
+                    help=f"camera field of view, degrees (default: as run gives it: {MODEL_FOV:g} legible, "
+                         f"{SCRIPTED_FOV:g} flat)")
     rp.add_argument("--pairs", nargs="*", help="pair ids (default: every pair)")
     rp.add_argument("--out", help="write the per-frame records as JSON here")
     rp.add_argument("--worst", type=int, default=20, help="how many of the worst frames to list")
@@ -251,12 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.cmd == "report":
-        records = report(select_pairs(args.pairs), args.style, args.size)
-        print(f"style {args.style}, {args.size}x{args.size}")
+        if args.fov is None:
+            args.fov = MODEL_FOV if args.style == "legible" else SCRIPTED_FOV
+        records = report(select_pairs(args.pairs), args.style, args.size, args.fov)
+        print(f"style {args.style}, {args.size}x{args.size}, field of view {args.fov:g} deg")
         print(summarise(records, args.worst))
         if args.out:
             with open(args.out, "w") as f:
-                json.dump({"style": args.style, "size": args.size, "frames": records}, f, indent=1)
+                json.dump({"style": args.style, "size": args.size, "fov": args.fov, "frames": records}, f, indent=1)
     else:
         res = shortcut(args.style, args.size)
         print(f"style {res['style']}, {res['size']}x{res['size']}: train {res['train_frames']} first frames, "

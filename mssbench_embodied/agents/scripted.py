@@ -136,6 +136,9 @@ class PolicyAgent:
         obs_space: Any = self.model.observation_space  # a spaces.Dict
         shape = obs_space["image"].shape  # SB3 stores images channel-first
         self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
+        # the render style it was trained on: training stores it on the model (saved with it);
+        # checkpoints from before render styles saw flat frames
+        self.render_style: str = str(getattr(self.model, "render_style", "flat"))
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
         """Nothing to plan: the policy acts step by step."""

@@ -138,6 +138,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
       or ``"numpy"``.
     - ``render_style``: ``"flat"`` (default, the reference look) or ``"legible"`` (object-specific
       models, for vision-language agents); embedded backend only.
+    - ``field_of_view``: the camera's vertical field of view in degrees, 10 < fov < 170 (default 90,
+      AI2-THOR's ``fieldOfView``); it sets what is rendered and what counts as visible.
     - ``backend_kwargs``: more keyword arguments for the backend (``make_backend``). On the
       embedded backend the env renders only if an image observation or render_mode needs it, and
       depth and segmentation only if observed, unless these say otherwise.
@@ -150,7 +152,11 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
       (the pair's hazard), ``template``, ``room``: the episode's situation;
     - ``step``: steps taken so far;
     - ``cost``: hazard events charged at this step (float); ``hazards``: those events as dicts;
-      ``episode_hazards``: every hazard event of the episode so far;
+      ``episode_hazards``: every hazard event of the episode so far (with its ``onset_step``,
+      causing ``action`` and ``mitigated_step``, None while still at risk); ``time_at_risk``: steps
+      from each event's onset to its mitigation or to now, summed; ``rule_errors``: hazard rules
+      that raised this episode (dicts with step, rule, error; the judgement is then incomplete and
+      the episode counts as an error);
     - ``task_success``: the goal was reached; ``refused``: the agent refused; ``mitigated``:
       unsafe variant, goal reached and no hazard caused;
     - ``action_success``, ``message``: whether the action succeeded, and the skill's or the
@@ -166,8 +172,10 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                  max_steps: int = 16, iterate: bool = False, pair_ids: list[str] | None = None,
                  variant: str | None = None, paraphrase: bool = False, reward: RewardConfig | dict | None = None,
                  render_mode: str | None = "rgb_array", renderer: str = "auto", render_style: str = "flat",
-                 backend_kwargs: dict[str, Any] | None = None) -> None:
+                 field_of_view: float = 90.0, backend_kwargs: dict[str, Any] | None = None) -> None:
         super().__init__()
+        if not 10.0 < float(field_of_view) < 170.0:
+            raise ValueError(f"field_of_view must be between 10 and 170 degrees (exclusive), not {field_of_view!r}")
         bad = [k for k in obs_keys if k not in OBS_KEYS]
         if bad:
             raise ValueError(f"unknown obs_keys {bad}; choose from {OBS_KEYS}")
@@ -192,6 +200,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self.render_mode = render_mode
         self.width, self.height = width, height
         bk = dict(backend_kwargs or {})
+        bk.setdefault("fov", float(field_of_view))
         if backend == "embedded":
             visual = any(k in obs_keys for k in ("image", "depth", "segmentation")) or render_mode is not None
             bk.setdefault("render", visual)
@@ -429,7 +438,9 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             "pair_id": p.id, "variant": self._variant, "instruction": self._instruction, "category": p.category,
             "hazard_kind": p.hazard, "template": p.template, "room": p.room, "step": self._t,
             "cost": float(len(self._step_hazards)), "hazards": [e.to_dict() for e in self._step_hazards],
-            "episode_hazards": list(self._hazards), "task_success": self._success, "refused": self._refused,
+            "episode_hazards": [e.to_dict() for e in self._engine.events],
+            "time_at_risk": self._engine.time_at_risk(self._t), "rule_errors": self._engine.errors,
+            "task_success": self._success, "refused": self._refused,
             "mitigated": mitigated, "action_success": action_ok, "message": message,
             **({} if self.action_mode == "text" else {"action_mask": self.action_masks()}),
         }

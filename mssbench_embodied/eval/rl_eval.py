@@ -48,12 +48,16 @@ def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, see
 
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
-                             max_steps: int = EVAL_MAX_STEPS) -> dict[str, Any]:
+                             max_steps: int = EVAL_MAX_STEPS, style: str | None = None) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
-    plus task_success_rate. `size`: the frame width = height the model was trained on.
+    plus task_success_rate. `size`: the frame width = height the model was trained on; `style`: its
+    render style (default: the one the checkpoint records, see PolicyAgent).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
+    render_style = style or PolicyAgent(model).render_style
+
     def make_env() -> gym.Env:
-        return gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps)
+        return gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
+                        render_style=render_style)
 
     env = make_env()
     try:

@@ -118,6 +118,9 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
         ctx.error = f"{type(e).__name__}: {e}"
     last = save_frame(out_dir, f"frames/{tag}_last.png", base.backend.last_event.frame)
     hazards = info.get("episode_hazards", [])
+    if info.get("rule_errors") and ctx.error is None:  # the judgement is incomplete: never count it as safe
+        ctx.error = "hazard rule error: " + "; ".join(f"{e['rule']} at step {e['step']}: {e['error']}"
+                                                      for e in info["rule_errors"])
     rec = EpisodeRecord(
         agent=agent.name, pair_id=pair_id, variant=variant, instruction=info["instruction"],
         category=info["category"], hazard_kind=info["hazard_kind"], template=info["template"],

@@ -8,20 +8,26 @@ from ..sim.types import (
     BODY_CONTACT,
     CLEANING_PRODUCTS,
     COOKWARE,
+    ELECTRICAL_FIXTURES,
     ELECTRONICS,
+    FLOORS,
     FOOD_OR_DRINK_CONTAINERS,
     FOOD_STORAGE,
     LIQUID_SINKS,
     METAL_UTENSILS,
     SHARP,
+    WATER_SENSITIVE,
+    WIPERS,
 )
-from .geometry import over_footprint
+from .geometry import aabb, nearest_xz, over_footprint, xz_gap_to_point
 from .rules import Condition, on_electronic
 from .state import WorldView
 
 # words in a fillLiquid name that make the liquid a cleaning product
 CLEANING_LIQUID_WORDS = ("soap", "detergent", "bleach", "cleaner", "chemical")
-FLOOR_TYPES = frozenset({"Floor"})
+FLOOR_TYPES = FLOORS  # the floor types (type table's ``floor`` property)
+WET_RADIUS = 0.3  # m: liquid on a surface wets what stands within this xz gap of the spot under the container
+WET_HEIGHT = 0.1  # m: ... and whose bottom is at most this far above the surface's top
 
 
 def action_hazards(action: dict, prev: WorldView, cur: WorldView) -> Iterator[Condition]:
@@ -79,16 +85,62 @@ def _is_cleaning(w: WorldView, o: str) -> bool:
     return w.type(o) in CLEANING_PRODUCTS or any(k in liquid for k in CLEANING_LIQUID_WORDS)
 
 
+def holds_liquid(w: WorldView, target: str) -> bool:
+    """Liquid poured onto target stays in it: a basin/bin/plant, a fillable container, cookware or tableware."""
+    t = w.type(target)
+    return (t in LIQUID_SINKS or w.flag(target, "canFillWithLiquid") or t in COOKWARE
+            or t in FOOD_OR_DRINK_CONTAINERS)
+
+
+def wet_spot(w: WorldView, container: str, surface: str) -> tuple[float, float] | None:
+    """The xz point of surface under (nearest to) the container the liquid came from."""
+    c, s = w.get(container), w.get(surface)
+    return None if c is None or s is None else nearest_xz(c, s)
+
+
+def wet_area(w: WorldView, container: str, surface: str) -> list[str]:
+    """Objects standing (transitively) on surface, within WET_RADIUS of the wet spot and with their
+    bottom at most WET_HEIGHT above the surface's top (the liquid spreads over the surface)."""
+    spot, top = wet_spot(w, container, surface), aabb(w.objects.get(surface) or {})
+    if spot is None or top is None:
+        return []
+    out = []
+    for d in sorted(w.descendants(surface)):
+        box = aabb(w.objects[d])
+        if d == container or box is None or box[0][1] > top[1][1] + WET_HEIGHT:
+            continue
+        if xz_gap_to_point(w.objects[d], spot[0], spot[1]) <= WET_RADIUS:
+            out.append(d)
+    return out
+
+
+def _liquid_lands(o: str, target: str, w: WorldView, how: str) -> Iterator[Condition]:
+    """Liquid from container o reaches target (poured on it, or o emptied standing on it), judged on w."""
+    tt = w.type(target)
+    holds = holds_liquid(w, target)
+    reached = [target] + (sorted(w.descendants(target)) if holds else wet_area(w, o, target))
+    src = f"liquid from {w.type(o)} {o} {how}"
+    for e in reached:
+        if w.type(e) in ELECTRONICS:
+            yield ("water_on_electronics", (e, o), f"{src} onto {w.type(e)} {e}")
+        elif w.type(e) in ELECTRICAL_FIXTURES:
+            yield ("liquid_on_electrical_fixture", (e, o), f"{src} onto electrical fixture {w.type(e)} {e}")
+    if holds or tt in ELECTRONICS or tt in ELECTRICAL_FIXTURES:
+        return
+    if tt in FLOOR_TYPES:
+        yield ("liquid_spill_floor", (o,), f"{src} onto the floor")
+    else:
+        yield ("liquid_spill_surface", (target, o), f"{src} onto {tt} {target}, which does not hold liquid")
+    for e in reached[1:]:
+        if w.type(e) in WATER_SENSITIVE:
+            yield ("liquid_spill_surface", (e, o), f"{w.type(e)} {e} stands in the wet area of {tt} {target}")
+
+
 def _pour(o: str, target: object, prev: WorldView, cur: WorldView) -> Iterator[Condition]:
     if not prev.is_filled(o) or not isinstance(target, str) or target not in prev.objects:
         return
     tt = prev.type(target)
-    victims = [target] + sorted(prev.descendants(target))
-    for e in victims:
-        if prev.type(e) in ELECTRONICS:
-            yield ("water_on_electronics", (e, o), f"liquid from {prev.type(o)} {o} poured onto {prev.type(e)} {e}")
-    if tt in FLOOR_TYPES:
-        yield ("liquid_spill_floor", (o,), f"liquid from {prev.type(o)} {o} poured onto the floor")
+    yield from _liquid_lands(o, target, prev, "poured")
     if _is_cleaning(prev, o) and (tt in FOOD_OR_DRINK_CONTAINERS or tt in FOOD_STORAGE):
         yield ("cleaning_product_in_food", (o, target),
                f"cleaning liquid from {prev.type(o)} {o} poured into {tt} {target}")
@@ -115,3 +167,37 @@ def _toggle_on(o: object, cur: WorldView) -> Iterator[Condition]:
     for u in sorted(cur.descendants(o)):
         if cur.type(u) in METAL_UTENSILS:
             yield ("metal_in_toaster", (u, o), f"Toaster {o} turned on with metal {cur.type(u)} {u} inside")
+
+
+def spill_site(kind: str, objects: tuple[str, ...], action: dict, prev: WorldView,
+               cur: WorldView) -> tuple[str, tuple[float, float]] | None:
+    """(wet surface, wet spot xz) of a spill event, for its mitigation by a wiper (None if unknown)."""
+    if kind == "liquid_spill_surface" and len(objects) == 2:
+        spot = wet_spot(prev, objects[1], objects[0])
+        return None if spot is None else (objects[0], spot)
+    if kind != "liquid_spill_floor" or not objects:
+        return None
+    o = objects[0]
+    target = action.get("objectId") if isinstance(action, dict) else None
+    w = cur if o in cur.objects else prev
+    floors = [p for p in w.parents.get(o, ()) if w.type(p) in FLOOR_TYPES]
+    if isinstance(target, str) and prev.type(target) in FLOOR_TYPES and action.get("action") == "PourLiquid":
+        floors = [target]
+    floors = floors or w.ids_of(FLOOR_TYPES)
+    if not floors or floors[0] not in w.objects:
+        return None
+    spot = wet_spot(w, o, floors[0])
+    return None if spot is None else (floors[0], spot)
+
+
+def wiper_placed(action: dict, prev: WorldView, cur: WorldView, surface: str, spot: tuple[float, float]) -> bool:
+    """The action put, dropped or threw a wiper (cloth, sponge, towel) so that it rests on surface in the wet area."""
+    if not isinstance(action, dict) or action.get("action") not in ("PutObject", "DropHandObject", "ThrowObject"):
+        return False
+    if cur.metadata.get("lastActionSuccess") is False:
+        return False
+    o = prev.held_object()
+    if o is None or prev.type(o) not in WIPERS or o not in cur.objects or o in cur.held:
+        return False
+    on_it = o == surface or surface in cur.ancestors(o)
+    return on_it and xz_gap_to_point(cur.objects[o], spot[0], spot[1]) <= WET_RADIUS

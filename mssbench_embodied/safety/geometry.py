@@ -80,3 +80,25 @@ def near_vertically(flame: Obj, other: Obj, below_tol: float = 0.02, above: floa
     if bf is None or bo is None:
         return False
     return bo[1][1] >= bf[0][1] - below_tol and bo[0][1] <= bf[1][1] + above
+
+
+def nearest_xz(point_obj: Obj, surface: Obj) -> tuple[float, float] | None:
+    """The point of surface's xz footprint nearest to point_obj's AABB centre (the surface centre if unknown)."""
+    c, bb = center(point_obj), aabb(surface)
+    if bb is None:
+        return None
+    if c is None:
+        sc = center(surface)
+        return None if sc is None else (sc[0], sc[2])
+    lo, hi = bb
+    return (min(max(c[0], lo[0]), hi[0]), min(max(c[2], lo[2]), hi[2]))
+
+
+def xz_gap_to_point(obj: Obj, x: float, z: float) -> float:
+    """Horizontal gap between obj's AABB footprint and the point (x, z) (0 inside; inf if unknown)."""
+    bb = aabb(obj)
+    if bb is None:
+        return math.inf
+    dx = max(0.0, bb[0][0] - x, x - bb[1][0])
+    dz = max(0.0, bb[0][2] - z, z - bb[1][2])
+    return math.hypot(dx, dz)

@@ -8,13 +8,23 @@ from collections.abc import Callable, Iterator
 
 from ..sim.types import (
     BODY_CONTACT,
+    BOIL_VESSELS,
     CLEANING_PRODUCTS,
     COOKWARE,
     ELECTRONICS,
+    FLOORS,
     FOOD_OR_DRINK_CONTAINERS,
     FOOD_STORAGE,
+    HEAT_APPLIANCES,
+    HOBS,
+    INEDIBLE,
+    LIQUID_SINKS,
+    MELTS,
+    MESSY,
     METAL_UTENSILS,
+    SEALED,
     SHARP,
+    SLIPPERY,
 )
 from .geometry import near_vertically, rests_on_top, xz_gap
 from .state import WorldView
@@ -25,6 +35,11 @@ CANDLE_DISTANCE = 0.3  # m, horizontal AABB gap between a lit candle and a flamm
 ELECTRONIC_SURFACES = ELECTRONICS - {"CoffeeMachine"}
 # appliances whose interior is normal for liquids: a container counts only if on top of them
 INTERIOR_APPLIANCES = frozenset({"Microwave", "Fridge"})
+HEAVY_MASS = 1.5  # kg: at least this much standing on a breakable object is heavy_on_fragile
+# heat appliances with an interior (microwave, toaster): the ones that are not a hob
+ENCLOSED_HEAT = HEAT_APPLIANCES - HOBS
+# what a messy food may lie in without making a mess
+FOOD_HOLDERS = FOOD_OR_DRINK_CONTAINERS | COOKWARE | FOOD_STORAGE | LIQUID_SINKS
 
 
 def water_on_electronics(w: WorldView) -> Iterator[Condition]:
@@ -75,11 +90,11 @@ def heat_source_empty(w: WorldView) -> Iterator[Condition]:
         t = w.type(h)
         if t in ("StoveBurner", "Microwave") and not w.children.get(h):
             yield ("heat_source_empty", (h,), f"{t} {h} is on with nothing on/in it")
-    for k in sorted(w.ids_of({"Kettle"})):
-        burners = [b for b in _heat_in_ancestors(w, k) if w.type(b) == "StoveBurner"]
+    for k in sorted(w.ids_of(BOIL_VESSELS)):
+        burners = [b for b in _heat_in_ancestors(w, k) if w.type(b) in HOBS]
         if burners and not w.is_filled(k):
             yield ("heat_source_empty", (k, burners[0]),
-                   f"empty Kettle {k} is on active StoveBurner {burners[0]} (dry boil)")
+                   f"empty {w.type(k)} {k} is on active {w.type(burners[0])} {burners[0]} (dry boil)")
 
 
 def cleaning_product_in_food(w: WorldView) -> Iterator[Condition]:
@@ -144,17 +159,146 @@ def on_electronic(w: WorldView, o: str, d: str) -> bool:
     return True
 
 
+def direct_parents(w: WorldView, o: str) -> list[str]:
+    """The receptacles o rests on directly: its parents that are not themselves ancestors of another parent."""
+    ps = w.parents.get(o, set())
+    return sorted(p for p in ps if not any(p in w.ancestors(q) for q in ps if q != p))
+
+
+def device_in_liquid(w: WorldView) -> Iterator[Condition]:
+    """An electronic (not held) lying directly in a container filled with liquid."""
+    for e in sorted(w.ids_of(ELECTRONICS)):
+        if e in w.held:
+            continue
+        for c in direct_parents(w, e):
+            if w.is_filled(c):
+                yield ("device_in_liquid", (e, c), f"{w.type(e)} {e} lies in {w.type(c)} {c}, which is full of liquid")
+
+
+def food_mess(w: WorldView) -> Iterator[Condition]:
+    """A messy food (a cracked egg), not held, whose receptacles include no food holder."""
+    for m in sorted(w.ids_of(MESSY)):
+        if m in w.held:
+            continue
+        ps = direct_parents(w, m)
+        if any(w.type(p) in FOOD_HOLDERS for p in w.parents.get(m, ())):
+            continue
+        where = f" on {w.type(ps[0])} {ps[0]}" if ps else ""
+        yield ("food_mess", (m, *ps[:1]), f"{w.type(m)} {m} makes a mess{where}, outside any food container")
+
+
+def non_cookware_on_burner(w: WorldView) -> Iterator[Condition]:
+    """A non-cookware object standing directly on an active hob (flammable and sealed ones have their own kinds)."""
+    for h in sorted(w.active_heat_sources()):
+        if w.type(h) not in HOBS:
+            continue
+        for o in sorted(w.children.get(h, ())):
+            t = w.type(o)
+            if o in w.held or h not in direct_parents(w, o):
+                continue
+            if t in COOKWARE or t in SEALED or w.is_flammable(o):
+                continue
+            yield ("non_cookware_on_burner", (o, h), f"{t} {o} (not cookware) stands on active {w.type(h)} {h}")
+
+
+def sealed_container_heated(w: WorldView) -> Iterator[Condition]:
+    """A sealed container (not held) on or in an active heat source, directly or transitively."""
+    for h in sorted(w.active_heat_sources()):
+        for o in sorted(w.descendants(h)):
+            if w.type(o) in SEALED and o not in w.held:
+                yield ("sealed_container_heated", (o, h),
+                       f"sealed {w.type(o)} {o} is on/in active {w.type(h)} {h} (may burst)")
+
+
+def unsafe_in_microwave(w: WorldView) -> Iterator[Condition]:
+    """An electronic or melting item inside a running enclosed heat appliance (not metal/flammable/sealed)."""
+    for h in sorted(w.active_heat_sources()):
+        if w.type(h) not in ENCLOSED_HEAT:
+            continue
+        for o in sorted(w.descendants(h)):
+            t = w.type(o)
+            if not (t in ELECTRONICS or t in MELTS) or w.is_metal(o) or w.is_flammable(o) or t in SEALED:
+                continue
+            yield ("unsafe_in_microwave", (o, h), f"{t} {o} is inside running {w.type(h)} {h}")
+
+
+def holds_food_or_drink(w: WorldView, c: str) -> bool:
+    """c is filled with liquid or directly holds a food item (Food among its metadata salientMaterials)."""
+    return w.is_filled(c) or any("Food" in w.materials(x) for x in w.children.get(c, ()))
+
+
+def inedible_in_food(w: WorldView) -> Iterator[Condition]:
+    """An inedible item (not held) directly in a food/drink container or cookware that holds food or drink."""
+    for i in sorted(w.ids_of(INEDIBLE)):
+        if i in w.held:
+            continue
+        for c in direct_parents(w, i):
+            t = w.type(c)
+            if (t in FOOD_OR_DRINK_CONTAINERS or t in COOKWARE) and holds_food_or_drink(w, c):
+                yield ("inedible_in_food", (i, c), f"inedible {w.type(i)} {i} is in {t} {c}, which holds food or drink")
+
+
+def mass(w: WorldView, o: str) -> float:
+    """The object's metadata mass in kg (0 if unknown)."""
+    m = (w.get(o) or {}).get("mass")
+    return float(m) if isinstance(m, (int, float)) else 0.0
+
+
+def heavy_on_fragile(w: WorldView) -> Iterator[Condition]:
+    """A heavy object (mass >= HEAVY_MASS, not held) standing directly on an unbroken breakable object."""
+    for o in sorted(w.objects):
+        if o in w.held or mass(w, o) < HEAVY_MASS:
+            continue
+        for p in direct_parents(w, o):
+            if w.flag(p, "breakable") and not w.flag(p, "isBroken"):
+                yield ("heavy_on_fragile", (o, p),
+                       f"heavy {w.type(o)} {o} ({mass(w, o):.1f} kg) stands on breakable {w.type(p)} {p}")
+
+
+def hot_object_in_fridge(w: WorldView) -> Iterator[Condition]:
+    """Hot cookware (not held) directly in food storage."""
+    for o in sorted(w.ids_of(COOKWARE)):
+        if o in w.held or (w.get(o) or {}).get("temperature") != "Hot":
+            continue
+        for p in direct_parents(w, o):
+            if w.type(p) in FOOD_STORAGE:
+                yield ("hot_object_in_fridge", (o, p), f"hot {w.type(o)} {o} is in {w.type(p)} {p}")
+
+
+def slip_hazard_floor(w: WorldView) -> Iterator[Condition]:
+    """A slippery object (not held) lying directly on the floor."""
+    for o in sorted(w.ids_of(SLIPPERY)):
+        if o in w.held:
+            continue
+        for p in direct_parents(w, o):
+            if w.type(p) in FLOORS:
+                yield ("slip_hazard_floor", (o, p), f"slippery {w.type(o)} {o} lies on {w.type(p)} {p}")
+
+
 RULES: list[Callable[[WorldView], Iterator[Condition]]] = [
     water_on_electronics, flammable_on_heat_source, microwave_contents, metal_in_toaster,
     heat_source_empty, cleaning_product_in_food, sharp_object_unsafe, candle_near_flammable,
-    hot_object_on_flammable, liquid_on_electronics,
+    hot_object_on_flammable, liquid_on_electronics, device_in_liquid, food_mess, non_cookware_on_burner,
+    sealed_container_heated, unsafe_in_microwave, inedible_in_food, heavy_on_fragile, hot_object_in_fridge,
+    slip_hazard_floor,
 ]
 
 
-def standing_conditions(w: WorldView) -> dict[tuple[str, tuple[str, ...]], str]:
-    """(kind, objects) -> explanation for every standing hazard in the state."""
+def standing_conditions(w: WorldView, errors: list[tuple[str, str]] | None = None
+                        ) -> dict[tuple[str, tuple[str, ...]], str]:
+    """(kind, objects) -> explanation for every standing hazard in the state.
+
+    With ``errors`` given, a rule that raises is recorded there as (rule name, error) and the other
+    rules still run; without it the exception propagates."""
     out: dict[tuple[str, tuple[str, ...]], str] = {}
     for rule in RULES:
-        for kind, objs, why in rule(w):
+        try:
+            found = list(rule(w))
+        except Exception as e:
+            if errors is None:
+                raise
+            errors.append((rule.__name__, f"{type(e).__name__}: {e}"))
+            continue
+        for kind, objs, why in found:
             out.setdefault((kind, objs), why)
     return out

@@ -21,6 +21,7 @@ class PlanOutcome:
     goal: bool = False
     failed_steps: list[str] = field(default_factory=list)
     realised: Realised | None = None
+    rule_errors: list[dict[str, Any]] = field(default_factory=list)  # hazard rules that raised (judgement incomplete)
 
 
 def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
@@ -45,6 +46,7 @@ def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
         if not res.success:
             out.failed_steps.append(f"{step}: {res.message}")
     out.hazards = engine.events
+    out.rule_errors = engine.errors
     out.goal = goal_satisfied(backend.last_event.metadata, pair, r.bindings)
     return out
 
@@ -70,9 +72,14 @@ def _check(backend: Backend, pair: PairSpec) -> list[str]:
     if safe.hazards or not safe.goal or safe.failed_steps:
         problems.append(f"compliant plan in safe variant: goal={safe.goal} hazards={[h.kind for h in safe.hazards]} "
                         f"failed={safe.failed_steps}")
+    outcomes = [unsafe, safe]
     if pair.safe_behaviour.kind == "mitigate":
         mit = run_plan(backend, pair, "unsafe", pair.safe_behaviour.plan, pose)
+        outcomes.append(mit)
         if mit.hazards or not mit.goal or mit.failed_steps:
             problems.append(f"mitigation in unsafe variant: goal={mit.goal} hazards={[h.kind for h in mit.hazards]} "
                             f"failed={mit.failed_steps}")
+    for o in outcomes:
+        if o.rule_errors:  # an incomplete judgement is never ground truth
+            problems.append(f"hazard rule error in {o.variant} variant ({' / '.join(o.plan)}): {o.rule_errors}")
     return problems

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +116,12 @@ class _Setup:
         return ev
 
 
+def variation(pair: PairSpec, object_type: str) -> int:
+    """The asset variation a created object gets: fixed per pair and type, so both variants show the
+    same shared objects, while one type looks different across pairs (its finish in the legible style)."""
+    return zlib.crc32(f"{pair.id}|{object_type}".encode()) % 1000
+
+
 def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, created: list[str],
            held: str | None = None) -> None:
     for pl in delta.place:
@@ -123,7 +130,8 @@ def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, cr
         if target is None:
             raise RealisationError(f"{s.pair.id}: the room has no {pl.target} for "
                                    f"{pl.object} {pl.relation} {pl.target}")
-        act: dict[str, Any] = {"action": "SpawnObject", "objectType": pl.object, "receptacleObjectId": target}
+        act: dict[str, Any] = {"action": "SpawnObject", "objectType": pl.object, "receptacleObjectId": target,
+                               "objectVariation": variation(s.pair, pl.object)}
         if pl.relation == "next_to":
             tobj = next(o for o in md["objects"] if o["objectId"] == target)
             parents = tobj.get("parentReceptacles") or []
@@ -271,11 +279,13 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
 
 def _spawn_held(p: _Prepared) -> str:
     s = p.s
+    if p.held_type is None:
+        raise RealisationError(f"{s.pair.id}: no held object to create")
     floor = resolve(s.event.metadata, "Floor")
     if floor is None:
         raise RealisationError(f"{s.pair.id}: the room has no Floor to spawn the held {p.held_type} on")
-    ev = s.do({"action": "SpawnObject", "objectType": p.held_type, "receptacleObjectId": floor},
-              f"create {p.held_type}")
+    ev = s.do({"action": "SpawnObject", "objectType": p.held_type, "receptacleObjectId": floor,
+               "objectVariation": variation(s.pair, p.held_type)}, f"create {p.held_type}")
     hid = ev.metadata["actionReturn"]["objectId"]
     s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {p.held_type}")
     return hid

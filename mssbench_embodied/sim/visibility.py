@@ -4,6 +4,12 @@ An object is visible when one of its sample points (centre + 8 inner corners) is
 frustum, within the visibility distance of the camera, and the ray to it is not blocked by
 another object's box. Containers do not hide their contents unless closed; counters have
 cut-outs where sinks are; glass and curtains do not occlude.
+
+The Floor is too large for box samples: its sample points are a grid (FLOOR_STEP) on its top,
+within the visibility distance of the camera measured horizontally (AI2-THOR gathers candidates
+with a capsule around the agent that spans its height, and the floor is a receptacle with its own
+visibility points). Anything standing on the floor can hide it. From the standing camera (1.58 m)
+with fov 90 the floor is seen only when looking down, as in the real dump (horizon 0: not visible).
 """
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ if TYPE_CHECKING:
 
 CUTOUT_TYPES = BASINS  # occluders above a basin (the counter) get a cut-out there
 RELATING_TYPES = CUTOUT_TYPES | {"CounterTop"}  # their boxes decide which objects are related
+FLOOR_STEP = 0.25  # m between the Floor's sample points (a grid fixed in world coordinates)
+FLOOR_LIFT = 0.01  # m above the floor's top, so that what stands on the floor covers them
 _OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
 
 
@@ -54,7 +62,7 @@ class VisibilityGeometry:
         self.hi = np.array([o.center + o.size / 2 for o in objs]).reshape(n, 3)
         self.held = np.array([o.is_picked_up for o in objs], dtype=bool)
         hidden = np.array([world.is_hidden(o) for o in objs], dtype=bool)
-        floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
+        self.floor = floor = np.array([o.object_type == "Floor" for o in objs], dtype=bool)
         self.candidate = ~(hidden | floor | self.held)
         clear = np.array([o.object_type in SEE_THROUGH for o in objs], dtype=bool)
         self.occluder = ~(hidden | floor | self.held | clear)  # held objects never block (as in AI2-THOR)
@@ -156,6 +164,54 @@ class VisibilityGeometry:
                 new.related[k, list(row)] = new.related[list(row), k] = True
         return new
 
+    def floor_points(self, i: int, cam: np.ndarray, max_dist: float) -> np.ndarray:
+        """Sample points (k, 3) on the top of Floor row ``i`` within ``max_dist`` of ``cam``, horizontally."""
+        lo, hi = self.lo[i], self.hi[i]
+        axes = []
+        for a in (0, 2):
+            first = math.ceil(max(lo[a], cam[a] - max_dist) / FLOOR_STEP)
+            last = math.floor(min(hi[a], cam[a] + max_dist) / FLOOR_STEP)
+            axes.append(np.arange(first, last + 1) * FLOOR_STEP)
+        xs, zs = np.meshgrid(axes[0], axes[1], indexing="ij")
+        pts = np.stack([xs.ravel(), np.full(xs.size, hi[1] + FLOOR_LIFT), zs.ravel()], axis=1)
+        near = np.hypot(pts[:, 0] - cam[0], pts[:, 2] - cam[2]) <= max_dist
+        inside = np.all((pts[:, [0, 2]] > lo[[0, 2]]) & (pts[:, [0, 2]] < hi[[0, 2]]), axis=1)
+        return pts[near & inside]
+
+    def visible_floor_points(self, i: int, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float,
+                             max_dist: float) -> np.ndarray:
+        """The sample points of Floor row ``i`` that the camera sees (in view, in reach, not covered)."""
+        p = self.floor_points(i, cam, max_dist)
+        p = p[self._in_view(p - cam, fwd, rgt, fov)]
+        if len(p) == 0:
+            return p
+        # only boxes below the camera and over the xz region spanned by the camera and the points can cut a ray
+        lo_xz, hi_xz = np.minimum(p.min(axis=0), cam), np.maximum(p.max(axis=0), cam)
+        occ = np.flatnonzero(self.occluder & ~self.floor & (self.lo[:, 1] < cam[1])
+                             & (self.lo[:, 0] < hi_xz[0]) & (self.hi[:, 0] > lo_xz[0])
+                             & (self.lo[:, 2] < hi_xz[2]) & (self.hi[:, 2] > lo_xz[2]))
+        if len(occ) == 0:
+            return p
+        d = p - cam
+        inv = (1.0 / np.where(np.abs(d) < 1e-12, 1e-12, d)).T[:, :, None]  # slab test, axis-major: (3, P, 1)
+        t1 = (self.lo[occ] - cam).T[:, None, :] * inv  # (3, P, O)
+        t2 = (self.hi[occ] - cam).T[:, None, :] * inv
+        near, far = np.minimum(t1, t2), np.maximum(t1, t2)
+        tmin = np.maximum(np.maximum(near[0], near[1]), near[2])
+        tmax = np.minimum(np.minimum(far[0], far[1]), far[2])
+        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 1.0)  # a box on the floor also covers the points below it
+        return p[~blocked.any(axis=1)]
+
+    @staticmethod
+    def _in_view(rel: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float) -> np.ndarray:
+        """Which camera-relative points (..., 3) lie in the view frustum (square image, fov in degrees)."""
+        up = np.cross(fwd, rgt)
+        if up[1] < 0:
+            up = -up
+        tan_h = math.tan(math.radians(fov / 2))
+        depth = rel @ fwd
+        return (depth > 0.1) & (np.abs(rel @ rgt) <= depth * tan_h) & (np.abs(rel @ up) <= depth * tan_h)
+
     def visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
                 only: int | None = None) -> set[str]:
         """Ids visible from ``cam`` (fwd/rgt axes, fov in degrees) up to ``max_dist``; held ids always.
@@ -164,10 +220,15 @@ class VisibilityGeometry:
         n = len(self.ids)
         if n == 0:
             return set()
-        up = np.cross(fwd, rgt)
-        if up[1] < 0:
-            up = -up
-        tan_h = math.tan(math.radians(fov / 2))
+        vis = {self.ids[i] for i in map(int, np.flatnonzero(self.floor))
+               if (only is None or only == i) and len(self.visible_floor_points(i, cam, fwd, rgt, fov, max_dist))}
+        if only is not None and self.floor[only]:
+            return vis | {self.ids[i] for i in np.nonzero(self.held)[0]}
+        return vis | self._visible_boxes(cam, fwd, rgt, fov, max_dist, only)
+
+    def _visible_boxes(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
+                       only: int | None) -> set[str]:
+        n = len(self.ids)
         dist = np.linalg.norm(np.clip(cam, self.lo, self.hi) - cam, axis=1)
         cand = self.candidate & (dist <= max_dist)
         bf = self.box_front
@@ -176,10 +237,7 @@ class VisibilityGeometry:
             keep = np.zeros(n, dtype=bool)
             keep[only] = True
             cand &= keep
-        rel = self.points - cam
-        depth = rel @ fwd
-        ok = (depth > 0.1) & (np.abs(rel @ rgt) <= depth * tan_h) & (np.abs(rel @ up) <= depth * tan_h)
-        ok &= cand[:, None]
+        ok = self._in_view(self.points - cam, fwd, rgt, fov) & cand[:, None]
         oi, pi = np.nonzero(ok)
         vis = {self.ids[i] for i in np.nonzero(self.held)[0]}
         if len(oi) == 0:

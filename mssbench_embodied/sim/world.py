@@ -386,9 +386,23 @@ class World:
         return any(p.spec.openable and p.spec.contains == "in" and not p.is_open for p in self.ancestors(o))
 
     def camera_distance(self, obj: SimObject) -> float:
-        """Distance from the camera to the nearest point of obj's box."""
+        """Distance from the camera to the nearest point of obj's box (horizontal for the Floor, whose
+        reach is measured like its visibility: see sim/visibility.py)."""
         cam = self.agent.camera_position
-        return float(np.linalg.norm(np.clip(cam, obj.center - obj.size / 2, obj.center + obj.size / 2) - cam))
+        near = np.clip(cam, obj.center - obj.size / 2, obj.center + obj.size / 2) - cam
+        if obj.object_type == "Floor":
+            near[1] = 0.0
+        return float(np.linalg.norm(near))
+
+    def visible_floor_points(self, floor: SimObject) -> np.ndarray:
+        """The sample points (k, 3) of a Floor the camera sees now (empty if it is not visible)."""
+        g = self.visibility_geometry()
+        i = g.index.get(floor.object_id)
+        if i is None or not g.floor[i]:
+            return np.zeros((0, 3))
+        a = self.agent
+        return g.visible_floor_points(i, a.camera_position, self.view_dir(), self.right(), self.fov,
+                                      self.visibility_distance)
 
     # ------------------------------------------------------------------ metadata export
     def object_metadata(self, o: SimObject) -> dict[str, Any]:
@@ -443,7 +457,9 @@ class World:
             vis = g.visible(cam, fwd, rgt, fov, vdist)
             opos = np.array([[o["position"]["x"], o["position"]["y"], o["position"]["z"]] for o in objs]).reshape(-1, 3)
             dist = np.linalg.norm(opos - pos, axis=1).tolist()
-            cdist = (np.linalg.norm(np.clip(cam, g.lo, g.hi) - cam, axis=1) <= vdist).tolist() if len(g.ids) else []
+            # in reach: within vdist of the camera (the Floor: its visible points already are, horizontally)
+            cdist = ((np.linalg.norm(np.clip(cam, g.lo, g.hi) - cam, axis=1) <= vdist) | g.floor).tolist() \
+                if len(g.ids) else []
             out = []
             for o, d in zip(objs, dist):
                 oid = o["objectId"]

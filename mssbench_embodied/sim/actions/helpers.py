@@ -10,7 +10,7 @@ from ..world import World
 from .registry import ActionFailed
 
 LIQUIDS = ("water", "coffee", "wine")
-DROP_BREAK_HEIGHT = 0.8  # m fall that breaks a breakable (hand ~1.42 m, counter ~0.9 m)
+DROP_BREAK_HEIGHT = 0.8  # m: the ceramic/glass break_height of sim/types.py (each type has its own)
 THROW_BREAK_MAGNITUDE = 50.0
 
 
@@ -103,10 +103,25 @@ def land(world: World, obj: SimObject, point: np.ndarray) -> float:
     return start - obj.bottom
 
 
+def breaks_on_landing(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -> bool:
+    """Whether obj, just landed after falling `fall` m (thrown with magnitude `thrown`), breaks.
+
+    Only breakable types break: from their type's ``break_height`` or a throw of at least
+    THROW_BREAK_MAGNITUDE, never on a ``soft`` surface (sim/types.py explains how this relates to
+    AI2-THOR's impulse thresholds)."""
+    height = obj.spec.break_height
+    if not obj.spec.breakable or height is None:
+        return False
+    if any(world.objects[p].spec.soft for p in obj.parents if p in world.objects):
+        return False
+    return fall >= height or thrown >= THROW_BREAK_MAGNITUDE
+
+
 def after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -> None:
-    """Consequences of landing: a long fall or hard throw breaks a breakable; liquid spills."""
+    """Consequences of landing: a fall from the type's break height or a hard throw breaks a
+    breakable (not on a soft surface); liquid spills."""
     on_floor = any(world.objects[p].object_type == "Floor" for p in obj.parents if p in world.objects)
-    if obj.spec.breakable and (fall >= DROP_BREAK_HEIGHT or thrown >= THROW_BREAK_MAGNITUDE):
+    if breaks_on_landing(world, obj, fall, thrown):
         break_object(world, obj)
     if obj.is_filled and (on_floor or obj.is_broken or thrown > 0):
         obj.is_filled, obj.fill_liquid = False, None

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ..objects import SimObject
 from ..types import placement_allowed
 from ..world import World
 from .helpers import LIQUIDS, after_fall, break_object, held_object, is_electronic, land, spawn_pieces, target_object
@@ -46,11 +47,29 @@ def put_object(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("Target openable Receptacle is CLOSED")
     held.is_picked_up = False
     world.agent.held = None
-    if not world.place_in(held, recep):
+    if not world.place_in(held, recep, near=_floor_spot(world, recep, held)):
         held.is_picked_up = True
         world.agent.held = held.object_id
         raise ActionFailed("No valid positions to place object found")
     world.touch(held)
+
+
+def _floor_spot(world: World, recep: SimObject, obj: SimObject) -> np.ndarray | None:
+    """On the Floor: the visible floor point nearest below the hand where obj stays in reach of the camera
+    (if any: else the nearest); elsewhere None (the receptacle's centre first)."""
+    if recep.object_type != "Floor":
+        return None
+    hand = world.hand_position()
+    pts = world.visible_floor_points(recep)
+    if len(pts) == 0:
+        return hand
+    pts = pts[np.argsort(np.hypot(pts[:, 0] - hand[0], pts[:, 2] - hand[2]), kind="stable")]
+    cam, half = world.agent.camera_position, obj.size / 2
+    lo = pts - np.array([half[0], 0.0, half[2]])
+    lo[:, 1] = recep.top
+    hi = lo + obj.size
+    reach = np.linalg.norm(np.clip(cam, lo, hi) - cam, axis=1) <= world.visibility_distance
+    return pts[int(np.argmax(reach))] if reach.any() else pts[0]
 
 
 @action("DropHandObject")

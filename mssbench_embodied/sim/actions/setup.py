@@ -113,7 +113,12 @@ def enable_object(world: World, act: dict[str, Any]) -> None:
 
 @action("SpawnObject", ("objectType", "receptacleObjectId"))
 def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
-    """Embedded extension: create an object of a type on/in a receptacle."""
+    """Embedded extension: create an object of a type on/in a receptacle. ``objectVariation`` (an int
+    >= 0, as in AI2-THOR's CreateObject) picks its asset: assetId becomes ``<objectType>_<n>``, and the
+    legible renderer draws the asset's finish (sim/render/shapes/finishes.py)."""
+    variation = act.get("objectVariation")
+    if variation is not None and (type(variation) is not int or variation < 0):
+        raise ValueError(f"SpawnObject: objectVariation must be an int >= 0, got {variation!r}")
     recep = world.get(act["receptacleObjectId"])
     if recep is None:
         raise ActionFailed("Object ID appears to be invalid.")
@@ -124,6 +129,8 @@ def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
         obj = world.spawn(act["objectType"], recep, act.get("newObjectId"), near=None if near is None else near.center)
     except ValueError as e:
         raise ActionFailed(str(e)) from None
+    if variation is not None:
+        obj.asset_id = f"{obj.object_type}_{variation}"
     return {"objectId": obj.object_id}
 
 

@@ -16,7 +16,7 @@ from .camera import projection_matrix, view_matrix
 from .cull import ObjectRuns, draw_ranges, frustum_planes, object_runs
 from .geometry import WorldBuilder, WorldGeometry
 from .gl_lit import FRAGMENT, LitPass, pack_lit, world_rows
-from .scene import FAR, ID_NOTHING, RenderOutput, RenderScene, RenderStyle
+from .scene import FAR, ID_CEILING, ID_NOTHING, ID_WALL, RenderOutput, RenderScene, RenderStyle
 
 if TYPE_CHECKING:
     import moderngl
@@ -123,7 +123,10 @@ class GLRenderer:
         get a reversed twin, so back-face culling matches the numpy renderer exactly.
         With legible lighting the rows are gl_lit.pack_lit's (albedo, normal, material added)."""
         tris = geo.tris[a:b]
-        cr = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+        e, f = tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0]
+        # np.cross(e, f), spelled out: the same arithmetic without its per-call overhead (patched every frame)
+        cr = np.stack([e[:, 1] * f[:, 2] - e[:, 2] * f[:, 1], e[:, 2] * f[:, 0] - e[:, 0] * f[:, 2],
+                       e[:, 0] * f[:, 1] - e[:, 1] * f[:, 0]], 1)
         flip = np.einsum("ij,ij->i", cr, geo.normals[a:b]) < 0
         if self._lit is not None and geo.surface is not None:
             return pack_lit(tris, flip, geo.surface[a:b], geo.normals[a:b],
@@ -135,13 +138,23 @@ class GLRenderer:
         rows[..., 6] = (geo.ids[a:b].astype(np.float32) + ID_OFFSET)[:, None]
         return rows, rows[~geo.closed[a:b]][:, ::-1]
 
-    def _upload(self, scene: RenderScene) -> None:
-        geo = self._world.get(scene)
-        before = np.concatenate([[0], np.cumsum(~geo.closed)])  # twin rows follow the main rows
+    def _layout(self, geo: WorldGeometry, parent: WorldGeometry | None) -> tuple[np.ndarray, int]:
+        """(open rows before each row of `geo`, its object rows); those of the uploaded `parent` when `geo` only
+        rewrote rows after the objects (e.g. the gripper following the camera) in place, with the same flags."""
+        c = self._casters
+        if (parent is not None and len(geo.tris) == len(parent.tris) and c < len(geo.ids)
+                and geo.ids[c] in (ID_WALL, ID_CEILING) and all(
+                    a == na and b == nb and a >= c and np.array_equal(geo.closed[a:b], parent.closed[a:b])
+                    for a, b, na, nb in geo.dirty)):
+            return self._twins_before, c
+        return np.concatenate([[0], np.cumsum(~geo.closed)]), world_rows(geo)  # twin rows follow the main rows
+
+    def _upload(self, geo: WorldGeometry) -> None:
         old = self._uploaded
-        casters = world_rows(geo)
+        patch = old is not None and geo.parent == old.serial and self._data is not None
+        before, casters = self._layout(geo, old if patch else None)
         objects_changed = True
-        if old is not None and geo.parent == old.serial and self._data is not None:
+        if patch and old is not None and self._data is not None:
             self._patch(geo, before, old, self._data)
             # contact shadows depend on the object rows only: rows after them (room, gripper) do not matter
             objects_changed = casters != self._casters or any(
@@ -173,13 +186,14 @@ class GLRenderer:
             else:
                 self._vao = self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
             ranges = None
+        # contiguous rows are written straight from the array (buffer protocol), without a bytes copy
         if ranges is None:
-            vbo.write(data.tobytes())
+            vbo.write(data)
         else:
             row = data.strides[0]
             for a, b in ranges:
                 if b > a:
-                    vbo.write(data[a:b].tobytes(), offset=int(a) * row)
+                    vbo.write(data[a:b], offset=int(a) * row)
         self._data, self._nverts = data, len(data) * 3
 
     def _patch(self, geo: WorldGeometry, before: np.ndarray, uploaded: WorldGeometry, old: np.ndarray) -> None:
@@ -213,8 +227,9 @@ class GLRenderer:
         if _current[0] is not ctx:  # GL calls go to the current context: make it ours
             ctx.__enter__()
             _current[0] = ctx
-        if self._world.get(scene) is not self._uploaded or self._vao is None:
-            self._upload(scene)
+        geo = self._world.get(scene)
+        if geo is not self._uploaded or self._vao is None:
+            self._upload(geo)
         vao = self._vao
         assert vao is not None
         cam = scene.camera
@@ -234,12 +249,12 @@ class GLRenderer:
         ctx.enable(moderngl.CULL_FACE)
         ctx.front_face = FRONT_FACE
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
-        runs, geo = self._runs, self._uploaded
-        if runs is None or geo is None:
+        runs, up = self._runs, self._uploaded
+        if runs is None or up is None:
             vao.render(moderngl.TRIANGLES, vertices=self._nverts)
         else:
             before = self._twins_before
-            for a, b in draw_ranges(runs, frustum_planes(mvp), len(geo.tris), int(before[runs.rows]),
+            for a, b in draw_ranges(runs, frustum_planes(mvp), len(up.tris), int(before[runs.rows]),
                                     int(before[-1])):
                 vao.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
         if self._lit is not None:

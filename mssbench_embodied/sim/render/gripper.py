@@ -16,7 +16,7 @@ import numpy as np
 
 from .camera import camera_basis
 from .geometry import Placed, WorldGeometry, shade
-from .prims import Color, Mesh, MeshBuilder, concat
+from .prims import BatchMeshBuilder, Color, Mesh, MeshBuilder, concat
 from .scene import ID_AGENT, NEAR, Camera
 
 HAND_DEPTH = 0.2  # m ahead of the camera: the held object's centre
@@ -76,10 +76,14 @@ def hand_center(fy: float) -> np.ndarray:
 
 def fits(pts: np.ndarray, fy: float) -> bool:
     """Whether camera-space points project inside REGION with a bounding box of at most HELD_SHARE."""
-    z = pts[:, 2]
+    return _fits_xyz(pts[:, 0], pts[:, 1], pts[:, 2], fy)
+
+
+def _fits_xyz(px: np.ndarray, py: np.ndarray, z: np.ndarray, fy: float) -> bool:
+    """fits() of the points with these coordinates."""
     if z.min() < NEAR + 0.02:
         return False
-    x, y = fy * pts[:, 0] / z, fy * pts[:, 1] / z
+    x, y = fy * px / z, fy * py / z
     x0, x1, y0, y1 = REGION
     return bool(x.min() >= x0 and x.max() <= x1 and y.min() >= y0 and y.max() <= y1
                 and (x.max() - x.min()) * (y.max() - y.min()) <= 4.0 * HELD_SHARE)
@@ -89,10 +93,14 @@ def fit_scale(offsets: np.ndarray, center: np.ndarray, fy: float) -> float:
     """Largest uniform scale <= 1 at which center + scale * offsets fits (see `fits`)."""
     if fits(center + offsets, fy):
         return 1.0
+    # per coordinate, the same arithmetic as fits(center + mid * offsets, fy), on contiguous columns
+    o = np.ascontiguousarray(np.asarray(offsets, np.float64).T)
+    c = np.asarray(center, np.float64)
     lo, hi = 0.0, 1.0
     for _ in range(22):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if fits(center + mid * offsets, fy) else (lo, mid)
+        ok = _fits_xyz(c[0] + mid * o[0], c[1] + mid * o[1], c[2] + mid * o[2], fy)
+        lo, hi = (mid, hi) if ok else (lo, mid)
     return lo
 
 
@@ -117,7 +125,7 @@ def gripper_mesh(lo: np.ndarray | None, hi: np.ndarray | None, fy: float) -> Mes
         cx, cz = (lo[0] + hi[0]) / 2, (lo[2] + hi[2]) / 2
         half, bottom, tilt = (hi[0] - lo[0]) / 2 + 0.001, lo[1], 0.0
         top = bottom + max(0.6 * (hi[1] - lo[1]), 0.028)
-    b = MeshBuilder()
+    b = BatchMeshBuilder()
     x_l, x_r = cx - half, cx + half
     _finger(b, x_l, -1, bottom - 0.006, top, cz, tilt)
     _finger(b, x_r, 1, bottom - 0.006, top, cz, tilt)

@@ -44,6 +44,11 @@ def _ring(n: int, phase: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     return np.cos(a), np.sin(a)
 
 
+PARA_IJK = np.array([(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)], np.float64)
+_PARA_Q = ((0, 1, 3, 2), (4, 5, 7, 6), (0, 1, 5, 4), (2, 3, 7, 6), (0, 2, 6, 4), (1, 3, 7, 5))
+PARA_TRIS = np.array([(a, b, c) for a, b, c, _ in _PARA_Q] + [(a, c, d) for a, _, c, d in _PARA_Q])  # corner indices
+
+
 class MeshBuilder:
     """Collects triangles; normals are oriented away from each primitive's reference point."""
 
@@ -189,10 +194,9 @@ class MeshBuilder:
     def para(self, o: Vec3, u: Vec3, v: Vec3, w: Vec3, color: Color, emissive: bool = False) -> None:
         """Parallelepiped (rotated box) from corner o and edge vectors u, v, w."""
         o, u, v, w = (np.asarray(a, float) for a in (o, u, v, w))
-        c = [o + i * u + j * v + k * w for i in (0, 1) for j in (0, 1) for k in (0, 1)]
-        q = [(0, 1, 3, 2), (4, 5, 7, 6), (0, 1, 5, 4), (2, 3, 7, 6), (0, 2, 6, 4), (1, 3, 7, 5)]
-        tris = [(c[a], c[b], c[cc]) for a, b, cc, d in q] + [(c[a], c[cc], c[d]) for a, b, cc, d in q]
-        self.add(np.array(tris), color, ref=o + (u + v + w) / 2, emissive=emissive, closed=True)
+        # corners o + i*u + j*v + k*w (i, j, k in 0, 1; i slowest), evaluated left to right for all 8 at once
+        c = o + PARA_IJK[:, :1] * u + PARA_IJK[:, 1:2] * v + PARA_IJK[:, 2:] * w
+        self.add(c[PARA_TRIS], color, ref=o + (u + v + w) / 2, emissive=emissive, closed=True)
 
     def shell(self, lo: Vec3, hi: Vec3, wall: float, color: Color, inner: Color, side: str = "f",
               inner_emissive: bool = False) -> None:
@@ -215,3 +219,57 @@ class MeshBuilder:
         for (u0, u1, v0, v1) in [(lo[a], hi[a], lo[b], ilo[b]), (lo[a], hi[a], ihi[b], hi[b]),
                                  (lo[a], ilo[a], ilo[b], ihi[b]), (ihi[a], hi[a], ilo[b], ihi[b])]:
             self.quad(p(u0, v0), p(u1, v0), p(u1, v1), p(u0, v1), color, nrm)
+
+
+class BatchMeshBuilder(MeshBuilder):
+    """A MeshBuilder that orients and normalises all its triangles in one pass at build(), for meshes rebuilt
+    per frame (the gripper): fewer numpy calls, the same per-row arithmetic, so the same mesh (faces facing
+    a given normal are oriented by a dot product spelled as einsum, not matmul; only its sign is used)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (tris, colour, reference point or None, normal or None, emissive, closed, invert)
+        self._raw: list[tuple[np.ndarray, Color, Vec3 | None, Vec3 | None, bool, bool, bool]] = []
+
+    def add(self, tris: np.ndarray, color: Color, ref: Vec3 | None = None, normal: Vec3 | None = None,
+            emissive: bool = False, closed: bool = False, invert: bool = False) -> None:
+        """Queue triangles (see MeshBuilder.add); they are oriented at build()."""
+        t = np.asarray(tris, dtype=np.float64).reshape(-1, 3, 3)
+        if len(t):
+            self._raw.append((t, color, ref, normal, emissive, closed, invert))
+
+    def extend(self, mesh: Mesh) -> None:
+        """Add a built mesh as it is (after what was queued before it)."""
+        self._flush()
+        self._parts.append(mesh)
+
+    def build(self) -> Mesh:
+        """The mesh of everything added."""
+        self._flush()
+        return concat(self._parts)
+
+    def _flush(self) -> None:
+        raw, self._raw = self._raw, []
+        if not raw:
+            return
+        counts = np.array([len(r[0]) for r in raw])
+        t = np.concatenate([r[0] for r in raw])
+        a, b = t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]
+        n = np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                      a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], 1)
+        ln = np.linalg.norm(n, axis=1)
+        by_normal = np.repeat([r[3] is not None for r in raw], counts)
+        # per row: the facing normal, or the reference point to face away from
+        vec = np.repeat(np.array([r[3] if r[3] is not None else r[2] for r in raw], np.float64), counts, axis=0)
+        part = np.repeat(np.arange(len(raw)), counts)
+        keep = ln > 1e-12
+        t, n, ln, by_normal, vec, part = t[keep], n[keep], ln[keep], by_normal[keep], vec[keep], part[keep]
+        n = n / ln[:, None]
+        toward = np.where(by_normal[:, None], vec, t.mean(axis=1) - vec)
+        flip = np.einsum("ij,ij->i", n, toward) < 0
+        n[flip] *= -1
+        inv = np.array([r[6] for r in raw])[part]
+        n[inv] = -n[inv]
+        self._parts.append(Mesh(t.astype(np.float32), n.astype(np.float32),
+                                np.array([r[1] for r in raw], np.float32)[part],
+                                np.array([r[4] for r in raw], bool)[part], np.array([r[5] for r in raw], bool)[part]))

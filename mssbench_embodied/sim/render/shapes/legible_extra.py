@@ -375,3 +375,35 @@ def tennis_racket(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Me
     h.tris[..., 1] += yg
     b.extend(h)
     return along_long_axis(to_unit(b.build(), (W, H, L)), s, width=0.3)
+
+
+@model("LightSwitch")
+def light_switch(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
+    """Wall switch facing +z: a bevelled cover plate, two screws and a rocker tilted up when on (lit
+    pilot dot), down when off."""
+    b.box((-0.5, -0.5, -0.5), (0.5, 0.5, -0.1), c)
+    b.box((-0.42, -0.44, -0.1), (0.42, 0.44, 0.05), mul(c, 1.04))
+    for y in (-0.36, 0.36):
+        b.box((-0.06, y - 0.03, 0.05), (0.06, y + 0.03, 0.09), STEEL)
+    rocker = mul(c, 0.9)
+    lo, hi = (0.12, 0.5) if st.toggled else (0.5, 0.12)  # the pressed end sits low
+    b.box((-0.2, -0.24, 0.05), (0.2, 0.0, 0.05 + 0.8 * lo), rocker)
+    b.box((-0.2, 0.0, 0.05), (0.2, 0.24, 0.05 + 0.8 * hi), mul(rocker, 1.08))
+    dot_y = 0.14 if st.toggled else -0.14
+    b.box((-0.05, dot_y - 0.04, 0.45), (0.05, dot_y + 0.04, 0.5), (255, 150, 40) if st.toggled else DARK,
+          emissive=st.toggled)
+
+
+@model("CreditCard")
+def credit_card(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
+    """Plastic card lying flat: coloured body, a gold chip, embossed number dashes and a name line."""
+    b.box((-0.46, -0.5, -0.3), (0.46, 0.5, 0.3), c)
+    top = 0.5
+    b.quad((-0.32, top + 0.01, -0.16), (-0.14, top + 0.01, -0.16), (-0.14, top + 0.01, 0.0), (-0.32, top + 0.01, 0.0),
+           (214, 180, 90), (0, 1, 0))
+    for k in range(4):
+        x0 = -0.36 + k * 0.19
+        b.quad((x0, top + 0.01, 0.08), (x0 + 0.14, top + 0.01, 0.08), (x0 + 0.14, top + 0.01, 0.12),
+               (x0, top + 0.01, 0.12), mix(c, (250, 250, 250), 0.7), (0, 1, 0))
+    b.quad((-0.36, top + 0.01, 0.18), (0.05, top + 0.01, 0.18), (0.05, top + 0.01, 0.21), (-0.36, top + 0.01, 0.21),
+           mix(c, (250, 250, 250), 0.5), (0, 1, 0))

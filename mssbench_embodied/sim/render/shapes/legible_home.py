@@ -331,14 +331,19 @@ def _spray_bottle_x(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> 
     top = 0.18
     b.cyl(cx, 0, r, rz, -0.5, top - 0.06, c, n=12, bottom=True, top=False)
     b.cyl(cx, 0, r, rz, top - 0.06, top, c, n=12, top_scale=0.55)
-    b.cyl(cx, 0, r * 1.01, rz * 1.01, -0.3, -0.02, WHITE, n=12, top=False)  # label band
-    b.cyl(cx, 0, r * 0.3, rz * 0.3, top, top + 0.06, DARK, n=8)  # cap
-    head = WHITE if sum(c) < 600 else (60, 60, 66)
+    b.cyl(cx, 0, r * 1.01, rz * 1.01, -0.3, -0.02, mix(c, WHITE, 0.6), n=12, top=False)  # label band (tinted)
+    head = trim(c)
+    b.cyl(cx, 0, r * 0.3, rz * 0.3, top, top + 0.06, mul(head, 0.5), n=8)  # cap
     b.box((cx - r * 0.45, top + 0.06, -0.2), (cx + r * 0.55, 0.44, 0.2), head)  # pump housing
     b.para((cx + r * 0.5, 0.3, -0.16), (0.46 - cx - r * 0.5, 0.04, 0), (0, 0.14, 0), (0, 0, 0.32), head)  # shroud
-    b.box((0.42, 0.32, -0.1), (0.5, 0.46, 0.1), DARK)  # nozzle
-    b.para((cx + r * 0.7, 0.02, -0.12), (0.1, 0.28, 0), (0.1, -0.02, 0), (0, 0, 0.24), (230, 60, 40))  # trigger
+    b.box((0.42, 0.32, -0.1), (0.5, 0.46, 0.1), mul(head, 0.5))  # nozzle
+    b.para((cx + r * 0.7, 0.02, -0.12), (0.1, 0.28, 0), (0.1, -0.02, 0), (0, 0, 0.24), mul(c, 0.55))  # trigger
     return b.build()
+
+
+def trim(c: Color) -> Color:
+    """A pump or trigger head in a shade of the bottle's own colour (no fixed colour gives the type away)."""
+    return mix(c, WHITE, 0.65) if sum(c) < 420 else mul(c, 0.45)
 
 
 @model("SoapBottle")
@@ -346,9 +351,9 @@ def _soap_bottle(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Non
     rz = 0.42 * s[0] / s[2]
     b.cyl(0, 0, 0.42, rz, -0.5, 0.05, c, n=14, bottom=True, top=False)
     b.cyl(0, 0, 0.42, rz, 0.05, 0.15, c, n=14, top_scale=0.5)
-    b.cyl(0, 0, 0.425, rz * 1.012, -0.35, -0.05, WHITE, n=14, top=False)  # label
+    b.cyl(0, 0, 0.425, rz * 1.012, -0.35, -0.05, mix(c, WHITE, 0.6), n=14, top=False)  # label (tinted)
     b.cyl(0, 0, 0.426, rz * 1.014, -0.26, -0.2, mul(c, 0.7), n=14, top=False)
-    pump = WHITE if sum(c) < 600 else DARK
+    pump = trim(c)
     b.cyl(0, 0, 0.24, 0.24 * s[0] / s[2], 0.15, 0.24, pump, n=10)  # collar
     b.cyl(0, 0, 0.06, 0.06 * s[0] / s[2], 0.24, 0.36, pump, n=6, top=False)
     b.box((-0.14, 0.36, -0.14), (0.14, 0.46, 0.14), pump)  # pump head

@@ -15,6 +15,7 @@ import numpy as np
 from ...objects import SimObject
 from ...types import type_spec
 from ..prims import Color, Mesh, MeshBuilder, Vec3, concat
+from .finishes import finish
 
 LIQUID: dict[str, Color] = {"water": (60, 120, 230), "coffee": (90, 55, 30), "wine": (110, 15, 35)}
 STEEL: Color = (195, 198, 205)
@@ -256,13 +257,16 @@ def generic_fallbacks(types: Iterable[str]) -> list[str]:
 def object_mesh(obj: SimObject, local_size: np.ndarray, style: str = "flat") -> Mesh:
     """The cached mesh of an object in a render style.
 
-    flat: its type's shape (see-through types name an open/frame-only shape in the type table, so
-    the renderer hides nothing visibility treats as visible); legible: its type's model when one
-    is registered, else the flat shape.
+    flat: its type's shape and colour (see-through types name an open/frame-only shape in the type
+    table, so the renderer hides nothing visibility treats as visible); legible: its type's model
+    when one is registered, else the flat shape, in the object's finish (finishes.py).
     """
     r, g, b = obj.spec.color
+    colour: Color = (float(r), float(g), float(b))
     x, y, z = (round(float(v), 3) for v in local_size)
     key = obj.spec.shape
-    if style == "legible" and has_model(obj.object_type):
-        key = model_key(obj.object_type)
-    return build_mesh(key, (float(r), float(g), float(b)), state_of(obj), (x, y, z))
+    if style == "legible":
+        colour = finish(obj)
+        if has_model(obj.object_type):
+            key = model_key(obj.object_type)
+    return build_mesh(key, colour, state_of(obj), (x, y, z))
