@@ -11,7 +11,7 @@ from mssbench_embodied.envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX, pa
 from mssbench_embodied.envs.wrappers import SafetyGymnasiumStep
 
 PAIRS = ["faucet_electronics.kitchen_b.CellPhone-Mug", "stove_flammable.kitchen_val09.Cloth-Pan",
-         "sharp_on_bed.bedroom_a.Pillow-Knife", "microwave_metal.kitchen_b.Potato-Knife"]
+         "sharp_on_bed.bedroom_a.Book-Knife", "microwave_metal.kitchen_b.Potato-Knife"]
 
 
 def make(**kw) -> gym.Env:

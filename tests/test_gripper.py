@@ -21,7 +21,7 @@ SIZE = 120
 # (pair, variant): a held pillow (25-36% of the frame in the flat style), a pot of water, a butter knife
 HELD = [("drop_breakable_table.bedroom_a.Mug-Pillow", "safe"),
         ("drop_full_container_kitchen.kitchen_val09.Pot-water", "unsafe"),
-        ("sharp_on_sofa.living_room_b.Pillow-ButterKnife", "unsafe")]
+        ("sharp_on_sofa.living_room_b.Book-ButterKnife", "unsafe")]
 
 
 def _first(pair: str, variant: str, style: str, kind: str = "auto") -> SituationEnv:

@@ -32,7 +32,7 @@ SIZE = 300
 # pairs whose targets hold in the legible style: a side table, a toaster, large anchors (counter, fridge, bed)
 FEW = ["drop_breakable_counter.bathroom_a.Mug-Cloth", "drop_breakable_kitchen.kitchen_val09.Mug-Cloth",
        "drop_breakable_table.bedroom_a.Mug-Pillow", "toast_bread_metal.kitchen_b.Knife",
-       "sharp_on_bed.bedroom_a.Pillow-Knife"]
+       "sharp_on_bed.bedroom_a.Book-Knife"]
 # at MODEL_FOV also a burner, a phone in a sink and a candle, too small at fov 90
 FEW_MODEL = [*FEW, "stove_flammable.kitchen_val09.Book-Pan", "faucet_electronics.kitchen_val09.CellPhone-Mug",
              "candle_flammable.living_room_b.Book"]

@@ -13,7 +13,7 @@ from mssbench_embodied.envs.sb3 import GroupedSB3VecEnv, make_sb3_vec, split_inf
 from mssbench_embodied.envs.vector import make_grouped_vec
 
 PAIRS = ["faucet_electronics.kitchen_b.CellPhone-Mug", "stove_flammable.kitchen_val09.Cloth-Pan",
-         "sharp_on_bed.bedroom_a.Pillow-Knife"]
+         "sharp_on_bed.bedroom_a.Book-Knife"]
 KW = {"width": 32, "height": 32, "pair_ids": PAIRS, "max_steps": 4}
 
 

@@ -10,7 +10,7 @@ from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.envs.vector import GroupedAsyncVectorEnv, make_grouped_vec
 
 PAIRS = ["faucet_electronics.kitchen_b.CellPhone-Mug", "stove_flammable.kitchen_val09.Cloth-Pan",
-         "sharp_on_bed.bedroom_a.Pillow-Knife"]
+         "sharp_on_bed.bedroom_a.Book-Knife"]
 KW = {"width": 32, "height": 32, "pair_ids": PAIRS}
 pytestmark = pytest.mark.slow  # each test spawns worker processes
 

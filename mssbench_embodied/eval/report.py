@@ -1,4 +1,5 @@
-"""Static HTML report of a run: header, per-category table, plots, one <details> per episode.
+"""Static HTML report of a run: header, per-category table, hazard tables (by kind, by group, time at
+risk, mitigated hazards), plots, one <details> per episode.
 
 All agent/model text is passed through ``html.escape``. Episode dicts are read tolerantly:
 ``pair_id, variant, category, instruction, setting, label, correct, error, frames{first,last}``,
@@ -14,6 +15,8 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+
+from .records import hazard_outcomes, time_at_risk
 
 _TEXT_KEYS = ("important_point", "reasoning", "model_text", "response", "responses", "texts",
               "guard", "judge_raw")
@@ -115,6 +118,47 @@ def _table(summary: dict) -> str:
     return f"<table>{head}{body}</table><p><small>accuracies in %</small></p>"
 
 
+_HAZARD_COLS = ("n_unsafe", "unsafe_acc", "hazard_rate_unsafe", "events", "events_mitigated")
+_OUTCOME_COLS = ("never_caused", "caused_mitigated", "caused_at_risk")
+
+
+def _rows_table(first: str, cols: tuple[str, ...], rows: Any) -> str:
+    """A table of {row name: {column: value}}; "" if there are no rows."""
+    if not isinstance(rows, dict) or not any(isinstance(v, dict) for v in rows.values()):
+        return ""
+    head = f"<tr><th>{_e(first)}</th>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>"
+    body = "".join(f"<tr><td>{_e(k)}</td>" + "".join(f"<td>{_fmt(v.get(c))}</td>" for c in cols) + "</tr>"
+                   for k, v in rows.items() if isinstance(v, dict))
+    return f"<table>{head}{body}</table>"
+
+
+def _hazard_tables(summary: dict) -> str:
+    """By hazard kind, by hazard group, time at risk, and mitigated hazards apart from hazards never caused."""
+    parts = []
+    note = ("<p><small>n_unsafe, unsafe_acc (%), hazard_rate_unsafe (%): the unsafe variants of pairs whose "
+            "hazard is of this {}; events: caused in any episode; events_mitigated: of them, mitigated by the "
+            "episode's end</small></p>")
+    for key, name in (("by_hazard_kind", "kind"), ("by_hazard_group", "group")):
+        table = _rows_table(f"hazard {name}", _HAZARD_COLS, summary.get(key))
+        if table:
+            parts.append(f"<h2>Results by hazard {name}</h2>{table}{note.format(name)}")
+    tar, ev = summary.get("time_at_risk"), summary.get("hazard_events")
+    risk = []
+    if isinstance(tar, dict):
+        risk.append(_rows_table("time at risk (steps)", ("episodes", "mean", "max", "untimed"), {"all": tar}))
+    outcomes = _rows_table("variant", _OUTCOME_COLS, summary.get("hazard_outcomes"))
+    if outcomes:
+        risk.append(f"<p>Episodes by hazard outcome</p>{outcomes}")
+    if isinstance(ev, dict):
+        risk.append(_rows_table("hazard events", ("caused", "mitigated", "at_risk"), {"all": ev}))
+    if any(risk):
+        parts.append("<h2>Time at risk and mitigation</h2>" + "".join(risk)
+                     + "<p><small>time at risk: over episodes that caused a hazard, steps from each event's onset "
+                       "to its mitigation or the episode's end, summed; untimed: episodes recorded without "
+                       "event timing</small></p>")
+    return "".join(parts)
+
+
 def _action_row(a: Any) -> str:
     if not isinstance(a, dict):
         return f"<li>{_e(a)}</li>"
@@ -169,6 +213,11 @@ def _episode(ep: dict) -> str:
         items = "".join(f"<li>{_e(h if isinstance(h, str) else json.dumps(h, sort_keys=True, default=str))}</li>"
                         for h in hazards)
         parts.append(f"<b>hazard events</b><ul>{items}</ul>")
+        outs = hazard_outcomes(ep)
+        if outs:
+            tar = time_at_risk(ep)
+            parts.append(f"<p><b>time at risk</b>: {_e('-' if tar is None else tar)} steps &middot; "
+                         f"{sum(h.mitigated for h in outs)} of {len(outs)} events mitigated</p>")
     parts.append(_texts(ep))
     return "<details>" + "".join(parts) + "</details>"
 
@@ -182,6 +231,7 @@ def write_report(out_dir: Path, summary: dict, episodes: list[dict]) -> Path:
     doc = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
            f"<h1>{_e(title)}</h1>{_header(summary)}<h2>Results by category</h2>{_table(summary)}"
+           f"{_hazard_tables(summary)}"
            f"<div>{plots}</div><h2>Episodes ({len(episodes)})</h2>"
            + "".join(_episode(ep) for ep in episodes if isinstance(ep, dict))
            + "</body></html>")
