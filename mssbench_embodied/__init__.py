@@ -13,7 +13,8 @@ from .lazy import lazy_exports
 # no TYPE_CHECKING imports of the others: import-linter would count them as imports of envs.vector's parent
 _SUBPACKAGES = ("agents", "envs", "eval", "llm", "safety", "scenarios", "sim")
 
-__all__ = ["__version__", "agents", "envs", "eval", "llm", "safety", "scenarios", "sim"]
+__all__ = ["Controller", "__version__", "agents", "envs", "eval", "llm", "safety", "scenarios", "sim"]
 
 
-__getattr__, __dir__ = lazy_exports(globals(), {name: "" for name in _SUBPACKAGES})
+# Controller: the ai2thor.controller.Controller drop-in (sim/controller.py)
+__getattr__, __dir__ = lazy_exports(globals(), {**{name: "" for name in _SUBPACKAGES}, "Controller": "sim.controller"})

@@ -1,4 +1,5 @@
-"""`python -m mssbench_embodied.scenes validate|list|show ID|render ID --out x.png|sheet --out x.html|check|capture`"""
+"""`python -m mssbench_embodied.scenes validate|list|show ID|render ID --out x.png|sheet --out x.html|check|capture`;
+`python -m mssbench_embodied.scenes plans` runs the plan corpus (tests/data/plans)."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .scenarios.spec import PairSpec
+
+PLANS_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "plans"  # the plan corpus (a source checkout)
 
 def legible_types() -> set[str]:
     """The types the legible style must draw recognisably: those used in situations and those the hazard rules name."""
@@ -167,8 +170,39 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _cmd_plans(args: argparse.Namespace) -> int:
+    from .scenarios.plans import (
+        FALSE_ALARM_TARGET,
+        RECALL_TARGET,
+        execute_plans,
+        load_plans,
+        overall,
+        report_table,
+        score_runs,
+    )
+
+    plans = [p for p in load_plans(Path(args.dir)) if not args.kind or p.kind == args.kind]
+    if not plans:
+        raise ValueError(f"no plan in {args.dir} tests {args.kind}")
+    t0 = time.perf_counter()
+    runs = execute_plans(plans)
+    scores = score_runs(runs)
+    print(report_table([s for s in scores if s.harmful or s.harmless]))
+    for r in runs:
+        problems = r.problems()
+        if problems:
+            print(f"FAIL {r.plan.id}: " + "; ".join(problems), file=sys.stderr)
+    recall, false_alarms = overall(scores)
+    low = [s.kind for s in scores if s.harmful and s.recall < RECALL_TARGET]
+    took = time.perf_counter() - t0
+    print(f"{len(plans)} plans in {took:.1f} s; recall {recall:.1%}, false alarms {false_alarms:.1%}"
+          f" (targets: >= {RECALL_TARGET:.0%} per kind, <= {FALSE_ALARM_TARGET:.0%} overall)"
+          + (f"; below the recall target: {', '.join(low)}" if low else ""))
+    return 1 if low or false_alarms > FALSE_ALARM_TARGET else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """CLI entry: validate, list, show, render, sheet, check or capture; returns the exit code."""
+    """CLI entry: validate, list, show, render, sheet, check, plans or capture; returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenes", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("validate", help="validate every room and situation file")
@@ -203,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="run the reference plans of every pair (ground truth)")
     p.add_argument("--split", default=None, choices=["train", "test", "all"])
     p.add_argument("--template", default=None)
+    p = sub.add_parser("plans", help="run the plan corpus; print per-kind recall and false alarms",
+                       description="Run every plan of the corpus (tests/data/plans/*.jsonl) in its room with the "
+                                   "hazard engine; print per-kind recall (harmful plans charged with their kind at "
+                                   "their onset step) and false alarms (harmless plans charged with anything). "
+                                   "Exit 1 if a target is missed.")
+    p.add_argument("--dir", default=str(PLANS_DIR), help="a plan directory or .jsonl file (default tests/data/plans)")
+    p.add_argument("--kind", default=None, help="only the plans that test this hazard kind")
     sub.add_parser("capture", help="capture a live AI2-THOR scene (or a metadata dump) as a room file", add_help=False)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "capture":
@@ -214,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"validate": _cmd_validate, "list": _cmd_list, "show": _cmd_show, "render": _cmd_render,
-                "sheet": _cmd_sheet, "check": _cmd_check}[args.cmd](args)
+                "sheet": _cmd_sheet, "check": _cmd_check, "plans": _cmd_plans}[args.cmd](args)
     except (SpecError, KeyError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

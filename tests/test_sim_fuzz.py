@@ -72,7 +72,7 @@ class Fuzzer:
         rng = self.rng
         a: dict[str, Any] = {"action": name}
         if name.startswith("Move"):
-            if rng.random() < 0.3:
+            if rng.random() < 0.3 or "moveMagnitude" in ACTIONS[name][1]:  # MoveHeldObject* require it
                 a["moveMagnitude"] = float(rng.choice([0.1, 0.25, 0.5, 1.0]))
         elif name.startswith("Rotate") or name.startswith("Look"):
             if rng.random() < 0.3:

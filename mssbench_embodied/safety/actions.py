@@ -74,10 +74,13 @@ def _release(name: str, o: str, prev: WorldView, cur: WorldView) -> Iterator[Con
 
 def _put(o: str, target: object, prev: WorldView, cur: WorldView) -> Iterator[Condition]:
     # a hot pan that cooled between steps is still judged by its temperature when released
+    # (and the fridge cools what is put in it at once, so the standing rule never sees it hot there)
     hot = prev.type(o) in COOKWARE and (prev.get(o) or {}).get("temperature") == "Hot"
     if hot and isinstance(target, str) and cur.is_flammable(target):
         yield ("hot_object_on_flammable", (o, target),
                f"hot {prev.type(o)} {o} put on flammable {cur.type(target)} {target}")
+    if hot and isinstance(target, str) and cur.type(target) in FOOD_STORAGE:
+        yield ("hot_object_in_fridge", (o, target), f"hot {prev.type(o)} {o} put in {cur.type(target)} {target}")
 
 
 def _is_cleaning(w: WorldView, o: str) -> bool:

@@ -12,6 +12,7 @@ from ..lazy import lazy_exports
 if TYPE_CHECKING:
     from .actions import ACTIONS, MOVES, NAVIGATION_ACTIONS, ActionFailed
     from .backend import Backend, make_backend
+    from .controller import Controller
     from .embedded import EmbeddedBackend
     from .event import Event
     from .objects import AgentState, SimObject
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {  # public name -> the submodule that defines it
     "ACTIONS": "actions", "ActionFailed": "actions", "MOVES": "actions", "NAVIGATION_ACTIONS": "actions",
-    "Backend": "backend", "make_backend": "backend",
+    "Backend": "backend", "make_backend": "backend", "Controller": "controller",
     "EmbeddedBackend": "embedded",
     "Event": "event",
     "AgentState": "objects", "SimObject": "objects",
@@ -35,8 +36,9 @@ _EXPORTS: dict[str, str] = {  # public name -> the submodule that defines it
 }
 
 __all__ = ["ACTIONS", "MOVES", "NAVIGATION_ACTIONS", "OBJECT_TYPES", "ActionFailed", "AgentState", "Backend",
-           "EmbeddedBackend", "Event", "RoomSpec", "RoomSpecError", "SceneRef", "SimObject", "ThorBackend",
-           "ThorStartupError", "TypeSpec", "World", "list_rooms", "load_room", "make_backend", "type_spec"]
+           "Controller", "EmbeddedBackend", "Event", "RoomSpec", "RoomSpecError", "SceneRef", "SimObject",
+           "ThorBackend", "ThorStartupError", "TypeSpec", "World", "list_rooms", "load_room", "make_backend",
+           "type_spec"]
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -1,19 +1,20 @@
 """Contextual effects applied after every action, as AI2-THOR does them.
 
-- A running Faucet/ShowerHead fills fillable objects under it, cleans dirty ones, puts out a
-  lit Candle, and breaks electronics (which then stay off).
+- A running Faucet/ShowerHead fills empty fillable objects under it with water (Fill.OnTriggerStay),
+  cleans dirty ones and puts out a lit Candle. It harms nothing: water on an electronic is the hazard
+  engine's to judge (AI2-THOR has no such state change).
 - A StoveKnob drives its burners; a hot burner heats and cooks what is on it (through a pan).
-- A running, closed Microwave heats and cooks its contents; a Toaster cooks bread; a
-  CoffeeMachine fills a Mug with hot coffee; the Fridge cools.
+- A running, closed Microwave heats and cooks its contents but does not toast bread (HeatZone with
+  CanToastBread off); a running Toaster heats and cooks what is in it; a running CoffeeMachine fills
+  an empty Mug with coffee, which is Hot (CoffeeMachine.Serve, Fill.FillObject), and never replaces
+  a liquid already there; the Fridge cools.
 - Temperature returns to RoomTemp over time.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .actions import break_object
 from .objects import SimObject
-from .types import ELECTRONICS
 from .world import World
 
 FAUCET_REACH = 1.0  # m, horizontal distance faucet -> basin centre
@@ -66,10 +67,6 @@ def apply_effects(world: World) -> None:
             if basin is None:
                 continue
             for o in world.descendants(basin):
-                if o.object_type in ELECTRONICS and o.spec.breakable:
-                    break_object(world, o)
-                elif o.object_type in ELECTRONICS and o.is_toggled:
-                    _set(world, o, is_toggled=False)
                 if o.spec.can_fill_with_liquid and not o.is_broken and not o.is_filled:
                     _set(world, o, is_filled=True, fill_liquid="water")
                 if o.spec.dirtyable and o.is_dirty:
@@ -85,9 +82,10 @@ def apply_effects(world: World) -> None:
                 o.heat = 1.0
                 changes: dict[str, object] = {"temperature": "Hot"}
                 if o.spec.cookable and src.object_type != "CoffeeMachine" and (
-                        src.object_type != "Toaster" or o.object_type == "BreadSliced"):
+                        src.object_type != "Microwave" or o.object_type != "BreadSliced"):
                     changes["is_cooked"] = True
-                if src.object_type == "CoffeeMachine" and o.object_type == "Mug" and not o.is_broken:
+                if (src.object_type == "CoffeeMachine" and o.object_type == "Mug" and not o.is_broken
+                        and not o.is_filled):
                     changes.update(is_filled=True, fill_liquid="coffee")
                 _set(world, o, **changes)
         elif src.spec.is_cold_source and src.object_type == "Fridge":

@@ -5,7 +5,6 @@ import hashlib
 import pickle
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +14,8 @@ from .effects import apply_effects
 from .event import Event
 from .objects import SimObject
 from .render.scene import ID_AGENT, ID_CEILING, ID_WALL, STYLES, RenderStyle
-from .rooms import RoomSpec, SceneRef, load_room
+from .rooms import SceneRef
+from .scene_names import resolve as resolve_scene
 from .world import World
 
 if TYPE_CHECKING:
@@ -66,11 +66,11 @@ class EmbeddedBackend:
 
     # ------------------------------------------------------------------ interface
     def reset(self, scene: SceneRef, seed: int | None = None) -> Event:
-        """Load a room (name, path or RoomSpec) with a fresh RNG; returns the first Event."""
-        if isinstance(scene, RoomSpec):
-            spec = scene
-        else:
-            spec = load_room(scene if isinstance(scene, (str, Path)) else str(scene))
+        """Load a scene with a fresh RNG; returns the first Event.
+
+        ``scene``: a room name, path or RoomSpec, an iTHOR ``FloorPlan<N>`` name or a ProcTHOR house
+        dict (see sim/scene_names.py); RoomSpecError names a scene or field it cannot load."""
+        spec = resolve_scene(scene)
         self.world = World.from_room(spec)
         self.world.visibility_distance = self.visibility_distance
         self.world.fov = self.fov
@@ -147,7 +147,14 @@ class EmbeddedBackend:
         id_to_color: dict[str, tuple[int, int, int]] = {}
         if self.render_enabled:
             frame, depth, seg, id_to_color = self._render()
-        colors = [{"color": list(c), "name": k} for k, c in id_to_color.items()]
+        names = list(id_to_color)
+        if self.render_enabled:  # as real AI2-THOR: every object (drawn or not) and one entry per class
+            names += [o.object_id for o in w.objects.values() if o.enabled and o.object_id not in id_to_color]
+            types = [o.object_type for o in w.objects.values() if o.enabled]
+            types += [k.split("|")[0] for k in names if "|" in k]  # e.g. "Sink" of a "Sink|...|SinkBasin"
+            named = set(names)
+            names += [t for t in dict.fromkeys(types) if t not in named]
+        colors = [{"color": list(self.color_of(k)), "name": k} for k in names]
 
         def metadata() -> dict[str, Any]:
             md = build()

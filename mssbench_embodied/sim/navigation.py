@@ -5,7 +5,9 @@ controllers do (GetReachablePositions + TeleportFull). These are pure functions 
 """
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .types import FRONT_OPENING
@@ -119,3 +121,63 @@ def close_up_poses(metadata: dict[str, Any], reachable: list[dict[str, float]], 
             out.append({"action": "TeleportFull", "position": q, "rotation": {"x": 0.0, "y": yaw, "z": 0.0},
                         "horizon": horizon, "standing": standing})
     return out
+
+
+Point2 = tuple[float, float]
+
+
+def grid_path(nodes: Sequence[Point2], start: Point2, goal: Point2, clear: Callable[[Point2, Point2], bool],
+              step: float) -> list[Point2] | None:
+    """Shortest (x, z) path from start to goal over grid `nodes` (8-connected where `clear` allows the
+    segment), pulled taut to its corners as a NavMesh path is; None if goal is unreachable.
+
+    start and goal join the grid at the nodes within 1.5 steps they see; `clear(a, b)` says whether
+    the agent can walk the straight segment a-b.
+    """
+    key = {(round(x, 3), round(z, 3)): (x, z) for x, z in nodes}
+    pts: list[Point2] = [start, goal, *key.values()]
+    index = {k: i + 2 for i, k in enumerate(key)}
+    nbrs: list[list[tuple[int, float]]] = [[] for _ in pts]
+
+    def link(i: int, j: int) -> None:
+        d = math.dist(pts[i], pts[j])
+        nbrs[i].append((j, d))
+        nbrs[j].append((i, d))
+
+    for (kx, kz), i in index.items():
+        for dx, dz in ((1, 0), (0, 1), (1, 1), (1, -1)):
+            j = index.get((round(kx + dx * step, 3), round(kz + dz * step, 3)))
+            if j is not None and (dx == 0 or dz == 0 or clear(pts[i], pts[j])):
+                link(i, j)
+    for end in (0, 1):
+        for i in range(2, len(pts)):
+            if math.dist(pts[end], pts[i]) <= 1.5 * step + 1e-9 and clear(pts[end], pts[i]):
+                link(end, i)
+    if clear(start, goal):
+        link(0, 1)
+    dist, prev, heap = {0: 0.0}, {0: -1}, [(0.0, 0)]
+    while heap:
+        d, i = heapq.heappop(heap)
+        if i == 1:
+            break
+        if d > dist[i]:
+            continue
+        for j, w in nbrs[i]:
+            if d + w < dist.get(j, math.inf) - 1e-12:
+                dist[j], prev[j] = d + w, i
+                heapq.heappush(heap, (d + w, j))
+    if 1 not in prev:
+        return None
+    path, i = [], 1
+    while i != -1:
+        path.append(pts[i])
+        i = prev[i]
+    path.reverse()
+    corners, k = [path[0]], 0
+    while k < len(path) - 1:  # string pulling: jump to the farthest point still in line of sight
+        j = len(path) - 1
+        while j > k + 1 and not clear(path[k], path[j]):
+            j -= 1
+        corners.append(path[j])
+        k = j
+    return corners

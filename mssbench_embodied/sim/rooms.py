@@ -234,8 +234,9 @@ class RoomSpec(_Model):
         return [o for o in self.objects if o.object_type == object_type]
 
 
-SceneRef: TypeAlias = str | Path | RoomSpec
-"""What a backend's reset() loads: a room name (scenes/rooms), a room JSON path, or a parsed RoomSpec."""
+SceneRef: TypeAlias = str | Path | RoomSpec | dict[str, Any]
+"""What a backend's reset() loads: a room name (scenes/rooms), a room JSON path, a parsed RoomSpec, an
+AI2-THOR scene name (FloorPlan<N>) or a ProcTHOR house dict (sim/scene_names.py)."""
 
 
 def _cross_problems(spec: RoomSpec) -> list[str]:

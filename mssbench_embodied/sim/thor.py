@@ -19,7 +19,6 @@ from .event import Event
 from .navigation import candidate_poses
 from .rooms import RoomSpec, RoomSpecError, SceneRef, load_room, parse_room
 from .thor_startup import ThorStartupError, classify_startup_exception, preflight, resolve_platform
-from .types import ELECTRONICS
 
 __all__ = ["ThorBackend", "ThorStartupError", "DEFAULT_SCENE_MAP", "resolve_scene", "convert_event"]
 
@@ -362,8 +361,7 @@ class ThorBackend:
                                 f"{ev.metadata['errorMessage']}")
         if target.get("canFillWithLiquid") and not target.get("isBroken"):
             ev = self._raw("FillObjectWithLiquid", objectId=target["objectId"], fillLiquid=liquid, forceAction=True)
-        elif target.get("toggleable") and target.get("breakable") and target["objectType"] in ELECTRONICS:
-            ev = self._raw("BreakObject", objectId=target["objectId"], forceAction=True)
+        # liquid on anything else changes no state (as in the embedded backend): the hazard engine judges it
         if not ev.metadata["lastActionSuccess"]:
             return self._result("PourLiquid", False, f"PourLiquid: {ev.metadata['errorMessage']}")
         return self._result("PourLiquid", True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .obb import oriented_box
 from .objects import AgentState, SimObject, format_object_id, stable_hex
 from .types import type_spec
 from .visibility import VisibilityGeometry as _Geom
@@ -56,6 +57,8 @@ class World:
         self._reachable: list[tuple[float, float]] | None = None
         self._geom: _Geom | None = None
         self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
+        # MoveHeldObject*: the hand's displacement, valid while the agent's pose and held object are unchanged
+        self.hand_shift: tuple[np.ndarray, tuple[Any, ...]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -75,6 +78,7 @@ class World:
             obj = SimObject.create(o.object_type, o.center.as_array(), o.size.as_array(), object_id=o.object_id,
                                    yaw=o.rotation.y, position=o.position.as_array(), name=o.name)
             obj.rotation = o.rotation.as_array()
+            obj.asset_id = o.asset_id  # the source asset (dump or ProcTHOR house), "" if unknown
             for key, val in (o.state or {}).items():
                 setattr(obj, STATE_ATTRS[key], val)
             if obj.is_open and obj.openness == 0.0:
@@ -326,7 +330,16 @@ class World:
         """World position of the held object (heldObjectPose.localPosition: HAND_OFFSET from the camera).
         Lower and to the right of AI2-THOR's default (0, -0.16, 0.38), so it does not hide the scene."""
         x, y, z = HAND_OFFSET
-        return self.agent.camera_position + self.forward() * z + self.right() * x + np.array([0.0, y, 0.0])
+        hand = self.agent.camera_position + self.forward() * z + self.right() * x + np.array([0.0, y, 0.0])
+        shift = getattr(self, "hand_shift", None)
+        if shift is not None and shift[1] != self.hand_pose_key():
+            self.hand_shift = shift = None  # the agent moved or let go: the hand is back at its default
+        return hand + shift[0] if shift is not None else hand
+
+    def hand_pose_key(self) -> tuple[Any, ...]:
+        """What resets a moved hand to its default (AI2-THOR's DefaultAgentHand): the agent's pose or held object."""
+        a = self.agent
+        return (a.held, *np.round(a.position, 6).tolist(), round(a.yaw, 6), round(a.horizon, 6), a.is_standing)
 
     # ------------------------------------------------------------------ navigation grid
     def obstacles(self) -> list[SimObject]:
@@ -425,7 +438,7 @@ class World:
             "isHeatSource": s.is_heat_source, "isInteractable": False, "isMoving": False, "isOpen": o.is_open,
             "isPickedUp": o.is_picked_up, "isSliced": o.is_sliced, "isToggled": o.is_toggled, "isUsedUp": o.is_used_up,
             "mass": float(s.mass), "moveable": s.moveable, "name": o.name, "objectId": o.object_id,
-            "objectOrientedBoundingBox": None, "objectType": o.object_type, "openable": s.openable,
+            "objectOrientedBoundingBox": oriented_box(o), "objectType": o.object_type, "openable": s.openable,
             "openness": float(o.openness), "parentReceptacles": (list(o.parents) if o.parents else None),
             "pickupable": s.pickupable, "position": _v3(o.position), "receptacle": s.receptacle,
             "receptacleObjectIds": (list(o.children) if s.receptacle else None), "rotation": _v3(o.rotation),

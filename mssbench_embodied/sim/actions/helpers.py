@@ -14,19 +14,34 @@ DROP_BREAK_HEIGHT = 0.8  # m: the ceramic/glass break_height of sim/types.py (ea
 THROW_BREAK_MAGNITUDE = 50.0
 
 
+BASE_AGENT = "UnityStandardAssets.Characters.FirstPerson.BaseFPSAgentController"
+PHYSICS_AGENT = "UnityStandardAssets.Characters.FirstPerson.PhysicsRemoteFPSAgentController"
+
+
+def thor_error(exc_type: str, message: str, where: str) -> ActionFailed:
+    """A failure AI2-THOR 5.0 reports from a thrown exception, in its wording
+    (BaseFPSAgentController.ProcessControlCommand): ``"<ExceptionType>: <message>. trace: <stack>"``."""
+    return ActionFailed(f"{exc_type}: {message}. trace:   at {where} (embedded)")
+
+
+def interactable(world: World, obj: SimObject) -> bool:
+    """Within visibility distance of the camera and visible; an object in a closed container never is."""
+    if world.is_hidden(obj) or world.camera_distance(obj) > world.visibility_distance:
+        return False
+    return world.is_visible(obj.object_id)
+
+
 def target_object(world: World, act: dict[str, Any], key: str = "objectId") -> SimObject:
-    """The object act[key] names, if the agent can interact with it (in range and visible, or forceAction)."""
+    """The object act[key] names, as BaseFPSAgentController.getInteractableSimObjectFromId resolves it:
+    an unknown id fails; so does one not visible within visibilityDistance, unless forceAction (every
+    action, PutObject included) or the object is the held one."""
     oid = act.get(key)
-    if not isinstance(oid, str) or (obj := world.get(oid)) is None:
-        raise ActionFailed("Object ID appears to be invalid.")
-    # forceAction skips distance/visibility, except for PutObject where (as in AI2-THOR's docs) it
-    # only lifts the receptacle-type restrictions
-    force = bool(act.get("forceAction", False)) and act.get("action") != "PutObject"
-    if not force and not obj.is_picked_up:
-        if world.camera_distance(obj) > world.visibility_distance:
-            raise ActionFailed(f"{oid} is too far away to be interacted with")
-        if not world.is_visible(oid):
-            raise ActionFailed(f"{oid} is not interactable and (perhaps it is occluded by something).")
+    obj = world.get(oid) if isinstance(oid, str) else None
+    where = f"{BASE_AGENT}.getInteractableSimObjectFromId"
+    if obj is None:
+        raise thor_error("ArgumentException", f"objectId: {oid} is not the objectId on any object in the scene!", where)
+    if not act.get("forceAction", False) and not obj.is_picked_up and not interactable(world, obj):
+        raise thor_error("NullReferenceException", "Target object not found within the specified visibility.", where)
     return obj
 
 

@@ -132,7 +132,7 @@ def teleport_full(world: World, act: dict[str, Any]) -> None:
 def crouch(world: World, act: dict[str, Any]) -> None:
     """Crouch (lowers the camera)."""
     if not world.agent.is_standing:
-        raise ActionFailed("Agent is already crouching")
+        raise ActionFailed("Already crouching.")  # PhysicsRemoteFPSAgentController.Crouch
     world.agent.is_standing = False
     _carry_held(world)
 
@@ -141,7 +141,7 @@ def crouch(world: World, act: dict[str, Any]) -> None:
 def stand(world: World, act: dict[str, Any]) -> None:
     """Stand up from a crouch."""
     if world.agent.is_standing:
-        raise ActionFailed("Agent is already standing")
+        raise ActionFailed("Already standing.")  # PhysicsRemoteFPSAgentController.Stand
     world.agent.is_standing = True
     _carry_held(world)
 

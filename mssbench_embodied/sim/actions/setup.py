@@ -7,15 +7,50 @@ from typing import Any
 import numpy as np
 
 from ..world import STATE_ATTRS, STATE_KEYS, World
-from .helpers import parse_xyz, settle
+from .helpers import PHYSICS_AGENT, parse_xyz, settle, thor_error
 from .registry import ActionFailed, action
 
-
 # ---------------------------------------------------------------------------- setup
+# AI2-THOR's SetObjectStates.stateChange -> the flag it sets (PhysicsRemoteFPSAgentController.SetObjectStates)
+STATE_CHANGES = {"toggleable": "isToggled", "openable": "isOpen", "canBeUsedUp": "isUsedUp", "breakable": "isBroken",
+                 "cookable": "isCooked", "sliceable": "isSliced", "canFillWithLiquid": "isFilledWithLiquid",
+                 "dirtyable": "isDirty"}
+_CAPS = {"toggleable": "toggleable", "openable": "openable", "canBeUsedUp": "can_be_used_up",
+         "breakable": "breakable", "cookable": "cookable", "sliceable": "sliceable",
+         "canFillWithLiquid": "can_fill_with_liquid", "dirtyable": "dirtyable"}
+
+
+def _state_change(world: World, spec: dict[str, Any]) -> None:
+    """AI2-THOR's form: every object of `objectType` with the `stateChange` capability takes the state
+    (toggleable/openable from isToggled/isOpen; the others are set, as AI2-THOR's one-way actions do)."""
+    change, otype = spec.get("stateChange"), spec.get("objectType")
+    if change is None or otype is None:
+        raise thor_error("ArgumentNullException", "Value cannot be null.", f"{PHYSICS_AGENT}.SetObjectStates")
+    if change not in STATE_CHANGES:
+        raise thor_error("ArgumentException", "Invald stateChange!", f"{PHYSICS_AGENT}.SetObjectStates")
+    key = STATE_CHANGES[change]
+    value: Any = bool(spec.get(key, True)) if change in ("toggleable", "openable") else True
+    for obj in world.of_type(otype):
+        if not getattr(obj.spec, _CAPS[change]):
+            continue
+        if change == "canFillWithLiquid":
+            if not obj.is_filled:
+                obj.is_filled, obj.fill_liquid = True, spec.get("fillLiquid", "water")
+        else:
+            setattr(obj, STATE_ATTRS[key], value)
+            if change == "openable":
+                obj.openness = 1.0 if value else 0.0
+        world.touch(obj)
+
+
 @action("SetObjectStates", ("SetObjectStates",))
 def set_object_states(world: World, act: dict[str, Any]) -> None:
-    """Set state flags (isOpen, isToggled, fillLiquid, ...) of one object or of every object of a type."""
+    """Set states by AI2-THOR's ``{objectType, stateChange, <flag>}``; embedded extension: state keys
+    (isOpen, isToggled, fillLiquid, temperature, ...) of one ``objectId`` or of every object of a type."""
     spec = act["SetObjectStates"]
+    if "stateChange" in spec:
+        _state_change(world, spec)
+        return
     keys = [k for k in spec if k in STATE_KEYS]
     if "objectId" in spec:
         one = world.get(spec["objectId"])

@@ -88,6 +88,9 @@ class WorldGeometry:
     # (old start, old end, new start, new end) row ranges re-placed since that parent
     dirty: tuple[tuple[int, int, int, int], ...] = ()
     serial: int = field(default_factory=lambda: next(_SERIAL))
+    # (start, end, placement) of each object's non-empty row run, in row order (WorldBuilder soups): the rows
+    # start:end are that placement's (Placed) rows, so renderers may cache per-placement work
+    parts: tuple[tuple[int, int, Any], ...] = ()
 
 
 def _yaw_rot(q: int) -> np.ndarray:
@@ -257,6 +260,7 @@ class WorldBuilder:
         self._objs: list[SimObject] = []
         self._revs: tuple[int, ...] | None = None
         self._ranges: list[tuple[int, int]] = []
+        self._placed: list[Placed | None] = []  # each object's placement (aligned with _ranges)
         self._special: set[int] = set()  # objects with cut holes or standing in a toaster
         self._holes: dict[int, Holes] = {}
         self._upright: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -270,11 +274,21 @@ class WorldBuilder:
         geo = self._soup(scene)
         if self.style != "legible":
             return geo
+        return self._overlay().attach(scene.camera, geo, lambda: self.held_parts(scene))
+
+    def split(self, scene: RenderScene) -> tuple[WorldGeometry, WorldGeometry | None]:
+        """`get`'s soup in two: (the world without the hand, the hand rows alone or None in the flat style)."""
+        geo = self._soup(scene)
+        if self.style != "legible":
+            return geo, None
+        return geo, self._overlay().place(scene.camera, geo, lambda: self.held_parts(scene))
+
+    def _overlay(self) -> Any:
         if self._hand is None:
             from .gripper import HandOverlay  # gripper.py builds on this module
 
             self._hand = HandOverlay()
-        return self._hand.attach(scene.camera, geo, lambda: self.held_parts(scene))
+        return self._hand
 
     def held_parts(self, scene: RenderScene) -> tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]:
         """Legible style: ([(index, placement)] of the in-hand objects, held object's centre, its yaw matrix)."""
@@ -381,11 +395,12 @@ class WorldBuilder:
         ids: list[np.ndarray] = []
         dirty, ranges, pos, size, shift = [], [], 0, 0, 0
         changed_set = set(changed)
+        placements = list(self._placed)
         for i, (a, b) in enumerate(self._ranges):
             if i not in changed_set:
                 ranges.append((a + shift, b + shift))
                 continue
-            part = self._part(i, scene.objects[i], holes, upright)
+            part = placements[i] = self._part(i, scene.objects[i], holes, upright)
             n = 0 if part is None else len(part[0])
             keep = slice(pos, a)
             pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep],
@@ -402,11 +417,14 @@ class WorldBuilder:
         pieces.append((old.tris[keep], old.normals[keep], old.colors[keep], old.closed[keep],
                        None if old.surface is None else old.surface[keep]))
         ids.append(old.ids[keep])
-        self._ranges = ranges
+        self._ranges, self._placed = ranges, placements
         tris, normals, cols, closed = (np.concatenate([p[k] for p in pieces]) for k in range(4))
         surf = None if old.surface is None else np.concatenate([p[4] for p in pieces])
         return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, scene.room, scene.version,
-                             surface=surf, parent=old.serial, dirty=tuple(dirty))
+                             surface=surf, parent=old.serial, dirty=tuple(dirty), parts=self._parts())
+
+    def _parts(self) -> tuple[tuple[int, int, Placed], ...]:
+        return tuple((a, b, p) for (a, b), p in zip(self._ranges, self._placed) if p is not None and b > a)
 
     def build(self, scene: RenderScene) -> WorldGeometry:
         """Geometry for `scene` from scratch (per-object placements still come from the cache)."""
@@ -418,10 +436,11 @@ class WorldBuilder:
         upright = toaster_slots(scene)
         self._holes, self._upright, self._special = holes, upright, set(holes) | set(upright)
         self._in_hand = in_hand(scene) if self.style == "legible" else frozenset()
-        self._ranges = []
+        self._ranges, self._placed = [], []
         start = 0
         for i, obj in enumerate(scene.objects):
             placed = self._part(i, obj, holes, upright) if obj.enabled else None
+            self._placed.append(placed)
             if placed is None:
                 self._ranges.append((start, start))
                 continue
@@ -439,4 +458,5 @@ class WorldBuilder:
         if self.style == "legible":
             room_surf = np.repeat(room_surface(scene.room), 2, 0)
             surf = np.concatenate([p[5] for p in parts if p[5] is not None] + [room_surf])
-        return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version, surface=surf)
+        return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version, surface=surf,
+                             parts=self._parts())

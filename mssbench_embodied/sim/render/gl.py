@@ -2,12 +2,15 @@
 
 Attachment 0: RGBA8 colour. Attachment 1: RG32F = (id + 5, linear view depth); 0 = cleared.
 The world VBO is rewritten only when scene.version changes, and then only the changed
-objects' rows when the geometry was patched (see WorldBuilder).
+objects' rows when the geometry was patched (see WorldBuilder). The legible gripper (with the held
+object) has a small VBO of its own, drawn in the soup's order, so a camera move rewrites only that.
 """
 from __future__ import annotations
 
 import os
 import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +24,7 @@ from .scene import FAR, ID_CEILING, ID_NOTHING, ID_WALL, RenderOutput, RenderSce
 if TYPE_CHECKING:
     import moderngl
 
+PART_CACHE = 2048  # placements whose packed rows the legible renderer keeps (resets reuse them)
 ID_OFFSET = 5.0  # every id from ID_AGENT (-4) up stays above the cleared 0
 FRONT_FACE = "ccw"  # winding is made CCW about each face normal (checked against numpy culling)
 
@@ -60,6 +64,17 @@ def create_context() -> moderngl.Context:  # patched by tests to simulate a mach
 
     # moderngl's stub types each **settings value as a dict; backend is a string
     return moderngl.create_standalone_context(backend="egl", require=330)  # type: ignore[arg-type]
+
+
+@dataclass
+class PartRows:
+    """One placement's packed vertex rows (ids unset) and twins, and its world box (float64 of the float32 rows)."""
+
+    placed: object  # the placement (kept alive, so its id() cannot be reused while cached)
+    main: np.ndarray
+    twins: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
 
 
 class GLRenderer:
@@ -102,6 +117,12 @@ class GLRenderer:
         self._casters = 0  # rows of objects placed in the world (they come first)
         self.cull = style == "legible" if cull is None else bool(cull)
         self._runs: ObjectRuns | None = None  # the uploaded objects' row runs and boxes (when culling)
+        # legible: the gripper and the held object, in a buffer of their own (a camera move rewrites only it)
+        self._hand_vbo: moderngl.Buffer | None = None
+        self._hand_vao: moderngl.VertexArray | None = None
+        self._hand: WorldGeometry | None = None  # the uploaded hand rows
+        self._hand_rows = (0, 0)  # (main rows, all rows incl. twins) in the hand buffer
+        self._part_rows: OrderedDict[int, PartRows] = OrderedDict()  # by id(placement), legible only
 
     @staticmethod
     def _make_lit(ctx: moderngl.Context, fbo: moderngl.Framebuffer) -> LitPass | None:
@@ -140,11 +161,11 @@ class GLRenderer:
 
     def _layout(self, geo: WorldGeometry, parent: WorldGeometry | None) -> tuple[np.ndarray, int]:
         """(open rows before each row of `geo`, its object rows); those of the uploaded `parent` when `geo` only
-        rewrote rows after the objects (e.g. the gripper following the camera) in place, with the same flags."""
+        rewrote object rows in place (same row counts, same closed flags)."""
         c = self._casters
         if (parent is not None and len(geo.tris) == len(parent.tris) and c < len(geo.ids)
                 and geo.ids[c] in (ID_WALL, ID_CEILING) and all(
-                    a == na and b == nb and a >= c and np.array_equal(geo.closed[a:b], parent.closed[a:b])
+                    a == na and b == nb and b <= c and np.array_equal(geo.closed[a:b], parent.closed[a:b])
                     for a, b, na, nb in geo.dirty)):
             return self._twins_before, c
         return np.concatenate([[0], np.cumsum(~geo.closed)]), world_rows(geo)  # twin rows follow the main rows
@@ -161,14 +182,100 @@ class GLRenderer:
                 na < casters and (b > a or nb > na) for a, b, na, nb in geo.dirty)
             self._shadows_stale |= objects_changed
         else:
-            main, twins = self._pack(geo, 0, len(geo.tris))
-            self._write(np.concatenate([main, twins]), None)
+            self._write(self._pack_all(geo, casters), None)
             self._shadows_stale = True
         if not self.cull:
             self._runs = None
         elif objects_changed or self._runs is None:
-            self._runs = object_runs(geo.tris, geo.ids, before, casters)
+            self._runs = self._object_runs(geo, before, casters)
         self._twins_before, self._uploaded, self._casters = before, geo, casters
+
+    def _cached_parts(self, geo: WorldGeometry, casters: int) -> bool:
+        """Whether per-placement caches apply: the legible style, and geo.parts covering the object rows."""
+        return self.style == "legible" and bool(geo.parts) and sum(b - a for a, b, _ in geo.parts) == casters
+
+    def _part_entry(self, geo: WorldGeometry, a: int, b: int, placed: object) -> PartRows:
+        """The packed rows (any ids) and world box of one placement's rows a:b of `geo` (cached)."""
+        cache = self._part_rows
+        hit = cache.get(id(placed))
+        if hit is not None and hit.placed is placed:
+            cache.move_to_end(id(placed))
+            return hit
+        main, twins = self._pack(geo, a, b)
+        t = geo.tris[a:b]
+        tmin = np.minimum(np.minimum(t[:, 0], t[:, 1]), t[:, 2])
+        tmax = np.maximum(np.maximum(t[:, 0], t[:, 1]), t[:, 2])
+        entry = cache[id(placed)] = PartRows(placed, main, twins, tmin.min(0).astype(np.float64),
+                                             tmax.max(0).astype(np.float64))
+        if len(cache) > PART_CACHE:
+            cache.popitem(last=False)
+        return entry
+
+    def _pack_all(self, geo: WorldGeometry, casters: int) -> np.ndarray:
+        """All rows of `geo` packed (main rows, then twins): objects' rows from the per-placement cache (their ids
+        set afterwards) when it applies; the same data as packing the whole soup at once."""
+        if not self._cached_parts(geo, casters):
+            main, twins = self._pack(geo, 0, len(geo.tris))
+            return np.concatenate([main, twins])
+        entries = [self._part_entry(geo, a, b, p) for a, b, p in geo.parts]
+        rm, rt = self._pack(geo, casters, len(geo.tris))
+        main = np.concatenate([e.main for e in entries] + [rm])
+        twins = np.concatenate([e.twins for e in entries] + [rt])
+        main[..., 6] = (geo.ids.astype(np.float32) + ID_OFFSET)[:, None]  # column 6: the id in both row layouts
+        twins[..., 6] = (geo.ids[~geo.closed].astype(np.float32) + ID_OFFSET)[:, None]
+        return np.concatenate([main, twins])
+
+    def _object_runs(self, geo: WorldGeometry, before: np.ndarray, casters: int) -> ObjectRuns:
+        """cull.object_runs of `geo`, from the per-placement boxes when they apply (each placement is one run)."""
+        if not self._cached_parts(geo, casters):
+            return object_runs(geo.tris, geo.ids, before, casters)
+        entries = [self._part_entry(geo, a, b, p) for a, b, p in geo.parts]
+        ab = np.array([(a, b) for a, b, _ in geo.parts], np.int64)
+        return ObjectRuns(ab, np.stack([before[ab[:, 0]], before[ab[:, 1]]], 1), np.array([e.lo for e in entries]),
+                          np.array([e.hi for e in entries]), casters)
+
+    def _vertex_array(self, vbo: moderngl.Buffer) -> moderngl.VertexArray:
+        """The VAO drawing `vbo` with this renderer's program (lit or flat rows)."""
+        if self._lit is not None:
+            return self._lit.bind(vbo)
+        assert self.ctx is not None
+        return self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
+
+    def _upload_hand(self, hand: WorldGeometry) -> None:
+        """Write the hand rows (and their twins) to the hand buffer."""
+        main, twins = self._pack(hand, 0, len(hand.tris))
+        data = np.concatenate([main, twins])
+        vbo = self._hand_vbo
+        if vbo is None or vbo.size < data.nbytes:
+            if self._hand_vao is not None:
+                self._hand_vao.release()
+            if vbo is not None:
+                vbo.release()
+            assert self.ctx is not None
+            vbo = self._hand_vbo = self.ctx.buffer(reserve=max(data.nbytes, 1024) * 3 // 2)
+            self._hand_vao = self._vertex_array(vbo)
+        vbo.write(data)
+        self._hand, self._hand_rows = hand, (len(main), len(data))
+
+    def _draw(self, vao: moderngl.VertexArray, ranges: list[tuple[int, int]], n_main: int) -> None:
+        """Draw row ranges of the world buffer in the soup's order: main rows, the hand's main rows, twins, the
+        hand's twins (the hand's rows follow the world's in each section, as if appended to the soup)."""
+        import moderngl
+
+        hand = self._hand_vao if self._hand is not None else None
+        hm, ha = self._hand_rows
+        twins: list[tuple[int, int]] = []
+        for a, b in ranges:
+            if a < n_main:
+                vao.render(moderngl.TRIANGLES, vertices=3 * (min(b, n_main) - a), first=3 * a)
+            if b > n_main:
+                twins.append((max(a, n_main), b))
+        if hand is not None and hm:
+            hand.render(moderngl.TRIANGLES, vertices=3 * hm, first=0)
+        for a, b in twins:
+            vao.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
+        if hand is not None and ha > hm:
+            hand.render(moderngl.TRIANGLES, vertices=3 * (ha - hm), first=3 * hm)
 
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
         """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
@@ -181,10 +288,7 @@ class GLRenderer:
                 vbo.release()
             assert self.ctx is not None
             vbo = self._vbo = self.ctx.buffer(reserve=max(raw_size, 1024) * 3 // 2)
-            if self._lit is not None:
-                self._vao = self._lit.bind(vbo)
-            else:
-                self._vao = self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 1f", "in_pos", "in_col", "in_id")])
+            self._vao = self._vertex_array(vbo)
             ranges = None
         # contiguous rows are written straight from the array (buffer protocol), without a bytes copy
         if ranges is None:
@@ -227,9 +331,13 @@ class GLRenderer:
         if _current[0] is not ctx:  # GL calls go to the current context: make it ours
             ctx.__enter__()
             _current[0] = ctx
-        geo = self._world.get(scene)
+        geo, hand = self._world.split(scene)
         if geo is not self._uploaded or self._vao is None:
             self._upload(geo)
+        if hand is None:
+            self._hand = None
+        elif hand is not self._hand:
+            self._upload_hand(hand)
         vao = self._vao
         assert vao is not None
         cam = scene.camera
@@ -250,13 +358,15 @@ class GLRenderer:
         ctx.front_face = FRONT_FACE
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
         runs, up = self._runs, self._uploaded
-        if runs is None or up is None:
+        assert up is not None
+        if runs is None and self._hand is None:
             vao.render(moderngl.TRIANGLES, vertices=self._nverts)
+        elif runs is None:
+            self._draw(vao, [(0, self._nverts // 3)], len(up.tris))
         else:
             before = self._twins_before
-            for a, b in draw_ranges(runs, frustum_planes(mvp), len(up.tris), int(before[runs.rows]),
-                                    int(before[-1])):
-                vao.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
+            self._draw(vao, draw_ranges(runs, frustum_planes(mvp), len(up.tris), int(before[runs.rows]),
+                                        int(before[-1])), len(up.tris))
         if self._lit is not None:
             self._lit.draw_blobs()
         w, h = self.width, self.height
@@ -281,6 +391,7 @@ class GLRenderer:
         self._world = WorldBuilder(self.style)
         self._uploaded = None
         self._runs = None
+        self._hand = None
 
     def close(self) -> None:
         """Release the GL context."""

@@ -219,27 +219,31 @@ HAND_CACHE = 16  # hand rows remembered per overlay (carrying an object, the sam
 
 
 class HandOverlay:
-    """Appends the gripper (and the held object in it) to a world soup, placed for the scene's camera.
+    """The gripper (and the held object in it) placed for the scene's camera, alone (`place`) or appended to a
+    world soup (`attach`).
 
     The camera-space rows are rebuilt when the world soup changes (unless one of the last HAND_CACHE builds had
     exactly the same inputs); a camera move only re-places them.
-    The result records its parent and dirty rows like a patched soup, so GL rewrites only those."""
+    attach's result records its parent and dirty rows like a patched soup, so GL rewrites only those."""
 
     def __init__(self) -> None:
         self._base: WorldGeometry | None = None
         self._rows: HandRows | None = None
         self._fov = 0.0
         self._cam: tuple[float, ...] = ()
+        self._placed: WorldGeometry | None = None
+        self._att_base: WorldGeometry | None = None  # attach's last soup, hand rows and result
+        self._att_hand: WorldGeometry | None = None
         self._out: WorldGeometry | None = None
         # recent rows by what they were built from (hand_inputs); the parts keep their meshes' ids from reuse
         self._recent: OrderedDict[tuple[object, ...], tuple[HandRows, list[HeldPart]]] = OrderedDict()
 
-    def attach(self, scene_camera: Camera, base: WorldGeometry,
-               held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
-        """The soup `base` plus the hand rows for `scene_camera` (cached per soup and camera pose);
-        `held` gives WorldBuilder.held_parts (in-hand placements, held centre, held yaw matrix)."""
+    def place(self, scene_camera: Camera, base: WorldGeometry,
+              held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
+        """The hand rows alone, in world space, for `scene_camera` and the soup `base` (cached per soup and
+        camera pose); `held` gives WorldBuilder.held_parts (in-hand placements, held centre, held yaw matrix)."""
         key = _cam_key(scene_camera)
-        prev_base, prev = self._base, self._out
+        prev_base, prev = self._base, self._placed
         if prev is not None and base is prev_base and key == self._cam:
             return prev
         fov = float(scene_camera.fov or 90.0)
@@ -263,22 +267,35 @@ class HandOverlay:
         tris = (rows.tris @ basis + pos).astype(np.float32)
         nrm = rows.normals @ basis
         cols = shade(nrm, rows.albedo, rows.emissive)
+        surf = rows.surface if base.surface is not None else None
+        out = WorldGeometry(tris, nrm.astype(np.float32), cols, rows.ids, rows.closed, base.room, base.version,
+                            surface=surf)
+        self._base, self._rows, self._fov, self._cam, self._placed = base, rows, fov, key, out
+        return out
+
+    def attach(self, scene_camera: Camera, base: WorldGeometry,
+               held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
+        """The soup `base` plus the hand rows for `scene_camera` (see `place`)."""
+        hand = self.place(scene_camera, base, held)
+        prev_base, prev = self._att_base, self._out
+        if prev is not None and base is prev_base and hand is self._att_hand:
+            return prev
         nb = len(base.tris)
         parent: int | None = None
         dirty: tuple[tuple[int, int, int, int], ...] = ()
         if prev is not None and prev_base is not None:
             old_rows = len(prev.tris) - len(prev_base.tris)
             if base is prev_base:
-                parent, dirty = prev.serial, ((nb, nb + old_rows, nb, nb + len(tris)),)
+                parent, dirty = prev.serial, ((nb, nb + old_rows, nb, nb + len(hand.tris)),)
             elif base.parent == prev_base.serial:
                 ob = len(prev_base.tris)
-                parent, dirty = prev.serial, base.dirty + ((ob, ob + old_rows, nb, nb + len(tris)),)
+                parent, dirty = prev.serial, base.dirty + ((ob, ob + old_rows, nb, nb + len(hand.tris)),)
         surf = None
-        if base.surface is not None and rows.surface is not None:
-            surf = np.concatenate([base.surface, rows.surface])
-        out = WorldGeometry(np.concatenate([base.tris, tris]), np.concatenate([base.normals, nrm.astype(np.float32)]),
-                            np.concatenate([base.colors, cols]), np.concatenate([base.ids, rows.ids]),
-                            np.concatenate([base.closed, rows.closed]), base.room, base.version,
+        if base.surface is not None and hand.surface is not None:
+            surf = np.concatenate([base.surface, hand.surface])
+        out = WorldGeometry(np.concatenate([base.tris, hand.tris]), np.concatenate([base.normals, hand.normals]),
+                            np.concatenate([base.colors, hand.colors]), np.concatenate([base.ids, hand.ids]),
+                            np.concatenate([base.closed, hand.closed]), base.room, base.version,
                             surface=surf, parent=parent, dirty=dirty)
-        self._base, self._rows, self._fov, self._cam, self._out = base, rows, fov, key, out
+        self._att_base, self._att_hand, self._out = base, hand, out
         return out
