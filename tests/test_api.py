@@ -45,7 +45,7 @@ def test_all_names_exist(name: str) -> None:
 
 def test_root_all_is_the_version_and_the_subpackages() -> None:
     subpackages = {n.split(".")[1] for n in PACKAGES if n.count(".") == 1}
-    assert set(mssbench_embodied.__all__) == {"__version__", *subpackages}
+    assert set(mssbench_embodied.__all__) == {"__version__", "Controller", *subpackages}  # Controller: issue 16
     assert mssbench_embodied.eval is importlib.import_module("mssbench_embodied.eval")
 
 

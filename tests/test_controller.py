@@ -220,6 +220,13 @@ def test_ithor_scene_helpers(ctl: Controller) -> None:
     real = ai2thor.controller.Controller.ithor_scenes.__wrapped__  # under its lru_cache
     for flags in ({}, {"include_kitchens": False}, {"include_bedrooms": False, "include_bathrooms": False}):
         assert ctl.ithor_scenes(**flags) == real(ctl, **flags)
+    assert ctl.robothor_scenes() == ai2thor.controller.Controller.robothor_scenes.__wrapped__(ctl)
+    assert ctl.robothor_scenes(include_train=False) == \
+        ai2thor.controller.Controller.robothor_scenes.__wrapped__(ctl, include_train=False)
+    assert ctl.scene_names() == ctl.ithor_scenes() + ctl.robothor_scenes()
+    with pytest.raises(Exception, match="RandomInitialize has been removed"):
+        ctl.random_initialize()
+    assert [e.metadata["lastAction"] for e in ctl.multi_step_physics(dict(action="RotateLeft"))] == ["RotateLeft"]
     assert len(ctl.ithor_scenes()) == 120 and "FloorPlan430_physics" in ctl.scenes_in_build
     assert Controller.normalize_scene("FloorPlan1") == "FloorPlan1_physics"
     assert ctl.reset("FloorPlan1_physics").metadata["sceneName"] == ctl.reset("FloorPlan1").metadata["sceneName"]

@@ -163,3 +163,23 @@ def test_asset_ids_of_the_source_assets(captured: tuple[dict[str, Any], dict[str
     common = set(ours) & set(real)
     assert sum(1 for k in common if real[k]["assetId"]) >= 35
     assert all(ours[k]["assetId"] == real[k]["assetId"] for k in common)
+
+
+def test_without_ai2thor_the_class_keeps_the_same_api(events: list[Event], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of sim/event.py loaded with ai2thor hidden: not an ai2thor subclass, same accessor values."""
+    import importlib.util
+    import sys
+
+    import mssbench_embodied.sim.event as module
+
+    monkeypatch.setitem(sys.modules, "ai2thor.server", None)  # "import ai2thor.server" now fails
+    spec = importlib.util.spec_from_file_location("event_without_ai2thor", module.__file__)
+    assert spec is not None and spec.loader is not None
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    assert copy.Event.__mro__[1] is object
+    for ev in events:
+        plain = copy.Event(ev.metadata, ev.frame, ev.depth_frame, ev.instance_segmentation_frame,
+                           semantic_segmentation=True)
+        for name, (read, same) in ACCESSORS.items():
+            assert same(read(plain), read(ev)), name

@@ -178,6 +178,38 @@ class Controller:
                   (include_bathrooms, 400)]
         return [f"FloorPlan{base + i}_physics" for use, base in ranges if use for i in range(1, 31)]
 
+    def robothor_scenes(self, include_train: bool = True, include_val: bool = True) -> list[str]:
+        """RoboTHOR's scene names, as ai2thor lists them (the embedded backend cannot load them)."""
+        stages = [("Train", 12)] * include_train + [("Val", 3)] * include_val
+        return [f"FloorPlan_{stage}{w}_{o}" for stage, n in stages for w in range(1, n + 1) for o in range(1, 6)]
+
+    def scene_names(self) -> list[str]:
+        """iTHOR then RoboTHOR scene names, as ai2thor's scene_names()."""
+        return self.ithor_scenes() + self.robothor_scenes()
+
+    def multi_step_physics(self, action: dict[str, Any], timeStep: float = 0.05,  # ai2thor's argument names
+                           max_steps: int = 20) -> list[Event]:
+        """Run an action with physics paused, as ai2thor does (the embedded world is at rest after each action)."""
+        events = []
+        if "PausePhysicsAutoSim" in ACTIONS:
+            self.step(action={"action": "PausePhysicsAutoSim"}, raise_for_failure=True)
+        events.append(self.step(action))
+        if "UnpausePhysicsAutoSim" in ACTIONS:
+            self.step(action={"action": "UnpausePhysicsAutoSim"}, raise_for_failure=True)
+        return events
+
+    def random_initialize(self, *args: Any, **kwargs: Any) -> None:
+        """Removed from ai2thor: raises as ai2thor does."""
+        raise Exception("RandomInitialize has been removed.  Use InitialRandomSpawn - https://ai2thor.allenai.org/"
+                        "ithor/documentation/actions/initialization/#object-position-randomization")
+
+    def start(self, *args: Any, **kwargs: Any) -> None:
+        """Start the simulator (ai2thor launches Unity here; the embedded backend is already running)."""
+
+    def stop_unity(self) -> None:
+        """Stop the simulator process (the same as stop() here)."""
+        self.stop()
+
     @property
     def scenes_in_build(self) -> set[str]:
         """The scene names reset() accepts by name: iTHOR's FloorPlans (bundled rooms load too)."""

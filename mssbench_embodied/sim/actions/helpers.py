@@ -144,11 +144,6 @@ def after_fall(world: World, obj: SimObject, fall: float, thrown: float = 0.0) -
 
 
 
-def is_electronic(obj: SimObject) -> bool:
-    """Whether the object's type is a powered device (the type table's ``electronic`` flag)."""
-    return obj.spec.electronic
-
-
 def settle(world: World, obj: SimObject) -> None:
     """Attach obj to the receptacle it rests on, if any."""
     # tolerate the few cm by which AI2-THOR objects sink into their support (dump: Apple 2 cm)
