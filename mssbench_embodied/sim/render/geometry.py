@@ -418,6 +418,9 @@ class WorldBuilder:
                        None if old.surface is None else old.surface[keep]))
         ids.append(old.ids[keep])
         self._ranges, self._placed = ranges, placements
+        if all(a == b and na == nb for a, b, na, nb in dirty):  # no rows changed (e.g. only the held object moved)
+            return WorldGeometry(old.tris, old.normals, old.colors, old.ids, old.closed, scene.room, scene.version,
+                                 surface=old.surface, parent=old.serial, parts=old.parts)
         tris, normals, cols, closed = (np.concatenate([p[k] for p in pieces]) for k in range(4))
         surf = None if old.surface is None else np.concatenate([p[4] for p in pieces])
         return WorldGeometry(tris, normals, cols, np.concatenate(ids), closed, scene.room, scene.version,

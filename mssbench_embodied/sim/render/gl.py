@@ -24,7 +24,7 @@ from .scene import FAR, ID_CEILING, ID_NOTHING, ID_WALL, RenderOutput, RenderSce
 if TYPE_CHECKING:
     import moderngl
 
-PART_CACHE = 2048  # placements whose packed rows the legible renderer keeps (resets reuse them)
+PART_CACHE = 1024  # placements whose packed rows the legible renderer keeps (resets reuse them)
 ID_OFFSET = 5.0  # every id from ID_AGENT (-4) up stays above the cleared 0
 FRONT_FACE = "ccw"  # winding is made CCW about each face normal (checked against numpy culling)
 
@@ -392,6 +392,7 @@ class GLRenderer:
         self._uploaded = None
         self._runs = None
         self._hand = None
+        self._part_rows.clear()
 
     def close(self) -> None:
         """Release the GL context."""
