@@ -14,9 +14,9 @@ from thor_data import PROCTHOR
 
 from mssbench_embodied.sim import procthor
 from mssbench_embodied.sim.embedded import EmbeddedBackend
+from mssbench_embodied.sim.notes import clear_notes
 from mssbench_embodied.sim.procthor import HouseError, convert_house, house_to_room, is_house
 from mssbench_embodied.sim.rooms import FLOOR_ID, RoomSpecError, load_room
-from mssbench_embodied.sim.scene_names import clear_notes
 
 
 @pytest.fixture(scope="module")

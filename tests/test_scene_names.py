@@ -12,8 +12,9 @@ from thor_data import DUMP
 from mssbench_embodied.scenarios.capture import capture_scene, write_room_json
 from mssbench_embodied.sim.data import SCENES_ENV
 from mssbench_embodied.sim.embedded import EmbeddedBackend
+from mssbench_embodied.sim.notes import clear_notes
 from mssbench_embodied.sim.rooms import RoomSpecError, list_rooms, load_room
-from mssbench_embodied.sim.scene_names import clear_notes, floorplan_room, ithor_room_type, resolve
+from mssbench_embodied.sim.scene_names import floorplan_room, ithor_room_type, resolve
 
 
 @pytest.fixture(autouse=True)

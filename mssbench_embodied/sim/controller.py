@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import importlib
 import re
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +24,7 @@ from .actions.registry import accepted_arguments
 from .actions.signatures import EXTRANEOUS, THOR_OPTIONAL
 from .embedded import EmbeddedBackend
 from .event import Event
+from .notes import clear_notes, note_once
 from .rooms import RoomSpecError
 
 __all__ = ["Controller", "DEFAULT_SCENE", "IGNORED_ARGUMENTS", "INIT_PARAMETERS", "clear_notes"]
@@ -53,20 +53,6 @@ _EMBEDDED_OPTIONS = ("renderer", "render_style")  # embedded-only extras, passed
 _NUMBERS = frozenset({"moveMagnitude", "degrees", "horizon", "openness", "x", "y", "z", "maxStepCount"})
 _MOVES = frozenset({"MoveAhead", "MoveBack", "MoveLeft", "MoveRight"})
 _ROTATIONS = frozenset({"RotateLeft", "RotateRight"})
-_NOTED: set[str] = set()
-
-
-def clear_notes() -> None:
-    """Forget which one-time notes were given (each is given again once)."""
-    _NOTED.clear()
-
-
-def _note(key: str, message: str) -> None:
-    if key not in _NOTED:
-        _NOTED.add(key)
-        warnings.warn(message, UserWarning, stacklevel=4)
-
-
 def invalid_argument_message(action: str, invalid: list[str], expected: Iterable[str], given: Iterable[str]) -> str:
     """AI2-THOR's InvalidArgument errorMessage (BaseFPSAgentController.ProcessControlCommand)."""
     names = list(expected)
@@ -119,7 +105,7 @@ class Controller:
         for key, value in params.items():
             key = _RENAMED.get(key, key)
             if key in IGNORED_ARGUMENTS:
-                _note(key, f"Controller({key}=...) only concerns AI2-THOR's Unity process; the embedded backend "
+                note_once(key, f"Controller({key}=...) only concerns AI2-THOR's Unity process; the embedded backend "
                            "ignores it")
             elif key in INIT_PARAMETERS:
                 self.initialization_parameters[key] = value
@@ -131,7 +117,7 @@ class Controller:
             raise ValueError(f"agentMode={self.param('agentMode')!r} is not supported by the embedded backend: "
                              "only agentMode='default' (the iTHOR agent); use backend='thor' for arm/locobot/stretch")
         if float(self.param("gridSize")) != 0.25:
-            _note("gridSize", "gridSize != 0.25: moves use it, but GetReachablePositions keeps the 0.25 m grid")
+            note_once("gridSize", "gridSize != 0.25: moves use it, but GetReachablePositions keeps the 0.25 m grid")
 
     def param(self, name: str) -> Any:
         """The current value of an Initialize parameter (ai2thor's default if never set)."""

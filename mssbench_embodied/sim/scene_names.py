@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
+from .notes import note_once
 from .procthor import convert_house, is_house
 from .rooms import RoomSpec, RoomSpecError, RoomType, list_rooms, load_room, parse_room
 
@@ -29,7 +29,6 @@ ITHOR_RE = re.compile(r"^FloorPlan(\d+)(_physics)?$")
 ROBOTHOR_RE = re.compile(r"^FloorPlan_(Train|Val|test-dev|test-challenge)[\w-]*$|^ArchitecTHOR", re.IGNORECASE)
 ITHOR_RANGES: dict[RoomType, range] = {"kitchen": range(1, 31), "living_room": range(201, 231),
                                        "bedroom": range(301, 331), "bathroom": range(401, 431)}
-_NOTED: set[str] = set()
 
 
 def ithor_room_type(name: str) -> RoomType | None:
@@ -39,17 +38,6 @@ def ithor_room_type(name: str) -> RoomType | None:
         return None
     n = int(m.group(1))
     return next((t for t, r in ITHOR_RANGES.items() if n in r), None)
-
-
-def clear_notes() -> None:
-    """Forget which notes were given, so the next load of each scene warns again (for tests)."""
-    _NOTED.clear()
-
-
-def _note(key: str, message: str) -> None:
-    if key not in _NOTED:
-        _NOTED.add(key)
-        warnings.warn(message, UserWarning, stacklevel=4)
 
 
 def _library() -> list[tuple[str, RoomSpec]]:
@@ -88,7 +76,7 @@ def resolve(scene: Any) -> RoomSpec:
         if is_house(scene):
             load = convert_house(scene, where="<house>")
             digest = hashlib.sha1(json.dumps(scene, sort_keys=True, default=str).encode()).hexdigest()
-            _note(f"house:{digest}:{load.room_id}",
+            note_once(f"house:{digest}:{load.room_id}",
                   f"ProcTHOR house: loaded {load.room_id} ({load.spec.room_type}, {len(load.spec.objects)} objects) "
                   f"as the embedded room; dropped: {'; '.join(load.dropped) or 'nothing'}")
             return load.spec
@@ -110,7 +98,7 @@ def resolve(scene: Any) -> RoomSpec:
     if scene.startswith("FloorPlan"):
         room_name, captured = floorplan_room(scene)
         if not captured:
-            _note(f"floorplan:{scene}", f"{scene} is not bundled: using the {load_room(room_name).room_type} "
+            note_once(f"floorplan:{scene}", f"{scene} is not bundled: using the {load_room(room_name).room_type} "
                                         f"room {room_name!r} in its place")
         return load_room(room_name)
     if scene in list_rooms() or Path(scene).suffix == ".json" or Path(scene).parent != Path("."):
