@@ -149,20 +149,16 @@ def _footprint(t: str, yaw: float) -> tuple[float, float, float]:
 
 def _state(o: dict[str, Any], t: str, path: str, where: str, dropped: list[str]) -> dict[str, Any]:
     spec, state = type_spec(t), dict[str, Any]()
-    if "isOn" in o:
-        if not isinstance(o["isOn"], bool):
-            raise HouseError(f"{where}: {path}.isOn: expected true/false, got {o['isOn']!r}")
-        if spec.toggleable:
-            state["isToggled"] = o["isOn"]
-        elif o["isOn"]:
-            dropped.append(f"{path}.isOn (a {t} is not toggleable)")
-    if "isDirty" in o:
-        if not isinstance(o["isDirty"], bool):
-            raise HouseError(f"{where}: {path}.isDirty: expected true/false, got {o['isDirty']!r}")
-        if spec.dirtyable:
-            state["isDirty"] = o["isDirty"]
-        elif o["isDirty"]:
-            dropped.append(f"{path}.isDirty (a {t} is not dirtyable)")
+    for key, attr, able, word in (("isOn", "isToggled", spec.toggleable, "toggleable"),
+                                  ("isDirty", "isDirty", spec.dirtyable, "dirtyable")):
+        if key not in o:
+            continue
+        if not isinstance(o[key], bool):
+            raise HouseError(f"{where}: {path}.{key}: expected true/false, got {o[key]!r}")
+        if able:
+            state[attr] = o[key]
+        elif o[key]:
+            dropped.append(f"{path}.{key} (a {t} is not {word})")
     if "openness" in o:
         op = _num(o["openness"], f"{path}.openness", where)
         if not 0.0 <= op <= 1.0:
