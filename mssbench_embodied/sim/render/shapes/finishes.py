@@ -43,7 +43,8 @@ FINISHES: dict[str, tuple[str, ...]] = {
     "Bottle": GLASS, "WineBottle": GLASS,
     # cleaning
     "DishSponge": (YELLOW, GREEN, PINK, NAVY, CHARCOAL, TEAL, ORANGE, PURPLE, BLACK, WHITE, STEEL),
-    "SoapBar": FOODLIKE + (PINK,), "SoapBottle": FOODLIKE + (STEEL,), "SprayBottle": FOODLIKE + (STEEL,),
+    "SoapBar": (WHITE, CREAM, RED, GREEN, YELLOW, PINK, TEAL),  # no brown: a brown bar reads as bread
+    "SoapBottle": FOODLIKE + (STEEL,), "SprayBottle": FOODLIKE + (STEEL,),
     # fabric, paper and things
     "Cloth": ANY, "HandTowel": ANY, "Towel": ANY, "Pillow": ANY, "Book": ANY,
     "TeddyBear": (BROWN, CREAM, WHITE, PINK, NAVY, CHARCOAL, BLACK, YELLOW, STEEL),
