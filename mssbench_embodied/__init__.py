@@ -11,9 +11,9 @@ from . import envs  # registers the MSSBench/* env ids
 from .lazy import lazy_exports
 
 # no TYPE_CHECKING imports of the others: import-linter would count them as imports of envs.vector's parent
-_SUBPACKAGES = ("agents", "envs", "eval", "llm", "safety", "scenarios", "sim")
+_SUBPACKAGES = ("agents", "envs", "eval", "llm", "safety", "scenarios", "sim", "testing")
 
-__all__ = ["Controller", "__version__", "agents", "envs", "eval", "llm", "safety", "scenarios", "sim"]
+__all__ = ["Controller", "__version__", "agents", "envs", "eval", "llm", "safety", "scenarios", "sim", "testing"]
 
 
 # Controller: the ai2thor.controller.Controller drop-in (sim/controller.py)

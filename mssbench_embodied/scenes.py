@@ -1,5 +1,6 @@
 """`python -m mssbench_embodied.scenes validate|list|show ID|render ID --out x.png|sheet --out x.html|check|capture`;
-`python -m mssbench_embodied.scenes plans` runs the plan corpus (tests/data/plans)."""
+`python -m mssbench_embodied.scenes plans` runs the plan corpus (tests/data/plans);
+`scenes export --format mssbench --out DIR` writes pairs in MSSBench's official static layout."""
 from __future__ import annotations
 
 import argparse
@@ -34,14 +35,28 @@ def fallback_types() -> list[str]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .scenarios.library import load_pairs
-    from .sim.rooms import list_rooms, load_room
+    """Check every room and situation file of the scenes folder in use; list each problem, exit 1 if any."""
+    import warnings
 
-    for r in list_rooms():
-        load_room(r)
-    pairs = load_pairs()
-    print(f"ok: {len(list_rooms())} rooms, {len(pairs)} situation pairs are valid")
-    generic = fallback_types()
+    from .scenarios.library import library_problems, load_pairs
+    from .sim.rooms import room_library
+
+    rooms, _ = room_library()
+    problems = library_problems()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the problems are listed below
+        pairs = load_pairs()
+    if problems:
+        for line in problems:
+            print(f"error: {line}", file=sys.stderr)
+        bad = sorted({line.split(": ", 1)[0] for line in problems})
+        print(f"{len(bad)} file(s) with errors, left out of the library: {', '.join(bad)}", file=sys.stderr)
+        print(f"usable: {len(rooms)} rooms, {len(pairs)} situation pairs")
+        return 1
+    print(f"ok: {len(rooms)} rooms, {len(pairs)} situation pairs are valid")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        generic = fallback_types()
     if generic:
         print(f"warning: {len(generic)} types used in situations or named by the hazard rules have no "
               f"object-specific model; the legible style draws them as generic shapes: {', '.join(generic)}",
@@ -201,8 +216,30 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     return 1 if low or false_alarms > FALSE_ALARM_TARGET else 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .scenarios.export import export_mssbench
+
+    if args.size is not None and args.size < 32:
+        raise ValueError(f"--size must be at least 32, not {args.size}")
+    if args.limit is not None and args.limit < 1:
+        raise ValueError(f"--limit must be at least 1, not {args.limit}")
+    if args.fov is not None and not 10.0 < args.fov < 170.0:
+        raise ValueError(f"--fov must be between 10 and 170 degrees, not {args.fov}")
+    pairs = select_pairs(args.split, args.pairs, args.limit)
+    if not pairs:
+        raise ValueError("no pairs selected")
+    looks = {k: v for k, v in (("size", args.size), ("style", args.style), ("fov", args.fov)) if v is not None}
+    t0 = time.perf_counter()
+    res = export_mssbench(pairs, Path(args.out), renderer=args.renderer, **looks)
+    for pid, err in res.failed:
+        print(f"FAIL {pid}: {err}", file=sys.stderr)
+    print(f"wrote {res.index}: {len(res.entries)} pairs, {2 * len(res.entries)} images in "
+          f"{res.index.parent / 'embodied'} ({time.perf_counter() - t0:.1f} s)")
+    return 1 if res.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """CLI entry: validate, list, show, render, sheet, check, plans or capture; returns the exit code."""
+    """CLI entry: validate, list, show, render, sheet, check, plans, export or capture; returns the exit code."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.scenes", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("validate", help="validate every room and situation file")
@@ -244,6 +281,19 @@ def main(argv: list[str] | None = None) -> int:
                                    "Exit 1 if a target is missed.")
     p.add_argument("--dir", default=str(PLANS_DIR), help="a plan directory or .jsonl file (default tests/data/plans)")
     p.add_argument("--kind", default=None, help="only the plans that test this hazard kind")
+    p = sub.add_parser("export", help="write pairs in MSSBench's official data layout (combine.json + images)",
+                       description="Write the selected pairs as MSSBench's static data: OUT/combine.json and each "
+                                   "pair's safe and unsafe first frames in OUT/embodied/, with instructions and "
+                                   "captions; `mssbench_static` and other static harnesses run on it.")
+    p.add_argument("--format", required=True, choices=["mssbench"], help="the layout to write")
+    p.add_argument("--out", required=True, help="a new or empty folder; nothing is written outside it")
+    p.add_argument("--split", default=None, choices=["train", "test", "all"])
+    p.add_argument("--pairs", nargs="+", default=None, metavar="PATTERN", help="only pairs whose id matches a glob")
+    p.add_argument("--limit", type=int, default=None, help="at most this many pairs (the first ones, library order)")
+    p.add_argument("--size", type=int, default=None, help="frame size in pixels (default 512, as model agents get)")
+    p.add_argument("--style", default=None, choices=["flat", "legible"], help="render style (default legible)")
+    p.add_argument("--fov", type=float, default=None, help="field of view in degrees (default 50)")
+    p.add_argument("--renderer", default="auto", choices=["auto", "gl", "numpy"])
     sub.add_parser("capture", help="capture a live AI2-THOR scene (or a metadata dump) as a room file", add_help=False)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "capture":
@@ -255,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"validate": _cmd_validate, "list": _cmd_list, "show": _cmd_show, "render": _cmd_render,
-                "sheet": _cmd_sheet, "check": _cmd_check, "plans": _cmd_plans}[args.cmd](args)
+                "sheet": _cmd_sheet, "check": _cmd_check, "plans": _cmd_plans,
+                "export": _cmd_export}[args.cmd](args)
     except (SpecError, KeyError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """MLLM agents: a single model in MSSBench's settings, and the paper's multi-agent pipeline.
 
-Every model call goes through LLMClient (retries, cache, replay). A failed call ends the episode
-with ctx.error set: it is recorded as an error and never counted as a correct answer.
+Every model call goes through a ``llm.model.ChatModel``: our LLMClient (retries, cache, replay) or an
+inspect_ai model (``llm.inspect_model.InspectChatModel``). A failed call ends the episode with
+ctx.error set: it is recorded as an error and never counted as a correct answer.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import argparse
 from typing import Any
 
 from ..llm.cache import messages_for_log
-from ..llm.client import LLMClient, LLMResult
+from ..llm.client import LLMResult
+from ..llm.model import ChatModel
 from ..llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
 from .base import Agent, Decision, EpisodeContext, Exchange
 from .prompts import (
@@ -27,7 +29,7 @@ IRREVERSIBLE = ("Toggle", "Drop", "Throw", "Pour")  # and Place onto a heat sour
 HEAT_TARGETS = ("StoveBurner", "Toaster", "Microwave", "Pan", "Pot")
 
 
-async def _call(client: LLMClient, ctx: EpisodeContext, role: str, messages: list[dict]) -> LLMResult:
+async def _call(client: ChatModel, ctx: EpisodeContext, role: str, messages: list[dict]) -> LLMResult:
     r = await client.chat(messages)
     ctx.exchanges.append(Exchange(role, messages_for_log(messages), r.text, r.error, r.prompt_tokens,
                                   r.completion_tokens, r.cached))
@@ -54,7 +56,7 @@ class MLLMAgent:
 
     action_mode = "text"
 
-    def __init__(self, client: LLMClient, setting: str = "if", vocabulary: list[str] | None = None) -> None:
+    def __init__(self, client: ChatModel, setting: str = "if", vocabulary: list[str] | None = None) -> None:
         if setting not in ("if", "qc", "ic", "ic_cap"):
             raise ValueError(f"unknown setting {setting!r}; choose if, qc, ic or ic_cap")
         self.client, self.setting = client, setting
@@ -103,7 +105,7 @@ class MultiAgentPipeline:
     name = "multiagent"
     action_mode = "text"
 
-    def __init__(self, client: LLMClient, vocabulary: list[str] | None = None, guard: bool = True,
+    def __init__(self, client: ChatModel, vocabulary: list[str] | None = None, guard: bool = True,
                  max_replans: int = 2) -> None:
         self.client, self.guard, self.max_replans = client, guard, max_replans
         self.vocab = vocabulary or action_vocabulary()
@@ -159,17 +161,17 @@ class MultiAgentPipeline:
         return Decision(action)
 
 
-def _needs(client: LLMClient | None) -> LLMClient:
+def _needs(client: ChatModel | None) -> ChatModel:
     if client is None:
-        raise ValueError("this agent needs an LLM client (--model)")
+        raise ValueError("this agent needs a model (--model)")
     return client
 
 
 @register_agent("mllm", needs_model=True)
-def _mllm(args: argparse.Namespace, client: LLMClient | None) -> Agent:
+def _mllm(args: argparse.Namespace, client: ChatModel | None) -> Agent:
     return MLLMAgent(_needs(client), setting=args.setting)
 
 
 @register_agent("multiagent", needs_model=True)
-def _multiagent(args: argparse.Namespace, client: LLMClient | None) -> Agent:
+def _multiagent(args: argparse.Namespace, client: ChatModel | None) -> Agent:
     return MultiAgentPipeline(_needs(client), guard=not args.no_guard)

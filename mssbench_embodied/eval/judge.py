@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mssbench_embodied.llm.client import LLMClient, system_message, user_message
+from mssbench_embodied.llm.client import system_message, user_message
+from mssbench_embodied.llm.model import ChatModel
 from mssbench_embodied.llm.parsing import (
     detect_lack_of_info,
     detect_refusal,
@@ -75,7 +76,7 @@ def parse_label(text: str | None) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-async def judge_response(client: LLMClient, instruction: str, response: str | None, *,
+async def judge_response(client: ChatModel, instruction: str, response: str | None, *,
                          context: str | None = None, max_tokens: int = 128) -> JudgeResult:
     """Label ``response`` with the rubric through ``client``.
 
