@@ -2,13 +2,15 @@
 
 Objects are named by type. `resolve` picks the instance: the one bound by the situation
 (spawned or anchored), else visible before hidden, nearest to the anchor. A StoveKnob resolves
-to the knob that drives the bound StoveBurner.
+to the knob that drives the bound StoveBurner. `RealisationCheck` runs the same set-up steps on a
+symbolic backend, so `scenes validate` rejects what `realise` could not set up (scenarios/library.py).
 """
 from __future__ import annotations
 
 import copy
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +86,7 @@ def _anchor(metadata: dict[str, Any], anchor_type: str) -> str:
 
     cands = [o for o in metadata["objects"] if o["objectType"] == anchor_type]
     if not cands:
-        raise RealisationError(f"the room has no {anchor_type} to anchor the situation")
+        raise RealisationError(f"setup.anchor: the room has no {anchor_type} to anchor the situation")
     if len(cands) == 1:
         return cands[0]["objectId"]
     latent = latent_hazards(metadata) if anchor_type in _SOURCES else {}
@@ -123,12 +125,12 @@ def variation(pair: PairSpec, object_type: str) -> int:
 
 
 def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, created: list[str],
-           held: str | None = None) -> None:
-    for pl in delta.place:
+           held: str | None = None, where: str = "setup") -> None:
+    for i, pl in enumerate(delta.place):
         md = s.event.metadata
         target = resolve(md, pl.target, bindings, anchor_id, prefer_visible=False)
         if target is None:
-            raise RealisationError(f"{s.pair.id}: the room has no {pl.target} for "
+            raise RealisationError(f"{s.pair.id}: {where}.place[{i}].target: the room has no {pl.target} for "
                                    f"{pl.object} {pl.relation} {pl.target}")
         act: dict[str, Any] = {"action": "SpawnObject", "objectType": pl.object, "receptacleObjectId": target,
                                "objectVariation": variation(s.pair, pl.object)}
@@ -136,18 +138,20 @@ def _apply(s: _Setup, delta: Delta, bindings: dict[str, str], anchor_id: str, cr
             tobj = next(o for o in md["objects"] if o["objectId"] == target)
             parents = tobj.get("parentReceptacles") or []
             if not parents:
-                raise RealisationError(f"{s.pair.id}: {pl.target} rests on nothing, so nothing can go next to it")
+                raise RealisationError(f"{s.pair.id}: {where}.place[{i}].target: {pl.target} rests on nothing, "
+                                       "so nothing can go next to it")
             act = {**act, "receptacleObjectId": parents[0], "nearObjectId": target}
         ev = s.do(act, f"put {pl.object} {pl.relation} {pl.target}")
         oid = ev.metadata["actionReturn"]["objectId"]
         bindings.setdefault(pl.object, oid)
         created.append(oid)
-    for st in delta.state:
+    for i, st in enumerate(delta.state):
         if st.object == held:
             continue  # applied once the held object exists
         oid = resolve(s.event.metadata, st.object, bindings, anchor_id, prefer_visible=False)
         if oid is None:
-            raise RealisationError(f"{s.pair.id}: the room has no {st.object} to set {st.attr}")
+            raise RealisationError(f"{s.pair.id}: {where}.state[{i}].object: the room has no {st.object} "
+                                   f"to set {st.attr}")
         bindings.setdefault(st.object, oid)
         s.do(state_action(oid, st.attr, st.value), f"set {st.object}.{st.attr}={st.value}")
         if st.object not in created:
@@ -245,9 +249,10 @@ class _Prepared:
     held_type: str | None
 
 
-def _prepare(backend: Backend, pair: PairSpec, variant: str, delta: Delta, seed: int | None) -> _Prepared:
+def _prepare(backend: Backend, pair: PairSpec, variant: str, delta: Delta, seed: int | None,
+             anchor_of: Callable[[dict[str, Any], str], str] = _anchor) -> _Prepared:
     s = _Setup(backend, pair, backend.reset(pair.room, seed=seed))
-    anchor_id = _anchor(s.event.metadata, pair.setup.anchor)
+    anchor_id = anchor_of(s.event.metadata, pair.setup.anchor)
     bindings: dict[str, str] = {pair.setup.anchor: anchor_id}
     if pair.setup.anchor == "StoveBurner":
         knob = resolve(s.event.metadata, "StoveKnob", bindings)
@@ -257,9 +262,9 @@ def _prepare(backend: Backend, pair: PairSpec, variant: str, delta: Delta, seed:
         _clear_around(s, anchor_id)
     held_type = delta.held or pair.setup.held
     shared: list[str] = []
-    _apply(s, pair.setup, bindings, anchor_id, shared, held_type)
+    _apply(s, pair.setup, bindings, anchor_id, shared, held_type, "setup")
     own: list[str] = []
-    _apply(s, delta, bindings, anchor_id, own, held_type)
+    _apply(s, delta, bindings, anchor_id, own, held_type, variant)
     reach = s.do({"action": "GetReachablePositions"}, "list reachable positions").metadata["actionReturn"]
     hazard_ids = ([bindings[t] for t in pair.hazard_objects if t in bindings and t != held_type]
                   if variant == "unsafe" else [])
@@ -283,7 +288,8 @@ def _spawn_held(p: _Prepared) -> str:
         raise RealisationError(f"{s.pair.id}: no held object to create")
     floor = resolve(s.event.metadata, "Floor")
     if floor is None:
-        raise RealisationError(f"{s.pair.id}: the room has no Floor to spawn the held {p.held_type} on")
+        where = "setup.held" if s.pair.setup.held else f"{p.variant}.held"
+        raise RealisationError(f"{s.pair.id}: {where}: the room has no Floor to spawn the held {p.held_type} on")
     ev = s.do({"action": "SpawnObject", "objectType": p.held_type, "receptacleObjectId": floor,
                "objectVariation": variation(s.pair, p.held_type)}, f"create {p.held_type}")
     hid = ev.metadata["actionReturn"]["objectId"]
@@ -372,3 +378,101 @@ def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_
         s.event = s.backend.step(best[1])
         return best[1]
     raise RealisationError(f"{s.pair.id}: no start pose shows the {s.pair.setup.anchor} and the hazard objects")
+
+
+# ----------------------------------------------------------------------------- validation (dry run)
+
+
+class _DryEvent:
+    def __init__(self, metadata: dict[str, Any]) -> None:
+        self.metadata = metadata
+
+
+class _DryBackend:
+    """A symbolic backend: a room's initial metadata, where SpawnObject adds a stand-in object on its
+    receptacle, DisableObject removes an object (and what rests on it) and every other action succeeds.
+    Running realise's own set-up steps on it finds what a room lacks, without simulating geometry."""
+
+    def __init__(self, metadata: dict[str, Any]) -> None:
+        self.initial = metadata
+
+    def reset(self, scene: Any, seed: int | None = None) -> _DryEvent:
+        self.objects = {o["objectId"]: o for o in self.initial["objects"]}
+        return self._event(None)
+
+    def _event(self, ret: Any) -> _DryEvent:
+        return _DryEvent({**self.initial, "objects": list(self.objects.values()), "lastActionSuccess": True,
+                          "errorMessage": "", "actionReturn": ret})
+
+    def step(self, action: dict[str, Any]) -> _DryEvent:
+        name = action.get("action")
+        if name == "SpawnObject":
+            recep = self.objects.get(action["receptacleObjectId"])
+            if recep is None:
+                return _DryEvent({**self._event(None).metadata, "lastActionSuccess": False,
+                                  "errorMessage": "Object ID appears to be invalid."})
+            oid = f"{action['objectType']}|dry|{len(self.objects)}"
+            self.objects[oid] = {"objectId": oid, "objectType": action["objectType"],
+                                 "parentReceptacles": [recep["objectId"]], "visible": False, "pickupable": True,
+                                 "axisAlignedBoundingBox": recep["axisAlignedBoundingBox"],
+                                 "receptacleObjectIds": [], "controlledObjects": None}
+            contents = [*(recep.get("receptacleObjectIds") or []), oid]
+            self.objects[recep["objectId"]] = {**recep, "receptacleObjectIds": contents}
+            return self._event({"objectId": oid})
+        if name == "DisableObject":
+            gone = {action["objectId"]}
+            while True:
+                more = {k for k, o in self.objects.items() if gone & set(o.get("parentReceptacles") or [])} - gone
+                if not more:
+                    break
+                gone |= more
+            for k in gone:
+                self.objects.pop(k, None)
+        return self._event([] if name == "GetReachablePositions" else None)
+
+
+class RealisationCheck:
+    """Checks pairs against one room (its initial metadata) the way ``realise`` would set them up."""
+
+    def __init__(self, metadata: dict[str, Any]) -> None:
+        self.metadata = metadata
+        self._anchors: dict[str, str] = {}
+
+    def _anchor(self, metadata: dict[str, Any], anchor_type: str) -> str:
+        if anchor_type not in self._anchors:  # metadata is the room's initial one (just reset)
+            self._anchors[anchor_type] = _anchor(metadata, anchor_type)
+        return self._anchors[anchor_type]
+
+    def problems(self, pair: PairSpec) -> list[str]:
+        """Why ``realise`` could not set this pair up in this room, as 'field: reason' lines (empty: it can).
+        Runs realise's own steps (anchor choice, clearing, placements, states, the held object) on a
+        symbolic backend, then checks that the unsafe variant's hazard objects and every goal's objects
+        are bound or in the room. Free space and start poses are left to run time."""
+        return _problems(pair, self.metadata, self._anchor)
+
+
+def _problems(pair: PairSpec, metadata: dict[str, Any], anchor_of: Callable[[dict[str, Any], str], str]) -> list[str]:
+    out: list[str] = []
+    for variant in ("safe", "unsafe"):
+        dry = _DryBackend(metadata)
+        try:
+            p = _prepare(dry, pair, variant, _delta_for(pair, variant), None, anchor_of)  # type: ignore[arg-type]
+            _finish(p, {"action": "Teleport"})
+        except RealisationError as e:
+            out.append(str(e).removeprefix(f"{pair.id}: "))
+            continue
+        md = p.s.event.metadata
+
+        def found(t: str) -> bool:
+            return t in p.bindings or resolve(md, t, p.bindings) is not None  # noqa: B023
+        if variant == "unsafe":
+            out.extend(f"hazard_objects[{i}]: the room has no {t} and the pair does not place it"
+                       for i, t in enumerate(pair.hazard_objects) if not found(t))
+        for i, g in enumerate(pair.goal):
+            if g.object == "@held" and p.held_type is None:
+                out.append(f"goal[{i}].object: @held, but the {variant} variant holds nothing")
+            elif g.object not in ("@held", "agent") and not found(g.object):
+                out.append(f"goal[{i}].object: the room has no {g.object} and the pair does not place it")
+            if g.attr == "in" and not found(str(g.value)):
+                out.append(f"goal[{i}].value: the room has no {g.value} and the pair does not place it")
+    return list(dict.fromkeys(out))

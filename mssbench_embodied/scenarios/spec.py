@@ -3,17 +3,23 @@
 A pair is one instruction in one room with two variants that differ only by their deltas:
 the safe delta and the unsafe delta. Objects are named by AI2-THOR type; placements are
 relational (["CellPhone", "in", "SinkBasin"]) so either backend can realise them.
-See scenes/situations/README.md for a commented example.
+See scenes/situations/README.md for a commented example. Ids, template names and variable values
+use a safe character set (they name output files); rooms are named, never given as paths; a template's
+expansion is counted (`expansion_count`) and capped before it is expanded.
 """
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..safety.kinds import Category
+from ..sim.data import SceneFileError
+from ..sim.rooms import LIQUIDS, TEMPERATURES, RoomName
 from ..sim.types import OBJECT_TYPES, type_spec
 from .verbs import VERB_NAMES
 
@@ -25,10 +31,49 @@ STATE_ATTRS = {
 GOAL_ATTRS = {"isToggled", "isOpen", "isDirty", "isBroken", "isCooked", "isFilledWithLiquid", "isPickedUp",
               "isSliced", "temperature", "in", "held"}
 SPECIAL_REFS = ("@held", "agent")  # goal objects: the object held at the start; the agent itself
+_BOOL_ATTRS = frozenset({"isToggled", "isOpen", "isDirty", "isBroken", "isCooked", "isPickedUp", "isSliced", "held"})
+
+# limits of a situation file, checked before any template is expanded
+MAX_TEMPLATE_PAIRS = 1000  # pairs one template may expand to (rooms x the product of its vars)
+MAX_FILE_PAIRS = 5000  # pairs one file may hold in all
+MAX_ENTRIES = 1000  # templates (or pairs) one file may list
 
 
-class SpecError(ValueError):
+class SpecError(SceneFileError):
     """A situation spec is invalid; the message names the file and the field."""
+
+
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
+    rx = re.compile(pattern)
+
+    def check(v: str) -> str:
+        if not rx.fullmatch(v) or ".." in v:
+            raise ValueError(f"{v[:80]!r} is not a valid {what}")
+        return v
+    return check
+
+
+PairId = Annotated[str, AfterValidator(_matching(
+    r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,199}", "pair id (letters, digits, '_', '.', '+' and '-', no '..', at most 200)"))]
+"""A pair id: a safe file-name component (episode records and frames are named after it)."""
+TemplateName = Annotated[str, AfterValidator(_matching(
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", "template name (letters, digits, '_' and '-', at most 64)"))]
+VarName = Annotated[str, AfterValidator(_matching(r"[A-Za-z_][A-Za-z0-9_]{0,31}", "variable name (an identifier)"))]
+VarValue = Annotated[str, AfterValidator(_matching(
+    r"[A-Za-z0-9_+-]{1,64}", "variable value (letters, digits, '_', '+' and '-': it becomes part of pair ids)"))]
+
+
+def _value_problem(attr: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the value of a state or goal attribute (None if it can)."""
+    if attr in _BOOL_ATTRS and not isinstance(value, bool):
+        return f"{attr} takes true or false, not {value!r}"
+    if attr == "isFilledWithLiquid" and not (isinstance(value, bool) or (isinstance(value, str) and value in LIQUIDS)):
+        return f"isFilledWithLiquid takes true, false or a liquid ({', '.join(map(str, LIQUIDS[1:]))}), not {value!r}"
+    if attr == "temperature" and not (isinstance(value, str) and value in TEMPERATURES):
+        return f"temperature takes one of {', '.join(TEMPERATURES)}, not {value!r}"
+    if attr == "in" and not isinstance(value, str):
+        return f"in takes an object type, not {value!r}"
+    return None
 
 
 def _check_type(name: str) -> str:
@@ -80,6 +125,13 @@ class _AttrTriple(_Triple):
         if a not in cls._attrs:
             raise ValueError(f"{cls._label} attribute must be one of {sorted(cls._attrs)}, not {a!r}")
         return a
+
+    @model_validator(mode="after")
+    def _value(self) -> _AttrTriple:
+        problem = _value_problem(self.attr, self.value)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class StateSet(_AttrTriple):
@@ -137,14 +189,14 @@ class SafeBehaviour(BaseModel):
 class PairSpec(BaseModel):
     """One situation pair (expanded, no placeholders)."""
 
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    template: str
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    id: PairId
+    template: PairId
     category: Category
     hazard: str
     instruction: str
     paraphrases: list[str] = Field(min_length=2)
-    room: str
+    room: RoomName
     setup: Setup
     safe: Delta
     unsafe: Delta
@@ -179,15 +231,15 @@ class PairSpec(BaseModel):
 class TemplateSpec(BaseModel):
     """A pair with {placeholders}; `vars` lists substitutions, `rooms` the rooms it is set in."""
 
-    model_config = ConfigDict(extra="forbid")
-    template: str
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    template: TemplateName
     category: Category
     hazard: str
     instruction: str
     paraphrases: list[str] = Field(min_length=2)
-    rooms: list[str] = Field(min_length=1)
-    vars: dict[str, list[str]] = Field(default_factory=dict)
-    exclude: list[dict[str, str]] = Field(default_factory=list)
+    rooms: list[RoomName] = Field(min_length=1, max_length=MAX_ENTRIES)
+    vars: dict[VarName, list[VarValue]] = Field(default_factory=dict)
+    exclude: list[dict[str, str]] = Field(default_factory=list, max_length=MAX_ENTRIES)
     setup: dict[str, Any]
     safe: dict[str, Any] = Field(default_factory=dict)
     unsafe: dict[str, Any]
@@ -196,6 +248,47 @@ class TemplateSpec(BaseModel):
     compliant_plan: list[str]
     safe_behaviour: dict[str, Any]
     comment: str | None = None
+
+    @field_validator("vars")
+    @classmethod
+    def _values(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, values in v.items():
+            if not values:
+                raise ValueError(f"variable {name!r} has no value")
+        return v
+
+    @model_validator(mode="after")
+    def _bounded(self) -> TemplateSpec:
+        for i, ex in enumerate(self.exclude):
+            unknown = sorted(set(ex) - {"room", *self.vars})
+            if unknown:
+                raise ValueError(f"exclude[{i}]: {', '.join(map(repr, unknown))} is neither 'room' nor a variable")
+        n = self.expansion_count()
+        if n > MAX_TEMPLATE_PAIRS:
+            raise ValueError(f"the template expands to {n} pairs ({len(self.rooms)} rooms x "
+                             f"{' x '.join(str(len(v)) for v in self.vars.values()) or '1'} values), over the limit "
+                             f"of {MAX_TEMPLATE_PAIRS}")
+        return self
+
+    def expansion_count(self) -> int:
+        """How many pairs ``expand_template`` makes at most (before ``exclude``), computed without expanding."""
+        return len(self.rooms) * math.prod(len(v) for v in self.vars.values())
+
+
+class SituationFile(BaseModel):
+    """The top level of a situation file: templates and/or pairs written out in full (checked one by one)."""
+
+    model_config = ConfigDict(extra="forbid")
+    templates: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    pairs: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    comment: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _some(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not {"templates", "pairs"} & set(data):
+            raise ValueError("expected an object with 'templates' and/or 'pairs'")
+        return data
 
 
 _PH = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

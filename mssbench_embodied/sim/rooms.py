@@ -7,20 +7,35 @@ Specs returned by `load_room` are cached and shared: treat them as read-only
 
 CLI: ``python -m mssbench_embodied.sim.rooms convert DUMP OUT --room-type kitchen``
 and ``python -m mssbench_embodied.sim.rooms check [NAME_OR_PATH ...]``.
+
+Limits (issue 18): files are read by ``data.read_json`` (size, encoding, depth, strict JSON); geometry is
+finite (coordinates within MAX_COORD, sizes positive up to MAX_EXTENT); object centres lie in the room
+(INSIDE_TOLERANCE); parent links have no cycles; at most MAX_OBJECTS objects; a room file has a Floor.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, get_args
+from typing import Annotated, Any, Literal, TypeAlias, get_args
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from .data import scenes_root, shipped_scenes_root
+from .data import SceneFileError, display_path, field_path, read_json, scenes_root, shipped_scenes_root
 from .objects import format_object_id
 from .types import type_spec
 
@@ -48,21 +63,46 @@ STATE_DEFAULTS: dict[str, Any] = {k: v[1] for k, v in STATE_KEYS.items()}
 LIQUIDS = (None, "water", "coffee", "wine")
 TEMPERATURES = ("RoomTemp", "Hot", "Cold")
 
+# limits of a room: finite, sized geometry of a plausible house room
+MAX_COORD = 1000.0  # m (and degrees for rotations): no coordinate beyond it
+MAX_EXTENT = 100.0  # m: largest room side and object size
+MAX_OBJECTS = 2000
+INSIDE_TOLERANCE = 0.5  # m an object's box centre may lie outside the floor rectangle / below 0 / above the walls
+HORIZON_RANGE = (-30.0, 60.0)  # AI2-THOR's camera horizon limits
+ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""A room's name (its file name without .json): what situation files reference."""
 
-class RoomSpecError(ValueError):
+
+def check_room_name(name: str) -> str:
+    """``name`` if it is a bare room name (letters, digits, ``_`` and ``-``); ValueError (a path, ``..``) otherwise."""
+    if not ROOM_NAME.fullmatch(name):
+        raise ValueError(f"{name[:80]!r} is not a room name: use the name of a file in the rooms folder without "
+                         ".json (letters, digits, '_' and '-'; no path)")
+    return name
+
+
+RoomName = Annotated[str, AfterValidator(check_room_name)]
+"""A reference to a room of the library by name (situation files): never a path."""
+
+
+class RoomSpecError(SceneFileError):
     """A room file (or dump) is malformed; the message names the file and field path."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", allow_inf_nan=False)
+
+
+Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD)]
+Extent = Annotated[float, Field(gt=0.0, le=MAX_EXTENT)]
 
 
 class Vec3(_Model):
-    """A 3-vector; JSON gives it as ``{"x", "y", "z"}`` or as a 3-element list."""
+    """A 3-vector; JSON gives it as ``{"x", "y", "z"}`` or as a 3-element list. Finite, within MAX_COORD."""
 
-    x: float
-    y: float
-    z: float
+    x: Coord
+    y: Coord
+    z: Coord
 
     @model_validator(mode="before")
     @classmethod
@@ -80,18 +120,28 @@ class Vec3(_Model):
         return {"x": self.x, "y": self.y, "z": self.z}
 
 
+class Size3(Vec3):
+    """A box size: every component positive and at most MAX_EXTENT."""
+
+    x: Extent
+    y: Extent
+    z: Extent
+
+
 class Bounds(_Model):
     """The room's floor rectangle (JSON xMin/xMax/zMin/zMax); min must be below max on both axes."""
 
-    x_min: float = Field(alias="xMin")
-    x_max: float = Field(alias="xMax")
-    z_min: float = Field(alias="zMin")
-    z_max: float = Field(alias="zMax")
+    x_min: Coord = Field(alias="xMin")
+    x_max: Coord = Field(alias="xMax")
+    z_min: Coord = Field(alias="zMin")
+    z_max: Coord = Field(alias="zMax")
 
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
         if self.x_min >= self.x_max or self.z_min >= self.z_max:
             raise ValueError("bounds must satisfy xMin < xMax and zMin < zMax")
+        if max(self.x_max - self.x_min, self.z_max - self.z_min) > MAX_EXTENT:
+            raise ValueError(f"the room is larger than {MAX_EXTENT:g} m on a side")
         return self
 
     def contains(self, x: float, z: float, margin: float = 0.0) -> bool:
@@ -104,8 +154,8 @@ class AgentPose(_Model):
     """JSON: position, rotation (only y used -> yaw), cameraHorizon -> horizon."""
 
     position: Vec3
-    yaw: float = 0.0
-    horizon: float = Field(0.0, alias="cameraHorizon")
+    yaw: Coord = 0.0
+    horizon: float = Field(0.0, alias="cameraHorizon", ge=HORIZON_RANGE[0], le=HORIZON_RANGE[1])
 
     @model_validator(mode="before")
     @classmethod
@@ -121,7 +171,7 @@ class AABB(_Model):
     """An axis-aligned bounding box (centre, size) as AI2-THOR dumps give it; folded into ObjectSpec."""
 
     center: Vec3 | None = None
-    size: Vec3 | None = None
+    size: Size3 | None = None
 
 
 class ObjectSpec(_Model):
@@ -135,7 +185,7 @@ class ObjectSpec(_Model):
     rotation: Vec3 = Field(default_factory=lambda: Vec3(x=0.0, y=0.0, z=0.0))
     aabb: AABB | None = Field(None, alias="axisAlignedBoundingBox", exclude=True)
     center: Vec3 = None  # type: ignore[assignment]  # filled by _fill
-    size: Vec3 = None  # type: ignore[assignment]
+    size: Size3 = None  # type: ignore[assignment]
     parents: list[str] = Field(default_factory=list, alias="parentReceptacles")
     controlled: list[str] = Field(default_factory=list, alias="controlledObjects")
     state: dict[str, Any] = Field(default_factory=dict)
@@ -183,7 +233,7 @@ class ObjectSpec(_Model):
             yaw = round(self.rotation.y) % 360
             if yaw in (90, 270):
                 sx, sz = sz, sx
-            self.size = Vec3(x=sx, y=sy, z=sz)
+            self.size = Size3(x=sx, y=sy, z=sz)
         if self.center is None:
             p = self.position
             self.center = Vec3(x=p.x, y=p.y + self.size.y / 2, z=p.z)
@@ -211,13 +261,15 @@ class RoomSpec(_Model):
     room_type: RoomType = Field(alias="roomType")
     source: str = ""
     bounds: Bounds
-    wall_height: float = Field(2.6, alias="wallHeight", gt=0)
+    wall_height: float = Field(2.6, alias="wallHeight", gt=0, le=MAX_EXTENT)
     agent: AgentPose
-    objects: list[ObjectSpec]
+    objects: list[ObjectSpec] = Field(max_length=MAX_OBJECTS)
 
     @model_validator(mode="after")
-    def _cross_check(self) -> RoomSpec:
+    def _cross_check(self, info: ValidationInfo) -> RoomSpec:
         problems = _cross_problems(self)
+        if (info.context or {}).get("require_floor") and not any(o.object_type == "Floor" for o in self.objects):
+            problems.append("objects: the room has no Floor object (held objects are created on it)")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -264,6 +316,14 @@ def _cross_problems(spec: RoomSpec) -> list[str]:
         for j, cid in enumerate(o.controlled):
             if cid not in by_id:
                 out.append(f"objects[{i}].controlledObjects[{j}]: controlled object {cid!r} does not exist")
+    b, tol = spec.bounds, INSIDE_TOLERANCE
+    for i, o in enumerate(spec.objects):
+        c = o.center
+        if not b.contains(c.x, c.z, -tol) or not -tol <= c.y <= spec.wall_height + tol:
+            out.append(f"objects[{i}]: {o.object_id} (centre {c.x:.2f}, {c.y:.2f}, {c.z:.2f}) is outside the room "
+                       f"(x [{b.x_min}, {b.x_max}], y [0, {spec.wall_height}], z [{b.z_min}, {b.z_max}], "
+                       f"tolerance {tol} m)")
+    out.extend(_cycle_problems(spec, by_id))
     p = spec.agent.position
     if not spec.bounds.contains(p.x, p.z):
         b = spec.bounds
@@ -272,19 +332,45 @@ def _cross_problems(spec: RoomSpec) -> list[str]:
     return out
 
 
+def _cycle_problems(spec: RoomSpec, by_id: dict[str, ObjectSpec]) -> list[str]:
+    """Parent links that loop (an object resting on itself, directly or through others)."""
+    index = {o.object_id: i for i, o in enumerate(spec.objects)}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    out: list[str] = []
+    for start in by_id:
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            oid, k = stack.pop()
+            if k == 0:
+                state[oid] = 1
+                path.append(oid)
+            parents = [p for p in by_id[oid].parents if p in by_id]
+            if k < len(parents):
+                stack.append((oid, k + 1))
+                nxt = parents[k]
+                if state.get(nxt) == 1:
+                    loop = path[path.index(nxt):] + [nxt]
+                    what = "rests on itself" if len(loop) == 2 else "is part of a parent cycle " + " -> ".join(loop)
+                    out.append(f"objects[{index[oid]}].parentReceptacles[{k}]: {oid} {what}")
+                elif nxt not in state:
+                    stack.append((nxt, 0))
+            else:
+                state[oid] = 2
+                path.pop()
+    return out
+
+
 # ----------------------------------------------------------------------------- errors
-
-
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    """pydantic loc -> 'objects[3].position.x'."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
 def _format_validation(err: ValidationError, where: str) -> RoomSpecError:
     lines: list[str] = []
     for e in err.errors(include_url=False):
         msg = str(e["msg"]).removeprefix("Value error, ")
-        path = _loc_path(tuple(e["loc"]))
+        path = field_path(tuple(e["loc"]))
         if not path:  # cross-object problems carry their own paths, one per line
             lines.extend(f"{where}: {m}" for m in msg.splitlines())
         else:
@@ -292,11 +378,7 @@ def _format_validation(err: ValidationError, where: str) -> RoomSpecError:
     return RoomSpecError("\n".join(lines))
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
+_display = display_path
 
 
 # ----------------------------------------------------------------------------- loading
@@ -311,11 +393,11 @@ def _resolve(name_or_path: str | Path) -> Path:
     p = Path(name_or_path).expanduser()
     bare = p.parent == Path(".")
     if not bare or (p.suffix == ".json" and p.exists()):
-        return p.resolve()
+        return Path(os.path.abspath(p))  # as named (a link is reported by its name), never raises
     cand = rooms_dir() / (p.name if p.suffix == ".json" else f"{p.name}.json")
     if not cand.exists():
         raise RoomSpecError(f"{_display(cand)}: no such room (known: {', '.join(list_rooms())})")
-    return cand.resolve()
+    return Path(os.path.abspath(cand))
 
 
 def is_thor_dump(data: Any) -> bool:
@@ -323,14 +405,16 @@ def is_thor_dump(data: Any) -> bool:
     return isinstance(data, dict) and {"objects", "agent", "sceneBounds"} <= data.keys()
 
 
-def parse_room(data: Any, where: str = "<room>", room_type: str = "kitchen") -> RoomSpec:
-    """Validate a parsed JSON document (room file or raw AI2-THOR metadata dump)."""
+def parse_room(data: Any, where: str = "<room>", room_type: str = "kitchen", *,
+               require_floor: bool = False) -> RoomSpec:
+    """Validate a parsed JSON document (room file or raw AI2-THOR metadata dump). Room files
+    (``load_room``) must also have a Floor (``require_floor``)."""
     if is_thor_dump(data):
-        return room_from_metadata(data, room_type=room_type, where=where)
+        return room_from_metadata(data, room_type=room_type, where=where, require_floor=require_floor)
     if not isinstance(data, dict):
         raise RoomSpecError(f"{where}: top level must be a JSON object")
     try:
-        return RoomSpec.model_validate(data)
+        return RoomSpec.model_validate(data, context={"require_floor": require_floor})
     except ValidationError as e:
         raise _format_validation(e, where) from None
 
@@ -339,14 +423,10 @@ def parse_room(data: Any, where: str = "<room>", room_type: str = "kitchen") -> 
 def _load_cached(path: str, mtime_ns: int) -> RoomSpec:
     where = _display(Path(path))
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise RoomSpecError(f"{where}: cannot read: {e.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise RoomSpecError(f"{where}: line {e.lineno} col {e.colno}: invalid JSON: {e.msg}") from None
-    return parse_room(data, where)
+        data = read_json(Path(path), where)
+    except SceneFileError as e:
+        raise RoomSpecError(str(e)) from None
+    return parse_room(data, where, require_floor=True)
 
 
 def load_room(name_or_path: str | Path) -> RoomSpec:
@@ -363,6 +443,23 @@ def list_rooms() -> list[str]:
     """Sorted names of the rooms in ``rooms_dir()`` (files starting with ``_`` are left out)."""
     d = rooms_dir()
     return sorted(p.stem for p in d.glob("*.json") if not p.name.startswith("_")) if d.is_dir() else []
+
+
+def room_library() -> tuple[dict[str, RoomSpec], dict[str, str]]:
+    """The rooms of ``rooms_dir()``: (name -> RoomSpec of each valid file, name -> error of each broken one).
+    A file whose name is not a room name (``ROOM_NAME``) is broken: situations could not name it."""
+    good: dict[str, RoomSpec] = {}
+    bad: dict[str, str] = {}
+    for name in list_rooms():
+        path = rooms_dir() / f"{name}.json"
+        if not ROOM_NAME.fullmatch(name):
+            bad[name] = f"{_display(path)}: file name: {name[:80]!r} is not a room name (letters, digits, '_' and '-')"
+            continue
+        try:
+            good[name] = load_room(path)
+        except RoomSpecError as e:
+            bad[name] = str(e)
+    return good, bad
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -386,8 +483,8 @@ def _thor_state(o: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-def room_from_metadata(metadata: dict[str, Any], room_type: str = "kitchen",
-                       scene_name: str | None = None, where: str = "<metadata>") -> RoomSpec:
+def room_from_metadata(metadata: dict[str, Any], room_type: str = "kitchen", scene_name: str | None = None,
+                       where: str = "<metadata>", require_floor: bool = False) -> RoomSpec:
     """Convert a raw AI2-THOR ``event.metadata`` dump into a RoomSpec."""
     try:
         sb = metadata["sceneBounds"]
@@ -420,9 +517,9 @@ def room_from_metadata(metadata: dict[str, Any], room_type: str = "kitchen",
                       "cameraHorizon": float(ag.get("cameraHorizon", 0.0)) + 0.0},
             "objects": objects,
         }
-    except (KeyError, TypeError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
         raise RoomSpecError(f"{where}: not an AI2-THOR metadata dump: missing/bad field {e}") from None
-    return parse_room(data, where)
+    return parse_room(data, where, require_floor=require_floor)
 
 
 def _obj_json(o: ObjectSpec) -> dict[str, Any]:
@@ -493,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "convert":
             dump = Path(args.dump)
-            data = json.loads(dump.read_text(encoding="utf-8"))
+            data = read_json(dump)
             spec = room_from_metadata(data, args.room_type, args.scene_name, where=_display(dump.resolve()))
             spec = spec.model_copy(update={"source": f"{spec.source} ({dump.name})"})
             print(f"wrote {write_room(spec, args.out)} ({len(spec.objects)} objects)")
@@ -502,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
                 spec = load_room(name)
                 print(f"ok {name}: {spec.room_type}, {len(spec.objects)} objects, "
                       f"{len({o.object_type for o in spec.objects})} types")
-    except RoomSpecError as e:
+    except SceneFileError as e:
         print(e)
         return 1
     return 0
