@@ -60,8 +60,8 @@ def test_factories_get_the_parsed_options() -> None:
         agent_entry("nope")
 
 
-def test_mllm_factories_need_a_client() -> None:
-    with pytest.raises(ValueError, match="LLM client"):
+def test_mllm_factories_need_a_model() -> None:
+    with pytest.raises(ValueError, match="needs a model"):
         run.build_agent("mllm", run.parse_args(["--agent", "mllm"]), None)
 
 
