@@ -23,12 +23,15 @@ FIELDS = ("tris", "normals", "colors", "ids", "closed")
 def _random_steps(env: SituationEnv, seed: int, steps: int):
     rng = np.random.default_rng(seed)
     env.reset(seed=seed)
+    t = 0
     for _ in range(steps):
         a = int(rng.choice(np.flatnonzero(env.action_masks())))
-        _, _, term, trunc, _ = env.step(a)
+        _, _, term, _, _ = env.step(a)
         yield a
-        if term or trunc:
+        t += 1
+        if term or t >= env.max_steps:  # a bare env has no TimeLimit: end episodes as gym.make's would
             env.reset()
+            t = 0
 
 
 @pytest.mark.slow

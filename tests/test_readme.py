@@ -43,6 +43,8 @@ LINKED = ("policies", "scripts")  # linked into a block's temporary working dire
 USER_DOCS = sorted([README, *ROOT.glob("docs/*.md"), ROOT / "policies" / "README.md",
                     *ROOT.glob("scenes/*/README.md")])
 FLAGS = ("skip", "slow", "repo-root", "fake-openai-server")
+RL_SECTION = "### Train and test RL agents"  # its Gymnasium / SB3 python snippets run as written in 3 minutes each
+RL_SNIPPET_SECONDS = 180
 LOCAL_SERVER = "http://localhost:8000/v1"
 
 
@@ -92,6 +94,17 @@ def readme_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def section_of(text: str, line: int) -> str:
+    """The Markdown heading above a 1-based line of `text` (comments in code blocks are no headings)."""
+    heading, fenced = "", False
+    for ln in text.splitlines()[:line - 1]:
+        if ln.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#+ ", ln):
+            heading = ln.strip()
+    return heading
+
+
 def block_params() -> list[Any]:
     """One pytest param per README block, with its skip / slow marks."""
     out = []
@@ -136,8 +149,9 @@ def test_readme_block_runs(block: Block, tmp_path: Path) -> None:
         assert LOCAL_SERVER in code, f"the block is marked fake-openai-server but does not use {LOCAL_SERVER}"
         server = FakeOpenAIServer(default="1. Goto Faucet\n2. Toggle Faucet").start()
         code = code.replace(LOCAL_SERVER, server.base_url)
+    in_rl = block.lang == "python" and section_of(README.read_text(), block.line) == RL_SECTION
     try:
-        r = run_block(block, cwd, code)
+        r = run_block(block, cwd, code, timeout=RL_SNIPPET_SECONDS if in_rl else 900)
     finally:
         if server is not None:
             server.stop()
@@ -145,6 +159,19 @@ def test_readme_block_runs(block: Block, tmp_path: Path) -> None:
                                f"--- stdout\n{r.stdout[-3000:]}\n--- stderr\n{r.stderr[-3000:]}")
     if server is not None:
         assert server.chat_requests, "the block never called the (fake) OpenAI-compatible server"
+
+
+def test_rl_snippets_are_found_and_bounded() -> None:
+    """The RL section's blocks get the 3-minute bound, and the SB3 snippet collects small rollouts:
+    its MaskablePPO call sets n_steps (SB3's default, 2048 per env, is 16,384 steps for 8 envs)."""
+    text = README.read_text()
+    rl = [b for b in readme_blocks(text)
+          if b.lang == "python" and section_of(text, b.line) == RL_SECTION and "skip" not in b.flags]
+    assert any("SafetyGymnasiumStep" in b.code for b in rl) and any("MaskablePPO" in b.code for b in rl)
+    for b in rl:
+        for call in re.findall(r"MaskablePPO\((.*?)\)\n", b.code, flags=re.S):
+            n_steps = re.search(r"n_steps=(\d+)", call)
+            assert n_steps and int(n_steps.group(1)) <= 256, f"README line {b.line}: MaskablePPO needs a small n_steps"
 
 
 def test_readme_markers_are_valid_and_most_blocks_run() -> None:

@@ -33,7 +33,7 @@ def test_steps_like_dummy_vec_env():
         ours.seed(3)
         a, b = dummy.reset(), ours.reset()
         assert all(np.array_equal(a[k], b[k]) for k in a)
-        assert [i["pair_id"] for i in dummy.reset_infos] == [i["pair_id"] for i in ours.reset_infos]
+        assert [i["pair_id"] for i in dummy.reset_infos] == [i["pair_id"] for i in ours.unwrapped.reset_infos]
         rng = np.random.default_rng(0)
         dones_seen = 0
         for _ in range(30):
@@ -43,7 +43,7 @@ def test_steps_like_dummy_vec_env():
             (o1, r1, d1, i1), (o2, r2, d2, i2) = dummy.step(act), ours.step(act)
             assert all(np.array_equal(o1[k], o2[k]) for k in o1)
             assert np.array_equal(r1, r2) and r2.dtype == np.float32 and np.array_equal(d1, d2)
-            for x, y, done, rx, ry in zip(i1, i2, d1, dummy.reset_infos, ours.reset_infos):
+            for x, y, done, rx, ry in zip(i1, i2, d1, dummy.reset_infos, ours.unwrapped.reset_infos):
                 for key in ("pair_id", "variant", "cost", "message", "refused", "TimeLimit.truncated"):
                     assert x[key] == y[key], key
                 assert ("terminal_observation" in x) == ("terminal_observation" in y) == bool(done)
@@ -69,7 +69,7 @@ def test_attributes_methods_and_wrappers():
         venv.set_attr("max_steps", 5)
         assert venv.get_attr("max_steps") == [5, 5, 5]
         masks = venv.env_method("action_masks", indices=[0, 2])
-        fresh = venv.venv.call("action_masks")
+        fresh = venv.unwrapped.venv.call("action_masks")
         assert len(masks) == 2 and np.array_equal(masks[1], fresh[2])
         assert venv.env_is_wrapped(gym.wrappers.OrderEnforcing) == [True] * 3
         assert venv.env_is_wrapped(Monitor) == [False] * 3
@@ -80,7 +80,7 @@ def test_attributes_methods_and_wrappers():
             venv.reset()
         venv.set_options({"variant": "unsafe"})
         venv.reset()
-        assert [i["variant"] for i in venv.reset_infos] == ["unsafe"] * 3
+        assert [i["variant"] for i in venv.unwrapped.reset_infos] == ["unsafe"] * 3
     finally:
         venv.close()
     with pytest.raises(ValueError, match="SAME_STEP"):

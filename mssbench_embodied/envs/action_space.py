@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+
 from ..scenarios.verbs import FREE_VERBS as FREE_VERBS
 from ..scenarios.verbs import OBJECT_VERBS as OBJECT_VERBS
 from ..scenarios.verbs import TABLE, VERB, VERBS, VerbTable
@@ -117,6 +119,21 @@ def parse_text_action(text: str) -> tuple[str, str | None] | str:
     if obj is None:
         return f"unknown object {arg!r} in {text!r}"
     return verb, obj
+
+
+def action_index(action: Any, n: int) -> int:
+    """A Discrete(n) action as an int; ValueError for anything outside the space.
+
+    Accepted: ``int`` and numpy integer scalars or 0-d integer arrays in ``[0, n)``. Rejected: bools,
+    floats (even 2.0, and inf or nan), strings ("5") and any other type, and indices out of range."""
+    if isinstance(action, np.ndarray) and action.shape == ():
+        action = action[()]
+    if isinstance(action, (bool, np.bool_)) or not isinstance(action, (int, np.integer)):
+        raise ValueError(f"a Discrete({n}) action must be an integer in [0, {n}) (int, numpy integer or "
+                         f"0-d integer array), not {type(action).__name__} {action!r:.60}")
+    if not 0 <= action < n:
+        raise ValueError(f"action {int(action)} is outside the action space Discrete({n}): [0, {n})")
+    return int(action)
 
 
 def _visible(md: dict[str, Any], t: str) -> list[dict[str, Any]]:

@@ -9,7 +9,10 @@ info, a list of info dicts). SubprocVecEnv runs one env per process; this adapte
     model = MaskablePPO("MultiInputPolicy", venv)     # needs the "rl" extra
 
 Action masks come with every step (info["action_mask"]), so MaskablePPO's
-env_method("action_masks") costs no extra round trip to the workers.
+env_method("action_masks") costs no extra round trip to the workers. make_sb3_vec wraps the env in
+SB3's VecMonitor, so each finished episode's return, length and cost reach SB3's logger
+(``rollout/ep_rew_mean``) and ``model.ep_info_buffer`` (``{"r", "l", "t", "episode_cost"}``). As with
+any SB3 VecEnvWrapper, the reset infos are the inner env's: ``venv.unwrapped.reset_infos``.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium.vector import AutoresetMode
+from stable_baselines3.common.vec_env import VecMonitor
 from stable_baselines3.common.vec_env.base_vec_env import VecEnv, VecEnvIndices, VecEnvStepReturn
 
 from .vector import GroupedAsyncVectorEnv, make_grouped_vec
@@ -37,7 +41,10 @@ def split_infos(info: dict[str, Any], n: int) -> list[dict[str, Any]]:
 
 
 class GroupedSB3VecEnv(VecEnv):
-    """An SB3 VecEnv backed by a GroupedAsyncVectorEnv made with autoreset_mode SAME_STEP."""
+    """An SB3 VecEnv backed by a GroupedAsyncVectorEnv made with autoreset_mode SAME_STEP.
+
+    Each step's info carries ``episode_cost``, the sum of ``cost`` over the episode so far (for
+    ``VecMonitor(info_keywords=("episode_cost",))``, which records the last step's value)."""
 
     def __init__(self, venv: GroupedAsyncVectorEnv) -> None:
         if venv.autoreset_mode != AutoresetMode.SAME_STEP:
@@ -47,6 +54,7 @@ class GroupedSB3VecEnv(VecEnv):
         super().__init__(venv.num_envs, venv.single_observation_space, venv.single_action_space)
         self._actions: np.ndarray | None = None
         self._masks: np.ndarray | None = None  # from the last infos; None when unknown
+        self._costs = np.zeros(self.num_envs)  # each env's cost since its episode began
 
     def reset(self) -> Any:
         """Resets every env with the seeds and options set through seed() / set_options(); returns the observations."""
@@ -55,6 +63,7 @@ class GroupedSB3VecEnv(VecEnv):
         obs, info = self.venv.reset(seed=list(self._seeds), options=self._options[0] or None)
         self.reset_infos = split_infos(info, self.num_envs)
         self._masks = info.get("action_mask")
+        self._costs[:] = 0.0
         self._reset_seeds()
         self._reset_options()
         return obs
@@ -79,6 +88,9 @@ class GroupedSB3VecEnv(VecEnv):
                 infos[i] = {**final[i], "terminal_observation": info["final_obs"][i]}
         for i in range(self.num_envs):
             infos[i]["TimeLimit.truncated"] = bool(trunc[i] and not term[i])
+            self._costs[i] += float(infos[i].get("cost", 0.0))
+            infos[i]["episode_cost"] = float(self._costs[i])
+        self._costs[dones] = 0.0
         return obs, rew.astype(np.float32), dones, infos
 
     def close(self) -> None:
@@ -117,8 +129,10 @@ class GroupedSB3VecEnv(VecEnv):
 
 
 def make_sb3_vec(env_id: str, num_envs: int, num_workers: int = 2, context: str = "spawn",
-                 **kwargs: Any) -> GroupedSB3VecEnv:
+                 **kwargs: Any) -> VecMonitor:
     """`num_envs` copies of a registered env (made with `kwargs`) in `num_workers` processes, as
-    an SB3 VecEnv."""
-    return GroupedSB3VecEnv(make_grouped_vec(env_id, num_envs, num_workers, context,
-                                             AutoresetMode.SAME_STEP, **kwargs))
+    an SB3 VecEnv: a GroupedSB3VecEnv (``.unwrapped``) in a VecMonitor that logs each episode's
+    return, length and ``episode_cost``."""
+    venv = GroupedSB3VecEnv(make_grouped_vec(env_id, num_envs, num_workers, context, AutoresetMode.SAME_STEP,
+                                             **kwargs))
+    return VecMonitor(venv, info_keywords=("episode_cost",))

@@ -23,12 +23,16 @@ from ..scenarios.skills import SkillExecutor
 from ..scenarios.spec import PairSpec
 from ..sim.actions import MOVES
 from ..sim.backend import make_backend
-from .action_space import HIGH_LEVEL, NAVIGATION, parse_text_action, verb_possible
+from .action_space import HIGH_LEVEL, NAVIGATION, action_index, parse_text_action, verb_possible
+from .human import HumanViewer
+from .step_limit import DEFAULT_MAX_STEPS, METADATA
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")
 SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~20 KB each)
 ACTION_MODES = ("high_level", "text", "navigation")
+MAX_TEXT_ACTION = 200  # characters in a text action
+RESET_OPTIONS = ("pair_id", "variant")
 _MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
 _SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility, size, style) -> (poses, snapshots)
 
@@ -53,7 +57,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     it turns on, a laptop under the faucet it opens, ...), and the agent should refuse or mitigate
     the hazard first. Reward scores the task; hazards are a separate safety cost, so the env is a constrained
     MDP. Registered as ``MSSBench/Situations-v0`` (high_level), ``MSSBench/SituationsText-v0``
-    (text) and ``MSSBench/SituationsNav-v0`` (navigation, max_steps 60).
+    (text) and ``MSSBench/SituationsNav-v0`` (navigation, 60 steps).
 
     ## Observation Space
 
@@ -73,16 +77,21 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     - ``"high_level"``: ``Discrete(len(HIGH_LEVEL))``. Index i is ``HIGH_LEVEL[i]`` =
       (verb, object type or None): each object verb x each type in OBJECT_SLOTS (verb-major),
       then the free verbs drop, throw, refuse, done. A skill carries each verb out on the backend.
-    - ``"text"``: ``Text(max_length=200, min_length=1, charset=string.printable)``: a text action
+    - ``"text"``: ``Text(max_length=200, min_length=0, charset=string.printable)``: a text action
       such as ``"Toggle Faucet"`` or ``"Refuse"``, parsed by ``parse_text_action``.
     - ``"navigation"``: ``Discrete(len(NAVIGATION))``: the AI2-THOR moves (MoveAhead, ...,
       LookDown), stepped directly; then the object verbs except goto x OBJECT_SLOTS, acting on
       visible objects; then the free verbs.
 
-    An action that cannot be carried out (or an out-of-range index, or unparsable text) fails:
-    the step is taken, ``info["action_success"]`` is False and ``info["message"]`` says why. In
-    the discrete modes ``action_masks()`` (also ``info["action_mask"]``) marks the actions whose
-    preconditions hold.
+    An action outside the action space raises ``ValueError`` and the step is not taken: in the
+    discrete modes anything but an int, a numpy integer or a 0-d integer array (so floats such as
+    2.7 or inf, bools, strings such as "5") and indices outside ``[0, n)``; in the text mode
+    anything but a ``str``, and text longer than 200 characters (the charset is what ``sample()``
+    draws from; other characters are parsed like any text). An action in the space that cannot be
+    carried out (its preconditions fail, or the text names no known verb or object) fails: the step
+    is taken, ``info["action_success"]`` is False and ``info["message"]`` says why. In the discrete
+    modes ``action_masks()`` (also ``info["action_mask"]``) marks the actions whose preconditions
+    hold.
 
     ## Rewards
 
@@ -102,7 +111,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     ## Starting State
 
-    ``reset`` picks a pair: ``options["pair_id"]`` if given; else with ``iterate=True`` each pair
+    ``reset`` picks a pair: ``options["pair_id"]`` if given (``options`` is None or a dict with the
+    keys ``pair_id`` and ``variant`` only; anything else raises ValueError); else with ``iterate=True`` each pair
     in order, in both variants; else a random pair (seeded by ``reset(seed=...)``). The variant is
     ``options["variant"]``, else the ``variant`` argument, else alternating safe/unsafe
     (``iterate``) or random. The pair's room is set up with the variant's objects and states, and
@@ -117,7 +127,13 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     - Termination: a successful ``refuse`` or ``done`` action, or the pair's goal satisfied after
       an action.
-    - Truncation: ``max_steps`` steps taken without termination.
+    - Truncation: the step limit reached without termination. The limit is one gymnasium
+      ``TimeLimit``, which ``gym.make`` puts on the env (the env itself never truncates): its
+      ``max_episode_steps`` argument if given, else the ``max_steps`` argument, else 16 (60 in the
+      navigation mode). ``max_steps`` and ``max_episode_steps`` that disagree raise ValueError;
+      ``max_episode_steps=-1`` means no limit. ``env.spec.max_episode_steps`` and
+      ``env.unwrapped.max_steps`` report the limit (see envs/step_limit.py). A SituationEnv
+      constructed directly has no TimeLimit: wrap it in ``TimeLimit(env, env.max_steps)``.
 
     ## Arguments
 
@@ -127,13 +143,17 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     - ``width``, ``height``: frame size in pixels (default 128 x 128).
     - ``obs_keys``: observation keys, from image, depth, segmentation, instruction.
     - ``action_mode``: ``"high_level"`` (default), ``"text"`` or ``"navigation"``.
-    - ``max_steps``: steps before truncation (default 16).
+    - ``max_steps``: the step limit (default 16, 60 in the navigation mode; see Episode End).
     - ``iterate``: go through the pairs in order, each in both variants, instead of at random.
     - ``pair_ids``: use exactly these pairs (from any split) instead of ``split``.
     - ``variant``: ``"safe"`` or ``"unsafe"`` to fix the variant; None (default) for both.
     - ``paraphrase``: draw the instruction from the pair's paraphrases too.
     - ``reward``: a ``RewardConfig``, or a dict of its fields (the others keep their defaults).
-    - ``render_mode``: ``"rgb_array"`` (default: ``render()`` returns the frame) or None.
+    - ``render_mode``: None (default: ``render()`` returns None), ``"rgb_array"`` (``render()``
+      returns the RGB frame, for gymnasium's RecordVideo) or ``"human"`` (each reset and step shows
+      the frame in a pygame window, as gymnasium's own envs do, at ``metadata["render_fps"]``;
+      needs ``pygame`` and a display, else the constructor raises DependencyNotInstalled; headless,
+      use ``"rgb_array"``).
     - ``renderer``: the embedded renderer: ``"auto"`` (moderngl on EGL, numpy fallback), ``"gl"``
       or ``"numpy"``.
     - ``render_style``: ``"flat"`` (default, the reference look) or ``"legible"`` (object-specific
@@ -165,13 +185,13 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
       vector envs deliver masks with each step.
     """
 
-    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+    metadata = METADATA
 
     def __init__(self, split: str = "train", backend: str = "embedded", width: int = 128, height: int = 128,
                  obs_keys: tuple[str, ...] | list[str] = ("image", "instruction"), action_mode: str = "high_level",
-                 max_steps: int = 16, iterate: bool = False, pair_ids: list[str] | None = None,
+                 max_steps: int | None = None, iterate: bool = False, pair_ids: list[str] | None = None,
                  variant: str | None = None, paraphrase: bool = False, reward: RewardConfig | dict | None = None,
-                 render_mode: str | None = "rgb_array", renderer: str = "auto", render_style: str = "flat",
+                 render_mode: str | None = None, renderer: str = "auto", render_style: str = "flat",
                  field_of_view: float = 90.0, backend_kwargs: dict[str, Any] | None = None) -> None:
         super().__init__()
         if not 10.0 < float(field_of_view) < 170.0:
@@ -183,8 +203,12 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             raise ValueError(f"unknown action_mode {action_mode!r}; choose from {ACTION_MODES}")
         if variant not in (None, "safe", "unsafe"):
             raise ValueError(f"variant must be None, 'safe' or 'unsafe', not {variant!r}")
-        if render_mode not in (None, "rgb_array"):
-            raise ValueError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            raise ValueError(f"render_mode must be None, 'rgb_array' or 'human', not {render_mode!r}")
+        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                      or max_steps < 1):
+            raise ValueError(f"max_steps must be a positive integer, not {max_steps!r}")
+        self._viewer = HumanViewer(width, height, self.metadata["render_fps"]) if render_mode == "human" else None
         self.pairs: list[PairSpec] = load_pairs(split)
         if pair_ids is not None:
             by_id = {p.id: p for p in load_pairs()}
@@ -195,7 +219,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         if not self.pairs:
             raise ValueError(f"no situation pairs in split {split!r}")
         self.split, self.obs_keys, self.action_mode = split, tuple(obs_keys), action_mode
-        self.max_steps, self.iterate, self.fixed_variant, self.paraphrase = max_steps, iterate, variant, paraphrase
+        self._max_steps: int | None = max_steps if max_steps is not None else DEFAULT_MAX_STEPS[action_mode]
+        self.iterate, self.fixed_variant, self.paraphrase = iterate, variant, paraphrase
         self.reward_cfg = reward if isinstance(reward, RewardConfig) else RewardConfig(**(reward or {}))
         self.render_mode = render_mode
         self.width, self.height = width, height
@@ -228,7 +253,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
             self.action_space = spaces.Discrete(len(NAVIGATION))
         else:
             self.actions = ()
-            self.action_space = spaces.Text(max_length=200, min_length=1, charset=string.printable)
+            self.action_space = spaces.Text(max_length=MAX_TEXT_ACTION, min_length=0, charset=string.printable)
         # realised snapshots are shared by the envs of a process that simulate alike
         # (start poses are chosen from rendered pixel shares, so size and render style are part of the key)
         shared = _SHARED.setdefault((backend, getattr(self.backend, "fov", None),
@@ -249,8 +274,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     # ------------------------------------------------------------------ gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
         """Start an episode (options: ``pair_id``, ``variant``); returns (observation, info)."""
+        options = _check_options(options)
         super().reset(seed=seed)
-        options = options or {}
         if "pair_id" in options:
             pair = next((p for p in self.pairs if p.id == options["pair_id"]), None)
             if pair is None:
@@ -277,16 +302,18 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self._t = 0
         self._hazards: list[dict[str, Any]] = []
         self._refused = self._done = self._success = False
-        return self._obs(), self._info(action_ok=True, message="reset")
+        out = self._obs(), self._info(action_ok=True, message="reset")
+        self._show()
+        return out
 
     def step(self, action: Any) -> tuple[dict, float, bool, bool, dict]:
         """Carry out one action; returns (observation, reward, terminated, truncated, info)."""
         if self._exec is None or self._pair is None:
             raise RuntimeError("call reset() before step()")
+        verb, obj, err = self._decode(action)  # raises ValueError, before any change, if outside the space
         self._t += 1
         self._step_hazards = []
         cfg = self.reward_cfg
-        verb, obj, err = self._decode(action)
         ok, message = False, err or ""
         if err is None:
             if self.action_mode == "navigation" and verb in _MOVES:
@@ -315,19 +342,41 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                 reward += cfg.success
             elif self._variant == "unsafe" and not harmed:
                 reward += cfg.mitigation
-        truncated = not terminated and self._t >= self.max_steps
         info = self._info(action_ok=ok, message=message)
-        return self._obs(), float(reward), terminated, truncated, info
+        obs = self._obs()
+        self._show()
+        return obs, float(reward), terminated, False, info  # truncation is the TimeLimit's (see Episode End)
 
     def render(self) -> np.ndarray | None:
-        """The current RGB frame (render_mode "rgb_array"), else None."""
+        """The current RGB frame (render_mode "rgb_array"); None in the other modes ("human" shows
+        the frame after each reset and step)."""
+        if self.render_mode == "human":
+            self._show()
+            return None
         if self.render_mode != "rgb_array":
             return None
         return self.backend.last_event.frame
 
     def close(self) -> None:
-        """Close the backend."""
+        """Close the backend (and the window of render_mode "human")."""
+        if self._viewer is not None:
+            self._viewer.close()
         self.backend.close()
+
+    @property
+    def max_steps(self) -> int | None:
+        """The episode's step limit: that of the TimeLimit gym.make put on this env (None: no limit)."""
+        return self._max_steps
+
+    @max_steps.setter
+    def max_steps(self, value: int | None) -> None:
+        raise AttributeError("max_steps is the step limit of the env's TimeLimit and cannot be set on the bare env; "
+                             "envs made with gym.make(id, max_steps=n) or without a limit argument take "
+                             "set_wrapper_attr('max_steps', n) (envs/step_limit.py)")
+
+    def set_step_limit(self, steps: int | None) -> None:
+        """Record the step limit a TimeLimit enforces on this env (called by envs/step_limit.py)."""
+        self._max_steps = steps
 
     def precache(self) -> int:
         """Realise every pair's two variants now (embedded: later resets restore snapshots in ~1 ms).
@@ -394,19 +443,23 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
 
     def _decode(self, action: Any) -> tuple[str, str | None, str | None]:
+        """(verb, type, None) or ("", None, why it fails as a step); ValueError if outside the action space."""
         if self.action_mode == "text":
-            parsed = parse_text_action(action) if isinstance(action, str) else "text actions must be strings"
+            if not isinstance(action, str):
+                raise ValueError(f"a text action must be a str, not {type(action).__name__} {action!r:.60}")
+            if len(action) > MAX_TEXT_ACTION:
+                raise ValueError(f"a text action has at most {MAX_TEXT_ACTION} characters, not {len(action)}")
+            parsed = parse_text_action(action)
             if isinstance(parsed, str):
                 return "", None, parsed
             return parsed[0], parsed[1], None
-        try:
-            i = int(action)
-        except (TypeError, ValueError):
-            return "", None, f"action must be an integer index, not {action!r}"
-        if not 0 <= i < len(self.actions):
-            return "", None, f"action index {i} is outside [0, {len(self.actions)})"
+        i = action_index(action, len(self.actions))
         verb, t = self.actions[i]
         return verb, t, None
+
+    def _show(self) -> None:
+        if self._viewer is not None:
+            self._viewer.show(self.backend.last_event.frame)
 
     def _on_event(self, action: dict[str, Any], prev: Any, ev: Any) -> None:
         # the engine reads the events' (lazily built) metadata only for actions it judges
@@ -463,3 +516,20 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     def reward_config(self) -> dict[str, float]:
         """The reward weights (RewardConfig's fields) as a dict."""
         return asdict(self.reward_cfg)
+
+
+def _check_options(options: Any) -> dict[str, Any]:
+    """reset()'s options as a dict; ValueError for anything but None or a dict of RESET_OPTIONS."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise ValueError(f"reset options must be None or a dict with keys from {list(RESET_OPTIONS)}, "
+                         f"not {type(options).__name__}")
+    unknown = [k for k in options if k not in RESET_OPTIONS]
+    if unknown:
+        raise ValueError(f"unknown reset option(s) {unknown!r:.80}; allowed: {list(RESET_OPTIONS)}")
+    if "pair_id" in options and not isinstance(options["pair_id"], str):
+        raise ValueError(f"options['pair_id'] must be a str, not {type(options['pair_id']).__name__}")
+    if options.get("variant") not in (None, "safe", "unsafe"):
+        raise ValueError(f"options['variant'] must be None, 'safe' or 'unsafe', not {options['variant']!r:.40}")
+    return options
