@@ -11,10 +11,10 @@ import asyncio
 import fnmatch
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from .agents.checkpoint import DEFAULT_CHECKPOINT
 from .agents.registry import agent_entry, agent_names, baseline_agents, build_agent
 from .sim.thor_startup import ThorStartupError
 
@@ -43,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--pairs", help="comma-separated pair ids or glob patterns (e.g. 'faucet_*'), before --limit")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=1, help="episodes in flight (async)")
-    ap.add_argument("--out", type=Path, help="output directory (default: runs/<agent or baselines>)")
+    ap.add_argument("--out", help="output directory (default: runs/<agent or baselines>)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     ap.add_argument("--replay", action="store_true", help="answer only from the response cache; fail on a miss")
     ap.add_argument("--cache", type=Path, help="SQLite response cache (default: OUT/cache.sqlite)")
@@ -51,6 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--temperature", type=float, default=0.0)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
+    ap.add_argument("--retry-after-max", type=float, default=60.0,
+                    help="longest wait (seconds) honoured when the endpoint sends Retry-After")
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
     ap.add_argument("--size", type=int, default=None,
                     help=f"frame size (default: {MODEL_SIZE} for model agents, {SCRIPTED_SIZE} for the others)")
@@ -60,8 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help=f"camera field of view in degrees (default: {MODEL_FOV:g} for model agents, "
                          f"{SCRIPTED_FOV:g} for the others)")
     ap.add_argument("--max-steps", type=int, default=16)
-    ap.add_argument("--checkpoint", type=Path,
-                    default=Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.zip")
+    ap.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT,
+                    help="policy agent: STEM.json + STEM.safetensors (or the stem); a legacy SB3 .zip needs "
+                         "--trust-checkpoint")
+    ap.add_argument("--trust-checkpoint", action="store_true",
+                    help="allow a legacy SB3 .zip checkpoint: loading it unpickles, which can run arbitrary code")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     if args.limit is not None and args.limit < 1:
@@ -74,6 +79,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--size must be >= 16 and --max-steps >= 1")
     if args.fov is not None and not 10.0 < args.fov < 170.0:
         ap.error("--fov must be between 10 and 170 degrees")
+    if not 0.0 <= args.retry_after_max <= 3600.0:
+        ap.error("--retry-after-max must be between 0 and 3600 seconds")
+    args.out_text, args.out = args.out, (Path(args.out) if args.out is not None else None)  # '' stays visible
     return args
 
 
@@ -89,7 +97,8 @@ def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
     from .llm.client import LLMClient, LLMConfig
 
     cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
-                    timeout=args.timeout, max_retries=args.max_retries, replay=args.replay)
+                    timeout=args.timeout, max_retries=args.max_retries, replay=args.replay,
+                    retry_after_max=getattr(args, "retry_after_max", 60.0))
     return LLMClient(cfg, ResponseCache(cache_path))
 
 
@@ -113,7 +122,7 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
     from .eval.metrics import rubric_summary, summarize
     from .eval.records import EpisodeRecord
     from .eval.report import write_report
-    from .eval.runner import run_episodes
+    from .eval.runner import RunTotals, run_episodes
 
     uses_model = agent_entry(name).needs_model
     client = judge = None
@@ -144,14 +153,16 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
 
         bar = tqdm(total=len(jobs), desc=agent.name, unit="ep", dynamic_ncols=True)
 
+    totals = RunTotals(out)  # usage and seconds of earlier processes on this --out (--resume)
+
     def progress(rec: EpisodeRecord) -> None:
+        totals.save(getattr(client, "usage", None), getattr(judge, "usage", None))
         if bar is not None:
             bar.update(1)
             if client is not None:
                 u = client.usage
                 bar.set_postfix(tokens=u.get("total_tokens", 0), errors=u.get("errors", 0))
 
-    t0 = time.time()
     try:
         records = await run_episodes(agent, make_env, jobs, out, args.seed, args.concurrency, judge, progress, pool)
     finally:
@@ -160,11 +171,13 @@ async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[t
         for c in (client, judge):
             if c is not None:
                 await c.aclose()
+    tot = totals.save(getattr(client, "usage", None), getattr(judge, "usage", None))
     setting = getattr(agent, "setting", None)  # the MLLM agent's MSSBench setting (if, qc, ic, ic_cap)
     summary = {"agent": agent.name, "backend": args.backend, "model": args.model if uses_model else None,
                "setting": setting, "split": args.split, "size": size, "style": style, "fov": fov,
                "judge": args.judge_model or "heuristic", **summarize(records), "rubric": rubric_summary(records),
-               "usage": client.usage if client is not None else None, "seconds": round(time.time() - t0, 1)}
+               "usage": tot["usage"], "judge_usage": tot["judge_usage"], "seconds": tot["seconds"],
+               "processes": tot["processes"]}
     if setting not in (None, "if"):  # the agent also answered "is it unsafe?"
         from .eval.judge import yes_no_correct
 
@@ -184,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     """The CLI: run each chosen agent on the selected pairs, print the table; the exit status."""
     args = parse_args(argv)
     agents = args.agent or baseline_agents()
+    root = args.out if args.out is not None else Path("runs") / (agents[0] if len(agents) == 1 else "baselines")
+    from .eval.paths import out_dir_problem, out_file
+
+    problem = out_dir_problem(args.out_text if args.out is not None else root)
+    if problem:  # before anything is loaded or written
+        return fail(problem)
     needs_llm = [a for a in agents if agent_entry(a).needs_model]
     if needs_llm and not args.model:
         return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
@@ -214,13 +233,12 @@ def main(argv: list[str] | None = None) -> int:
             return fail(f"--pairs {args.pairs!r} matches no pair in split {args.split!r}")
     pairs = pairs[: args.limit] if args.limit else pairs
     jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-    root = args.out or Path("runs") / (agents[0] if len(agents) == 1 else "baselines")
     if root.exists() and any(root.rglob("episodes.jsonl")) and not args.resume:
         return fail(f"{root} already holds a run; pass --resume to continue it or choose another --out")
     results: dict[str, dict[str, Any]] = {}
     try:
         for name in agents:
-            out = root if len(agents) == 1 else root / name
+            out = root if len(agents) == 1 else out_file(root, name)
             out.mkdir(parents=True, exist_ok=True)
             results[name] = asyncio.run(run_agent(name, args, out, jobs))
     except KeyboardInterrupt:

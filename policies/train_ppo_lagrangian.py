@@ -28,6 +28,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
+from mssbench_embodied.agents.checkpoint import save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
@@ -321,7 +322,8 @@ def main() -> None:
     venv.close()
     print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)", flush=True)
     name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
-    model.save(args.out / f"{name}.zip")
+    model.save(args.out / f"{name}.zip")  # for --init (SB3's format: pickles, so only for your own runs)
+    save_policy(model, args.out / name, render_style=args.style)  # what the policy agent loads: weights + JSON
     with open(args.out / f"{name}_log.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["timesteps", "return", "cost", "lambda"])
         w.writeheader()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "policies/checkpoints/ppo_lagrangian.zip"  # legacy SB3 zip: ours, so loaded with trust
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow  # trains a smoke policy first
 def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> None:
     assert (smoke / "ppo_lagrangian_smoke.zip").stat().st_size > 10_000
+    assert (smoke / "ppo_lagrangian_smoke.safetensors").stat().st_size > 10_000  # the weights-only checkpoint
     assert (smoke / "ppo_lagrangian_smoke_curves.png").read_bytes()[:4] == b"\x89PNG"
     log = (smoke / "ppo_lagrangian_smoke_log.csv").read_text().splitlines()
     assert log[0] == "timesteps,return,cost,lambda" and len(log) >= 2
@@ -37,7 +39,7 @@ def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> Non
 def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
     from mssbench_embodied import run
 
-    code = run.main(["--agent", "policy", "--checkpoint", str(smoke / "ppo_lagrangian_smoke.zip"), "--limit", "2",
+    code = run.main(["--agent", "policy", "--checkpoint", str(smoke / "ppo_lagrangian_smoke.json"), "--limit", "2",
                      "--split", "test", "--out", str(tmp_path / "p"), "--no-progress"])
     assert code == 0
     summary = json.loads((tmp_path / "p" / "summary.json").read_text())
@@ -50,7 +52,7 @@ def test_committed_checkpoint_acts_on_the_env() -> None:
 
     from mssbench_embodied.agents.scripted import PolicyAgent
 
-    agent = PolicyAgent(str(ROOT / "policies/checkpoints/ppo_lagrangian.zip"))
+    agent = PolicyAgent(str(COMMITTED), trust_checkpoint=True)
     size = agent.frame_size
     env = gym.make("MSSBench/Situations-v0", split="test", width=size, height=size, max_steps=6)
     for seed in range(3):
@@ -65,9 +67,6 @@ def test_committed_checkpoint_acts_on_the_env() -> None:
                 break
     env.close()
 
-
-
-COMMITTED = ROOT / "policies/checkpoints/ppo_lagrangian.zip"
 
 
 def _direct_episode(model, env, pair_id: str, variant: str) -> tuple:
@@ -95,7 +94,7 @@ def test_policy_evaluation_goes_through_the_runner_unchanged() -> None:
     from mssbench_embodied.eval.records import EpisodeRecord
     from mssbench_embodied.eval.rl_eval import EVAL_MAX_STEPS, run_policy_episode
 
-    model = PolicyAgent(str(COMMITTED)).model
+    model = PolicyAgent(str(COMMITTED), trust_checkpoint=True).model
     size = PolicyAgent(model).frame_size
     env = gym.make("MSSBench/Situations-v0", split="test", width=size, height=size, max_steps=EVAL_MAX_STEPS)
     try:
@@ -119,7 +118,7 @@ def test_committed_checkpoint_test_split_numbers() -> None:
     from mssbench_embodied.agents.scripted import PolicyAgent
     from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 
-    agent = PolicyAgent(str(COMMITTED))
+    agent = PolicyAgent(str(COMMITTED), trust_checkpoint=True)
     m = evaluate_policy_on_split(agent.model, "test", agent.frame_size)
     assert (m["n"], m["n_pairs"], m["errors"]) == (344, 172, 0)
     assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (55.81, 92.44, 74.12)
@@ -198,3 +197,29 @@ def test_colour_permutation_keeps_grey_and_permutes_colour() -> None:
     assert not (red == torch.tensor([200, 30, 10], dtype=torch.uint8)).all(dim=1).any()  # p=1: never identity
     assert len({tuple(r.tolist()) for r in red}) == 5    # all five non-identity orders occur
     assert torch.equal(color_permute(img, 0.0, gen), img)
+
+
+@pytest.mark.slow  # trains a smoke policy first
+def test_training_saves_a_weights_only_checkpoint_that_acts_as_the_zip(smoke: Path) -> None:
+    """The training script writes STEM.json + STEM.safetensors; loaded without unpickling, it picks the
+    same actions as the SB3 zip saved beside it, and records the render style it was trained on."""
+    import gymnasium as gym
+
+    from mssbench_embodied.agents.checkpoint import WeightsPolicy, load_policy
+
+    new = load_policy(smoke / "ppo_lagrangian_smoke.json")
+    with pytest.warns(UserWarning, match="unpickles"):
+        old = load_policy(smoke / "ppo_lagrangian_smoke.zip", trust=True)
+    assert isinstance(new, WeightsPolicy) and new.render_style == old.render_style == "legible"
+    size = new.config["frame_size"]
+    env = gym.make("MSSBench/Situations-v0", split="train", width=size, height=size, max_steps=4,
+                   render_style="legible")
+    try:
+        for seed in range(3):
+            obs, _ = env.reset(seed=seed)
+            mask = env.unwrapped.action_masks()
+            a_new, _ = new.predict(obs, deterministic=True, action_masks=mask)
+            a_old, _ = old.predict(obs, deterministic=True, action_masks=mask)
+            assert int(a_new) == int(a_old)
+    finally:
+        env.close()

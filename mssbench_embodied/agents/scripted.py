@@ -125,12 +125,13 @@ class PolicyAgent:
     name = "policy"
     action_mode = "high_level"
 
-    def __init__(self, checkpoint: str | Path | Any) -> None:
-        """`checkpoint`: a MaskablePPO .zip path, or a loaded model (as during training)."""
+    def __init__(self, checkpoint: str | Path | Any, trust_checkpoint: bool = False) -> None:
+        """`checkpoint`: a weights-only checkpoint path (agents/checkpoint.py), or a loaded model (as
+        during training). A legacy SB3 .zip (pickle: runs code) loads only with `trust_checkpoint`."""
         if isinstance(checkpoint, (str, Path)):
-            from sb3_contrib import MaskablePPO
+            from .checkpoint import load_policy
 
-            self.model = MaskablePPO.load(checkpoint, device="cpu")
+            self.model = load_policy(checkpoint, trust=trust_checkpoint)
         else:
             self.model = checkpoint
         obs_space: Any = self.model.observation_space  # a spaces.Dict
@@ -176,13 +177,12 @@ def _random(args: argparse.Namespace, client: Any) -> Agent:
     return RandomAgent(seed=args.seed)
 
 
-def _checkpoint_missing(args: argparse.Namespace) -> str | None:
-    if args.checkpoint.exists():
-        return None
-    return (f"no policy checkpoint at {args.checkpoint}; "
-            "train one with policies/train_ppo_lagrangian.py or pass --checkpoint")
+def _checkpoint_problem(args: argparse.Namespace) -> str | None:
+    from .checkpoint import checkpoint_problem
+
+    return checkpoint_problem(args.checkpoint, trust=bool(getattr(args, "trust_checkpoint", False)))
 
 
-@register_agent("policy", check=_checkpoint_missing)
+@register_agent("policy", check=_checkpoint_problem)
 def _policy(args: argparse.Namespace, client: Any) -> Agent:
-    return PolicyAgent(str(args.checkpoint))
+    return PolicyAgent(str(args.checkpoint), trust_checkpoint=bool(getattr(args, "trust_checkpoint", False)))

@@ -41,11 +41,11 @@ def _fmt(x: Any) -> str:
 
 
 def _safe_src(path: Any) -> str | None:
-    """Relative image paths only (no schemes, no absolute paths)."""
+    """Relative image paths under the report's folder only (no schemes, no absolute paths, no ``..``)."""
     if not isinstance(path, str) or not path:
         return None
     p = path.strip()
-    if ":" in p.split("/")[0] or p.startswith(("/", "\\")):
+    if ":" in p.split("/")[0] or p.startswith(("/", "\\")) or ".." in p.replace("\\", "/").split("/"):
         return None
     return _e(p)
 
@@ -236,5 +236,5 @@ def write_report(out_dir: Path, summary: dict, episodes: list[dict]) -> Path:
            + "".join(_episode(ep) for ep in episodes if isinstance(ep, dict))
            + "</body></html>")
     path = out_dir / "report.html"
-    path.write_text(doc, encoding="utf-8")
+    path.write_text(doc, encoding="utf-8", errors="replace")  # a lone surrogate in model text must not abort
     return path

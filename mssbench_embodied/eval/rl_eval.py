@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import gymnasium as gym
@@ -50,9 +51,12 @@ def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, see
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
                              max_steps: int = EVAL_MAX_STEPS, style: str | None = None) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
-    plus task_success_rate. `size`: the frame width = height the model was trained on; `style`: its
-    render style (default: the one the checkpoint records, see PolicyAgent).
+    plus task_success_rate. `model`: a loaded policy, or the path of a weights-only checkpoint
+    (agents/checkpoint.py; never unpickled). `size`: the frame width = height the model was trained on;
+    `style`: its render style (default: the one the checkpoint records, see PolicyAgent).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
+    if isinstance(model, (str, Path)):
+        model = PolicyAgent(model).model
     render_style = style or PolicyAgent(model).render_style
 
     def make_env() -> gym.Env:

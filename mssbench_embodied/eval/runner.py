@@ -1,4 +1,9 @@
-"""The run loop: episodes over situation pairs, K in flight, flushed to episodes.jsonl, resumable."""
+"""The run loop: episodes over situation pairs, K in flight, flushed to episodes.jsonl, resumable.
+
+A failure while setting up, acting, judging or saving one episode is recorded as that episode's
+error (or ``judge_error``) and the run goes on. Frame files are named from sanitised ids and stay
+under the output directory (eval/paths.py). ``RunTotals`` keeps token usage, call counts and seconds
+across ``--resume`` in ``run_totals.json``."""
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +22,11 @@ import numpy as np
 from ..agents.base import Agent, EpisodeContext
 from ..scenarios.captions import caption
 from .judge import heuristic_label, judge_response
-from .records import EpisodeRecord, StepRecord
+from .paths import out_file
+from .records import UNKNOWN, EpisodeRecord, StepRecord
 
 EPISODES = "episodes.jsonl"
+TOTALS = "run_totals.json"
 
 
 def episode_key(rec: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -76,27 +83,41 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def save_frame(out_dir: Path | None, rel: str, rgb: np.ndarray | None) -> str | None:
-    """Write a frame as PNG under out_dir; return its relative path (None: no frame or no out_dir)."""
+def save_frame(out_dir: Path | None, parts: tuple[str, ...], rgb: np.ndarray | None) -> str | None:
+    """Write a frame as PNG at out_dir/<sanitised parts> (eval.paths.out_file); return its path relative
+    to out_dir (None: no frame or no out_dir)."""
     if rgb is None or out_dir is None:
         return None
-    p = out_dir / rel
+    p = out_file(out_dir, *parts)
     p.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(p), np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    return rel
+    return p.relative_to(out_dir).as_posix()
+
+
+def _reason(e: BaseException) -> str:
+    return f"{type(e).__name__}: {' '.join(str(e).split())[:500]}"
 
 
 async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, seed: int, out_dir: Path | None,
                       judge: Any = None) -> EpisodeRecord:
     """One episode: reset the pair's variant, let the agent act, judge the world and the answer.
-    Frames are saved under out_dir/frames (none if out_dir is None)."""
+    Frames are saved under out_dir/frames (none if out_dir is None). Never raises on a failure of
+    the episode: it is recorded as the episode's error."""
     t0 = time.time()
-    obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
     base: Any = env.unwrapped  # a SituationEnv
     ctx = EpisodeContext(pair_id, variant, env)
-    ctx.caption = caption(base.backend.last_event.metadata, base.realised.anchor_id)
-    tag = f"{agent.name}/{pair_id}__{variant}"
-    first = save_frame(out_dir, f"frames/{tag}_first.png", obs.get("image"))
+    try:
+        obs, info = env.reset(seed=seed, options={"pair_id": pair_id, "variant": variant})
+        ctx.caption = caption(base.backend.last_event.metadata, base.realised.anchor_id)
+        first = save_frame(out_dir, ("frames", agent.name, f"{pair_id}__{variant}_first.png"), obs.get("image"))
+    except Exception as e:  # a situation that cannot be set up: an error record, not a dead run
+        spec = next((p for p in getattr(base, "pairs", ()) if getattr(p, "id", None) == pair_id), None)
+        return EpisodeRecord(agent=agent.name, pair_id=pair_id, variant=variant,
+                             instruction=str(getattr(spec, "instruction", "")),
+                             category=str(getattr(spec, "category", UNKNOWN)),
+                             hazard_kind=str(getattr(spec, "hazard", UNKNOWN)),
+                             template=str(getattr(spec, "template", "")), room=str(getattr(spec, "room", "")),
+                             error=f"setup failed: {_reason(e)}", seconds=round(time.time() - t0, 3))
     steps: list[StepRecord] = []
     acted = False
     try:
@@ -116,7 +137,11 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
                 break
     except Exception as e:  # an agent bug must not kill the run: record it as an error
         ctx.error = f"{type(e).__name__}: {e}"
-    last = save_frame(out_dir, f"frames/{tag}_last.png", base.backend.last_event.frame)
+    try:
+        last = save_frame(out_dir, ("frames", agent.name, f"{pair_id}__{variant}_last.png"),
+                          base.backend.last_event.frame)
+    except Exception as e:  # noqa: BLE001 - a frame that cannot be written is an error of this episode
+        last, ctx.error = None, ctx.error or f"saving the last frame failed: {_reason(e)}"
     hazards = info.get("episode_hazards", [])
     if info.get("rule_errors") and ctx.error is None:  # the judgement is incomplete: never count it as safe
         ctx.error = "hazard rule error: " + "; ".join(f"{e['rule']} at step {e['step']}: {e['error']}"
@@ -131,12 +156,57 @@ async def run_episode(agent: Agent, env: gym.Env, pair_id: str, variant: str, se
         frames={"first": first, "last": last}, seconds=round(time.time() - t0, 3),
     )
     if ctx.error is None:
-        if judge is not None:
-            j = await judge_response(judge, info["instruction"], ctx.answer_text or "")
-            rec.rubric_label, rec.rubric_source, rec.judge_error = j.label, "llm", j.error
-        else:
-            rec.rubric_label, rec.rubric_source = heuristic_label(ctx.answer_text), "heuristic"
+        try:
+            if judge is not None:
+                j = await judge_response(judge, info["instruction"], ctx.answer_text or "")
+                rec.rubric_label, rec.rubric_source, rec.judge_error = j.label, "llm", j.error
+            else:
+                rec.rubric_label, rec.rubric_source = heuristic_label(ctx.answer_text), "heuristic"
+        except Exception as e:  # a judge or cache failure leaves the episode unlabelled, never the run dead
+            rec.rubric_label, rec.rubric_source, rec.judge_error = None, "llm", f"judge failed: {_reason(e)}"
     return rec
+
+
+def _add(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return {k: a.get(k, 0) + b.get(k, 0) for k in dict.fromkeys([*a, *b])}
+
+
+class RunTotals:
+    """Token usage, call counts and seconds of every process that worked on one output directory.
+
+    Earlier processes' totals are read from ``out_dir/run_totals.json``; ``save`` (after each episode)
+    writes them plus this process's, atomically, so a resumed run's summary covers the whole run
+    (a kill -9 loses at most the episodes then in flight)."""
+
+    def __init__(self, out_dir: Path | None) -> None:
+        self.path = out_dir / TOTALS if out_dir is not None else None
+        self.t0 = time.time()
+        self.before: dict[str, Any] = {}
+        if self.path is not None and self.path.is_file():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self.before = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self.before = {}
+
+    def current(self, usage: dict[str, Any] | None = None,
+                judge_usage: dict[str, Any] | None = None) -> dict[str, Any]:
+        """{"seconds", "usage", "judge_usage", "processes"}: earlier processes' totals plus this one's."""
+        b = self.before
+        return {"seconds": round(float(b.get("seconds") or 0.0) + time.time() - self.t0, 1),
+                "usage": _add(b.get("usage"), usage), "judge_usage": _add(b.get("judge_usage"), judge_usage),
+                "processes": int(b.get("processes") or 0) + 1}
+
+    def save(self, usage: dict[str, Any] | None = None, judge_usage: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Write the current totals (if there is an output directory) and return them."""
+        cur = self.current(usage, judge_usage)
+        if self.path is not None:
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps(cur), encoding="utf-8")
+            os.replace(tmp, self.path)
+        return cur
 
 
 async def run_episodes(agent: Agent, make_env: Callable[[], gym.Env], jobs: list[tuple[str, str]],

@@ -10,6 +10,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 _DATA_URL_PREFIX = "data:"
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: SQLite (UTF-8) cannot store them
 
 
 def hash_data_url(url: str) -> str:
@@ -80,7 +82,7 @@ class ResponseCache:
         """sha256 hex key of a request (images reduced to content hashes; no API key involved)."""
         payload = {"model": model, "base_url": base_url or "",
                    "messages": _strip_images(messages), "params": params or {}}
-        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+        return hashlib.sha256(canonical_json(payload).encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str) -> tuple[str, int, int] | None:
         """(text, prompt_tokens, completion_tokens) stored under ``key``, or None."""
@@ -94,11 +96,12 @@ class ResponseCache:
 
     def put(self, key: str, text: str, prompt_tokens: int = 0, completion_tokens: int = 0,
             model: str = "") -> None:
-        """Store (or replace) a successful response under ``key``."""
+        """Store (or replace) a successful response under ``key`` (lone surrogates stored as U+FFFD)."""
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)",
-                (key, model, text, int(prompt_tokens), int(completion_tokens), time.time()))
+                (key, _SURROGATE.sub("\ufffd", model), _SURROGATE.sub("\ufffd", text), int(prompt_tokens),
+                 int(completion_tokens), time.time()))
             self._conn.commit()
 
     def __len__(self) -> int:

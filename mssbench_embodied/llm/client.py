@@ -2,7 +2,10 @@
 
 API failures never raise: ``LLMClient.chat`` returns ``LLMResult(text=None, error=...)``.
 The API key is read from the environment, sent only in the Authorization header, and scrubbed
-from every error text; it never reaches logs, cache rows, results or reports.
+from every error text and every answer (an endpoint may echo it); it never reaches logs, cache
+rows, results or reports. Answers have lone surrogates replaced (U+FFFD), so any text stores.
+A structured refusal (``message.refusal``, no content) is the answer ``"Refuse: <its text>"`` with
+``refusal=True``. Retries wait for the server's ``Retry-After`` (at most ``retry_after_max`` s).
 """
 from __future__ import annotations
 
@@ -10,12 +13,16 @@ import asyncio
 import base64
 import contextlib
 import json
+import math
 import os
 import random
+import re
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -41,6 +48,7 @@ class LLMConfig:
     max_retries: int = 4
     backoff_base: float = 0.5
     backoff_max: float = 8.0
+    retry_after_max: float = 60.0  # the longest Retry-After wait honoured (seconds)
     replay: bool = False
 
 
@@ -58,6 +66,7 @@ class LLMResult:
     completion_tokens: int = 0
     cached: bool = False
     attempts: int = 0
+    refusal: bool = False  # a structured refusal (message.refusal): text is "Refuse: <its text>"
 
     @property
     def ok(self) -> bool:
@@ -101,6 +110,15 @@ def scrub(text: str, secret: str | None) -> str:
     if secret and secret != DUMMY_KEY and len(secret) >= 4:
         text = text.replace(secret, "***")
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REFUSAL_PREFIX = "Refuse: "
+
+
+def clean_text(text: str, secret: str | None = None) -> str:
+    """Model text safe to store: lone surrogates (not UTF-8 encodable) -> U+FFFD, the secret scrubbed."""
+    return scrub(_SURROGATE.sub("\ufffd", text), secret)
 
 
 # -- image helpers --------------------------------------------------------------------------
@@ -158,19 +176,45 @@ def _retryable(exc: BaseException) -> bool:
                             MalformedResponse, json.JSONDecodeError))
 
 
-def _extract(resp: Any) -> tuple[str, int, int]:
-    """(text, prompt_tokens, completion_tokens) of a completion, or MalformedResponse."""
+def _extract(resp: Any) -> tuple[str, int, int, bool]:
+    """(text, prompt_tokens, completion_tokens, refusal) of a completion, or MalformedResponse.
+    A structured refusal (``message.refusal`` set, no content) is ``"Refuse: <refusal>"``."""
     choices = getattr(resp, "choices", None)
     if not choices:
         raise MalformedResponse("response has no choices")
     msg = getattr(choices[0], "message", None)
-    text = getattr(msg, "content", None)
+    text, refusal = getattr(msg, "content", None), getattr(msg, "refusal", None)
+    is_refusal = not text and isinstance(refusal, str)
+    if is_refusal:
+        text = REFUSAL_PREFIX + (" ".join(str(refusal).split()) or "(structured refusal)")
     if not isinstance(text, str):
         raise MalformedResponse("response message has no text content")
     usage = getattr(resp, "usage", None)
     pt = int(getattr(usage, "prompt_tokens", 0) or 0) if usage is not None else 0
     ct = int(getattr(usage, "completion_tokens", 0) or 0) if usage is not None else 0
-    return text, pt, ct
+    return text, pt, ct, is_refusal
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked to wait (``retry-after-ms`` or ``Retry-After``: seconds or an HTTP date), or None."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if headers is None:
+        return None
+    try:
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            v = float(ms) / 1000.0
+            return v if math.isfinite(v) and v >= 0 else None
+        ra = headers.get("retry-after")
+        if ra is None:
+            return None
+        try:
+            v = float(ra)
+        except ValueError:
+            v = parsedate_to_datetime(str(ra)).timestamp() - time.time()
+        return max(0.0, v) if math.isfinite(v) else None
+    except (TypeError, ValueError, OverflowError, AttributeError):
+        return None
 
 
 @dataclass
@@ -226,11 +270,16 @@ class LLMClient:
             self._clients[loop] = client
         return client
 
-    def _backoff(self, attempt: int) -> float:
+    def _backoff(self, attempt: int, exc: BaseException | None = None) -> float:
+        """Exponential backoff with jitter; at least the server's Retry-After, capped at ``retry_after_max``."""
         base = min(self.cfg.backoff_max, self.cfg.backoff_base * (2 ** attempt))
         with self._u.lock:
             jitter = self._rng.uniform(0.0, 0.1)
-        return base * (1.0 + jitter)
+        wait = base * (1.0 + jitter)
+        asked = retry_after(exc) if exc is not None else None
+        if asked is not None:
+            wait = max(wait, min(asked, max(0.0, self.cfg.retry_after_max)))
+        return wait
 
     def _error(self, exc: BaseException) -> str:
         """One line naming the error, key scrubbed before truncation (so no prefix of it survives)."""
@@ -250,8 +299,9 @@ class LLMClient:
             if hit is not None:
                 with self._u.lock:
                     self._u.cache_hits += 1
-                return LLMResult(text=hit[0], error=None, prompt_tokens=hit[1],
-                                 completion_tokens=hit[2], cached=True, attempts=0)
+                return LLMResult(text=clean_text(hit[0], self._key), error=None, prompt_tokens=hit[1],
+                                 completion_tokens=hit[2], cached=True, attempts=0,
+                                 refusal=hit[0].startswith(REFUSAL_PREFIX))
         if self.cfg.replay:
             with self._u.lock:
                 self._u.errors += 1
@@ -266,14 +316,15 @@ class LLMClient:
                         model=self.cfg.model, messages=messages,
                         temperature=self.cfg.temperature, max_tokens=mt),
                     timeout=self.cfg.timeout + 5.0)
-                text, pt, ct = _extract(resp)
+                text, pt, ct, refusal = _extract(resp)
+                text = clean_text(text, self._key)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - API failures become results
                 last_err = self._error(exc)
                 if not _retryable(exc) or attempt >= self.cfg.max_retries:
                     break
-                await asyncio.sleep(self._backoff(attempt))
+                await asyncio.sleep(self._backoff(attempt, exc))
                 continue
             with self._u.lock:
                 self._u.calls += 1
@@ -282,7 +333,7 @@ class LLMClient:
             if self.cache is not None:
                 self.cache.put(key, text, pt, ct, model=self.cfg.model)
             return LLMResult(text=text, error=None, prompt_tokens=pt, completion_tokens=ct,
-                             cached=False, attempts=attempts)
+                             cached=False, attempts=attempts, refusal=refusal)
         with self._u.lock:
             self._u.errors += 1
         return LLMResult(text=None, error=last_err, attempts=attempts)

@@ -1,0 +1,421 @@
+"""Policy checkpoints as weights only: ``STEM.safetensors`` (tensors) + ``STEM.json`` (config). No pickle.
+
+A Stable-Baselines3 ``.zip`` unpickles Python objects on load, so opening one runs whatever code it
+carries. This format holds only tensors (safetensors) and a JSON config naming the policy's
+architecture from a fixed allow-list, its observation/action spaces, the render style and frame size
+it was trained on. ``load_policy`` rebuilds sb3-contrib's ``MaskableMultiInputActorCriticPolicy`` from
+them; a legacy zip loads only with ``trust=True`` (``run --trust-checkpoint``) and a warning.
+
+    python -m mssbench_embodied.agents.checkpoint convert IN.zip OUT      # OUT: a stem or a directory
+    python -m mssbench_embodied.agents.checkpoint show STEM.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+__all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
+           "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "main", "resolve_checkpoint",
+           "save_policy"]
+
+FORMAT = "mssbench-policy"
+VERSION = 1
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints/ppo_lagrangian"
+_MAX_CONFIG_BYTES = 1 << 20
+_POLICY_CLASS = "MaskableMultiInputActorCriticPolicy"
+_ACTIVATIONS = ("ReLU", "Tanh", "GELU", "ELU", "LeakyReLU", "SiLU")
+_DTYPES = ("uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded or written (one line naming the file and the field)."""
+
+
+class UntrustedCheckpoint(CheckpointError):
+    """A legacy pickle-based checkpoint offered without ``trust``."""
+
+
+def _extractors() -> dict[str, type]:
+    """Feature extractors a config may name (the allow-list: nothing else is ever instantiated)."""
+    from stable_baselines3.common.torch_layers import CombinedExtractor
+
+    from .policy_net import SituationFeatures
+
+    return {"SituationFeatures": SituationFeatures, "CombinedExtractor": CombinedExtractor}
+
+
+# -- spaces <-> JSON --------------------------------------------------------------------------
+
+def _bound(a: np.ndarray) -> Any:
+    flat = a.reshape(-1)
+    if flat.size and bool((flat == flat[0]).all()):
+        return _num(flat[0])
+    return [_num(x) for x in flat]
+
+
+def _num(x: Any) -> float | int | str:
+    v = x.item() if hasattr(x, "item") else x
+    if isinstance(v, float) and not math.isfinite(v):
+        return "inf" if v > 0 else ("-inf" if v < 0 else "nan")
+    return v
+
+
+def space_to_json(space: spaces.Space) -> dict[str, Any]:
+    """A Box, Discrete, MultiDiscrete or Dict space as plain JSON (CheckpointError for others)."""
+    if isinstance(space, spaces.Dict):
+        return {"type": "Dict", "spaces": {k: space_to_json(s) for k, s in space.spaces.items()}}
+    if isinstance(space, spaces.Box):
+        return {"type": "Box", "shape": list(space.shape), "dtype": str(space.dtype),
+                "low": _bound(space.low), "high": _bound(space.high)}
+    if isinstance(space, spaces.Discrete):
+        return {"type": "Discrete", "n": int(space.n), "start": int(space.start)}
+    if isinstance(space, spaces.MultiDiscrete):
+        return {"type": "MultiDiscrete", "nvec": [int(x) for x in space.nvec.reshape(-1)],
+                "shape": list(space.nvec.shape), "dtype": str(space.dtype)}
+    raise CheckpointError(f"cannot describe a {type(space).__name__} space in a weights-only checkpoint")
+
+
+def _ints(x: Any, where: str) -> list[int]:
+    if not isinstance(x, list) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 31
+                                          for v in x):
+        raise CheckpointError(f"{where}: expected a list of non-negative integers")
+    return x
+
+
+def _dtype(x: Any, where: str) -> str:
+    if x not in _DTYPES:
+        raise CheckpointError(f"{where}: dtype {x!r} is not one of {', '.join(_DTYPES)}")
+    return str(x)
+
+
+def _bound_array(x: Any, shape: tuple[int, ...], dtype: str, where: str) -> np.ndarray:
+    vals = x if isinstance(x, list) else [x]
+    if not all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in vals):
+        raise CheckpointError(f"{where}: expected a number or a list of numbers")
+    try:
+        arr = np.array([float(v) for v in vals], dtype=np.float64)
+    except ValueError:
+        raise CheckpointError(f"{where}: not a number") from None
+    n = int(np.prod(shape)) if shape else 1
+    if arr.size == 1:
+        arr = np.full(n, arr[0])
+    if arr.size != n:
+        raise CheckpointError(f"{where}: {arr.size} values for shape {list(shape)}")
+    return arr.reshape(shape).astype(dtype)
+
+
+def space_from_json(d: Any, where: str = "space") -> spaces.Space:
+    """The inverse of ``space_to_json``; CheckpointError names the field at fault."""
+    if not isinstance(d, dict):
+        raise CheckpointError(f"{where}: expected an object")
+    kind = d.get("type")
+    if kind == "Dict":
+        sub = d.get("spaces")
+        if not isinstance(sub, dict) or not sub:
+            raise CheckpointError(f"{where}.spaces: expected a non-empty object")
+        return spaces.Dict({str(k): space_from_json(v, f"{where}.spaces.{k}") for k, v in sub.items()})
+    if kind == "Box":
+        shape = tuple(_ints(d.get("shape"), f"{where}.shape"))
+        if len(shape) > 4 or int(np.prod(shape or (1,))) > 1 << 26:
+            raise CheckpointError(f"{where}.shape: {list(shape)} is too large")
+        dtype = _dtype(d.get("dtype"), f"{where}.dtype")
+        low = _bound_array(d.get("low"), shape, dtype, f"{where}.low")
+        high = _bound_array(d.get("high"), shape, dtype, f"{where}.high")
+        return spaces.Box(low=low, high=high, shape=shape, dtype=np.dtype(dtype))
+    if kind == "Discrete":
+        n, start = d.get("n"), d.get("start", 0)
+        if not isinstance(n, int) or isinstance(n, bool) or not 0 < n < 1 << 31 or not isinstance(start, int):
+            raise CheckpointError(f"{where}.n: expected a positive integer")
+        return spaces.Discrete(n, start=start)
+    if kind == "MultiDiscrete":
+        nvec = _ints(d.get("nvec"), f"{where}.nvec")
+        shape = tuple(_ints(d.get("shape", [len(nvec)]), f"{where}.shape"))
+        if not nvec or int(np.prod(shape)) != len(nvec) or min(nvec) < 1:
+            raise CheckpointError(f"{where}.nvec: expected {list(shape)} positive integers")
+        return spaces.MultiDiscrete(np.array(nvec).reshape(shape), dtype=_dtype(d.get("dtype", "int64"),
+                                                                                   f"{where}.dtype"))
+    raise CheckpointError(f"{where}.type: {kind!r} is not Box, Discrete, MultiDiscrete or Dict")
+
+
+# -- the loaded policy --------------------------------------------------------------------------
+
+@dataclass
+class WeightsPolicy:
+    """A policy loaded from weights: ``predict`` as ``MaskablePPO.predict``, the spaces, and what it was trained on."""
+
+    policy: Any  # sb3_contrib MaskableMultiInputActorCriticPolicy
+    config: dict[str, Any]
+
+    @property
+    def observation_space(self) -> spaces.Space:
+        """The observation space the policy was trained on (images channel-first, as SB3 stores them)."""
+        return self.policy.observation_space
+
+    @property
+    def action_space(self) -> spaces.Space:
+        """The action space (Discrete over the high-level actions)."""
+        return self.policy.action_space
+
+    @property
+    def render_style(self) -> str:
+        """The render style of the frames it was trained on."""
+        return str(self.config.get("render_style", "flat"))
+
+    def predict(self, observation: Any, state: Any = None, episode_start: Any = None, deterministic: bool = False,
+                action_masks: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
+        """The policy's action (and state), exactly as ``MaskablePPO.predict``."""
+        return self.policy.predict(observation, state, episode_start, deterministic, action_masks=action_masks)
+
+
+def _policy_config(policy: Any) -> dict[str, Any]:
+    """The JSON description of an SB3 maskable policy's architecture (CheckpointError if outside the allow-list)."""
+    import torch
+
+    if type(policy).__name__ != _POLICY_CLASS:
+        raise CheckpointError(f"policy class {type(policy).__name__} is not {_POLICY_CLASS}")
+    act = policy.activation_fn.__name__
+    ext = policy.features_extractor_class.__name__
+    if act not in _ACTIVATIONS or getattr(torch.nn, act) is not policy.activation_fn:
+        raise CheckpointError(f"activation {act} is not one of {', '.join(_ACTIVATIONS)}")
+    if _extractors().get(ext) is not policy.features_extractor_class:
+        raise CheckpointError(f"features extractor {ext} is not one of {', '.join(_extractors())}")
+    kwargs = dict(policy.features_extractor_kwargs or {})
+    try:
+        json.dumps(kwargs, allow_nan=False)
+    except (TypeError, ValueError):
+        raise CheckpointError(f"features_extractor_kwargs {kwargs!r} are not plain JSON") from None
+    return {"class": _POLICY_CLASS, "net_arch": policy.net_arch, "activation_fn": act,
+            "features_extractor": ext, "features_extractor_kwargs": kwargs,
+            "share_features_extractor": bool(policy.share_features_extractor),
+            "normalize_images": bool(policy.normalize_images)}
+
+
+def _frame_size(obs_space: spaces.Space) -> int | None:
+    if not isinstance(obs_space, spaces.Dict) or "image" not in obs_space.spaces:
+        return None
+    shape = obs_space["image"].shape or ()
+    if len(shape) != 3:
+        return None
+    return int(shape[1] if shape[0] in (1, 3, 4) else shape[0])
+
+
+def save_policy(model: Any, stem: str | Path, *, render_style: str | None = None,
+                extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
+    """Write ``model`` (a MaskablePPO, or its policy) as ``stem.json`` + ``stem.safetensors``; return both paths.
+
+    ``render_style``: the frames it was trained on (default: ``model.render_style``, else "flat")."""
+    from safetensors.torch import save_model
+
+    policy = getattr(model, "policy", model)
+    style = render_style or str(getattr(model, "render_style", "flat"))
+    config: dict[str, Any] = {
+        "format": FORMAT, "version": VERSION, "algorithm": "MaskablePPO", "policy": _policy_config(policy),
+        "observation_space": space_to_json(policy.observation_space),
+        "action_space": space_to_json(policy.action_space),
+        "render_style": style, "frame_size": _frame_size(policy.observation_space),
+        "num_timesteps": int(getattr(model, "num_timesteps", 0) or 0), **(extra or {}),
+    }
+    stem = _stem(Path(stem))
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
+    tmp_w, tmp_j = wpath.with_name(wpath.name + ".tmp"), jpath.with_name(jpath.name + ".tmp")
+    save_model(policy, str(tmp_w), metadata={"format": FORMAT})
+    tmp_j.write_text(json.dumps(config, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    os.replace(tmp_w, wpath)
+    os.replace(tmp_j, jpath)
+    return jpath, wpath
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+def _stem(p: Path) -> Path:
+    return p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
+
+
+def is_legacy_zip(path: Path) -> bool:
+    """True if ``path`` is a zip archive (an SB3 checkpoint: pickles inside)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def resolve_checkpoint(path: str | Path) -> tuple[str, Path]:
+    """("weights", STEM) or ("legacy", ZIP) for a checkpoint path: a .json/.safetensors file of the
+    pair, their stem, or an SB3 zip (a stem with only STEM.zip beside it is that zip).
+    CheckpointError if there is none."""
+    p = Path(path)
+    if p.is_file() and is_legacy_zip(p):
+        return "legacy", p
+    stem = _stem(p)
+    if stem.with_name(stem.name + ".json").is_file():
+        return "weights", stem
+    z = p if p.suffix == ".zip" else p.with_name(p.name + ".zip")
+    if z.is_file():
+        return "legacy", z
+    raise CheckpointError(f"no policy checkpoint at {p} (expected STEM.json + STEM.safetensors, or an SB3 .zip)")
+
+
+def checkpoint_problem(path: str | Path, trust: bool = False) -> str | None:
+    """Why ``path`` cannot be loaded as a policy checkpoint (a one-line message), or None."""
+    try:
+        kind, p = resolve_checkpoint(path)
+    except CheckpointError as e:
+        return f"{e}; train one with policies/train_ppo_lagrangian.py or pass --checkpoint"
+    if kind == "legacy" and not trust:
+        return _untrusted_message(p)
+    return None
+
+
+def _untrusted_message(p: Path) -> str:
+    return (f"{p} is a legacy Stable-Baselines3 zip: loading it unpickles Python objects, which can run "
+            f"arbitrary code. Convert it once with `python -m mssbench_embodied.agents.checkpoint convert "
+            f"{p} OUT` and load OUT.json, or pass --trust-checkpoint if you trust where it came from")
+
+
+def _read_config(jpath: Path) -> dict[str, Any]:
+    if jpath.stat().st_size > _MAX_CONFIG_BYTES:
+        raise CheckpointError(f"{jpath}: config larger than {_MAX_CONFIG_BYTES} bytes")
+    try:
+        cfg = json.loads(jpath.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise CheckpointError(f"{jpath}: not a JSON config ({type(e).__name__})") from None
+    if not isinstance(cfg, dict):
+        raise CheckpointError(f"{jpath}: expected a JSON object")
+    if cfg.get("format") != FORMAT:
+        raise CheckpointError(f"{jpath}: format is {cfg.get('format')!r}, not {FORMAT!r}")
+    if cfg.get("version") != VERSION:
+        raise CheckpointError(f"{jpath}: version {cfg.get('version')!r} is not supported (this code reads {VERSION})")
+    return cfg
+
+
+def _build_policy(cfg: dict[str, Any], where: Path) -> Any:
+    import torch
+    from sb3_contrib.common.maskable.policies import MaskableMultiInputActorCriticPolicy
+
+    pc = cfg.get("policy")
+    if not isinstance(pc, dict) or pc.get("class") != _POLICY_CLASS:
+        raise CheckpointError(f"{where}: policy.class must be {_POLICY_CLASS}")
+    act = pc.get("activation_fn")
+    if act not in _ACTIVATIONS:
+        raise CheckpointError(f"{where}: policy.activation_fn {act!r} is not one of {', '.join(_ACTIVATIONS)}")
+    ext = _extractors().get(str(pc.get("features_extractor")))
+    if ext is None:
+        raise CheckpointError(f"{where}: policy.features_extractor {pc.get('features_extractor')!r} is not one of "
+                              f"{', '.join(_extractors())}")
+    arch = pc.get("net_arch")
+    if isinstance(arch, dict):
+        arch = {k: _ints(arch.get(k), f"{where}: policy.net_arch.{k}") for k in ("pi", "vf")}
+    else:
+        arch = _ints(arch, f"{where}: policy.net_arch")
+    fkw = pc.get("features_extractor_kwargs") or {}
+    if not isinstance(fkw, dict) or not all(isinstance(v, (int, float, str, bool)) for v in fkw.values()):
+        raise CheckpointError(f"{where}: policy.features_extractor_kwargs must map names to numbers or strings")
+    obs = space_from_json(cfg.get("observation_space"), f"{where}: observation_space")
+    act_space = space_from_json(cfg.get("action_space"), f"{where}: action_space")
+    if not isinstance(obs, spaces.Dict) or not isinstance(act_space, spaces.Discrete):
+        raise CheckpointError(f"{where}: expected a Dict observation space and a Discrete action space")
+    try:
+        return MaskableMultiInputActorCriticPolicy(
+            obs, act_space, lambda _: 0.0, net_arch=arch, activation_fn=getattr(torch.nn, act),
+            features_extractor_class=ext, features_extractor_kwargs=dict(fkw),
+            share_features_extractor=bool(pc.get("share_features_extractor", True)),
+            normalize_images=bool(pc.get("normalize_images", True)))
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{where}: the policy cannot be built from this config ({e})") from None
+
+
+def load_weights(stem: str | Path) -> WeightsPolicy:
+    """Load ``stem.json`` + ``stem.safetensors`` without unpickling anything."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_model
+
+    stem = _stem(Path(stem))
+    jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
+    if not wpath.is_file():
+        raise CheckpointError(f"{wpath}: missing (the weights beside {jpath.name})")
+    cfg = _read_config(jpath)
+    policy = _build_policy(cfg, jpath)
+    try:
+        load_model(policy, str(wpath), strict=True, device="cpu")
+    except (SafetensorError, RuntimeError, OSError, ValueError) as e:
+        msg = " ".join(str(e).split())[:300]
+        raise CheckpointError(f"{wpath}: weights do not fit the config ({type(e).__name__}: {msg})") from None
+    policy.set_training_mode(False)
+    return WeightsPolicy(policy, cfg)
+
+
+def load_policy(path: str | Path, trust: bool = False) -> Any:
+    """A policy to act with: ``WeightsPolicy`` for the weights-only format; a legacy SB3 zip
+    (a ``MaskablePPO``) only with ``trust=True``, after a warning; else ``UntrustedCheckpoint``."""
+    kind, p = resolve_checkpoint(path)
+    if kind == "weights":
+        return load_weights(p)
+    if not trust:
+        raise UntrustedCheckpoint(_untrusted_message(p))
+    warnings.warn(f"loading the legacy Stable-Baselines3 zip {p}: it unpickles Python objects and runs any code "
+                  f"they carry; convert it once with `python -m mssbench_embodied.agents.checkpoint convert`",
+                  UserWarning, stacklevel=2)
+    from sb3_contrib import MaskablePPO
+
+    return MaskablePPO.load(p, device="cpu")
+
+
+def convert(src: str | Path, out: str | Path) -> tuple[Path, Path]:
+    """Convert a legacy SB3 zip (trusted: it is unpickled) into ``OUT.json`` + ``OUT.safetensors``.
+    ``out``: a stem, or an existing directory (then named after the zip). Returns the two paths."""
+    from sb3_contrib import MaskablePPO
+
+    src = Path(src)
+    if not is_legacy_zip(src):
+        raise CheckpointError(f"{src}: not an SB3 zip checkpoint")
+    dest = Path(out)
+    stem = dest / src.stem if dest.is_dir() else _stem(dest)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = MaskablePPO.load(src, device="cpu")
+    return save_policy(model, stem, extra={"converted_from": src.name})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``convert IN.zip OUT`` or ``show CHECKPOINT``; exit 2 with one line on bad input."""
+    ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.agents.checkpoint", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("convert", help="legacy SB3 zip (trusted: it is unpickled) -> OUT.json + OUT.safetensors")
+    c.add_argument("src", type=Path)
+    c.add_argument("out", type=Path, help="output stem, or an existing directory")
+    s = sub.add_parser("show", help="print a weights-only checkpoint's config after loading it")
+    s.add_argument("checkpoint", type=Path)
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "convert":
+            jpath, wpath = convert(args.src, args.out)
+            print(f"wrote {jpath} and {wpath}")
+        else:
+            kind, p = resolve_checkpoint(args.checkpoint)
+            if kind != "weights":
+                raise UntrustedCheckpoint(_untrusted_message(p))
+            pol = load_weights(p)
+            n = sum(int(t.numel()) for t in pol.policy.parameters())
+            print(json.dumps({**{k: v for k, v in pol.config.items() if k != "observation_space"},
+                              "parameters": n}, indent=1))
+    except (CheckpointError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
