@@ -1,4 +1,5 @@
-"""ProcTHOR house JSON -> RoomSpec (sim/procthor.py), and reset(house) on the embedded backend."""
+"""ProcTHOR house JSON -> one room as a RoomSpec (sim/procthor.py), and reset(house) on the embedded backend
+(the whole house: tests/test_procthor_house.py)."""
 from __future__ import annotations
 
 import copy
@@ -93,13 +94,13 @@ def test_every_room_loads_and_steps(house: dict[str, Any], rid: str) -> None:
 def test_reset_with_the_house_dict_renders_and_notes_once(house: dict[str, Any]) -> None:
     clear_notes()
     be = EmbeddedBackend(width=128, height=128, renderer="numpy")
-    with pytest.warns(UserWarning, match=r"ProcTHOR house: loaded room\|2 \(kitchen"):
+    with pytest.warns(UserWarning, match=r"ProcTHOR house: loaded 10 rooms, \d+ wall pieces, 8 doors"):
         ev = be.reset(house)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         be.reset(house)  # the note is given once
     md = ev.metadata
-    assert md["sceneName"] == "procthor_room_2"
+    assert md["sceneName"] == "Procedural"  # the whole house (tests/test_procthor_house.py)
     assets = {o["objectId"]: o["assetId"] for o in md["objects"]}
     assert assets["Fridge|2|1"] == "Fridge_5" and assets["Egg|surface|2|4"] == "Egg_6"
     frame = ev.frame

@@ -83,6 +83,8 @@ class EmbeddedBackend:
         """Run one AI2-THOR action (dict, or name plus keyword arguments), apply effects, return its Event."""
         if self.world is None:
             raise RuntimeError("call reset(scene) before step()")
+        if not isinstance(action, (str, dict)):
+            raise ValueError(f"InvalidAction: step() takes an action name or dict, not {type(action).__name__}")
         act = {"action": action, **kwargs} if isinstance(action, str) else {**action, **kwargs}
         if not isinstance(act.get("action"), str):
             raise ValueError("InvalidAction: the action dict needs an 'action' name")
@@ -193,7 +195,8 @@ class EmbeddedBackend:
         w = self.world
         assert w is not None
         x0, x1, z0, z1 = w.bounds
-        return RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height),
+        walls = w.layout.wall_boxes() if w.layout is not None else ()
+        return RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height, walls=walls),
                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
                            version=w.version, revisions=[w.revisions.get(o.object_id, 0) for o in objs])
 

@@ -1,6 +1,7 @@
-"""ProcTHOR house JSON (schema 1.0.0, what ``Controller(scene=house)`` takes) -> one RoomSpec.
+"""ProcTHOR house JSON (schema 1.0.0, what ``Controller(scene=house)`` takes) -> one room of it as a RoomSpec.
 
-The embedded world holds one rectangular room, so a house loads one of its rooms: by default the
+``reset(house)`` loads the whole house (sim/procthor_house.py, which reuses this module's field checks
+and object conversion). ``convert_house`` loads one room as a plain rectangular room: by default the
 room that holds the house's agent start pose (``metadata.agent``), else the first room; pass
 ``room="room|3"`` to pick another. What the conversion keeps and drops:
 
@@ -17,7 +18,8 @@ room that holds the house's agent start pose (``metadata.agent``), else the firs
   table lacks (and their children), parent links the placement rules forbid, materials, colours,
   lights, ceilings and ``proceduralParameters``.
 
-CLI: ``python -m mssbench_embodied.sim.procthor HOUSE.json OUT.json [--room room|3]`` writes a room file.
+CLI: ``python -m mssbench_embodied.sim.procthor HOUSE.json OUT.json [--room room|3 | --whole]`` writes a room
+file (``--whole``: the whole house, see sim/procthor_house.py, which ``reset(house)`` loads).
 
 Malformed input raises HouseError (a RoomSpecError) naming the field, e.g.
 ``<house>: objects[3].position.x: not a finite number``; an unknown field is refused by name.
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rooms import FLOOR_ID, RoomSpec, RoomSpecError, parse_room, write_room
+from .rooms import FLOOR_ID, MAX_COORD, RoomSpec, RoomSpecError, parse_room, write_room
 from .types import OBJECT_TYPES, type_spec
 
 AGENT_Y = 0.9009992  # the agent's position y in every room (AI2-THOR's default agent)
@@ -90,6 +92,8 @@ def _list(v: Any, path: str, where: str) -> list[Any]:
 def _num(v: Any, path: str, where: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise HouseError(f"{where}: {path}: not a finite number ({v!r})")
+    if abs(v) > MAX_COORD:
+        raise HouseError(f"{where}: {path}: {v!r} is beyond {MAX_COORD:g} (m or degrees)")
     return float(v)
 
 
@@ -116,6 +120,41 @@ def _inside(x: float, z: float, poly: list[tuple[float, float]]) -> bool:
         if (z0 > z) != (z1 > z) and x < x0 + (z - z0) * (x1 - x0) / (z1 - z0):
             hit = not hit
     return hit
+
+
+def parse_rooms(h: dict[str, Any], where: str) -> list[tuple[str, str, list[tuple[float, float]]]]:
+    """The house's rooms as (id, room type of this project, floor polygon (x, z)), checked."""
+    rooms = _list(_req(h, "rooms", "top level", where), "rooms", where)
+    if not rooms:
+        raise HouseError(f"{where}: rooms: the house has no rooms")
+    out: list[tuple[str, str, list[tuple[float, float]]]] = []
+    for i, r in enumerate(rooms):
+        d = _dict(r, f"rooms[{i}]", where, ROOM_KEYS)
+        rid = _str(_req(d, "id", f"rooms[{i}]", where), f"rooms[{i}].id", where)
+        rtype = _req(d, "roomType", f"rooms[{i}]", where)
+        if not isinstance(rtype, str) or rtype not in ROOM_TYPES_BY_THOR:
+            raise HouseError(f"{where}: rooms[{i}].roomType: unsupported room type {rtype!r} "
+                             f"(supported: {', '.join(ROOM_TYPES_BY_THOR)})")
+        fp = _polygon(_req(d, "floorPolygon", f"rooms[{i}]", where), f"rooms[{i}].floorPolygon", where)
+        if len(fp) < 3:
+            raise HouseError(f"{where}: rooms[{i}].floorPolygon: needs at least 3 points, got {len(fp)}")
+        out.append((rid, ROOM_TYPES_BY_THOR[rtype], [(p[0], p[2]) for p in fp]))
+    return out
+
+
+def parse_walls(h: dict[str, Any], where: str) -> dict[str, tuple[str, list[tuple[float, float, float]], bool]]:
+    """The house's walls: id -> (roomId, polygon points, empty), checked."""
+    walls: dict[str, tuple[str, list[tuple[float, float, float]], bool]] = {}
+    for i, w in enumerate(_list(_req(h, "walls", "top level", where), "walls", where)):
+        d = _dict(w, f"walls[{i}]", where, WALL_KEYS)
+        wid = _str(_req(d, "id", f"walls[{i}]", where), f"walls[{i}].id", where)
+        poly3 = _polygon(_req(d, "polygon", f"walls[{i}]", where), f"walls[{i}].polygon", where)
+        if len(poly3) < 3:
+            raise HouseError(f"{where}: walls[{i}].polygon: needs at least 3 points, got {len(poly3)}")
+        if "empty" in d and not isinstance(d["empty"], bool):
+            raise HouseError(f"{where}: walls[{i}].empty: expected true/false, got {d['empty']!r}")
+        walls[wid] = (str(d.get("roomId", "")), poly3, bool(d.get("empty", False)))
+    return walls
 
 
 def is_house(data: Any) -> bool:
@@ -321,29 +360,8 @@ def _agent(house: dict[str, Any], poly: list[tuple[float, float]], objs: list[di
 def convert_house(house: Any, room: str | None = None, where: str = "<house>") -> HouseLoad:
     """Convert one room of a ProcTHOR house (default: the agent's room) into a RoomSpec, listing what it dropped."""
     h = _dict(house, "top level", where, HOUSE_KEYS)
-    rooms = _list(_req(h, "rooms", "top level", where), "rooms", where)
-    if not rooms:
-        raise HouseError(f"{where}: rooms: the house has no rooms")
-    parsed_rooms: list[tuple[str, str, list[tuple[float, float]]]] = []
-    for i, r in enumerate(rooms):
-        d = _dict(r, f"rooms[{i}]", where, ROOM_KEYS)
-        rid = _str(_req(d, "id", f"rooms[{i}]", where), f"rooms[{i}].id", where)
-        rtype = _req(d, "roomType", f"rooms[{i}]", where)
-        if rtype not in ROOM_TYPES_BY_THOR:
-            raise HouseError(f"{where}: rooms[{i}].roomType: unsupported room type {rtype!r} "
-                             f"(supported: {', '.join(ROOM_TYPES_BY_THOR)})")
-        fp = _polygon(_req(d, "floorPolygon", f"rooms[{i}]", where), f"rooms[{i}].floorPolygon", where)
-        if len(fp) < 3:
-            raise HouseError(f"{where}: rooms[{i}].floorPolygon: needs at least 3 points, got {len(fp)}")
-        parsed_rooms.append((rid, ROOM_TYPES_BY_THOR[rtype], [(p[0], p[2]) for p in fp]))
-    walls: dict[str, tuple[str, list[tuple[float, float, float]]]] = {}
-    for i, w in enumerate(_list(_req(h, "walls", "top level", where), "walls", where)):
-        d = _dict(w, f"walls[{i}]", where, WALL_KEYS)
-        wid = _str(_req(d, "id", f"walls[{i}]", where), f"walls[{i}].id", where)
-        poly3 = _polygon(_req(d, "polygon", f"walls[{i}]", where), f"walls[{i}].polygon", where)
-        if len(poly3) < 3:
-            raise HouseError(f"{where}: walls[{i}].polygon: needs at least 3 points, got {len(poly3)}")
-        walls[wid] = (str(d.get("roomId", "")), poly3)
+    parsed_rooms = parse_rooms(h, where)
+    walls = {wid: (room_id, poly) for wid, (room_id, poly, _) in parse_walls(h, where).items()}
     holes = {k: [_dict(x, f"{k}[{i}]", where, HOLE_KEYS) for i, x in enumerate(_list(h.get(k, []), k, where))]
              for k in ("doors", "windows")}
     top = [_parse_object(o, f"objects[{i}]", where)
@@ -411,12 +429,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("house", help="ProcTHOR house JSON file")
     ap.add_argument("out", help="room file to write")
     ap.add_argument("--room", default=None, help="house room id (default: the agent's room)")
+    ap.add_argument("--whole", action="store_true", help="the whole house (every room, walls, doors) instead")
     args = ap.parse_args(argv)
+    if args.whole and args.room:
+        ap.error("--whole and --room exclude each other")
     try:
         try:
             house = json.loads(Path(args.house).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as e:
             raise HouseError(f"{args.house}: cannot read a JSON house: {e}") from None
+        if args.whole:
+            from .procthor_house import load_house  # noqa: PLC0415 (it imports this module)
+
+            whole = load_house(house, where=args.house)
+            lay = whole.layout
+            print(f"wrote {write_room(whole.spec, args.out)} (the whole house: {len(lay.rooms)} rooms, "
+                  f"{len(lay.walls)} wall pieces, {len(lay.doors)} doors, {len(whole.spec.objects)} objects)")
+            for d in whole.dropped:
+                print(f"  dropped: {d}")
+            return 0
         load = convert_house(house, args.room, where=args.house)
     except RoomSpecError as e:
         print(e)

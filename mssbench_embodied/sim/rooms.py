@@ -36,6 +36,7 @@ from pydantic import (
 )
 
 from .data import SceneFileError, display_path, field_path, read_json, scenes_root, shipped_scenes_root
+from .layout import HouseLayout
 from .objects import format_object_id
 from .types import type_spec
 
@@ -264,6 +265,7 @@ class RoomSpec(_Model):
     wall_height: float = Field(2.6, alias="wallHeight", gt=0, le=MAX_EXTENT)
     agent: AgentPose
     objects: list[ObjectSpec] = Field(max_length=MAX_OBJECTS)
+    house: HouseLayout | None = None  # a multi-room house's floors, walls and doorways (sim/layout.py)
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> RoomSpec:
@@ -329,6 +331,8 @@ def _cross_problems(spec: RoomSpec) -> list[str]:
         b = spec.bounds
         out.append(f"agent.position: ({p.x:.2f}, {p.z:.2f}) is outside the room bounds "
                    f"x [{b.x_min}, {b.x_max}], z [{b.z_min}, {b.z_max}]")
+    elif spec.house is not None and spec.house.room_at(p.x, p.z) is None:
+        out.append(f"agent.position: ({p.x:.2f}, {p.z:.2f}) is on no floor of the house")
     return out
 
 
@@ -548,6 +552,7 @@ def room_to_json(spec: RoomSpec) -> dict[str, Any]:
         "agent": {"position": spec.agent.position.to_json(), "rotation": {"x": 0.0, "y": spec.agent.yaw, "z": 0.0},
                   "cameraHorizon": spec.agent.horizon},
         "objects": [_obj_json(o) for o in spec.objects],
+        **({"house": spec.house.model_dump(by_alias=True)} if spec.house is not None else {}),
     }
 
 

@@ -6,8 +6,9 @@
   room, 301-330 bedroom, 401-430 bathroom. A library room captured from that very scene (its
   ``sceneName`` is the FloorPlan name) is used as is; otherwise the N-th bundled room of that type,
   cyclically, with a one-time ``UserWarning`` naming the room used;
-* a ProcTHOR house dict (sim/procthor.py): the room holding its agent, with a one-time note on what
-  was dropped.
+* a ProcTHOR house dict: the whole house (sim/procthor_house.py: every room, walls with their
+  doorways, windows, objects), with a one-time note on what was dropped. One room of it as a plain
+  room: ``sim.procthor.house_to_room(house, "room|3")``.
 
 RoboTHOR (``FloorPlan_Train1_1``, ``FloorPlan_Val2_3``, ...) and ArchitecTHOR names raise a
 RoomSpecError: those are multi-room apartments with no bundled counterpart. Anything else raises
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .notes import note_once
-from .procthor import convert_house, is_house
+from .procthor import is_house
+from .procthor_house import load_house
 from .rooms import RoomSpec, RoomSpecError, RoomType, list_rooms, load_room, parse_room
 
 ITHOR_RE = re.compile(r"^FloorPlan(\d+)(_physics)?$")
@@ -74,11 +76,12 @@ def resolve(scene: Any) -> RoomSpec:
         return scene
     if isinstance(scene, dict):
         if is_house(scene):
-            load = convert_house(scene, where="<house>")
+            load = load_house(scene, where="<house>")
             digest = hashlib.sha1(json.dumps(scene, sort_keys=True, default=str).encode()).hexdigest()
-            note_once(f"house:{digest}:{load.room_id}",
-                  f"ProcTHOR house: loaded {load.room_id} ({load.spec.room_type}, {len(load.spec.objects)} objects) "
-                  f"as the embedded room; dropped: {'; '.join(load.dropped) or 'nothing'}")
+            lay = load.layout
+            note_once(f"house:{digest}",
+                      f"ProcTHOR house: loaded {len(lay.rooms)} rooms, {len(lay.walls)} wall pieces, {len(lay.doors)} "
+                      f"doors, {len(load.spec.objects)} objects; dropped: {'; '.join(load.dropped) or 'nothing'}")
             return load.spec
         return parse_room(scene, "<scene dict>")
     if isinstance(scene, Path):

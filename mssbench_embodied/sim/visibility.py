@@ -86,6 +86,21 @@ class VisibilityGeometry:
                             if k is not None:
                                 self.related[k, j] = self.related[j, k] = True
         self.points = _sample_points(self.lo, self.hi)  # (n, 9, 3)
+        self.layout = getattr(world, "layout", None)
+        walls = self.layout.wall_boxes() if self.layout is not None else ()
+        self.walls = np.asarray(walls, np.float64).reshape(-1, 2, 3)  # a house's wall boxes (lo, hi) occlude too
+
+    def wall_blocked(self, cam: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Which rays cam -> p (P, 3) pass through a wall box of the house before reaching p."""
+        if not len(self.walls) or not len(p):
+            return np.zeros(len(p), dtype=bool)
+        d = p - cam
+        inv = 1.0 / np.where(np.abs(d) < 1e-12, 1e-12, d)
+        t1 = (self.walls[None, :, 0] - cam) * inv[:, None, :]  # (P, W, 3)
+        t2 = (self.walls[None, :, 1] - cam) * inv[:, None, :]
+        tmin = np.minimum(t1, t2).max(axis=2)
+        tmax = np.maximum(t1, t2).min(axis=2)
+        return ((tmax >= tmin) & (tmin > 0.0) & (tmin < 0.999)).any(axis=1)
 
     def _set_box_front(self, world: World, i: int, o: SimObject) -> None:
         self.box_front[i] = 0.0
@@ -183,6 +198,9 @@ class VisibilityGeometry:
         """The sample points of Floor row ``i`` that the camera sees (in view, in reach, not covered)."""
         p = self.floor_points(i, cam, max_dist)
         p = p[self._in_view(p - cam, fwd, rgt, fov)]
+        p = p[~self.wall_blocked(cam, p)]
+        if self.layout is not None and any(r.id == self.ids[i] for r in self.layout.rooms):  # a house room's floor
+            p = p[[self.layout.room_at(float(x), float(z)) == self.ids[i] for x, _, z in p]].reshape(-1, 3)
         if len(p) == 0:
             return p
         # only boxes below the camera and over the xz region spanned by the camera and the points can cut a ray
@@ -255,6 +273,6 @@ class VisibilityGeometry:
         tmax = np.maximum(t1, t2).min(axis=2)
         inside = np.all((p[:, None, :] >= lo[None] - 0.01) & (p[:, None, :] <= hi[None] + 0.01), axis=2)
         blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & ~self.related[oi][:, occ] & ~inside
-        clear = ~blocked.any(axis=1)
+        clear = ~blocked.any(axis=1) & ~self.wall_blocked(cam, p)
         vis.update(self.ids[i] for i in np.unique(oi[clear]))
         return vis

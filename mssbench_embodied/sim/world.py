@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from .types import type_spec
 from .visibility import VisibilityGeometry as _Geom
 
 if TYPE_CHECKING:
+    from .layout import HouseLayout
     from .rooms import RoomSpec
 
 GRID_SIZE = 0.25
@@ -59,6 +60,7 @@ class World:
         self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
         # MoveHeldObject*: the hand's displacement, valid while the agent's pose and held object are unchanged
         self.hand_shift: tuple[np.ndarray, tuple[Any, ...]] | None = None
+        self.layout: HouseLayout | None = None  # a multi-room house's floors and walls (sim/layout.py)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -74,6 +76,7 @@ class World:
                            yaw=float(a.yaw), horizon=float(a.horizon))
         b = spec.bounds
         w = cls(spec.scene_name, (b.x_min, b.x_max, b.z_min, b.z_max), spec.wall_height, agent, spec.room_type)
+        w.layout = spec.house
         for o in spec.objects:
             obj = SimObject.create(o.object_type, o.center.as_array(), o.size.as_array(), object_id=o.object_id,
                                    yaw=o.rotation.y, position=o.position.as_array(), name=o.name)
@@ -120,6 +123,31 @@ class World:
         self.touch(obj)
         return obj
 
+    # ------------------------------------------------------------------ transactions
+    def snapshot(self) -> WorldSnapshot:
+        """The state an action may change, cheaply: shallow copies (object lists and arrays are replaced,
+        never changed in place, by every action); `restore` puts it back exactly."""
+        return WorldSnapshot(dict(self.__dict__), dict(self.objects),
+                             {k: dict(o.__dict__) for k, o in self.objects.items()}, dict(self.agent.__dict__),
+                             dict(self.revisions))
+
+    def restore(self, snap: WorldSnapshot) -> None:
+        """Undo everything since `snap` was taken (a failed or raising action)."""
+        v0 = snap.attrs["version"]
+        changed = {k for k, r in self.revisions.items() if r > v0} | (set(self.objects) ^ set(snap.objects))
+        md_cache = self._md_cache
+        self.__dict__.clear()
+        self.__dict__.update(snap.attrs)
+        self.objects, self.revisions = snap.objects, snap.revisions
+        for k, o in snap.objects.items():
+            o.__dict__.clear()
+            o.__dict__.update(snap.states[k])
+        self.agent.__dict__.clear()
+        self.agent.__dict__.update(snap.agent)
+        for k in changed:
+            md_cache.pop(k, None)
+        self._md_cache = md_cache
+
     def spawn(self, object_type: str, receptacle: SimObject | None = None, object_id: str | None = None,
               near: np.ndarray | None = None) -> SimObject:
         """Create a new object of a type (embedded extension), optionally placed on a receptacle.
@@ -162,9 +190,9 @@ class World:
     def attach(self, child: SimObject, parent: SimObject) -> None:
         """Link child as resting on/in parent."""
         if parent.object_id not in child.parents:
-            child.parents.append(parent.object_id)
+            child.parents = [*child.parents, parent.object_id]
         if child.object_id not in parent.children:
-            parent.children.append(child.object_id)
+            parent.children = [*parent.children, child.object_id]
         self.touch(child)
         self.touch(parent)
 
@@ -173,7 +201,7 @@ class World:
         for pid in child.parents:
             p = self.objects.get(pid)
             if p is not None and child.object_id in p.children:
-                p.children.remove(child.object_id)
+                p.children = [c for c in p.children if c != child.object_id]
                 self.touch(p)
         child.parents = []
         self.touch(child)
@@ -194,10 +222,10 @@ class World:
             ids = {obj.object_id, *(c.object_id for c in gone)}
             for c in gone:
                 for pid in [p for p in c.parents if p not in ids]:  # e.g. a Pan on two burners
-                    c.parents.remove(pid)
+                    c.parents = [q for q in c.parents if q != pid]
                     p = self.objects.get(pid)
                     if p is not None and c.object_id in p.children:
-                        p.children.remove(c.object_id)
+                        p.children = [k for k in p.children if k != c.object_id]
                         self.touch(p)
                 c.enabled = False
                 self.touch(c)
@@ -205,7 +233,7 @@ class World:
             for cid in list(obj.children):
                 child = self.objects.get(cid)
                 if child is not None and obj.object_id in child.parents:
-                    child.parents.remove(obj.object_id)
+                    child.parents = [p for p in child.parents if p != obj.object_id]
                     self.touch(child)
                     orphans.append(child)
             obj.children = []
@@ -303,6 +331,9 @@ class World:
                 continue
             if o.spec.contains == "in" and o.spec.openable and not o.is_open:
                 continue  # a closed cabinet/drawer/fridge cannot catch a falling object
+            if o.object_type == "Floor" and self.layout is not None and self.layout.room_at(
+                    float(point[0]), float(point[2])) not in (None, o.object_id):
+                continue  # a house: the floor of the room below, not another room's overlapping bounding box
             lo, hi = o.center - o.size / 2, o.center + o.size / 2
             if lo[0] <= point[0] <= hi[0] and lo[2] <= point[2] <= hi[2] and o.bottom <= point[1]:
                 y = self.surface_y(o)
@@ -362,6 +393,8 @@ class World:
         x0, x1, z0, z1 = self.bounds
         if not (x0 + AGENT_RADIUS - 1e-6 <= x <= x1 - AGENT_RADIUS + 1e-6
                 and z0 + AGENT_RADIUS - 1e-6 <= z <= z1 - AGENT_RADIUS + 1e-6):
+            return False
+        if self.layout is not None and not self.layout.walkable(x, z, AGENT_RADIUS):
             return False
         lo, hi = self._obstacle_boxes()
         return not bool(np.any((lo[:, 0] < x) & (x < hi[:, 0]) & (lo[:, 1] < z) & (z < hi[:, 1])))
@@ -505,6 +538,16 @@ class World:
             }
 
         return build
+
+
+class WorldSnapshot(NamedTuple):
+    """World.snapshot(): the world's attributes, its object table, each object's and the agent's attributes."""
+
+    attrs: dict[str, Any]
+    objects: dict[str, SimObject]
+    states: dict[str, dict[str, Any]]
+    agent: dict[str, Any]
+    revisions: dict[str, int]
 
 
 def new_object_id(world: World, object_type: str, center: np.ndarray) -> str:

@@ -49,8 +49,29 @@ def room_face_colors(room: RoomGeometry) -> np.ndarray:
     return shade(ROOM_NORMALS, alb, np.zeros(6, bool))
 
 
+def wall_box_triangles(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """(tris (12k,3,3), outward normals (12k,3)) of the room's inner wall boxes (a house's walls)."""
+    if not room.walls:
+        return np.zeros((0, 3, 3), np.float32), np.zeros((0, 3), np.float32)
+    boxes = np.asarray(room.walls, np.float64).reshape(-1, 2, 3)
+    tris, normals = [], []
+    for f in range(6):  # faces -x, +x, -y, +y, -z, +z
+        ax, side = f // 2, f % 2
+        a, b = [i for i in range(3) if i != ax]
+        corners = []
+        for ua, ub in ((0, 0), (1, 0), (1, 1), (0, 1)):
+            p = np.empty((len(boxes), 3))
+            p[:, ax], p[:, a], p[:, b] = boxes[:, side, ax], boxes[:, ua, a], boxes[:, ub, b]
+            corners.append(p)
+        n = np.zeros(3)
+        n[ax] = 1.0 if side else -1.0
+        tris += [np.stack([corners[0], corners[1], corners[2]], 1), np.stack([corners[0], corners[2], corners[3]], 1)]
+        normals += [np.repeat(n[None], len(boxes), 0)] * 2
+    return np.concatenate(tris).astype(np.float32), np.concatenate(normals).astype(np.float32)
+
+
 def room_triangles(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(tris (12,3,3), normals, colors uint8, ids) for walls, floor and ceiling."""
+    """(tris (12+12k,3,3), normals, colors uint8, ids) for walls, floor and ceiling, then the k inner wall boxes."""
     lo, hi = room_bounds(room)
     cols = room_face_colors(room)
     tris = []
@@ -66,7 +87,12 @@ def room_triangles(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarr
         tris += [(q[0], q[1], q[2]), (q[0], q[2], q[3])]
     tris_a = np.array(tris, np.float32)
     normals = np.repeat(ROOM_NORMALS, 2, axis=0).astype(np.float32)
-    return tris_a, normals, np.repeat(cols, 2, axis=0), np.repeat(ROOM_IDS, 2)
+    wt, wn = wall_box_triangles(room)
+    wcols = shade(wn.astype(np.float64), np.tile(np.array(room.wall_color, np.float64), (len(wn), 1)),
+                  np.zeros(len(wn), bool))
+    return (np.concatenate([tris_a, wt]), np.concatenate([normals, wn]),
+            np.concatenate([np.repeat(cols, 2, axis=0), wcols]),
+            np.concatenate([np.repeat(ROOM_IDS, 2), np.full(len(wt), ID_WALL, np.int32)]))
 
 
 _SERIAL = itertools.count()
@@ -455,11 +481,13 @@ class WorldBuilder:
         tris = np.concatenate([p[0] for p in parts] + [rt[0]])
         normals = np.concatenate([p[1] for p in parts] + [rt[1]])
         cols = np.concatenate([p[2] for p in parts] + [rt[2]])
-        closed = np.concatenate([p[3] for p in parts] + [np.zeros(12, bool)])
+        closed = np.concatenate([p[3] for p in parts] + [np.zeros(len(rt[0]), bool)])
         idarr = np.concatenate(ids + [rt[3]]).astype(np.int32)
         surf = None
         if self.style == "legible":
             room_surf = np.repeat(room_surface(scene.room), 2, 0)
+            n_walls = len(rt[0]) - len(room_surf)
+            room_surf = np.concatenate([room_surf, np.repeat(room_surf[:1], n_walls, 0)])  # inner walls: as the shell's
             surf = np.concatenate([p[5] for p in parts if p[5] is not None] + [room_surf])
         return WorldGeometry(tris, normals, cols, idarr, closed, scene.room, scene.version, surface=surf,
                              parts=self._parts())

@@ -45,6 +45,8 @@ class RoomGeometry:
     wall_height: float = 2.6
     floor_color: tuple[int, int, int] = (180, 160, 130)
     wall_color: tuple[int, int, int] = (225, 222, 215)
+    # a house's inner wall boxes (x0, y0, z0, x1, y1, z1), drawn in wall_color with the Wall id (sim/layout.py)
+    walls: tuple[tuple[float, float, float, float, float, float], ...] = ()
 
 
 @dataclass
