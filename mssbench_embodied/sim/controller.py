@@ -7,27 +7,28 @@
 
 Same constructor keywords, ``step``/``reset``/``stop``, context manager, ``last_event`` and
 ``raise_for_failure`` as ai2thor 5.0; arguments are checked as AI2-THOR checks them (an unknown or
-misspelt argument raises ValueError with AI2-THOR's InvalidArgument message, a missing one its
-MissingArguments message). Unity-only options (platform, commit_id, ...) are accepted and ignored
-with a one-time warning. ``Controller(backend="thor", ...)`` builds the real ai2thor Controller.
+misspelt argument, or a value of the wrong type or not finite, raises ValueError with AI2-THOR's
+InvalidArgument message, a missing one its MissingArguments message: sim/actions/registry.py's
+`check_arguments`, the check the embedded backend runs too). Unity-only options (platform,
+commit_id, ...) are accepted and ignored with a one-time warning. ``Controller(backend="thor", ...)``
+builds the real ai2thor Controller.
 """
 from __future__ import annotations
 
 import copy
 import importlib
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from .actions import ACTIONS
-from .actions.registry import accepted_arguments
-from .actions.signatures import EXTRANEOUS, THOR_OPTIONAL
+from .actions.registry import check_arguments, invalid_argument_message
 from .embedded import EmbeddedBackend
 from .event import Event
 from .notes import clear_notes, note_once
 from .rooms import RoomSpecError
 
-__all__ = ["Controller", "DEFAULT_SCENE", "IGNORED_ARGUMENTS", "INIT_PARAMETERS", "clear_notes"]
+__all__ = ["Controller", "DEFAULT_SCENE", "IGNORED_ARGUMENTS", "INIT_PARAMETERS", "clear_notes",
+           "invalid_argument_message"]
 
 DEFAULT_SCENE = "FloorPlan1"  # ai2thor starts the first iTHOR scene of its build when none is given
 
@@ -50,17 +51,8 @@ INIT_PARAMETERS: dict[str, Any] = {
 }
 _RENAMED = {"renderObjectImage": "renderInstanceSegmentation", "renderClassImage": "renderSemanticSegmentation"}
 _EMBEDDED_OPTIONS = ("renderer", "render_style")  # embedded-only extras, passed to EmbeddedBackend
-_NUMBERS = frozenset({"moveMagnitude", "degrees", "horizon", "openness", "x", "y", "z", "maxStepCount"})
 _MOVES = frozenset({"MoveAhead", "MoveBack", "MoveLeft", "MoveRight"})
 _ROTATIONS = frozenset({"RotateLeft", "RotateRight"})
-def invalid_argument_message(action: str, invalid: list[str], expected: Iterable[str], given: Iterable[str]) -> str:
-    """AI2-THOR's InvalidArgument errorMessage (BaseFPSAgentController.ProcessControlCommand)."""
-    names = list(expected)
-    return (f"\n\tAction: \"{action}\" called with invalid argument{'s' if len(invalid) > 1 else ''}: "
-            f"{', '.join(repr(n) for n in invalid)}"
-            f"\n\tExpected arguments: {', '.join(names)}"
-            f"\n\tYour arguments: {', '.join(repr(n) for n in given)}"
-            f"\n\tValid ways to call \"{action}\" action:\n\t\t{action}({', '.join(names)})")
 
 
 def missing_arguments_message(action: str, missing: list[str]) -> str:
@@ -246,19 +238,7 @@ class Controller:
         if "objectId" in required and "objectId" not in act and ("x" in act or "y" in act):
             raise ValueError(f"{name}: the embedded backend targets objects by objectId; "
                              "screen coordinates (x, y) are not supported")
-        accepted = accepted_arguments(name)
-        given = [k for k in act if k not in EXTRANEOUS]
-        if accepted is not None:
-            invalid = [k for k in given if k not in accepted]
-            if invalid:
-                order = [*required, *THOR_OPTIONAL.get(name, ())]
-                expected = [*dict.fromkeys(order), *sorted(accepted - EXTRANEOUS - set(order))]
-                raise ValueError(invalid_argument_message(name, invalid, expected, given))
-        for key in _NUMBERS.intersection(act):
-            value = act[key]
-            if value is not None and (isinstance(value, (bool, dict, list)) or not _is_number(value)):
-                raise ValueError(f"action: {name} has an invalid argument: {key} (=={value}). Cannot convert to: "
-                                 f"{'int' if key == 'maxStepCount' else 'float'}")
+        check_arguments(name, act)  # unknown arguments and wrong types: the one check, shared with the backend
         flat = name in ("TeleportFull", "Teleport") and "position" not in act and "x" in act
         missing = [k for k in required if k not in act and not (flat and k == "position")]
         if missing:
@@ -283,14 +263,6 @@ class Controller:
             ev.depth_frame = _convert_depth(ev.depth_frame, self.depth_format)
         self.last_event = ev
         return ev
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _convert_depth(depth: Any, depth_format: Any) -> Any:

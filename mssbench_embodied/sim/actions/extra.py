@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from ..objects import SimObject
-from ..types import placement_allowed, type_spec
+from ..types import OBJECT_TYPES, placement_allowed, type_spec
 from ..world import World
 from .helpers import held_object, land, parse_xyz, thor_error
 from .registry import ACTIONS, ActionFailed, action
+from .signatures import MAX_DUPLICATES
 
 ROOM_SHELL = "room shell"  # what a ray that hits no object ends on (walls, ceiling)
 TRIGGER_HEIGHT = 0.2  # m: the receptacle trigger box above a surface (AI2-THOR's boxes vary by asset)
@@ -471,6 +472,12 @@ def _with_duplicates(world: World, movable: list[SimObject], requests: list[dict
     """The objects to place after numDuplicatesOfType: at most `count` of a requested type (copies added
     when fewer exist); returns them and the ids of the copies."""
     wanted = {str(r["objectType"]): int(r["count"]) for r in requests}
+    for t, n in wanted.items():
+        if t not in OBJECT_TYPES:
+            raise ActionFailed(f"invalid Object Type used in numDuplicatesOfType array: {t}")
+        if not 0 <= n <= MAX_DUPLICATES:
+            raise out_of_range(f"numDuplicatesOfType count must be in [0:{MAX_DUPLICATES}]",
+                               "BaseFPSAgentController.InitialRandomSpawn")
     by_type: dict[str, list[SimObject]] = {}
     for o in movable:
         group = by_type.setdefault(o.object_type, [])
@@ -481,8 +488,11 @@ def _with_duplicates(world: World, movable: list[SimObject], requests: list[dict
         out.extend(group)
         for j in range(max(0, wanted.get(t, 0) - len(group))):
             src = group[int(rng.integers(0, max(1, len(group) - 1)))]
+            k = j
+            while f"{src.object_id}_copy_{k}" in world.objects:  # copies of an earlier spawn stay
+                k += 1
             copy = SimObject.create(src.object_type, src.center.copy(), src.size.copy(),
-                                    object_id=f"{src.object_id}_copy_{j}", yaw=src.yaw)
+                                    object_id=f"{src.object_id}_copy_{k}", yaw=src.yaw)
             copy.asset_id = src.asset_id
             world.add(copy)
             out.append(copy)

@@ -19,10 +19,20 @@ MOVES: tuple[str, ...] = ("MoveAhead", "MoveBack", "MoveLeft", "MoveRight", "Rot
                           "LookUp", "LookDown")
 
 # ---------------------------------------------------------------------------- navigation
+HORIZON_MIN, HORIZON_MAX = -30.0, 60.0  # degrees: the default agent's camera limits
+
+
+def _room_diagonal(world: World) -> float:
+    x0, x1, z0, z1 = world.bounds
+    return math.hypot(x1 - x0, z1 - z0)
+
+
 def _move(world: World, act: dict[str, Any], direction: np.ndarray, name: str) -> None:
     mag = float(act.get("moveMagnitude", 0.25))
+    if abs(mag) > _room_diagonal(world):  # it would leave the room: blocked by a wall on the way
+        raise ActionFailed(f"Agent 0 is blocked from moving {mag} in direction {name}")
     dest = world.agent.position + direction * mag
-    steps = max(1, int(math.ceil(mag / 0.05)))
+    steps = max(1, int(math.ceil(abs(mag) / 0.05)))
     for k in range(1, steps + 1):
         p = world.agent.position + direction * mag * k / steps
         if not world.is_free(float(p[0]), float(p[2])):
@@ -64,14 +74,14 @@ def move_right(world: World, act: dict[str, Any]) -> None:
 @action("RotateLeft")
 def rotate_left(world: World, act: dict[str, Any]) -> None:
     """Turn left by degrees (90)."""
-    world.agent.yaw = (world.agent.yaw - float(act.get("degrees", 90.0))) % 360.0
+    world.agent.yaw = (world.agent.yaw - float(act.get("degrees", 90.0)) % 360.0) % 360.0
     _carry_held(world)
 
 
 @action("RotateRight")
 def rotate_right(world: World, act: dict[str, Any]) -> None:
     """Turn right by degrees (90)."""
-    world.agent.yaw = (world.agent.yaw + float(act.get("degrees", 90.0))) % 360.0
+    world.agent.yaw = (world.agent.yaw + float(act.get("degrees", 90.0)) % 360.0) % 360.0
     _carry_held(world)
 
 
@@ -79,8 +89,10 @@ def rotate_right(world: World, act: dict[str, Any]) -> None:
 def look_up(world: World, act: dict[str, Any]) -> None:
     """Tilt the camera up by degrees (30), to at most 30 degrees above the horizon."""
     h = world.agent.horizon - float(act.get("degrees", 30.0))
-    if h < -30.0 - 1e-6:
+    if h < HORIZON_MIN - 1e-6:
         raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
+    if h > HORIZON_MAX + 1e-6:  # a negative angle looks down
+        raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
     world.agent.horizon = h
 
 
@@ -88,15 +100,20 @@ def look_up(world: World, act: dict[str, Any]) -> None:
 def look_down(world: World, act: dict[str, Any]) -> None:
     """Tilt the camera down by degrees (30), to at most 60 degrees below the horizon."""
     h = world.agent.horizon + float(act.get("degrees", 30.0))
-    if h > 60.0 + 1e-6:
+    if h > HORIZON_MAX + 1e-6:
         raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
+    if h < HORIZON_MIN - 1e-6:  # a negative angle looks up
+        raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
     world.agent.horizon = h
 
 
 def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float | None, force: bool) -> None:
+    x0, x1, z0, z1 = world.bounds
+    if not (x0 <= pos[0] <= x1 and z0 <= pos[2] <= z1):  # even forced: the agent stays in the scene
+        raise ActionFailed(f"Teleport failed: ({pos[0]:.2f}, {pos[2]:.2f}) is outside the scene bounds")
     if not force and not world.is_free(float(pos[0]), float(pos[2])):
         raise ActionFailed(f"Teleport failed: ({pos[0]:.2f}, {pos[2]:.2f}) is not a free position for the agent")
-    if horizon is not None and not -30.0 - 1e-6 <= horizon <= 60.0 + 1e-6:
+    if horizon is not None and not HORIZON_MIN - 1e-6 <= horizon <= HORIZON_MAX + 1e-6:
         raise ActionFailed(f"Teleport failed: horizon {horizon} is outside [-30, 60]")
     world.agent.position = np.array([pos[0], AGENT_Y, pos[2]])
     if yaw is not None:
@@ -109,9 +126,10 @@ def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float |
 @action("Teleport")
 def teleport(world: World, act: dict[str, Any]) -> None:
     """Move the agent to a position (and optionally a rotation and horizon)."""
+    here = world.agent.position
+    flat = {"x": act.get("x", here[0]), "y": act.get("y", AGENT_Y), "z": act.get("z", here[2])}
     pos = parse_xyz(act.get("position") if "position" in act else
-                    ({"x": act["x"], "y": act.get("y", AGENT_Y), "z": act["z"]} if "x" in act else None),
-                    world.agent.position)
+                    (flat if "x" in act or "z" in act else None), here)
     yaw = parse_yaw(act["rotation"]) if "rotation" in act else None
     _teleport(world, pos, yaw, act.get("horizon"), bool(act.get("forceAction", False)))
 

@@ -43,6 +43,8 @@ def nearest_walkable(world: World, x: float, z: float, radius: float) -> tuple[f
     """NavMesh.SamplePosition: the free point nearest (x, z) within radius, or None."""
     if world.is_free(x, z):
         return x, z
+    x0, x1, z0, z1 = world.bounds
+    radius = min(radius, math.hypot(x1 - x0, z1 - z0))  # farther than the room's diagonal finds nothing new
     for r in np.arange(0.01, radius + 1e-9, 0.01):
         for a in np.linspace(0.0, 2 * math.pi, 48, endpoint=False):
             px, pz = x + r * math.cos(a), z + r * math.sin(a)

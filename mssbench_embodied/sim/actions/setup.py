@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from ..rooms import TEMPERATURES
 from ..world import STATE_ATTRS, STATE_KEYS, World
-from .helpers import PHYSICS_AGENT, parse_xyz, settle, thor_error
+from .helpers import LIQUIDS, PHYSICS_AGENT, parse_xyz, settle, thor_error
 from .registry import ActionFailed, action
 
 # ---------------------------------------------------------------------------- setup
@@ -30,17 +31,40 @@ def _state_change(world: World, spec: dict[str, Any]) -> None:
         raise thor_error("ArgumentException", "Invald stateChange!", f"{PHYSICS_AGENT}.SetObjectStates")
     key = STATE_CHANGES[change]
     value: Any = bool(spec.get(key, True)) if change in ("toggleable", "openable") else True
+    liquid = spec.get("fillLiquid") or "water"
+    if change == "canFillWithLiquid" and liquid not in LIQUIDS:
+        raise thor_error("ArgumentException", f"liquidType: {liquid} not a valid Liquid!", "Fill.FillObject")
     for obj in world.of_type(otype):
         if not getattr(obj.spec, _CAPS[change]):
             continue
         if change == "canFillWithLiquid":
             if not obj.is_filled:
-                obj.is_filled, obj.fill_liquid = True, spec.get("fillLiquid", "water")
+                obj.is_filled, obj.fill_liquid = True, liquid
         else:
             setattr(obj, STATE_ATTRS[key], value)
             if change == "openable":
                 obj.openness = 1.0 if value else 0.0
         world.touch(obj)
+
+
+def _check_state_values(spec: dict[str, Any]) -> None:
+    """The embedded form's values in range (their types are checked with the arguments)."""
+    where = f"{PHYSICS_AGENT}.SetObjectStates"
+    if "openness" in spec and not 0.0 <= spec["openness"] <= 1.0:
+        raise thor_error("ArgumentOutOfRangeException", "Openness must be in [0:1]", where)
+    if "temperature" in spec and spec["temperature"] not in TEMPERATURES:
+        raise thor_error("ArgumentException", f"temperature: {spec['temperature']} is not one of "
+                         f"{', '.join(TEMPERATURES)}", where)
+    if spec.get("fillLiquid") is not None and spec["fillLiquid"] not in LIQUIDS:
+        raise thor_error("ArgumentException", f"liquidType: {spec['fillLiquid']} not a valid Liquid!",
+                         "Fill.FillObject")
+
+
+def _in_scene(world: World, p: np.ndarray, what: str) -> None:
+    """ActionFailed unless point p lies within the scene's bounds (floor to ceiling, with a 1 m margin)."""
+    x0, x1, z0, z1 = world.bounds
+    if not (x0 - 1.0 <= p[0] <= x1 + 1.0 and -1.0 <= p[1] <= world.wall_height + 1.0 and z0 - 1.0 <= p[2] <= z1 + 1.0):
+        raise ActionFailed(f"{what}: position ({p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}) is outside the scene bounds")
 
 
 @action("SetObjectStates", ("SetObjectStates",))
@@ -52,6 +76,7 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
         _state_change(world, spec)
         return
     keys = [k for k in spec if k in STATE_KEYS]
+    _check_state_values(spec)
     if "objectId" in spec:
         one = world.get(spec["objectId"])
         targets = [one] if one is not None else []
@@ -64,6 +89,8 @@ def set_object_states(world: World, act: dict[str, Any]) -> None:
             setattr(obj, STATE_ATTRS[k], spec[k])
             if k == "isOpen":
                 obj.openness = 1.0 if spec[k] else 0.0
+            elif k == "openness":
+                obj.is_open = spec[k] > 0
         # keep isFilledWithLiquid and fillLiquid consistent, as AI2-THOR reports them
         if "fillLiquid" in keys and "isFilledWithLiquid" not in keys:
             obj.is_filled = obj.fill_liquid is not None
@@ -88,6 +115,7 @@ def set_object_poses(world: World, act: dict[str, Any]) -> None:
         if world.agent.held == obj.object_id:  # posed explicitly: it leaves the hand
             world.agent.held, obj.is_picked_up = None, False
         pos = parse_xyz(pose["position"])
+        _in_scene(world, pos, "SetObjectPoses")
         world.detach(obj)
         world.move_with_children(obj, pos + (obj.center - obj.position))
         if "rotation" in pose:
@@ -110,6 +138,7 @@ def place_object_at_point(world: World, act: dict[str, Any]) -> None:
     if not (obj.spec.pickupable or obj.spec.moveable):
         raise ActionFailed(f"{obj.object_id} is not pickupable or moveable")
     p = parse_xyz(act["position"])
+    _in_scene(world, p, "PlaceObjectAtPoint")
     if obj.is_picked_up:
         obj.is_picked_up, world.agent.held = False, None
     world.detach(obj)
@@ -140,6 +169,7 @@ def enable_object(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("Object ID appears to be invalid.")
     if obj.enabled:
         return
+    world.detach(obj)  # off whatever it rested on when disabled (that may still be out of the scene)
     for o in [obj, *world.descendants(obj)]:  # what it carried was disabled with it
         o.enabled = True
         world.touch(o)
@@ -152,8 +182,8 @@ def spawn_object(world: World, act: dict[str, Any]) -> dict[str, str]:
     >= 0, as in AI2-THOR's CreateObject) picks its asset: assetId becomes ``<objectType>_<n>``, and the
     legible renderer draws the asset's finish (sim/render/shapes/finishes.py)."""
     variation = act.get("objectVariation")
-    if variation is not None and (type(variation) is not int or variation < 0):
-        raise ValueError(f"SpawnObject: objectVariation must be an int >= 0, got {variation!r}")
+    if variation is not None and variation < 0:
+        raise ActionFailed(f"SpawnObject: objectVariation must be an int >= 0, got {variation!r}")
     recep = world.get(act["receptacleObjectId"])
     if recep is None:
         raise ActionFailed("Object ID appears to be invalid.")
