@@ -12,3 +12,5 @@ echo "== lint-imports"; lint-imports
 echo "== mypy"; mypy
 echo "== pytest"
 python -m pytest -q -p no:cacheprovider "$@"
+# Ray/RLlib tests in their own virtualenv (ray[rllib] pins gymnasium 1.2.2; the suite above runs the newest)
+echo "== ray"; bash scripts/test_ray.sh

@@ -336,8 +336,9 @@ def _build_policy(cfg: dict[str, Any], where: Path) -> Any:
         raise CheckpointError(f"{where}: the policy cannot be built from this config ({e})") from None
 
 
-def load_weights(stem: str | Path) -> WeightsPolicy:
-    """Load ``stem.json`` + ``stem.safetensors`` without unpickling anything."""
+def load_weights(stem: str | Path) -> Any:
+    """Load ``stem.json`` + ``stem.safetensors`` without unpickling anything: a ``WeightsPolicy``
+    (SB3 policy) or, for a config written by ``policies/train_rllib.py``, an ``RLlibPolicy``."""
     from safetensors import SafetensorError
     from safetensors.torch import load_model
 
@@ -346,6 +347,10 @@ def load_weights(stem: str | Path) -> WeightsPolicy:
     if not wpath.is_file():
         raise CheckpointError(f"{wpath}: missing (the weights beside {jpath.name})")
     cfg = _read_config(jpath)
+    from . import rllib_policy
+
+    if rllib_policy.is_rllib_config(cfg):
+        return rllib_policy.load_rllib_policy(stem)
     policy = _build_policy(cfg, jpath)
     try:
         load_model(policy, str(wpath), strict=True, device="cpu")
