@@ -189,4 +189,10 @@ def test_checkpoint_paths_resolve(converted: Path) -> None:
     for p in (converted, converted.with_suffix(".json"), converted.with_suffix(".safetensors")):
         assert resolve_checkpoint(p) == ("weights", converted)
     assert resolve_checkpoint(COMMITTED) == ("legacy", COMMITTED)
-    assert resolve_checkpoint(COMMITTED.with_suffix("")) == ("legacy", COMMITTED)  # a stem with only a zip
+    # the committed stem has both: the weights-only files win over the zip
+    assert resolve_checkpoint(COMMITTED.with_suffix("")) == ("weights", COMMITTED.with_suffix(""))
+
+
+def test_a_stem_with_only_a_zip_is_legacy(tmp_path: Path) -> None:
+    (tmp_path / "old.zip").write_bytes(COMMITTED.read_bytes())
+    assert resolve_checkpoint(tmp_path / "old") == ("legacy", tmp_path / "old.zip")
