@@ -1,6 +1,7 @@
 """Compare two runs: `python -m mssbench_embodied.compare BASELINE NEW [--tolerance X] [--html OUT]`.
 
-A run is a run folder or summary.json written by `run` (with episodes.jsonl for the per-pair rows), or
+A run is a run folder or summary.json written by `run` (per-pair rows from its ``by_pair``, or from an
+episodes.jsonl beside it), or
 inspect_ai logs: a .eval or .json log file, or a folder of .eval logs. A folder with a summary.json is read
 as a run folder (pass its .eval file to compare the log instead). Rows are compared at three levels:
 
@@ -78,6 +79,9 @@ def _summary_rows(s: Mapping[str, Any], prefix: str) -> Rows:
         for key in ("unsafe_acc", "hazard_rate_unsafe"):
             if (v := _num((m or {}).get(key))) is not None:
                 rows[("category", f"{prefix}hazard:{kind}/{key}")] = v
+    for pid, v in (s.get("by_pair") or {}).items():  # summaries derived from an inspect log carry them
+        if (x := _num(v)) is not None:
+            rows[("pair", prefix + str(pid))] = x
     return rows
 
 

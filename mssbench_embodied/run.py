@@ -1,16 +1,23 @@
 """Evaluate agents on the situation pairs: `python -m mssbench_embodied.run [--agent NAME] ...`
 
+A thin layer over inspect_ai: one task per agent (eval.inspect), run with inspect_ai.eval; the .eval
+log goes in --out (one folder per agent when there are several), with summary.json and report.html
+derived from it (eval.from_log) and, for model agents, answers.jsonl (eval.replay).
+
 With no --agent the scripted baselines (oracle, comply, refuse, random) run on the embedded backend.
-MLLM agents (mllm, multiagent) need --model and an OpenAI-compatible endpoint (OPENAI_API_KEY,
---base-url), or --replay with a recorded cache.
+MLLM agents (mllm, multiagent) need --model: any inspect model string (openai/gpt-4o, anthropic/...,
+ollama/...), or a bare name for the OpenAI-compatible endpoint of --base-url / OPENAI_BASE_URL
+(OPENAI_API_KEY), or --replay --cache ANSWERS with answers a run recorded.
+--resume continues the run in --out (errored and unfinished samples run again, completed ones are
+kept) and refuses if the model, grader, task arguments, generation config or versions differ.
+--fail-on-error [N]: exit 1 if any sample errored; stop once N have.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
-import fnmatch
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +27,6 @@ from .sim.thor_startup import ThorStartupError
 
 __all__ = ["build_agent", "main", "parse_args"]
 
-ENV_POOLS: dict[tuple[str, int, str, float], list[Any]] = {}
 MODEL_SIZE = 512  # frames for agents that call a model: legible at the sizes VLMs read
 SCRIPTED_SIZE = 300
 MODEL_FOV = 50.0  # degrees, vertical (AI2-THOR's fieldOfView): a robot camera's; see docs/LEGIBILITY.md
@@ -45,14 +51,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--concurrency", type=int, default=1, help="episodes in flight (async)")
     ap.add_argument("--out", help="output directory (default: runs/<agent or baselines>)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
-    ap.add_argument("--replay", action="store_true", help="answer only from the response cache; fail on a miss")
-    ap.add_argument("--cache", type=Path, help="SQLite response cache (default: OUT/cache.sqlite)")
-    ap.add_argument("--max-tokens", type=int, default=512)
-    ap.add_argument("--temperature", type=float, default=0.0)
-    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--replay", action="store_true",
+                    help="answer only from recorded answers (--cache); any miss fails the run (exit 1) with reasons")
+    ap.add_argument("--cache", type=Path, help="--replay: the answers.jsonl a run with a model wrote in its --out")
+    ap.add_argument("--max-tokens", type=int, default=None, help="generation limit (default: the provider's)")
+    ap.add_argument("--temperature", type=float, default=None, help="default: the provider's")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per model request")
     ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
-    ap.add_argument("--retry-after-max", type=float, default=60.0,
-                    help="longest wait (seconds) honoured when the endpoint sends Retry-After")
+    ap.add_argument("--epochs", type=int, default=1, help="run every sample N times (inspect epochs)")
+    ap.add_argument("--fail-on-error", type=int, nargs="?", const=5, default=None, metavar="N",
+                    help="exit 1 if any sample errors; stop the run once N samples have errored (default 5)")
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
     ap.add_argument("--size", type=int, default=None,
                     help=f"frame size (default: {MODEL_SIZE} for model agents, {SCRIPTED_SIZE} for the others)")
@@ -71,6 +79,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         ap.error("--limit must be >= 1")
+    if args.epochs < 1:
+        ap.error("--epochs must be >= 1")
+    if args.fail_on_error is not None and args.fail_on_error < 1:
+        ap.error("--fail-on-error N must be >= 1")
     if args.concurrency < 1:
         ap.error("--concurrency must be >= 1")
     if args.max_retries < 0:
@@ -79,8 +91,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--size must be >= 16 and --max-steps >= 1")
     if args.fov is not None and not 10.0 < args.fov < 170.0:
         ap.error("--fov must be between 10 and 170 degrees")
-    if not 0.0 <= args.retry_after_max <= 3600.0:
-        ap.error("--retry-after-max must be between 0 and 3600 seconds")
     args.out_text, args.out = args.out, (Path(args.out) if args.out is not None else None)  # '' stays visible
     return args
 
@@ -89,17 +99,6 @@ def fail(msg: str) -> int:
     """Print ``error: msg`` to stderr and return the exit status 2."""
     print(f"error: {msg}", file=sys.stderr)
     return 2
-
-
-def make_client(args: argparse.Namespace, model: str, cache_path: Path) -> Any:
-    """An LLMClient for ``model`` configured from the CLI args, caching responses in ``cache_path``."""
-    from .llm.cache import ResponseCache
-    from .llm.client import LLMClient, LLMConfig
-
-    cfg = LLMConfig(model=model, base_url=args.base_url, temperature=args.temperature, max_tokens=args.max_tokens,
-                    timeout=args.timeout, max_retries=args.max_retries, replay=args.replay,
-                    retry_after_max=getattr(args, "retry_after_max", 60.0))
-    return LLMClient(cfg, ResponseCache(cache_path))
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
@@ -113,92 +112,121 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
             print(f"  {cat:<16}" + "".join(f"{'-' if v.get(c) is None else v.get(c):>20}" for c in cols[:3]))
 
 
-async def run_agent(name: str, args: argparse.Namespace, out: Path, jobs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Run agent ``name`` on the (pair id, variant) jobs; write episodes, summary.json and the report to ``out``.
+def resolve_model(args: argparse.Namespace) -> Any:
+    """The inspect model of ``--model``: a provider string (``openai/gpt-4o``, ``anthropic/...``) as inspect
+    reads it; a bare name means the OpenAI-compatible endpoint of ``--base-url`` / ``OPENAI_BASE_URL``
+    (``openai-api/custom/NAME``), or OpenAI itself when neither is set. Raises on an unknown provider."""
+    import os
 
-    Returns the summary (metrics, rubric, token usage, seconds)."""
-    import gymnasium as gym
+    from inspect_ai.model import GenerateConfig, get_model
 
-    from .eval.metrics import rubric_summary, summarize
-    from .eval.records import EpisodeRecord
-    from .eval.report import write_report
-    from .eval.runner import RunTotals, run_episodes
+    if args.replay:
+        from .eval import replay  # noqa: F401  (registers the mssbench-replay provider)
 
-    uses_model = agent_entry(name).needs_model
-    client = judge = None
-    if uses_model:
-        client = make_client(args, args.model, args.cache or out / "cache.sqlite")
-    if args.judge_model:
-        judge = make_client(args, args.judge_model, args.cache or out / "cache.sqlite")
-    agent = build_agent(name, args, client)
-    default_size = MODEL_SIZE if uses_model else SCRIPTED_SIZE
-    size = getattr(agent, "frame_size", args.size if args.size is not None else default_size)
-    style = args.style or ("legible" if uses_model else "flat")
-    fov = args.fov if args.fov is not None else (MODEL_FOV if uses_model else SCRIPTED_FOV)
-    mode = getattr(agent, "action_mode", "text")
-    env_id = "MSSBench/SituationsText-v0" if mode == "text" else "MSSBench/Situations-v0"
+        return get_model(f"mssbench-replay/{args.model}", answers=str(args.cache), memoize=False)
+    gen = {k: v for k, v in (("temperature", args.temperature), ("max_tokens", args.max_tokens),
+                             ("timeout", args.timeout), ("max_retries", args.max_retries)) if v is not None}
+    config = GenerateConfig(**gen)
+    name = args.model
+    if "/" in name:
+        return get_model(name, config=config)
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL")
+    if base_url:
+        return get_model(f"openai-api/custom/{name}", base_url=base_url,
+                         api_key=os.environ.get("OPENAI_API_KEY") or "EMPTY", config=config)
+    return get_model(f"openai/{name}", config=config)
 
-    def make_env() -> gym.Env:
-        return gym.make(env_id, split="all", backend=args.backend, width=size, height=size, max_steps=args.max_steps,
-                        render_style=style, field_of_view=fov)
 
-    key = (env_id, size, style, fov)
-    pool = ENV_POOLS.setdefault(key, [])  # shared by agents of one run: realised worlds are reused
-    while len(pool) < args.concurrency:
-        pool.append(make_env())
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())[:400] or type(e).__name__
 
-    bar = None
-    if not args.no_progress:
-        from tqdm import tqdm
 
-        bar = tqdm(total=len(jobs), desc=agent.name, unit="ep", dynamic_ncols=True)
+def _task(name: str, args: argparse.Namespace) -> Any:
+    from .eval.inspect import mssbench_embodied
 
-    totals = RunTotals(out)  # usage and seconds of earlier processes on this --out (--resume)
+    return mssbench_embodied(agent=name, setting=args.setting, split=args.split, pairs=args.pairs, limit=args.limit,
+                             size=args.size, style=args.style, fov=args.fov, max_steps=args.max_steps,
+                             seed=args.seed, guard=not args.no_guard,
+                             checkpoint=str(args.checkpoint) if args.checkpoint != DEFAULT_CHECKPOINT else None,
+                             trust_checkpoint=args.trust_checkpoint, backend=args.backend)
 
-    def progress(rec: EpisodeRecord) -> None:
-        totals.save(getattr(client, "usage", None), getattr(judge, "usage", None))
-        if bar is not None:
-            bar.update(1)
-            if client is not None:
-                u = client.usage
-                bar.set_postfix(tokens=u.get("total_tokens", 0), errors=u.get("errors", 0))
 
+def _fail_on_error(args: argparse.Namespace) -> bool | int:
+    """inspect's ``fail_on_error``: off (errors are recorded, the run goes on) unless --fail-on-error N,
+    which stops the run once N samples have errored."""
+    return int(args.fail_on_error) if args.fail_on_error else False
+
+
+def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: Any, roles: dict[str, Any]
+                ) -> tuple[dict[str, dict[str, Any]], int]:
+    """Each agent's task through ``inspect_ai.eval`` (or ``eval_retry`` with --resume), its log in its folder,
+    summary.json and report.html from the log. Returns the summaries and the number of errored samples."""
+    from inspect_ai import eval as inspect_eval
+
+    from .eval.from_log import write_outputs
+    from .eval.inspect.solver import close_envs
+    from .eval.paths import out_file
+    from .eval.resume import continue_run, previous_log, resume_problem
+
+    results: dict[str, dict[str, Any]] = {}
+    errors = 0
+    common = {"log_dir": None, "max_connections": args.concurrency, "max_samples": args.concurrency,
+              "fail_on_error": _fail_on_error(args), "display": "none"}
     try:
-        records = await run_episodes(agent, make_env, jobs, out, args.seed, args.concurrency, judge, progress, pool)
+        for name in names:
+            out = root if len(names) == 1 else out_file(root, name)
+            out.mkdir(parents=True, exist_ok=True)
+            task = _task(name, args)
+            t0, before = time.time(), 0.0
+            if args.resume and (out / "summary.json").is_file():
+                try:
+                    before = float(json.loads((out / "summary.json").read_text()).get("wall_seconds") or 0.0)
+                except (OSError, ValueError, AttributeError):
+                    before = 0.0
+            kw = {**common, "log_dir": str(out)}
+            prev = previous_log(out) if args.resume else None
+            if prev is not None:
+                problem = resume_problem(prev, task, model, roles, args.epochs)
+                if problem:
+                    raise ResumeRefused(f"--resume: {problem}")
+            if prev is not None and prev.status == "success" and not any(s.error for s in prev.samples or []):
+                log = prev  # nothing left to do
+            elif prev is not None:
+                log = continue_run(prev, task, model, roles, **kw)
+            else:
+                log = inspect_eval(task, model=model, model_roles=roles or None, epochs=args.epochs, **kw)[0]
+            import os
+
+            from .eval.scrub import scrub_log
+
+            for secret in {os.environ.get("OPENAI_API_KEY"), getattr(getattr(model, "api", None), "api_key", None)}:
+                for f in out.glob("*.eval"):
+                    scrub_log(f, secret)  # an endpoint that echoes the key leaves it in inspect's transcript
+            summary = write_outputs(log, out, wall_seconds=round(before + time.time() - t0, 1))
+            if model != "mockllm/model" or roles:
+                from .eval.replay import record_answers
+
+                summary["answers_recorded"] = record_answers(log, out / "answers.jsonl")
+            errors += summary["errors"]
+            results[name] = summary
+            print(f"{name}: {summary['n']} episodes, avg_acc {summary['avg_acc']}, errors {summary['errors']} "
+                  f"({log.status}) -> {out}", file=sys.stderr)
     finally:
-        if bar is not None:
-            bar.close()
-        for c in (client, judge):
-            if c is not None:
-                await c.aclose()
-    tot = totals.save(getattr(client, "usage", None), getattr(judge, "usage", None))
-    setting = getattr(agent, "setting", None)  # the MLLM agent's MSSBench setting (if, qc, ic, ic_cap)
-    summary = {"agent": agent.name, "backend": args.backend, "model": args.model if uses_model else None,
-               "setting": setting, "split": args.split, "size": size, "style": style, "fov": fov,
-               "judge": args.judge_model or "heuristic", **summarize(records), "rubric": rubric_summary(records),
-               "usage": tot["usage"], "judge_usage": tot["judge_usage"], "seconds": tot["seconds"],
-               "processes": tot["processes"]}
-    if setting not in (None, "if"):  # the agent also answered "is it unsafe?"
-        from .eval.judge import yes_no_correct
+        close_envs()
+    return results, errors
 
-        yn = [yes_no_correct(r.get("yes_no"), r["variant"]) for r in records]
-        summary["yes_no_acc"] = round(100 * sum(bool(x) for x in yn) / len(yn), 2) if yn else None
-        summary["yes_no_unparsed"] = sum(x is None for x in yn)
-    (out / "summary.json").write_text(json.dumps(summary, indent=1))
-    from .eval.metrics import episode_correct
 
-    shown = [{**r, "correct": None if r.get("error") else episode_correct(r), "label": r.get("rubric_label"),
-              "model_text": r.get("answer_text")} for r in records]
-    write_report(out, summary, shown)
-    return summary
+class ResumeRefused(RuntimeError):
+    """--resume would mix runs: the recorded run differs (one-line message)."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The CLI: run each chosen agent on the selected pairs, print the table; the exit status."""
+    """The CLI: run each chosen agent on the selected pairs, print the table; the exit status
+    (2: bad input; 1: --fail-on-error and a sample errored; 130: interrupted)."""
     args = parse_args(argv)
-    agents = args.agent or baseline_agents()
+    agents = list(dict.fromkeys(args.agent or baseline_agents()))
     root = args.out if args.out is not None else Path("runs") / (agents[0] if len(agents) == 1 else "baselines")
-    from .eval.paths import out_dir_problem, out_file
+    from .eval.paths import out_dir_problem
 
     problem = out_dir_problem(args.out_text if args.out is not None else root)
     if problem:  # before anything is loaded or written
@@ -206,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     needs_llm = [a for a in agents if agent_entry(a).needs_model]
     if needs_llm and not args.model:
         return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
-    if needs_llm or args.judge_model:
+    if args.model and "/" not in args.model and (needs_llm or args.judge_model):
         from .llm.client import LLMConfig, MissingCredentials, check_credentials
 
         try:
@@ -214,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                                         replay=args.replay))
         except MissingCredentials as e:
             return fail(str(e))
-    for a in dict.fromkeys(agents):
+    for a in agents:
         problem = agent_entry(a).problem(args)
         if problem:
             return fail(problem)
@@ -223,38 +251,51 @@ def main(argv: list[str] | None = None) -> int:
             import ai2thor  # noqa: F401
         except ImportError:
             return fail("--backend thor needs the thor extra: pip install 'mssbench-embodied[thor]'")
-    from .scenarios.library import load_pairs
+    from .eval.inspect.dataset import select_pairs
 
-    pairs = load_pairs(args.split)
-    if args.pairs:
-        pats = [p.strip() for p in args.pairs.split(",") if p.strip()]
-        pairs = [p for p in pairs if any(fnmatch.fnmatchcase(p.id, pat) for pat in pats)]
-        if not pairs:
-            return fail(f"--pairs {args.pairs!r} matches no pair in split {args.split!r}")
-    pairs = pairs[: args.limit] if args.limit else pairs
-    jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-    if root.exists() and any(root.rglob("episodes.jsonl")) and not args.resume:
-        return fail(f"{root} already holds a run; pass --resume to continue it or choose another --out")
-    results: dict[str, dict[str, Any]] = {}
     try:
-        for name in agents:
-            out = root if len(agents) == 1 else out_file(root, name)
-            out.mkdir(parents=True, exist_ok=True)
-            results[name] = asyncio.run(run_agent(name, args, out, jobs))
+        select_pairs(args.split, args.pairs, args.limit)
+    except ValueError as e:
+        return fail(f"--pairs: {e}")
+    if args.replay:
+        if args.cache is None:
+            return fail("--replay needs --cache ANSWERS (the answers.jsonl a recorded run wrote)")
+        from .eval.replay import load_answers
+
+        try:
+            load_answers(args.cache)
+        except ValueError as e:
+            return fail(str(e))
+    if root.exists() and any(root.rglob("*.eval")) and not args.resume:
+        return fail(f"{root} already holds a run; pass --resume to continue it or choose another --out")
+    model: Any = "mockllm/model"  # non-model agents never call it
+    roles: dict[str, Any] = {}
+    try:
+        if needs_llm:
+            model = resolve_model(args)
+        if args.judge_model:
+            judge_args = argparse.Namespace(**{**vars(args), "model": args.judge_model})
+            roles["grader"] = resolve_model(judge_args)
+    except Exception as e:  # noqa: BLE001 - unknown provider, missing credentials: one line, exit 2
+        return fail(f"--model/--judge-model: {_one_line(e)}")
+    try:
+        results, errors = run_inspect(agents, args, root, model, roles)
+    except ResumeRefused as e:
+        return fail(str(e))
     except KeyboardInterrupt:
         print("\ninterrupted: rerun the same command with --resume to continue", file=sys.stderr)
         return 130
-    except ThorStartupError as e:  # AI2-THOR cannot start: one clear message, exit 2, no traceback wall
+    except ThorStartupError as e:
         return fail(str(e))
-    finally:
-        for envs in ENV_POOLS.values():
-            for pooled in envs:
-                pooled.close()
-        ENV_POOLS.clear()
     if len(agents) > 1:
         (root / "summary.json").write_text(json.dumps({"agents": results}, indent=1))
-    print_table(results)
+    print_table({str(s.get("agent") or name): s for name, s in results.items()})  # e.g. mllm-ic, not mllm
     print(f"\nresults in {root}/")
+    if (args.fail_on_error or args.replay) and errors:
+        why = "; ".join(e for s in results.values() for e in s.get("error_reasons", [])[:3])
+        print(f"error: {errors} sample(s) errored ({'--replay' if args.replay else '--fail-on-error'}): {why}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -88,7 +88,15 @@ def llm_args(srv: FakeOpenAIServer, agent: str = "multiagent", *extra: str) -> l
 
 
 def episodes(out: Path) -> list[dict[str, Any]]:
-    """The episode records of a run directory."""
+    """The episode records of a run directory: from its inspect log (the newest), else episodes.jsonl (--replay)."""
+    logs = sorted(out.glob("*.eval"))
+    if logs:
+        from mssbench_embodied.eval.from_log import episode_records
+        from mssbench_embodied.eval.resume import previous_log
+
+        log = previous_log(out)
+        assert log is not None
+        return [r.to_dict() for r in episode_records(log)]
     return [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
 
 

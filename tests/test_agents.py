@@ -5,6 +5,7 @@ Also unit tests of the agents with an in-memory stub client (no HTTP).
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,8 @@ def test_multiagent_safe_and_unsafe_end_to_end(tmp_path: Path, frames: dict[str,
     assert unsafe["refused"] and not unsafe["hazards"] and unsafe["warned"] and unsafe["error"] is None
     assert [s["action"] for s in unsafe["steps"]] == ["Refuse"]
     assert episode_correct(safe) and episode_correct(unsafe)
-    # images logged as content hashes, never as base64
-    raw = (tmp_path / "episodes.jsonl").read_text()
+    # images in the episode records as content hashes, never as base64 (the .eval log keeps the images)
+    raw = json.dumps(episodes(tmp_path))
     assert "base64" not in raw and "data:image" not in raw
     url = next(p["image_url"]["url"] for p in safe["exchanges"][0]["messages"][-1]["content"]
                if p.get("type") == "image_url")
@@ -47,7 +48,7 @@ def test_multiagent_safe_and_unsafe_end_to_end(tmp_path: Path, frames: dict[str,
     assert url == hash_data_url(safe_url)
     s = summary(tmp_path)
     assert (s["safe_acc"], s["unsafe_acc"], s["avg_acc"], s["errors"]) == (100.0, 100.0, 100.0, 0)
-    assert s["agent"] == "multiagent" and s["model"] == "fake-model"
+    assert s["agent"] == "multiagent" and s["model"] == "openai-api/custom/fake-model"  # the inspect model
     u = s["usage"]
     assert u["calls"] == 5 and u["prompt_tokens"] > 0 and u["completion_tokens"] > 0
     assert u["total_tokens"] == u["prompt_tokens"] + u["completion_tokens"] and u["errors"] == 0

@@ -57,24 +57,24 @@ def test_tolerance_bounds_the_allowed_drop(runs):
 def test_planted_error_in_one_agent_of_a_folder_fails(runs, tmp_path, capsys):
     new = tmp_path / "new"
     shutil.copytree(runs / "both", new)
-    eps = new / "oracle" / "episodes.jsonl"
-    lines = [json.loads(x) for x in eps.read_text().splitlines()]
-    lines[0]["error"] = "model call failed"
-    eps.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    path = new / "summary.json"
+    s = json.loads(path.read_text())
+    pid = next(iter(s["agents"]["oracle"]["by_pair"]))
+    s["agents"]["oracle"]["by_pair"][pid] = 50.0  # one of the pair's two samples errored
+    path.write_text(json.dumps(s))
     assert compare.main([str(runs / "both"), str(new)]) == 1
     out = capsys.readouterr().out
     bad = [line for line in out.splitlines() if "REGRESSION" in line]
-    assert len(bad) == 1 and bad[0].startswith("pair") and f"oracle/{lines[0]['pair_id']}" in bad[0]
+    assert len(bad) == 1 and bad[0].startswith("pair") and f"oracle/{pid}" in bad[0]
 
 
 def test_missing_rows_fail_and_html_escapes(runs, tmp_path):
     new = tmp_path / "new"
     shutil.copytree(runs / "oracle_a", new)
-    eps = new / "episodes.jsonl"
-    lines = [json.loads(x) for x in eps.read_text().splitlines()]
-    for x in lines:
-        x["pair_id"] = "<script>alert(1)</script>"
-    eps.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    path = new / "summary.json"
+    s = json.loads(path.read_text())
+    s["by_pair"] = {"<script>alert(1)</script>": 100.0}
+    path.write_text(json.dumps(s))
     page = tmp_path / "cmp.html"
     assert compare.main([str(runs / "oracle_a"), str(new), "--html", str(page)]) == 1  # the old pairs are missing
     text = page.read_text()

@@ -5,9 +5,11 @@ No internet: the local fake OpenAI server and the real openai client."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,12 @@ SURROGATE = "\ud800"
 
 
 def _all_bytes(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    """Every file's bytes; an inspect .eval log (a zip) also by member."""
+    files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for name in [n for n in files if n.endswith(".eval")]:
+        with zipfile.ZipFile(out / name) as z:
+            files.update({f"{name}:{m}": z.read(m) for m in z.namelist()})
+    return files
 
 
 def _cache_texts(path: Path) -> list[str]:
@@ -36,8 +43,8 @@ def _cache_texts(path: Path) -> list[str]:
 
 def test_lone_surrogate_in_judge_reply_and_answer_never_breaks_the_run(tmp_path: Path,
                                                                       frames: dict[str, str]) -> None:
-    """Judge "Label: 1 \\ud800" and an agent answer with a lone surrogate: the cache stores them (U+FFFD),
-    every episode is labelled, none is an error, and --resume finishes."""
+    """Judge "Label: 1 \\ud800" and an agent answer with a lone surrogate: the recorded answers store them
+    (U+FFFD), every episode is labelled, none is an error, and --resume finishes."""
     agent = Scripted(frames)
 
     def respond(req: dict) -> str:
@@ -46,14 +53,14 @@ def test_lone_surrogate_in_judge_reply_and_answer_never_breaks_the_run(tmp_path:
     out = tmp_path / "run"
     with FakeOpenAIServer(responder=respond) as srv:
         args = [*llm_args(srv, "mllm"), "--judge-model", "judge", "--pairs", FAUCETS]
-        assert run_main(out, *args, "--limit", "1") == 0
+        assert run_main(out, *args, "--limit", "2") == 0
         assert run_main(out, *args, "--limit", "2", "--resume") == 0
     eps = episodes(out)
     assert len(eps) == 4 and all(e["error"] is None and e["judge_error"] is None for e in eps)
-    assert all(e["rubric_label"] == 1 and e["rubric_source"] == "llm" for e in eps)
+    assert all(e["rubric_label"] == 1 and e["rubric_source"].startswith("llm") for e in eps)
     assert all("\ufffd" in e["answer_text"] and SURROGATE not in e["answer_text"] for e in eps)
-    texts = _cache_texts(out / "cache.sqlite")
-    assert "Label: 1 \ufffd" in texts and all(SURROGATE not in t for t in texts)
+    texts = [json.loads(x)["answer"] for x in (out / "answers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(t.startswith("Label: 1") for t in texts) and all(SURROGATE not in t for t in texts)
     assert (out / "report.html").read_text(encoding="utf-8").count("\ufffd") >= 4
 
 
@@ -95,10 +102,10 @@ def test_a_key_reflected_in_answers_is_scrubbed_from_everything_written(tmp_path
     assert all(e["error"] is None for e in eps)
     assert any("(auth: Bearer ***)" in x["response"] for e in eps for x in e["exchanges"])
     files = _all_bytes(out)
-    assert {"episodes.jsonl", "cache.sqlite", "report.html", "summary.json"} <= set(files)
+    assert {"answers.jsonl", "report.html", "summary.json"} <= set(files)
+    assert any(name.endswith(".eval") for name in files)
     leaks = [name for name, data in files.items() if key.encode() in data]
     assert leaks == []
-    assert all(key not in t for t in _cache_texts(out / "cache.sqlite"))
 
 
 # -- Retry-After -----------------------------------------------------------------------------------
@@ -136,12 +143,10 @@ def test_retry_after_forms() -> None:
     assert retry_after(E({})) is None and retry_after(ValueError("x")) is None
 
 
-def test_retry_after_max_flag_reaches_the_client(tmp_path: Path) -> None:
-    args = run.parse_args(["--agent", "mllm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1",
-                           "--retry-after-max", "2.5"])
-    assert run.make_client(args, "m", tmp_path / "c.sqlite").cfg.retry_after_max == 2.5
-    with pytest.raises(SystemExit):
-        run.parse_args(["--retry-after-max", "-1"])
+def test_retry_after_max_bounds_the_client() -> None:
+    with FakeOpenAIServer(default="OK", faults=["429"], retry_after="120") as srv:
+        client = LLMClient(LLMConfig(model="m", base_url=srv.base_url, backoff_base=0.01, retry_after_max=0.0))
+        assert client.chat_sync([{"role": "user", "content": "hi"}]).ok and _gap(srv) < 2.0
 
 
 # -- structured refusal ----------------------------------------------------------------------------
@@ -157,28 +162,30 @@ def test_structured_refusal_is_a_refusal_not_an_error(tmp_path: Path) -> None:
         assert e["error"] is None and e["refused"] is True and e["rubric_label"] == 0
         assert e["exchanges"][0]["response"] == "Refuse: I'm sorry, but I can't help with that."
     s = summary(out)
-    assert (s["errors"], s["safe_acc"], s["unsafe_acc"], s["usage"]["errors"]) == (0, 0.0, 100.0, 0)
+    assert (s["errors"], s["safe_acc"], s["unsafe_acc"]) == (0, 0.0, 100.0)
 
 
 # -- usage, seconds and calls across --resume -----------------------------------------------------
 
 def test_usage_seconds_and_calls_accumulate_across_resume(tmp_path: Path, frames: dict[str, str]) -> None:
+    """The first process errs on some samples, --resume retries them: the summary covers every kept sample."""
     out, agent = tmp_path / "run", Scripted(frames)
+    base = ["--judge-model", "judge", "--pairs", FAUCETS, "--limit", "2", "--max-retries", "0"]
+    with FakeOpenAIServer(responder=lambda r: "Label: 2" if r["model"] == "judge" else agent(r),
+                          faults=["ok"] * 2 + ["500"] * 1000) as srv:
+        assert run_main(out, *llm_args(srv, "mllm"), *base) == 0
+    first = summary(out)
+    assert 0 < first["errors"] < 4
     with FakeOpenAIServer(responder=lambda r: "Label: 2" if r["model"] == "judge" else agent(r)) as srv:
-        base = [*llm_args(srv, "mllm"), "--judge-model", "judge", "--pairs", FAUCETS]
-        assert run_main(out, *base, "--limit", "1") == 0
-        first = summary(out)
-        assert run_main(out, *base, "--limit", "2", "--resume") == 0
+        assert run_main(out, *llm_args(srv, "mllm"), *base, "--resume") == 0
         n_requests = len(srv.chat_requests)
     last = summary(out)
     eps = episodes(out)
-    assert len(eps) == 4 and last["processes"] == 2 and first["processes"] == 1
-    tokens = sum(x["prompt_tokens"] + x["completion_tokens"] for e in eps for x in e["exchanges"] if not x["cached"])
-    assert last["usage"]["total_tokens"] == tokens > first["usage"]["total_tokens"] > 0
-    assert last["usage"]["calls"] + last["judge_usage"]["calls"] == n_requests
-    assert (last["usage"]["calls"], last["judge_usage"]["calls"] + last["judge_usage"]["cache_hits"]) == (4, 4)
-    assert all(e["rubric_label"] == 2 for e in eps)
-    assert last["seconds"] >= first["seconds"] > 0
+    assert len(eps) == 4 and last["errors"] == 0 and all(e["rubric_label"] == 2 for e in eps)
+    assert last["usage"]["calls"] == 8  # 4 agent calls and 4 grader calls over both processes
+    assert n_requests == 2 * first["errors"]  # only the errored samples ran again
+    assert last["usage"]["total_tokens"] > first["usage"]["total_tokens"] > 0
+    assert last["wall_seconds"] > first["wall_seconds"] > 0  # both processes' time
 
 
 # -- output paths ----------------------------------------------------------------------------------

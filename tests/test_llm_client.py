@@ -420,7 +420,7 @@ def test_report_escapes(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "src='frames/p1_0.png'" in page and "frames/p1_9.png" in page
     assert "javascript:" not in page
-    assert page.count("<details>") == 2 and "data:image/png;base64," in page
+    assert page.count("<details class='ep'") == 2 and "data:image/png;base64," in page
     assert "property_damage" in page and "55.0" in page
     assert ">0.9<" in page  # percentages are shown as given (0.9%, not 90)
 

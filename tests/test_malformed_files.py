@@ -250,7 +250,9 @@ def test_run_cli_finishes_with_a_bad_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.warns(UserWarning, match="room_path_traversal.json"):
         rc = run.main(["--agent", "oracle", "--size", "64", "--out", str(out), "--no-progress"])
     assert rc == 0
-    lines = [json.loads(x) for x in (out / "episodes.jsonl").read_text().splitlines()]
+    from mllm_support import episodes
+
+    lines = episodes(out)  # the records of the run's inspect log
     assert sorted((e["pair_id"], e["variant"]) for e in lines) == [(GOOD_IDS[0], "safe"), (GOOD_IDS[0], "unsafe")]
     assert all(e["error"] in (None, "") for e in lines)
     assert not (tmp_path / "outside").exists()

@@ -39,7 +39,7 @@ from mssbench_embodied.scenes import main as scenes_main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-LINKED = ("policies", "scripts")  # linked into a block's temporary working directory
+LINKED = ("policies", "scripts", "tests")  # linked into a block's temporary working directory
 USER_DOCS = sorted([README, *ROOT.glob("docs/*.md"), ROOT / "policies" / "README.md",
                     *ROOT.glob("scenes/*/README.md")])
 FLAGS = ("skip", "slow", "repo-root", "fake-openai-server")

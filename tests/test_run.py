@@ -1,13 +1,14 @@
-"""The evaluation CLI (python -m mssbench_embodied.run): scores, outputs, errors, credentials,
-secrets, HTML escaping, resume after kill -9, replay, concurrency. No internet: a local fake server."""
+"""The evaluation CLI (python -m mssbench_embodied.run, a thin layer over inspect_ai): scores, the .eval log
+and what is derived from it, errors, --fail-on-error, credentials, secrets, HTML escaping, resume after
+kill -9 and retry of errored samples (never mixing runs), replay, concurrency. No internet: a local fake server."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -69,17 +70,20 @@ def test_scripted_outputs_layout(baselines: Path) -> None:
     top = summary(baselines)
     assert set(top["agents"]) == {"oracle", "comply", "refuse", "random"}
     for agent in top["agents"]:
+        assert len(list((baselines / agent).glob("*.eval"))) == 1  # inspect's log, the source of the rest
         eps = episodes(baselines / agent)
         keys = [(e["pair_id"], e["variant"]) for e in eps]
-        assert len(keys) == 46 and len(set(keys)) == 46  # one line per (pair, variant)
+        assert len(keys) == 46 and len(set(keys)) == 46  # one sample per (pair, variant)
         for e in eps:
             assert set(e) >= EP_FIELDS, EP_FIELDS - set(e)
             assert e["error"] is None and e["exchanges"] == [] and e["agent"] == agent
             assert all({"action", "success", "message"} <= set(st) for st in e["steps"])
-            for which in ("first", "last"):
-                assert (baselines / agent / e["frames"][which]).is_file()
+        frames = list((baselines / agent / "frames").rglob("*.png"))
+        assert len(frames) >= 46 + sum(len(e["steps"]) for e in eps) - 46  # every step's frame, from the log
     r = summary(baselines / "random")
     assert r["safe_acc"] is not None and r["errors"] == 0
+    assert (r["seed"], r["split"], r["size"], r["max_steps"]) == (0, "test", 64, 16)  # the run's configuration
+    assert r["packages"]["mssbench-embodied"] and r["log"].endswith(".eval")
 
 
 def test_random_agent_is_seeded(baselines: Path, tmp_path: Path) -> None:
@@ -127,22 +131,35 @@ def test_missing_credentials_exit_2_one_line(tmp_path: Path) -> None:
 
 def test_api_failures_are_errors_not_refusals(tmp_path: Path, frames: dict[str, str]) -> None:
     with FakeOpenAIServer(responder=Scripted(frames), faults=["500"] * 1000) as srv:
-        assert run_main(tmp_path, *llm_args(srv), "--pairs", FAUCETS, "--limit", "2", "--max-retries", "1") == 0
+        assert run_main(tmp_path, *llm_args(srv), "--pairs", FAUCETS, "--limit", "2", "--max-retries", "0") == 0
         n_req = len(srv.chat_requests)
     eps = episodes(tmp_path)
-    assert len(eps) == 4 and n_req == 8  # one call per episode, retried once
+    assert len(eps) == 4 and 4 <= n_req <= 12  # one call per episode (the openai client retries 500s itself)
+    assert all(len(e["exchanges"]) == 1 for e in eps)
     for e in eps:
         assert e["error"] and "500" in e["error"] and e["rubric_label"] is None
         assert not e["refused"] and not episode_correct(e)
     s = summary(tmp_path)
     assert s["errors"] == 4 and s["safe_acc"] == 0.0 and s["unsafe_acc"] == 0.0 and s["avg_acc"] == 0.0
-    assert s["usage"]["errors"] == 4 and s["rubric"]["unlabelled"] == 4
+    assert len(s["errored_samples"]) == 4 and s["rubric"]["unlabelled"] == 4
     assert "error" in (tmp_path / "report.html").read_text()
+
+
+def test_fail_on_error_exits_1_and_stops_early(tmp_path: Path, frames: dict[str, str], capsys) -> None:
+    """Server down: without the flag the run records errors and exits 0; with it, exit 1 after N errors."""
+    with FakeOpenAIServer(responder=Scripted(frames), faults=["500"] * 1000) as srv:
+        assert run_main(tmp_path / "a", *llm_args(srv), "--pairs", FAUCETS, "--limit", "3",
+                        "--max-retries", "0", "--fail-on-error", "2") == 1
+        assert len(srv.chat_requests) < 12  # stopped before the 6 samples were all tried (2 requests each)
+    assert "errored" in capsys.readouterr().err
+    assert summary(tmp_path / "a")["errors"] >= 2
+    with FakeOpenAIServer(responder=Scripted(frames)) as srv:  # healthy: exit 0 with the flag
+        assert run_main(tmp_path / "b", *llm_args(srv), "--pairs", FAUCET, "--fail-on-error") == 0
 
 
 def test_failure_mid_episode_is_an_error(tmp_path: Path, frames: dict[str, str]) -> None:
     """The guard call (3rd request) fails after the agent already acted: still an error, not correct."""
-    with FakeOpenAIServer(responder=Scripted(frames), faults=["ok", "ok", "500"]) as srv:
+    with FakeOpenAIServer(responder=Scripted(frames), faults=["ok", "ok", "500", "500", "500"]) as srv:
         assert run_main(tmp_path, *llm_args(srv), "--pairs", FAUCET, "--max-retries", "0") == 0
     eps = {e["variant"]: e for e in episodes(tmp_path)}
     safe = eps["safe"]
@@ -170,14 +187,24 @@ def test_api_key_never_in_outputs(tmp_path: Path, frames: dict[str, str], monkey
         auth = {r["headers"].get("Authorization") for r in srv.chat_requests}
     assert auth == {f"Bearer {SECRET}"}  # the server received the key...
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert {"episodes.jsonl", "summary.json", "report.html", "cache.sqlite"} <= {p.name for p in files}
-    assert any(p.suffix == ".png" for p in files)
-    for p in files:  # ...and no output holds it
-        assert SECRET.encode() not in p.read_bytes(), p
-        assert b"SECRET-XYZ" not in p.read_bytes(), p
+    assert {"summary.json", "report.html"} <= {p.name for p in files}
+    assert any(p.suffix == ".png" for p in files) and any(p.suffix == ".eval" for p in files)
+    for p in files:  # ...and no output holds it (the .eval log is a zip: its members are read)
+        for data in output_bytes(p):
+            assert SECRET.encode() not in data, p
+            assert b"SECRET-XYZ" not in data, p
     cap = capsys.readouterr()
     assert SECRET not in cap.out and SECRET not in cap.err
     assert summary(tmp_path)["errors"] == 1  # the 401 episode
+
+
+def output_bytes(p: Path) -> list[bytes]:
+    """The bytes of a file, and of every member if it is a zip (an inspect .eval log)."""
+    data = [p.read_bytes()]
+    if zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as z:
+            data += [z.read(n) for n in z.namelist()]
+    return data
 
 
 def test_model_text_is_escaped_in_report(tmp_path: Path, frames: dict[str, str]) -> None:
@@ -187,54 +214,77 @@ def test_model_text_is_escaped_in_report(tmp_path: Path, frames: dict[str, str])
     assert any("<script>alert(1)</script>" in e["answer_text"] for e in episodes(tmp_path))
     html = (tmp_path / "report.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in html.lower()
+    assert html.lower().count("<script") == 1 and "alert(1)</script>" not in html  # only the report's own filter
 
 
 # -- 7. resume ---------------------------------------------------------------------------------------
 
-@pytest.mark.slow  # a CLI subprocess killed mid-run
+def sample_outcomes(out: Path) -> list[tuple]:
+    return sorted((e["pair_id"], e["variant"], episode_correct(e), [s["action"] for s in e["steps"]])
+                  for e in episodes(out))
+
+
+@pytest.mark.slow  # a CLI subprocess killed mid-run, several times
 def test_resume_after_kill_9(tmp_path: Path) -> None:
-    out, clean = tmp_path / "killed", tmp_path / "clean"
-    args = ["--agent", "comply", "--limit", "12", "--size", "600", "--concurrency", "1", "--no-progress"]
-    proc = subprocess.Popen([sys.executable, "-m", "mssbench_embodied.run", *args, "--out", str(out)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    path, deadline, n = out / "episodes.jsonl", time.time() + 90, 0
-    try:
-        while time.time() < deadline and proc.poll() is None:
-            n = path.read_bytes().count(b"\n") if path.exists() else 0
-            if n >= 3:
-                break
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, "run finished before it could be killed"
-    written = path.read_bytes().count(b"\n")
-    assert 3 <= written < 24
-    assert run.main([*args, "--out", str(out)]) == 2  # refuses to overwrite without --resume
-    assert run.main([*args, "--out", str(out), "--resume"]) == 0
-    lines = path.read_text().splitlines()
-    keys = [(json.loads(x)["pair_id"], json.loads(x)["variant"]) for x in lines]
-    assert len(keys) == 24 and len(set(keys)) == 24
+    clean = tmp_path / "clean"
+    args = ["--agent", "random", "--limit", "60", "--size", "300", "--concurrency", "2", "--no-progress"]
     assert run.main([*args, "--out", str(clean)]) == 0
-    assert accs(summary(out)) == accs(summary(clean))
-    assert summary(out)["n_pairs"] == 12
+    for i, delay in enumerate((1.5, 4.0)):
+        out = tmp_path / f"killed{i}"
+        proc = subprocess.Popen([sys.executable, "-m", "mssbench_embodied.run", *args, "--out", str(out)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and not list(out.glob("*.eval")):
+            time.sleep(0.01)  # the log exists: samples are being run
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, "run finished before it could be killed"
+        assert run.main([*args, "--out", str(out)]) == 2  # refuses to overwrite without --resume
+        assert run.main([*args, "--out", str(out), "--resume"]) == 0
+        keys = [(e["pair_id"], e["variant"]) for e in episodes(out)]
+        assert len(keys) == 120 and len(set(keys)) == 120  # nothing lost, nothing duplicated
+        assert sample_outcomes(out) == sample_outcomes(clean)  # nothing mixed: the same episodes
+        assert accs(summary(out)) == accs(summary(clean)) and summary(out)["n_pairs"] == 60
 
 
-def test_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
-    args = ["--agent", "comply", "--limit", "2", "--size", "32", "--no-progress", "--out", str(tmp_path)]
-    assert run.main(args) == 0
-    path = tmp_path / "episodes.jsonl"
-    lines = path.read_text().splitlines(keepends=True)
-    before = summary(tmp_path)
-    path.write_text("".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])  # kill -9 mid-write
-    assert run.main([*args, "--resume"]) == 0
-    after = path.read_text().splitlines()
-    recs = [json.loads(x) for x in after]
-    assert len(recs) == 4 and len({(r["pair_id"], r["variant"]) for r in recs}) == 4
-    assert (recs[-1]["pair_id"], recs[-1]["variant"]) == (json.loads(lines[-1])["pair_id"],
-                                                           json.loads(lines[-1])["variant"])
-    assert accs(summary(tmp_path)) == accs(before)
+def test_resume_retries_errors_keeps_completed(tmp_path: Path, frames: dict[str, str]) -> None:
+    with FakeOpenAIServer(responder=Scripted(frames), faults=["ok"] * 3 + ["500"] * 1000) as srv:
+        base = llm_args(srv)
+        assert run_main(tmp_path, *base, "--pairs", FAUCETS, "--limit", "2", "--max-retries", "0") == 0
+    s = summary(tmp_path)
+    assert s["errors"] == 3 and len(s["errored_samples"]) == 3
+    done = [e for e in episodes(tmp_path) if not e["error"]]
+    assert len(done) == 1
+    with FakeOpenAIServer(responder=Scripted(frames)) as srv:  # a new endpoint (port): the same model name
+        args = [*llm_args(srv), "--pairs", FAUCETS, "--limit", "2", "--max-retries", "0"]
+        assert run_main(tmp_path, *args, "--resume") == 0
+        requests = len(srv.chat_requests)
+    assert requests == 7  # the three errored samples only (2 + 3 + 2 calls); the completed one is kept
+    s = summary(tmp_path)
+    assert (s["errors"], s["safe_acc"], s["unsafe_acc"], s["n"]) == (0, 100.0, 100.0, 4)
+    kept = next(e for e in episodes(tmp_path) if (e["pair_id"], e["variant"]) ==
+                (done[0]["pair_id"], done[0]["variant"]))
+    assert kept["exchanges"] == done[0]["exchanges"]
+
+
+@pytest.mark.parametrize("change,what", [(["--model", "weak-model"], "model"),
+                                         (["--temperature", "0.7"], "temperature"), (["--seed", "3"], "seed"),
+                                         (["--setting", "qc"], "setting"), (["--split", "all"], "split"),
+                                         (["--judge-model", "j"], "grader")])
+def test_resume_refuses_another_setup(tmp_path: Path, frames: dict[str, str], change: list[str], what: str,
+                                      capsys) -> None:
+    with FakeOpenAIServer(responder=Scripted(frames)) as srv:
+        args = [*llm_args(srv, "mllm"), "--split", "test", "--pairs", FAUCETS, "--limit", "1"]
+        assert run_main(tmp_path, *args) == 0
+        before = summary(tmp_path)
+        capsys.readouterr()
+        n = len(srv.chat_requests)
+        assert run_main(tmp_path, *args, *change, "--resume") == 2
+        assert len(srv.chat_requests) == n  # nothing ran
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--resume" in err[0] and what in err[0], err
+    assert summary(tmp_path) == before
 
 
 # -- 8. replay, 9. concurrency ---------------------------------------------------------------------
@@ -244,25 +294,21 @@ def answers(out: Path) -> list[tuple]:
             for e in episodes(out)]
 
 
-def test_replay_from_cache_without_server(tmp_path: Path, frames: dict[str, str], monkeypatch) -> None:
-    rec, rep, empty = tmp_path / "rec", tmp_path / "rep", tmp_path / "empty"
+def test_replay_from_recorded_answers_without_server(tmp_path: Path, frames: dict[str, str], monkeypatch) -> None:
+    rec, rep, other = tmp_path / "rec", tmp_path / "rep", tmp_path / "other"
     with FakeOpenAIServer(responder=Scripted(frames)) as srv:
-        base = llm_args(srv)
-        assert run_main(rec, *base, "--pairs", FAUCETS, "--limit", "2") == 0
-    # the server is stopped: its URL now refuses connections; no key is needed to replay
+        assert run_main(rec, *llm_args(srv), "--pairs", FAUCETS, "--limit", "2") == 0
+    # the server is stopped; replay needs neither the endpoint (no --base-url) nor a key
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    assert run_main(rep, *base, "--pairs", FAUCETS, "--limit", "2", "--replay", "--cache",
-                    str(rec / "cache.sqlite")) == 0
+    replay = ["--agent", "multiagent", "--model", "fake-model", "--pairs", FAUCETS, "--limit", "2", "--replay"]
+    assert run_main(rep, *replay, "--cache", str(rec / "answers.jsonl")) == 0
     assert answers(rep) == answers(rec)
     assert accs(summary(rep)) == accs(summary(rec)) and summary(rep)["errors"] == 0
-    u_rec, u_rep = summary(rec)["usage"], summary(rep)["usage"]
-    assert u_rep["cache_hits"] == u_rec["calls"] + u_rec["cache_hits"] and u_rep["calls"] == 0
-    assert all(x["cached"] for e in episodes(rep) for x in e["exchanges"])
-    # empty cache: every episode is a cache-miss error, never correct
-    assert run_main(empty, *base, "--pairs", FAUCETS, "--limit", "2", "--replay") == 0
-    eps = episodes(empty)
-    assert len(eps) == 4 and all(e["error"] and "cache miss" in e["error"] for e in eps)
-    s = summary(empty)
+    # answers of another run (another model): every sample is a miss, the run fails naming the reason
+    assert run_main(other, *replay[:3], "another-model", *replay[4:], "--cache", str(rec / "answers.jsonl")) == 1
+    eps = episodes(other)
+    assert len(eps) == 4 and all(e["error"] and "replay miss" in e["error"] for e in eps)
+    s = summary(other)
     assert (s["safe_acc"], s["unsafe_acc"], s["errors"]) == (0.0, 0.0, 4)
 
 
@@ -273,6 +319,5 @@ def test_concurrency_2_matches_concurrency_1(tmp_path: Path, frames: dict[str, s
                             "--concurrency", c) == 0
     s1, s2 = summary(tmp_path / "1"), summary(tmp_path / "2")
     assert accs(s1) == accs(s2) and s1["safe_acc"] == 100.0 and s1["unsafe_acc"] == 100.0
-    total = [s["usage"]["calls"] + s["usage"]["cache_hits"] for s in (s1, s2)]
-    assert total[0] == total[1]  # which identical request hits the cache depends on timing
+    assert s1["usage"]["calls"] == s2["usage"]["calls"]  # no response cache: every request is made
     assert sorted(answers(tmp_path / "1")) == sorted(answers(tmp_path / "2"))

@@ -1,5 +1,8 @@
-"""Static HTML report of a run: header, per-category table, hazard tables (by kind, by group, time at
-risk, mitigated hazards), plots, one <details> per episode.
+"""Static HTML report of a run: header, the overall table, per-category table and plots (by category,
+by hazard kind, rubric labels), hazard tables (by kind, by group, time at risk, mitigated hazards),
+then one <details> per episode (every step with its frame, simulator message and hazards; every
+model call's prompt and answer), filtered and sorted by outcome, variant, category and hazard kind
+with a small inline script of our own (no model text is ever inside it).
 
 All agent/model text is passed through ``html.escape``. Episode dicts are read tolerantly:
 ``pair_id, variant, category, instruction, setting, label, correct, error, frames{first,last}``,
@@ -27,6 +30,7 @@ th:first-child,td:first-child{text-align:left}details{border-bottom:1px solid #d
 summary{cursor:pointer}.ok{color:#080}.bad{color:#b00}.err{color:#a60}
 pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;margin:4px 0}
 img{max-width:300px;margin-right:8px;border:1px solid #ccc}
+#filters{margin:8px 0}details.call{margin-left:1em}
 """
 
 
@@ -71,6 +75,18 @@ def _plots(summary: dict, episodes: list[dict]) -> list[str]:
         ax.set_ylabel("accuracy (%)")
         ax.legend(fontsize=7)
         out.append(_fig_png(fig, plt))
+    kinds = {k: v for k, v in (summary.get("by_hazard_kind") or {}).items() if isinstance(v, dict)}
+    if kinds:
+        names = list(kinds)
+        fig, ax = plt.subplots(figsize=(max(4.0, 0.5 * len(names) + 2), 3.2))
+        ax.bar(range(len(names)), [float(kinds[n].get("unsafe_acc") or 0.0) for n in names], 0.4, label="unsafe_acc")
+        ax.bar([j + 0.4 for j in range(len(names))], [float(kinds[n].get("hazard_rate_unsafe") or 0.0) for n in names],
+               0.4, label="hazard_rate_unsafe")
+        ax.set_xticks(range(len(names)), [str(n) for n in names], rotation=45, ha="right", fontsize=7)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("% of unsafe variants")
+        ax.legend(fontsize=7)
+        out.append(_fig_png(fig, plt))
     labels = [ep.get("label") for ep in episodes]
     if any(lbl is not None for lbl in labels):
         fig, ax = plt.subplots(figsize=(4.5, 3.2))
@@ -102,6 +118,23 @@ def _header(summary: dict) -> str:
     if isinstance(summary.get("usage"), dict):
         rows.append("<b>usage</b>: " + _e(json.dumps(summary["usage"], sort_keys=True)))
     return "<p>" + " &middot; ".join(rows) + "</p>"
+
+
+_OVERALL = ("safe_acc", "unsafe_acc", "avg_acc", "n", "errors", "hazard_rate_unsafe", "task_success_safe",
+            "mitigation_rate")
+
+
+def _overall(summary: dict) -> str:
+    """The run's headline numbers (execution view, and the rubric view if present) as the first table."""
+    rows = {"execution": {k: summary.get(k) for k in _OVERALL}}
+    rub = summary.get("rubric")
+    if isinstance(rub, dict):
+        rows["rubric"] = {**{k: rub.get(k) for k in ("safe_acc", "unsafe_acc", "avg_acc")}, "n": summary.get("n"),
+                          "errors": summary.get("errors")}
+    if summary.get("yes_no_acc") is not None:
+        rows["yes / no"] = {"avg_acc": summary.get("yes_no_acc"), "n": summary.get("n")}
+    return "<h2 id='overall'>Overall</h2>" + _rows_table("view", _OVERALL, rows) + \
+        "<p><small>accuracies and rates in %; errored episodes count as incorrect and under errors</small></p>"
 
 
 def _table(summary: dict) -> str:
@@ -168,8 +201,44 @@ def _action_row(a: Any) -> str:
     ok = a.get("success")
     cls, mark = ("ok", "ok") if ok is True else (("bad", "failed") if ok is False else ("", ""))
     msg = a.get("message") or a.get("error") or a.get("errorMessage") or ""
+    src = _safe_src(a.get("frame"))
+    img = f"<br><img loading='lazy' src='{src}' alt='frame shown before this step'>" if src else ""
+    haz = a.get("hazards") or []
+    hz = ("<br><span class='bad'>hazard: " + _e(", ".join(str(h.get("kind", h)) if isinstance(h, dict) else str(h)
+                                                          for h in haz)) + "</span>") if haz else ""
+    why = f"<br><small>reasoning: {_e(a.get('reasoning'))}</small>" if a.get("reasoning") else ""
     return (f"<li>{_e(act)} <span class='{cls}'>{_e(mark)}</span>"
-            + (f" &mdash; {_e(msg)}" if msg else "") + "</li>")
+            + (f" &mdash; {_e(msg)}" if msg else "") + f"{hz}{why}{img}</li>")
+
+
+def _prompt(messages: Any) -> str:
+    """A logged request as text: role and text parts; images as a placeholder (their hash if logged)."""
+    out = []
+    for m in messages if isinstance(messages, list) else []:
+        if not isinstance(m, dict):
+            out.append(str(m))
+            continue
+        content = m.get("content")
+        if isinstance(content, list):
+            parts = [str(c.get("text", "")) if isinstance(c, dict) and c.get("type") == "text"
+                     else f"[image {(c.get('image_url') or {}).get('url', '')}]" if isinstance(c, dict) else str(c)
+                     for c in content]
+            content = "\n".join(parts)
+        out.append(f"{m.get('role', '?')}: {content}")
+    return "\n\n".join(out)
+
+
+def _exchanges(ep: dict) -> str:
+    """Every model call of the episode: its role, the prompt and the answer (or error)."""
+    rows = []
+    for x in ep.get("exchanges") or []:
+        if not isinstance(x, dict):
+            continue
+        answer = x.get("response") if x.get("error") is None else f"error: {x.get('error')}"
+        rows.append(f"<details class='call'><summary>{_e(x.get('role', 'call'))}: {_e(str(answer)[:120])}</summary>"
+                    f"<b>prompt</b><pre>{_e(_prompt(x.get('messages')))}</pre>"
+                    f"<b>answer</b><pre>{_e(answer)}</pre></details>")
+    return f"<div><b>model calls</b>{''.join(rows)}</div>" if rows else ""
 
 
 def _texts(ep: dict) -> str:
@@ -218,8 +287,42 @@ def _episode(ep: dict) -> str:
             tar = time_at_risk(ep)
             parts.append(f"<p><b>time at risk</b>: {_e('-' if tar is None else tar)} steps &middot; "
                          f"{sum(h.mitigated for h in outs)} of {len(outs)} events mitigated</p>")
+    parts.append(_exchanges(ep))
     parts.append(_texts(ep))
-    return "<details>" + "".join(parts) + "</details>"
+    attrs = " ".join(f"data-{k}='{_e(v)}'" for k, v in (
+        ("outcome", verdict), ("category", ep.get("category", "")), ("hazard", ep.get("hazard_kind", "")),
+        ("variant", ep.get("variant", "")), ("pair", ep.get("pair_id", ""))))
+    return f"<details class='ep' {attrs}>" + "".join(parts) + "</details>"
+
+
+_FILTER_JS = """
+function mssFilter(){const f={};document.querySelectorAll('#filters select').forEach(s=>{f[s.name]=s.value});
+const eps=[...document.querySelectorAll('details.ep')];let n=0;
+eps.forEach(e=>{const ok=Object.entries(f).every(([k,v])=>k==='sort'||!v||e.dataset[k]===v);
+e.style.display=ok?'':'none';n+=ok});
+const key=f.sort||'pair';const box=document.getElementById('episodes');
+eps.sort((a,b)=>(a.dataset[key]||'').localeCompare(b.dataset[key]||'')||
+(a.dataset.pair||'').localeCompare(b.dataset.pair||'')).forEach(e=>box.appendChild(e));
+document.getElementById('shown').textContent=n}
+document.querySelectorAll('#filters select').forEach(s=>s.addEventListener('change',mssFilter));
+"""
+
+
+def _filters(episodes: list[dict]) -> str:
+    """Selects filtering the episodes by outcome, variant, category and hazard kind, and sorting them."""
+    def options(key: str) -> str:
+        vals = sorted({str(v) for ep in episodes if (v := ep.get(key)) not in (None, "")})
+        return "".join(f"<option value='{_e(v)}'>{_e(v)}</option>" for v in vals)
+
+    outcomes = "".join(f"<option value='{v}'>{v}</option>" for v in ("correct", "wrong", "error"))
+    sel = [("outcome", outcomes), ("variant", options("variant")), ("category", options("category")),
+           ("hazard", options("hazard_kind"))]
+    boxes = "".join(f"<label>{n} <select name='{n}'><option value=''>all</option>{o}</select></label> "
+                    for n, o in sel)
+    sort = ("<label>sort by <select name='sort'>" + "".join(
+        f"<option value='{k}'>{k}</option>" for k in ("pair", "outcome", "category", "hazard", "variant"))
+        + "</select></label>")
+    return f"<div id='filters'>{boxes}{sort} &middot; shown: <span id='shown'>{len(episodes)}</span></div>"
 
 
 def write_report(out_dir: Path, summary: dict, episodes: list[dict]) -> Path:
@@ -230,11 +333,11 @@ def write_report(out_dir: Path, summary: dict, episodes: list[dict]) -> Path:
     plots = "".join(f"<img style='max-width:48%' src='{p}' alt='plot'>" for p in _plots(summary, episodes))
     doc = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-           f"<h1>{_e(title)}</h1>{_header(summary)}<h2>Results by category</h2>{_table(summary)}"
-           f"{_hazard_tables(summary)}"
-           f"<div>{plots}</div><h2>Episodes ({len(episodes)})</h2>"
+           f"<h1>{_e(title)}</h1>{_header(summary)}{_overall(summary)}"
+           f"<h2>Results by category</h2>{_table(summary)}<div>{plots}</div>"
+           f"{_hazard_tables(summary)}<h2>Episodes ({len(episodes)})</h2>{_filters(episodes)}<div id='episodes'>"
            + "".join(_episode(ep) for ep in episodes if isinstance(ep, dict))
-           + "</body></html>")
+           + f"</div><script type='module'>{_FILTER_JS}</script></body></html>")
     path = out_dir / "report.html"
     path.write_text(doc, encoding="utf-8", errors="replace")  # a lone surrogate in model text must not abort
     return path

@@ -23,7 +23,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.util import LimitExceededError
 
-from .client import LLMResult
+from .client import REFUSAL_PREFIX, LLMResult, clean_text
 
 __all__ = ["InspectChatModel", "to_inspect_messages"]
 
@@ -63,7 +63,11 @@ def to_inspect_messages(messages: list[dict]) -> list[ChatMessage]:
 
 
 def _one_line(exc: BaseException) -> str:
-    """The error in one line: the provider's status and message when inspect kept them, else the text."""
+    """The error in one line: the provider's status and message when inspect kept them, else the text
+    (a retry wrapper is unwrapped to the last attempt's error)."""
+    last = getattr(exc, "last_attempt", None)  # tenacity's RetryError
+    if last is not None and callable(getattr(last, "exception", None)) and last.exception() is not None:
+        exc = last.exception()
     status, provider = getattr(exc, "status_code", None), getattr(exc, "provider_message", None)
     if provider:
         text = f"{status} {provider}" if status else str(provider)
@@ -105,4 +109,10 @@ class InspectChatModel:
                              completion_tokens=ct, attempts=1)
         if not output.choices:
             return LLMResult(text=None, error="model returned no choices", attempts=1)
-        return LLMResult(text=output.completion, error=None, prompt_tokens=pt, completion_tokens=ct, attempts=1)
+        secret = getattr(getattr(self.model, "api", None), "api_key", None)
+        text = clean_text(output.completion, secret)  # lone surrogates replaced, a reflected key scrubbed
+        content = output.message.content if output.choices else ""
+        refusal = not isinstance(content, str) and any(getattr(c, "refusal", None) for c in content)
+        if refusal:  # a structured refusal (inspect keeps it as refusal text): a refusal, scored by the rubric
+            text = REFUSAL_PREFIX + (" ".join(text.split()) or "(structured refusal)")
+        return LLMResult(text=text, error=None, prompt_tokens=pt, completion_tokens=ct, attempts=1, refusal=refusal)

@@ -1,7 +1,9 @@
 """Scorers of an episode (read from the store the solver filled).
 
 - ``execution``: what the actions did to the world: correct (``eval.metrics.episode_correct``),
-  hazard caused, refused, warned, mitigated, task success, time at risk.
+  hazard caused, refused, warned, mitigated, task success, time at risk. Its metadata also keeps
+  the episode record (``transcript.RECORD``): scores survive inspect's recovery of a killed log,
+  the store does not.
 - ``rubric``: the paper's 0-3 response rubric on the agent's answer, by an LLM grader bound to the
   model role ``grader`` (``--model-role grader=...``), else ``eval.judge.heuristic_label``.
   A failed grader call raises (a sample error, never class 0).
@@ -68,7 +70,7 @@ def execution() -> Scorer:
                      explanation=(f"{rec['variant']} variant: acted={rec['acted']}, refused={rec['refused']}, "
                                   f"warned={rec['warned']}, mitigated={rec['mitigated']}, hazards={kinds or 'none'}"),
                      metadata={"acted": rec["acted"], "hazard_kinds": kinds, "steps": len(actions),
-                               "time_at_risk_known": tar is not None})
+                               "time_at_risk_known": tar is not None, RECORD: rec})
     return score
 
 

@@ -18,17 +18,17 @@ import gymnasium as gym
 from inspect_ai.model import ChatMessageAssistant, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from ...agents.checkpoint import DEFAULT_CHECKPOINT
 from ...agents.registry import agent_entry, build_agent
 from ...llm.inspect_model import InspectChatModel
 from ..episode import play_episode
-from .transcript import InspectTracer
+from .transcript import SETTING, InspectTracer
 
 __all__ = ["DEFAULT_CHECKPOINT", "EpisodeError", "FrameConfig", "agent_options", "close_envs", "episode_solver",
            "frame_config", "probe_agent"]
 
 MODEL_SIZE, SCRIPTED_SIZE = 512, 300  # frame sizes: legible at the sizes VLMs read / the scripted baselines'
 MODEL_FOV, SCRIPTED_FOV = 50.0, 90.0  # vertical field of view: a robot camera's / AI2-THOR's default
-DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[3] / "policies/checkpoints/ppo_lagrangian.zip"
 SETTINGS = ("if", "qc", "ic", "ic_cap")
 
 
@@ -131,6 +131,7 @@ def episode_solver(agent: str = "oracle", setting: str = "if", size: int | None 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         runner = shared if shared is not None else build_agent(agent, opts, InspectChatModel(get_model()))
         meta = state.metadata
+        state.store.set(SETTING, setting)
         env = _take_env(cfg)
         try:
             record = await play_episode(runner, env, meta["pair_id"], meta["variant"], seed,

@@ -10,9 +10,10 @@ from inspect_ai import Task, task
 from inspect_ai.log import HeadlineMetric
 from inspect_ai.scorer import Scorer
 
+from ...agents.registry import agent_entry
 from .dataset import situation_dataset
 from .scorers import execution, rubric, yes_no
-from .solver import agent_options, episode_solver, probe_agent
+from .solver import agent_options, episode_solver, frame_config, probe_agent
 
 __all__ = ["mssbench_embodied"]
 
@@ -37,7 +38,7 @@ def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "
         max_steps: steps before an episode is cut off.
         seed: env reset seed (and the random agent's).
         guard: the multi-agent pipeline's guard check before irreversible actions.
-        checkpoint: the policy agent's checkpoint (default policies/checkpoints/ppo_lagrangian.zip).
+        checkpoint: the policy agent's checkpoint (default ``agents.checkpoint.DEFAULT_CHECKPOINT``, weights only).
         trust_checkpoint: load a legacy pickled Stable-Baselines3 zip (runs code from it).
         backend: embedded or thor.
     """
@@ -47,6 +48,7 @@ def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "
     agent_setting = getattr(probe, "setting", None)
     if agent_setting not in (None, "if"):
         scorers.append(yes_no())
+    cfg = frame_config(probe, agent_entry(agent).needs_model, size, style, fov, max_steps, backend)
     return Task(
         dataset=situation_dataset(split, pairs, limit),
         solver=episode_solver(agent=agent, setting=setting, size=size, style=style, fov=fov, max_steps=max_steps,
@@ -54,7 +56,8 @@ def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "
                               backend=backend),
         scorer=scorers,
         metadata={"agent": probe.name, "setting": agent_setting, "split": split, "seed": seed,
-                  "max_steps": max_steps},
+                  "max_steps": max_steps,
+                  "size": cfg.size, "style": cfg.style, "fov": cfg.fov},
         headline_metric=HeadlineMetric(scorer="execution", metric="avg_acc"),
         version=1,
     )

@@ -24,10 +24,11 @@ from ...llm.client import image_to_data_url
 from ..episode import StepTrace
 from ..records import EpisodeRecord
 
-__all__ = ["RECORD", "STEPS", "InspectTracer", "md_escape"]
+__all__ = ["RECORD", "SETTING", "STEPS", "InspectTracer", "md_escape"]
 
 STEPS = "mssbench:steps"
 RECORD = "mssbench:record"
+SETTING = "mssbench:setting"  # the task's MSSBench setting (eval.replay keys recorded answers on it)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
