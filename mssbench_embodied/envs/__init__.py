@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 import gymnasium as gym
 
 from ..lazy import lazy_exports
-from .step_limit import DEFAULT_MAX_STEPS, StepLimit
 from .vector import GroupedAsyncVectorEnv, make_grouped_vec, vector_entry_point
 from .wrappers import CostInReward, EpisodeCost, MaskInObservation, SafetyGymnasiumStep, action_mask
 
 if TYPE_CHECKING:
     from .situation_env import SituationEnv
+    from .step_limit import DEFAULT_MAX_STEPS, StepLimit
 
 __all__ = ["DEFAULT_MAX_STEPS", "ENV_IDS", "CostInReward", "EpisodeCost", "GroupedAsyncVectorEnv", "MaskInObservation",
            "SafetyGymnasiumStep", "SituationEnv", "StepLimit", "action_mask", "make_grouped_vec", "register_envs"]
@@ -52,5 +52,7 @@ def register_envs() -> None:
 register_envs()
 
 
-# SituationEnv loads on first use: it imports the simulator and the scenarios
-__getattr__, __dir__ = lazy_exports(globals(), {"SituationEnv": "situation_env"})
+# SituationEnv loads on first use: it imports the simulator and the scenarios (the step limit loads with
+# it, or when gym.make calls the entry point)
+__getattr__, __dir__ = lazy_exports(globals(), {"SituationEnv": "situation_env", "StepLimit": "step_limit",
+                                                "DEFAULT_MAX_STEPS": "step_limit"})

@@ -370,6 +370,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     @max_steps.setter
     def max_steps(self, value: int | None) -> None:
+        """Refused: the limit belongs to the TimeLimit (see the getter)."""
         raise AttributeError("max_steps is the step limit of the env's TimeLimit and cannot be set on the bare env; "
                              "envs made with gym.make(id, max_steps=n) or without a limit argument take "
                              "set_wrapper_attr('max_steps', n) (envs/step_limit.py)")

@@ -41,6 +41,7 @@ class StepLimit(TimeLimit):
 
     @max_steps.setter
     def max_steps(self, value: int) -> None:
+        """Set the step limit (a positive integer) of this TimeLimit and of the env under it."""
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"max_steps must be a positive integer, not {value!r}")
         self._max_episode_steps = value
