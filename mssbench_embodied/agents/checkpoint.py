@@ -214,7 +214,6 @@ def save_policy(model: Any, stem: str | Path, *, render_style: str | None = None
     """Write ``model`` (a MaskablePPO, or its policy) as ``stem.json`` + ``stem.safetensors``; return both paths.
 
     ``render_style``: the frames it was trained on (default: ``model.render_style``, else "flat")."""
-    from safetensors.torch import save_model
 
     policy = getattr(model, "policy", model)
     style = render_style or str(getattr(model, "render_style", "flat"))
@@ -225,11 +224,18 @@ def save_policy(model: Any, stem: str | Path, *, render_style: str | None = None
         "render_style": style, "frame_size": _frame_size(policy.observation_space),
         "num_timesteps": int(getattr(model, "num_timesteps", 0) or 0), **(extra or {}),
     }
+    return write_checkpoint(stem, policy, config)
+
+
+def write_checkpoint(stem: str | Path, module: Any, config: dict[str, Any]) -> tuple[Path, Path]:
+    """Write ``module``'s weights (``stem.safetensors``) and ``config`` (``stem.json``), each atomically."""
+    from safetensors.torch import save_model
+
     stem = _stem(Path(stem))
     stem.parent.mkdir(parents=True, exist_ok=True)
     jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
     tmp_w, tmp_j = wpath.with_name(wpath.name + ".tmp"), jpath.with_name(jpath.name + ".tmp")
-    save_model(policy, str(tmp_w), metadata={"format": FORMAT})
+    save_model(module, str(tmp_w), metadata={"format": FORMAT})
     tmp_j.write_text(json.dumps(config, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(tmp_w, wpath)
     os.replace(tmp_j, jpath)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from gymnasium import spaces
 from torch import nn
 
 from ..envs.vocab import MAX_TOKENS, PAD, VOCAB_SIZE
-from .checkpoint import FORMAT, VERSION, CheckpointError, space_from_json, space_to_json
+from .checkpoint import FORMAT, VERSION, CheckpointError, space_from_json, space_to_json, write_checkpoint
 
 __all__ = ["ALGORITHM", "NET_CLASS", "MaskedSituationNet", "RLlibPolicy", "is_rllib_config", "load_rllib_policy",
            "masked_logits", "rl_module_class", "save_rllib_policy"]
@@ -199,7 +198,6 @@ def save_rllib_policy(net: MaskedSituationNet, stem: str | Path, observation_spa
     """Write ``net`` as ``stem.safetensors`` + ``stem.json``; return both paths.
 
     ``observation_space``: the env's own Dict (image, instruction), without the action mask."""
-    from safetensors.torch import save_model
 
     if not isinstance(observation_space, spaces.Dict) or "image" not in observation_space.spaces:
         raise CheckpointError(f"the observation space must be a Dict with an image, not {observation_space}")
@@ -211,15 +209,7 @@ def save_rllib_policy(net: MaskedSituationNet, stem: str | Path, observation_spa
         "action_space": space_to_json(spaces.Discrete(net.n_actions)),
         "render_style": render_style, "frame_size": int(shape[0]) if len(shape) == 3 else None, **(extra or {}),
     }
-    stem = _stem(Path(stem))
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
-    tmp_w, tmp_j = wpath.with_name(wpath.name + ".tmp"), jpath.with_name(jpath.name + ".tmp")
-    save_model(net, str(tmp_w), metadata={"format": FORMAT})
-    tmp_j.write_text(json.dumps(config, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    os.replace(tmp_w, wpath)
-    os.replace(tmp_j, jpath)
-    return jpath, wpath
+    return write_checkpoint(stem, net, config)
 
 
 def _net_from_config(cfg: dict[str, Any], where: Path) -> MaskedSituationNet:
