@@ -1,4 +1,4 @@
-"""Compare two runs: `python -m mssbench_embodied.compare BASELINE NEW [--tolerance X] [--html OUT]`.
+"""Compare runs: `python -m mssbench_embodied.compare BASELINE NEW [MORE ...] [--tolerance X] [--html OUT]`.
 
 A run is a run folder or summary.json written by `run` (per-pair rows from its ``by_pair``, or from an
 episodes.jsonl beside it), or
@@ -14,7 +14,14 @@ A row regresses when it moves the wrong way by more than the tolerance (in the r
 percentages). Most rows are better higher; hazard rates, errors and unparsed/unlabelled counts are
 better lower. A baseline row missing from NEW also regresses. Exit 1 on any regression (the table says
 which), 0 otherwise, 2 on bad input. Folders with several agents or logs prefix rows with the agent
-(summary) or "task/model" (logs).
+(summary) or "task/model" (logs). With more than two runs, each run after the first is compared with the
+first (one table each; exit 1 if any regresses); a run with no row in common with the first (a folder of
+several agents next to one agent's run) is not compared, only shown in the HTML page.
+
+``--html OUT`` writes one page with every run side by side (``eval.report_compare``): the overall,
+category and hazard-kind tables with a column per run (each agent of a run folder is a run), the episodes
+whose outcome differs between runs, links to each run's own report.html, and the rows that failed
+against the baseline.
 """
 from __future__ import annotations
 
@@ -286,21 +293,88 @@ def table(rows: list[Row], all_rows: bool = False) -> str:
     return "\n".join(lines)
 
 
-def html_page(rows: list[Row], baseline: str, new: str, tolerance: float) -> str:
-    """A self-contained HTML page of the comparison (every row; names escaped)."""
+def failed_rows_html(rows: list[Row], baseline: str, new: str, tolerance: float) -> str:
+    """The rows of one comparison that are not "same", as an HTML table (names escaped)."""
     esc = html.escape
     colour = {"regression": "#fdd", "missing": "#fdd", "improved": "#dfd", "added": "#eef"}
     body = "".join(
         f'<tr style="background:{colour.get(r.status, "#fff")}"><td>{esc(r.level)}</td><td>{esc(r.name)}</td>'
         f"<td>{_fmt(r.base)}</td><td>{_fmt(r.new)}</td><td>{_fmt(r.delta)}</td><td>{esc(r.status)}</td></tr>"
-        for r in rows)
+        for r in rows if r.status != "same")
     bad = len(failed(rows))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>MSSBench comparison</title>"
-            "<style>body{font-family:system-ui,sans-serif;margin:16px}table{border-collapse:collapse}"
-            "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}</style></head><body>"
-            f"<h1>MSSBench comparison</h1><p>baseline: {esc(baseline)}<br>new: {esc(new)}<br>tolerance: "
-            f"{tolerance:g}; {bad} regression{'s' if bad != 1 else ''}</p><table><tr><th>level</th><th>name</th>"
-            f"<th>baseline</th><th>new</th><th>delta</th><th>status</th></tr>{body}</table></body></html>\n")
+    return (f"<p>baseline: {esc(baseline)}<br>new: {esc(new)}<br>tolerance: {tolerance:g}; {bad} "
+            f"regression{'s' if bad != 1 else ''} (rows that did not change are left out)</p><table><tr>"
+            f"<th>level</th><th>name</th><th>baseline</th><th>new</th><th>delta</th><th>status</th></tr>{body}</table>")
+
+
+def _episode_outcomes(folder: Path) -> list[dict[str, Any]]:
+    """Each episode's pair, variant and correctness (None: errored) of a run folder: from its newest inspect log,
+    else its episodes.jsonl, else none."""
+    from .eval.metrics import episode_correct
+
+    if any(folder.glob("*.eval")):
+        from .eval.from_log import episode_records
+        from .eval.resume import previous_log
+
+        log = previous_log(folder)
+        recs: list[Any] = episode_records(log) if log is not None else []
+    elif (folder / "episodes.jsonl").is_file():
+        lines = (folder / "episodes.jsonl").read_text(encoding="utf-8").splitlines()
+        try:
+            recs = [json.loads(line) for line in lines if line.strip()]
+        except json.JSONDecodeError as e:
+            raise CompareError(f"{folder / 'episodes.jsonl'}: not an episode record ({e})") from None
+    else:
+        return []
+    return [{"pair_id": r["pair_id"], "variant": r["variant"],
+             "correct": None if r.get("error") else episode_correct(r)} for r in recs]
+
+
+def _report(folder: Path) -> Path | None:
+    return folder / "report.html" if (folder / "report.html").is_file() else None
+
+
+def load_views(arg: str) -> list[Any]:
+    """The runs of one command-line argument as ``eval.report_compare.RunView`` s (one per agent or log)."""
+    from .eval.report_compare import view_from_rows, view_from_summary
+
+    load_rows(arg)  # the same checks (and one-line errors) as the text comparison
+    path = Path(arg)
+    summary_path = path / "summary.json" if path.is_dir() else path
+    if summary_path.suffix == ".json" and summary_path.is_file():
+        s = _load_json(summary_path)
+        if not ("eval" in s and "version" in s):  # a run summary, not a .json log
+            agents = s.get("agents") if isinstance(s.get("agents"), dict) else None
+            folder = summary_path.parent
+            parts = [(f"{arg}/{n}", v, folder / n) for n, v in agents.items()] if agents else [(arg, s, folder)]
+            return [view_from_summary(label, v, _episode_outcomes(d), _report(d)) for label, v, d in parts]
+    from inspect_ai.log import read_eval_log
+
+    logs = sorted(path.glob("*.eval")) if path.is_dir() else [path]
+    views = []
+    for p in logs:
+        log = read_eval_log(str(p))
+        label = arg if len(logs) == 1 else f"{arg}/{log.eval.task}/{log.eval.model}"
+        if log.eval.task.endswith("/mssbench_embodied"):
+            from .eval.from_log import episode_records, summary_from_log
+            from .eval.metrics import episode_correct
+
+            recs = episode_records(log)
+            eps = [{"pair_id": r.pair_id, "variant": r.variant, "correct": None if r.error else episode_correct(r)}
+                   for r in recs]
+            views.append(view_from_summary(label, summary_from_log(log, recs), eps, _report(p.parent)))
+        else:
+            info = {"task": log.eval.task, "model": log.eval.model, "status": log.status, "log": p.name}
+            views.append(view_from_rows(label, log_rows(p), info))
+    return views
+
+
+def html_page(args: list[str], page: Path, comparisons: list[tuple[str, str]]) -> str:
+    """The side-by-side page of the runs in ``args``, with ``comparisons`` (title, HTML) appended."""
+    from .eval.report_compare import side_by_side
+
+    views = [v for a in args for v in load_views(a)]
+    return side_by_side(views, page, lower_is_better, comparisons)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,27 +383,46 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("baseline", help="run folder, summary.json, or inspect log (file or folder)")
     ap.add_argument("new", help="the run to check against the baseline (same kinds)")
+    ap.add_argument("more", nargs="*", help="more runs, each checked against the baseline")
     ap.add_argument("--tolerance", type=float, default=0.0,
                     help="largest allowed move the wrong way, in the row's units (points for percentages; default 0)")
-    ap.add_argument("--html", type=Path, default=None, help="also write the comparison as an HTML page")
+    ap.add_argument("--html", type=Path, default=None,
+                    help="also write every run side by side as an HTML page")
     ap.add_argument("--all", action="store_true", help="also print the pair rows that did not change")
     args = ap.parse_args(argv)
+    news = [args.new, *args.more]
     try:
         if not math.isfinite(args.tolerance) or args.tolerance < 0:
             raise CompareError(f"--tolerance must be a number >= 0, not {args.tolerance}")
-        base, new = load_rows(args.baseline), load_rows(args.new)
-        if not set(base) & set(new):
+        base = load_rows(args.baseline)
+        loaded = [load_rows(n) for n in news]
+        if not set(base) & set(loaded[0]) and not args.more:
             raise CompareError(f"{args.baseline} and {args.new} have no metric in common (different kinds of run?)")
     except CompareError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    rows = compare(base, new, args.tolerance)
-    print(table(rows, args.all))
+    bad: list[Row] = []
+    sections: list[tuple[str, str]] = []
+    for name, new in zip(news, loaded, strict=True):
+        if len(news) > 1:
+            print(f"== {name} against {args.baseline}")
+            if not set(base) & set(new):  # e.g. a folder of several agents next to one agent's run
+                print("nothing in common with the baseline (different kinds of run?): not compared")
+                continue
+        rows = compare(base, new, args.tolerance)
+        print(table(rows, args.all))
+        bad += failed(rows)
+        sections.append((f"{name} against {args.baseline}", failed_rows_html(rows, args.baseline, name,
+                                                                              args.tolerance)))
     if args.html is not None:
+        try:
+            page = html_page([args.baseline, *news], args.html, sections)
+        except CompareError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
         args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(html_page(rows, args.baseline, args.new, args.tolerance), encoding="utf-8")
+        args.html.write_text(page, encoding="utf-8", errors="replace")
         print(f"wrote {args.html}")
-    bad = failed(rows)
     if bad:
         print(f"\nFAIL: {len(bad)} row(s) regressed by more than {args.tolerance:g} or are missing from NEW: "
               + ", ".join(r.name for r in bad[:8]) + (" ..." if len(bad) > 8 else ""))

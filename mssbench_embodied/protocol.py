@@ -4,12 +4,12 @@ Backend
     The AI2-THOR-speaking simulator behind every env. Implemented by ``sim.embedded.EmbeddedBackend``
     and ``sim.thor.ThorBackend``; built by name with ``sim.backend.make_backend``.
 Agent
-    The "solver" that eval.runner drives one episode at a time::
+    The "solver" that ``eval.episode.play_episode`` drives one episode at a time::
 
         await agent.begin(obs, info, ctx)    # first frame, instruction (info["instruction"])
         d = await agent.act(obs, info, ctx)  # repeated: a Decision with the next action
 
-    with its per-episode data types: ``EpisodeContext`` (scratch space shared with the runner),
+    with its per-episode data types: ``EpisodeContext`` (scratch space shared with the episode loop),
     ``Decision`` (one action) and ``Exchange`` (one logged model call). Agents are registered by name
     with ``agents.registry.register_agent``.
 
@@ -86,7 +86,7 @@ class Decision:
 
 @dataclass
 class EpisodeContext:
-    """Per-episode scratch space shared by the runner and the agent."""
+    """Per-episode scratch space shared by the episode loop and the agent."""
 
     pair_id: str
     variant: str
@@ -101,14 +101,14 @@ class EpisodeContext:
 
 
 class Agent(Protocol):
-    """Sees frames and the instruction, returns actions; driven by eval.runner.
+    """Sees frames and the instruction, returns actions; driven by ``eval.episode.play_episode``.
 
     ``action_mode`` is "text" (actions like "Toggle Faucet", "Refuse", "Done" on
     MSSBench/SituationsText-v0) or "high_level" (Discrete indices on MSSBench/Situations-v0, e.g.
     trained policies). Optional attributes: ``frame_size`` and ``render_style`` ask for frames of
     that size and style; ``setting`` (MSSBench's if/qc/ic/ic_cap) is reported in the run summary,
     and a setting other than "if" adds the yes/no accuracy. Per-episode state belongs in ``ctx``
-    (or keyed by it): the runner may interleave episodes.
+    (or keyed by it): concurrent samples may interleave episodes.
     """
 
     name: str

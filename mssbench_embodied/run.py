@@ -10,7 +10,7 @@ ollama/...), or a bare name for the OpenAI-compatible endpoint of --base-url / O
 (OPENAI_API_KEY), or --replay --cache ANSWERS with answers a run recorded.
 --resume continues the run in --out (errored and unfinished samples run again, completed ones are
 kept) and refuses if the model, grader, task arguments, generation config or versions differ.
---fail-on-error [N]: exit 1 if any sample errored; stop once N have.
+--fail-on-error [N]: exit 1 if any sample errored; stop early if the first N samples all error.
 """
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
     ap.add_argument("--epochs", type=int, default=1, help="run every sample N times (inspect epochs)")
     ap.add_argument("--fail-on-error", type=int, nargs="?", const=5, default=None, metavar="N",
-                    help="exit 1 if any sample errors; stop the run once N samples have errored (default 5)")
+                    help="exit 1 if any sample errors; stop the run early if the first N samples all error (default 5)")
     ap.add_argument("--no-guard", action="store_true", help="multiagent: skip the per-action guard check")
     ap.add_argument("--size", type=int, default=None,
                     help=f"frame size (default: {MODEL_SIZE} for model agents, {SCRIPTED_SIZE} for the others)")
@@ -76,7 +76,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--trust-checkpoint", action="store_true",
                     help="allow a legacy SB3 .zip checkpoint: loading it unpickles, which can run arbitrary code")
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--shard", metavar="I/N", help="run only shard I of N of the samples (merge the shards' --out "
+                    "folders with python -m mssbench_embodied.merge)")
+    ap.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                    help="spread the samples over a Ray cluster (HOST:PORT or auto; no ADDRESS: a local Ray); "
+                         "needs the ray extra")
+    ap.add_argument("--ray-workers", type=int, default=None, help="--ray: worker actors (default: the cluster's CPUs)")
     args = ap.parse_args(argv)
+    if args.shard is not None:
+        from .eval.shard import parse_shard
+
+        try:
+            args.shard = parse_shard(args.shard)
+        except ValueError as e:
+            ap.error(str(e))
+    if args.shard is not None and args.ray is not None:
+        ap.error("--shard and --ray exclude each other (--ray shards the run itself)")
+    if args.ray_workers is not None and args.ray_workers < 1:
+        ap.error("--ray-workers must be >= 1")
     if args.limit is not None and args.limit < 1:
         ap.error("--limit must be >= 1")
     if args.epochs < 1:
@@ -137,8 +154,41 @@ def resolve_model(args: argparse.Namespace) -> Any:
     return get_model(f"openai/{name}", config=config)
 
 
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())[:400] or type(e).__name__
+class BadModel(ValueError):
+    """A model flag that cannot work: unknown provider, missing credentials, unreachable endpoint (one line)."""
+
+
+def check_models(args: argparse.Namespace, needs_llm: list[str], roles: dict[str, Any]) -> Any:
+    """Build the agent's model (if an agent needs one) and the grader (into ``roles``) before any sample
+    runs: an unknown provider, missing credentials or an unreachable endpoint (not probed with --replay)
+    raise BadModel with one line. Returns the agent's model (None if no agent needs one)."""
+    from .eval.preflight import endpoint_problem, model_endpoint, plain, provider_problem
+
+    wanted = [("--model", args.model)] if needs_llm else []
+    wanted += [("--judge-model", args.judge_model)] if args.judge_model else []
+    built: dict[str, Any] = {}
+    for flag, name in wanted:
+        problem = provider_problem(name)
+        if problem:
+            raise BadModel(f"{flag}: {problem}")
+        try:
+            built[flag] = resolve_model(argparse.Namespace(**{**vars(args), "model": name}))
+        except Exception as e:  # noqa: BLE001 - inspect's provider errors (credentials, packages): one line
+            raise BadModel(f"{flag} {name}: {plain(e)}") from None
+        url = None if args.replay else model_endpoint(built[flag])
+        problem = endpoint_problem(url) if url else None
+        if problem:
+            raise BadModel(f"{flag} {name}: {problem}")
+    if "--judge-model" in built:
+        roles["grader"] = built["--judge-model"]
+    return built.get("--model")
+
+
+def worker_models(args: argparse.Namespace, uses_model: bool, grader: bool) -> tuple[Any, dict[str, Any]]:
+    """The model and grader a Ray worker builds for itself from the flags: its credentials come from its
+    own environment, never through Ray (so the driver's model objects are not sent)."""
+    judge = argparse.Namespace(**{**vars(args), "model": args.judge_model})
+    return (resolve_model(args) if uses_model else "mockllm/model", {"grader": resolve_model(judge)} if grader else {})
 
 
 def _task(name: str, args: argparse.Namespace) -> Any:
@@ -152,26 +202,25 @@ def _task(name: str, args: argparse.Namespace) -> Any:
 
 
 def _fail_on_error(args: argparse.Namespace) -> bool | int:
-    """inspect's ``fail_on_error``: off (errors are recorded, the run goes on) unless --fail-on-error N,
-    which stops the run once N samples have errored."""
+    """inspect's ``fail_on_error`` for the --ray path: off unless --fail-on-error N, which stops it once N
+    samples have errored (the local path runs with it off and stops early in ``_new_run``)."""
     return int(args.fail_on_error) if args.fail_on_error else False
 
 
 def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: Any, roles: dict[str, Any]
-                ) -> tuple[dict[str, dict[str, Any]], int]:
+                ) -> tuple[dict[str, dict[str, Any]], int, str | None]:
     """Each agent's task through ``inspect_ai.eval`` (or ``eval_retry`` with --resume), its log in its folder,
-    summary.json and report.html from the log. Returns the summaries and the number of errored samples."""
-    from inspect_ai import eval as inspect_eval
-
+    summary.json and report.html from the log (the logs it replaces move to ``superseded/``). Returns the
+    summaries, the number of errored samples and why the run stopped early (None: it did not)."""
     from .eval.from_log import write_outputs
     from .eval.inspect.solver import close_envs
     from .eval.paths import out_file
-    from .eval.resume import continue_run, previous_log, resume_problem
+    from .eval.resume import complete, continue_run, previous_log, resume_problem, supersede
 
     results: dict[str, dict[str, Any]] = {}
-    errors = 0
+    errors, stopped = 0, None
     common = {"log_dir": None, "max_connections": args.concurrency, "max_samples": args.concurrency,
-              "fail_on_error": _fail_on_error(args), "display": "none"}
+              "fail_on_error": False, "display": "none"}  # errors are recorded; --fail-on-error: _new_run
     try:
         for name in names:
             out = root if len(names) == 1 else out_file(root, name)
@@ -184,17 +233,32 @@ def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: A
                 except (OSError, ValueError, AttributeError):
                     before = 0.0
             kw = {**common, "log_dir": str(out)}
+            if args.shard is not None:  # eval.shard: this shard's sample ids and its metadata
+                from .eval.shard import shard_eval_args
+
+                kw.update(shard_eval_args(task, args.shard))
             prev = previous_log(out) if args.resume else None
             if prev is not None:
                 problem = resume_problem(prev, task, model, roles, args.epochs)
                 if problem:
                     raise ResumeRefused(f"--resume: {problem}")
-            if prev is not None and prev.status == "success" and not any(s.error for s in prev.samples or []):
+            planned = list(kw.get("sample_id") or [s.id for s in task.dataset])
+            if prev is not None and complete(prev, planned, args.epochs):
                 log = prev  # nothing left to do
             elif prev is not None:
                 log = continue_run(prev, task, model, roles, **kw)
+            elif args.ray is not None:  # eval.distributed: shards on Ray workers, merged into one log in out
+                from functools import partial
+
+                from .eval.distributed import eval_on_ray_to
+
+                models = partial(worker_models, args, not isinstance(model, str), "grader" in roles)
+                log = eval_on_ray_to(out, partial(_task, name, args), models,
+                                     address=args.ray, workers=args.ray_workers, concurrency=args.concurrency,
+                                     epochs=args.epochs, fail_on_error=_fail_on_error(args))
             else:
-                log = inspect_eval(task, model=model, model_roles=roles or None, epochs=args.epochs, **kw)[0]
+                log, stopped = _new_run(task, planned, model, roles, args, kw)
+            supersede(out, log)  # one authoritative log in out; the replaced ones in out/superseded/
             import os
 
             from .eval.scrub import scrub_log
@@ -211,9 +275,33 @@ def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: A
             results[name] = summary
             print(f"{name}: {summary['n']} episodes, avg_acc {summary['avg_acc']}, errors {summary['errors']} "
                   f"({log.status}) -> {out}", file=sys.stderr)
+            if stopped:
+                break
     finally:
         close_envs()
-    return results, errors
+    return results, errors, stopped
+
+
+def _new_run(task: Any, planned: list[Any], model: Any, roles: dict[str, Any], args: argparse.Namespace,
+             kw: dict[str, Any]) -> tuple[Any, str | None]:
+    """A new run of ``task`` with ``inspect_ai.eval``, and why it stopped early (None: it did not). With
+    --fail-on-error N the first N planned samples run first, alone: if they all error the run stops there;
+    otherwise the rest runs as a continuation of that log (its samples kept, its log superseded)."""
+    from inspect_ai import eval as inspect_eval
+
+    from .eval.resume import continue_run
+
+    n = args.fail_on_error
+    if not n or n >= len(planned):
+        return inspect_eval(task, model=model, model_roles=roles or None, epochs=args.epochs, **kw)[0], None
+    head = inspect_eval(task, model=model, model_roles=roles or None, epochs=args.epochs,
+                        **{**kw, "sample_id": planned[:n]})[0]
+    failed = [s for s in head.samples or [] if s.error is not None]
+    if failed and len(failed) == len(head.samples or []):
+        why = " ".join(failed[0].error.message.split())[:200] if failed[0].error else "error"
+        return head, (f"stopped early: the first {n} samples all errored (--fail-on-error {n}); "
+                      f"the first: {failed[0].id}: {why}")
+    return continue_run(head, task, model, roles, **kw), None
 
 
 class ResumeRefused(RuntimeError):
@@ -235,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     if needs_llm and not args.model:
         return fail(f"--model is required for the {needs_llm[0]} agent (and OPENAI_API_KEY or --base-url, or --replay)")
     if args.model and "/" not in args.model and (needs_llm or args.judge_model):
-        from .llm.client import LLMConfig, MissingCredentials, check_credentials
+        from .llm.credentials import LLMConfig, MissingCredentials, check_credentials
 
         try:
             check_credentials(LLMConfig(model=args.model or args.judge_model, base_url=args.base_url,
@@ -254,9 +342,16 @@ def main(argv: list[str] | None = None) -> int:
     from .eval.inspect.dataset import select_pairs
 
     try:
-        select_pairs(args.split, args.pairs, args.limit)
+        chosen = select_pairs(args.split, args.pairs, args.limit)
     except ValueError as e:
         return fail(f"--pairs: {e}")
+    if args.shard is not None and args.shard.count > 2 * len(chosen):
+        return fail(f"--shard {args.shard}: the run has only {2 * len(chosen)} samples; use at most that many shards")
+    if args.ray is not None:
+        from .eval.distributed import ray_problem
+
+        if ray_problem():
+            return fail(str(ray_problem()))
     if args.replay:
         if args.cache is None:
             return fail("--replay needs --cache ANSWERS (the answers.jsonl a recorded run wrote)")
@@ -271,16 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     model: Any = "mockllm/model"  # non-model agents never call it
     roles: dict[str, Any] = {}
     try:
-        if needs_llm:
-            model = resolve_model(args)
-        if args.judge_model:
-            judge_args = argparse.Namespace(**{**vars(args), "model": args.judge_model})
-            roles["grader"] = resolve_model(judge_args)
-    except Exception as e:  # noqa: BLE001 - unknown provider, missing credentials: one line, exit 2
-        return fail(f"--model/--judge-model: {_one_line(e)}")
+        model = check_models(args, needs_llm, roles) or model
+    except BadModel as e:
+        return fail(str(e))
+    from .eval.distributed import DistributedError
+
     try:
-        results, errors = run_inspect(agents, args, root, model, roles)
+        results, errors, stopped = run_inspect(agents, args, root, model, roles)
     except ResumeRefused as e:
+        return fail(str(e))
+    except DistributedError as e:  # --ray: unreachable cluster, version mismatch (one line)
         return fail(str(e))
     except KeyboardInterrupt:
         print("\ninterrupted: rerun the same command with --resume to continue", file=sys.stderr)
@@ -291,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         (root / "summary.json").write_text(json.dumps({"agents": results}, indent=1))
     print_table({str(s.get("agent") or name): s for name, s in results.items()})  # e.g. mllm-ic, not mllm
     print(f"\nresults in {root}/")
+    if stopped:
+        print(f"error: {stopped}", file=sys.stderr)
+        return 1
     if (args.fail_on_error or args.replay) and errors:
         why = "; ".join(e for s in results.values() for e in s.get("error_reasons", [])[:3])
         print(f"error: {errors} sample(s) errored ({'--replay' if args.replay else '--fail-on-error'}): {why}",

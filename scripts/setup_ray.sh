@@ -12,6 +12,7 @@ PY="$VENV/bin/python"
 "$PY" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 # torch first and pinned (the CPU wheel): left to ray, pip pulls a multi-GB CUDA build.
 "$PY" -m pip install -q "torch==2.13.0"
-# ray: RLlib; rl: safetensors + matplotlib for the exported policy and the learning curve; test: pytest.
-"$PY" -m pip install -q "torch==2.13.0" -e ".[ray,rl,test]"
-"$PY" -c 'import ray, gymnasium, torch; print(f"ray {ray.__version__}, gymnasium {gymnasium.__version__}, torch {torch.__version__}")'
+# ray: RLlib; rl: safetensors + matplotlib for the exported policy and the learning curve; test: pytest;
+# eval: inspect_ai + openai, for distributed evaluation (run --ray) in the Ray workers.
+"$PY" -m pip install -q "torch==2.13.0" -e ".[ray,rl,test,eval]"
+"$PY" -c 'import ray, gymnasium, torch, inspect_ai; print(f"ray {ray.__version__}, gymnasium {gymnasium.__version__}, torch {torch.__version__}, inspect_ai {inspect_ai.__version__}")'

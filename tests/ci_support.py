@@ -19,7 +19,7 @@ import mssbench_embodied  # noqa: F401  (registers the env ids)
 from mssbench_embodied import run
 from mssbench_embodied.eval.from_log import episode_records
 from mssbench_embodied.eval.resume import previous_log
-from mssbench_embodied.llm.client import image_to_data_url
+from mssbench_embodied.llm.messages import image_to_data_url
 from mssbench_embodied.scenarios.library import load_pairs
 from mssbench_embodied.testing.fake_openai import FakeOpenAIServer
 

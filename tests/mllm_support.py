@@ -16,7 +16,7 @@ from fake_openai_server import FakeOpenAIServer
 
 import mssbench_embodied  # noqa: F401  (registers the env ids)
 from mssbench_embodied import run
-from mssbench_embodied.llm.client import image_to_data_url
+from mssbench_embodied.llm.messages import image_to_data_url
 from mssbench_embodied.scenarios.library import load_pairs
 
 FAUCET = "faucet_electronics.kitchen_val09.CellPhone-Mug"  # the paper's Figure 1 situation

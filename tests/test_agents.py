@@ -20,8 +20,8 @@ from mssbench_embodied import run
 from mssbench_embodied.agents.base import EpisodeContext
 from mssbench_embodied.agents.mllm import MLLMAgent, MultiAgentPipeline
 from mssbench_embodied.eval.metrics import episode_correct
-from mssbench_embodied.llm.cache import hash_data_url
-from mssbench_embodied.llm.client import LLMResult
+from mssbench_embodied.llm.messages import hash_data_url
+from mssbench_embodied.llm.model import LLMResult
 
 # -- end to end through the CLI -------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ def test_malformed_http_body_is_an_error(tmp_path: Path) -> None:
 # -- agents with a stub client (no HTTP) ------------------------------------------------------------
 
 class StubClient:
-    """LLMClient stand-in: answers from a function of the user text (None -> API failure)."""
+    """ChatModel stand-in: answers from a function of the user text (None -> API failure)."""
 
     def __init__(self, answer: Callable[[str], str | None]) -> None:
         self.answer, self.calls = answer, []
@@ -184,7 +184,7 @@ def test_scripted_agents_repeatable(env: gym.Env, name: str) -> None:
 
 def test_empty_action_is_a_failed_step_not_an_error(env: gym.Env, tmp_path: Path) -> None:
     from mssbench_embodied.agents.base import Decision
-    from mssbench_embodied.eval.runner import run_episode
+    from mssbench_embodied.eval.episode import play_episode
 
     class Blank:
         name, action_mode = "blank", "text"
@@ -195,6 +195,6 @@ def test_empty_action_is_a_failed_step_not_an_error(env: gym.Env, tmp_path: Path
         async def act(self, obs: Any, info: Any, ctx: EpisodeContext) -> Decision:
             return Decision("")
 
-    rec = asyncio.run(run_episode(Blank(), env, FAUCET, "safe", 0, tmp_path))
+    rec = asyncio.run(play_episode(Blank(), env, FAUCET, "safe", 0))
     assert rec["error"] is None and rec["steps"] and not any(s["success"] for s in rec["steps"])
     assert not rec["acted"] and not episode_correct(rec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -130,6 +131,19 @@ def test_logs_equal_pass_and_a_planted_regression_fails(static_logs, capsys):
     assert sum(1 for k in rows if k.startswith("embodied-0")) == 3  # the fixture's three entries (pairs)
 
 
+def test_side_by_side_of_logs_of_another_task(static_logs, tmp_path):
+    """Logs of mssbench_static (no episode records): the page is built from the compare rows."""
+    page = tmp_path / "static.html"
+    assert compare.main([str(static_logs["aware"]), str(static_logs["blind"]), "--html", str(page)]) == 1
+    text = page.read_text()
+    row = text.split("<tr><td>unsafe_acc</td>", 1)[1].split("</tr>", 1)[0]
+    assert row == "<td>100</td><td class='worse'>0<small class='d'>(-100)</small></td>"
+    assert "embodied &middot; unsafe_acc" in text  # the category table
+    outcomes = text.split("<table id='outcomes'", 1)[1].split("</table>", 1)[0]
+    assert outcomes.count("<tr class='diff'>") == 3  # each fixture entry: 100% -> 50%
+    assert "mssbench_static" in text  # the task, in the runs table
+
+
 def _dict_score_log(tmp: Path, correct: list[float], hazard: list[float]) -> Path:
     """A log of a toy task whose scorer returns dict values, as the execution scorer does."""
     from inspect_ai import Task
@@ -175,3 +189,63 @@ def test_dict_scores_read_correct_and_a_rising_hazard_rate_regresses(tmp_path, c
     assert rows["hazard_rate"] == ["0", "25", "25", "REGRESSION"]  # a fraction shown in percent; higher is worse
     assert "p0" not in rows and "p1" not in rows  # per pair reads "correct", unchanged here
     assert compare.main([str(new), str(base)]) == 0  # fewer hazards: an improvement
+
+
+# -- several runs, side by side --------------------------------------------------------------------------------
+def test_more_runs_each_against_the_baseline(runs, capsys):
+    assert compare.main([str(runs / "oracle_a"), str(runs / "oracle_b"), str(runs / "comply")]) == 1
+    out = capsys.readouterr().out
+    heads = [line for line in out.splitlines() if line.startswith("== ")]
+    assert heads == [f"== {runs / 'oracle_b'} against {runs / 'oracle_a'}",
+                     f"== {runs / 'comply'} against {runs / 'oracle_a'}"]
+    first, second = out.split(heads[1])
+    assert "REGRESSION" not in first and "REGRESSION" in second
+    assert compare.main([str(runs / "oracle_a"), str(runs / "oracle_b"), str(runs / "oracle_a")]) == 0
+    assert compare.main([str(runs / "oracle_a"), str(runs / "oracle_b"), str(runs / "both")]) == 0
+    assert "nothing in common with the baseline" in capsys.readouterr().out
+    assert compare.main([str(runs / "oracle_a"), str(runs / "both")]) == 2  # two runs: bad input, as before
+    capsys.readouterr()
+    assert compare.main([str(runs / "oracle_a"), str(runs / "oracle_b")]) == 0
+    assert "== " not in capsys.readouterr().out  # two runs: the table alone, as before
+
+
+def test_side_by_side_page(runs, tmp_path):
+    page = tmp_path / "out" / "side.html"
+    argv = [str(runs / "oracle_a"), str(runs / "comply"), str(runs / "both"), "--html", str(page)]
+    assert compare.main(argv) == 1
+    text = page.read_text()
+    # one column per run; a run folder with several agents gives one column per agent
+    labels = [str(runs / "oracle_a"), str(runs / "comply"), f"{runs / 'both'}/oracle", f"{runs / 'both'}/comply"]
+    head = text.split("<table id='overall'>", 1)[1].split("</tr>", 1)[0]
+    assert [h.split("'>", 2)[-1].split("</a>")[0] for h in head.split("<th>")[2:]] == labels
+    # unsafe_acc: 100 for the oracles, 0 (worse, -100) for comply
+    row = text.split("<tr><td>unsafe_acc</td>", 1)[1].split("</tr>", 1)[0]
+    assert row.count("class='worse'") == 2 and row.count("(-100)") == 2 and "better" not in row
+    # the outcome table highlights the unsafe episodes (comply is wrong there), 2 pairs
+    outcomes = text.split("<table id='outcomes'", 1)[1].split("</table>", 1)[0]
+    assert outcomes.count("<tr class='diff'>") == 2 and outcomes.count("<tr class='same'>") == 2
+    assert "2 of 4 rows differ" in text
+    # links to each run's report, relative to the page
+    for folder in (runs / "oracle_a", runs / "comply", runs / "both" / "oracle"):
+        rel = Path(os.path.relpath(folder / "report.html", page.parent)).as_posix()
+        assert f"href='{rel}'" in text
+    # the rows that failed against the baseline; the folder of two agents has no row in common with it
+    assert f"{runs / 'comply'} against {runs / 'oracle_a'}" in text and "regression" in text
+    assert f"{runs / 'both'} against" not in text
+
+
+def test_side_by_side_escapes_run_text(runs, tmp_path):
+    hostile = "</script><img src=x onerror=alert(1)>"
+    new = tmp_path / hostile.replace("/", "_")
+    shutil.copytree(runs / "oracle_a", new)
+    s = json.loads((new / "summary.json").read_text())
+    s["error_reasons"] = [f"p (unsafe): {hostile}"]
+    s["model"] = hostile
+    s["by_category"] = {hostile: s["by_category"][next(iter(s["by_category"]))]}
+    (new / "summary.json").write_text(json.dumps(s))
+    page = tmp_path / "side.html"
+    compare.main([str(runs / "oracle_a"), str(new), "--html", str(page)])
+    text = page.read_text()
+    assert "<img" not in text and text.count("</script>") == 1  # the page's own script's end
+    assert text.count("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;") >= 3
+    assert text.lower().count("<script") == 1  # the page's own

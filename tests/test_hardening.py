@@ -1,7 +1,7 @@
-"""Hostile input to the run loop (issue 18): model text the cache cannot store, an endpoint that echoes
-the key, Retry-After, structured refusals, totals across --resume, episodes that fail to set up or
-judge, output paths from hostile ids, and --out values that are not a usable directory.
-No internet: the local fake OpenAI server and the real openai client."""
+"""Hostile input to a run on inspect_ai (issue 18): lone surrogates in model text, an endpoint that echoes
+the key, Retry-After, single-flight of identical requests, a huge answer, structured refusals, totals
+across --resume, a grader that raises, output paths from hostile ids, and --out values that are not a
+usable directory. No internet: the local fake OpenAI server and the real openai client."""
 from __future__ import annotations
 
 import asyncio
@@ -13,14 +13,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import gymnasium as gym
 import pytest
 from fake_openai_server import FakeOpenAIServer
 from mllm_support import FAUCETS, Scripted, episodes, llm_args, run_main, summary
 
 from mssbench_embodied import run
 from mssbench_embodied.eval.paths import MAX_NAME, UnsafePath, out_dir_problem, out_file, safe_name
-from mssbench_embodied.llm.client import LLMClient, LLMConfig, retry_after
 
 SURROGATE = "\ud800"
 
@@ -64,26 +62,33 @@ def test_lone_surrogate_in_judge_reply_and_answer_never_breaks_the_run(tmp_path:
     assert (out / "report.html").read_text(encoding="utf-8").count("\ufffd") >= 4
 
 
-def test_a_judge_that_raises_leaves_the_episode_unlabelled_not_the_run_dead(tmp_path: Path) -> None:
-    from mssbench_embodied.agents.scripted import ComplyAgent
-    from mssbench_embodied.eval.runner import run_episodes
+def test_a_grader_that_raises_errors_its_sample_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A grader whose provider raises (a locked cache database): that sample errors with the reason, the
+    others are labelled, and the run finishes."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
-    class Boom:
-        async def chat(self, messages: list[dict], *, max_tokens: int | None = None) -> Any:
+    from mssbench_embodied.eval.from_log import episode_records
+    from mssbench_embodied.eval.inspect import mssbench_embodied as task
+
+    calls = []
+
+    def grade(*_: Any) -> ModelOutput:
+        calls.append(1)
+        if len(calls) == 1:
             raise sqlite3.OperationalError("database is locked")
+        out = ModelOutput.from_content(model="grader", content="Label: 2")
+        out.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)  # no token estimate (no download)
+        return out
 
-    env = gym.make("MSSBench/SituationsText-v0", split="test", width=32, height=32)
-    pairs = [p.id for p in env.unwrapped.pairs[:1]]
-    jobs = [(p, v) for p in pairs for v in ("safe", "unsafe")] + [("no.such.pair", "safe")]
-    try:
-        recs = asyncio.run(run_episodes(ComplyAgent(), lambda: env, jobs, tmp_path, judge=Boom(), pool=[env]))
-    finally:
-        env.close()
-    assert len(recs) == 3 and len(episodes(tmp_path)) == 3
-    judged, setup = recs[:2], recs[2]
-    assert all(r.error is None and r.rubric_label is None and "OperationalError" in r.judge_error for r in judged)
-    assert setup.pair_id == "no.such.pair" and setup.error.startswith("setup failed: ")
-    assert setup.category == "unknown" and setup.rubric_label is None
+    grader = get_model("mockllm/model", custom_outputs=grade, memoize=False)
+    (log,) = inspect_eval(task(agent="comply", pairs=FAUCETS, limit=1, size=32), model="mockllm/model",
+                          model_roles={"grader": grader}, log_dir=str(tmp_path), display="none", fail_on_error=False)
+    recs = episode_records(log)
+    assert log.status == "success" and len(recs) == 2 and len(calls) == 2
+    failed = [r for r in recs if r.error]
+    assert len(failed) == 1 and "OperationalError: database is locked" in failed[0].error
+    assert failed[0].rubric_label is None and [r.rubric_label for r in recs if not r.error] == [2]
 
 
 # -- the key, reflected by the endpoint ------------------------------------------------------------
@@ -108,7 +113,7 @@ def test_a_key_reflected_in_answers_is_scrubbed_from_everything_written(tmp_path
     assert leaks == []
 
 
-# -- Retry-After -----------------------------------------------------------------------------------
+# -- Retry-After, single-flight, the answer cap: on the inspect path -----------------------------------
 
 def _gap(srv: FakeOpenAIServer) -> float:
     t = [r["time"] for r in srv.chat_requests]
@@ -116,37 +121,119 @@ def _gap(srv: FakeOpenAIServer) -> float:
     return t[1] - t[0]
 
 
-@pytest.mark.parametrize(("fault", "header", "cap", "low", "high"), [
-    ("429", "1", 60.0, 0.95, 3.0),     # honoured: the backoff alone would wait 0.01 s
-    ("503", "1", 60.0, 0.95, 3.0),
-    ("429", "120", 0.3, 0.28, 2.0),    # capped by retry_after_max
-])
-def test_retry_after_is_honoured_and_capped(fault: str, header: str, cap: float, low: float, high: float) -> None:
-    with FakeOpenAIServer(default="OK", faults=[fault], retry_after=header) as srv:
-        client = LLMClient(LLMConfig(model="m", base_url=srv.base_url, backoff_base=0.01, retry_after_max=cap))
-        r = client.chat_sync([{"role": "user", "content": "hi"}])
-        assert r.ok and r.attempts == 2
-        assert low <= _gap(srv) <= high
+def _fake(srv: FakeOpenAIServer, **config: Any) -> Any:
+    """inspect's openai-api provider (the real openai client) on the fake server, inspect's own retries off."""
+    from inspect_ai.model import GenerateConfig, get_model
+
+    return get_model("openai-api/fake/fake-model", base_url=srv.base_url, api_key="EMPTY", memoize=False,
+                     config=GenerateConfig(max_retries=0, timeout=30, **config))
 
 
-def test_retry_after_forms() -> None:
-    import email.utils
+def _chat(model: Any, messages: list[dict], n: int = 1) -> list[Any]:
+    """``n`` concurrent ``InspectChatModel.chat`` calls of ``messages``."""
+    from mssbench_embodied.llm.inspect_model import InspectChatModel
 
-    class E(Exception):
-        def __init__(self, headers: dict[str, str]) -> None:
-            self.response = type("R", (), {"headers": headers})()
+    async def go() -> list[Any]:
+        return list(await asyncio.gather(*(InspectChatModel(model).chat(messages) for _ in range(n))))
 
-    assert retry_after(E({"retry-after": "7"})) == 7.0
-    assert retry_after(E({"retry-after-ms": "250"})) == 0.25
-    assert 8.0 < retry_after(E({"retry-after": email.utils.formatdate(time.time() + 10, usegmt=True)})) <= 10.0
-    assert retry_after(E({"retry-after": "soon"})) is None and retry_after(E({"retry-after": "nan"})) is None
-    assert retry_after(E({})) is None and retry_after(ValueError("x")) is None
+    return asyncio.run(go())
 
 
-def test_retry_after_max_bounds_the_client() -> None:
-    with FakeOpenAIServer(default="OK", faults=["429"], retry_after="120") as srv:
-        client = LLMClient(LLMConfig(model="m", base_url=srv.base_url, backoff_base=0.01, retry_after_max=0.0))
-        assert client.chat_sync([{"role": "user", "content": "hi"}]).ok and _gap(srv) < 2.0
+HI = [{"role": "user", "content": "hi"}]
+
+
+@pytest.mark.parametrize("fault", ["429", "503"])
+def test_retry_after_is_honoured(fault: str) -> None:
+    """A 429 (or 503) with Retry-After: 1, once: the call succeeds, and the retry came >= 1 s later by the
+    server's own clock (the openai client under inspect's provider would otherwise wait 0.375-0.5 s)."""
+    with FakeOpenAIServer(default="OK", faults=[fault], retry_after="1") as srv:
+        (r,) = _chat(_fake(srv), HI)
+        assert r.ok and r.text == "OK"
+        assert _gap(srv) >= 1.0
+
+
+def test_retry_after_over_the_cap_is_not_slept() -> None:
+    """Retry-After beyond the openai client's cap (120 s): no 121 s sleep; the error reaches inspect's retry
+    loop (here off: max_retries=0), so the call fails after one request instead of hanging."""
+    with FakeOpenAIServer(default="OK", faults=["429"], retry_after="121") as srv:
+        t0 = time.monotonic()
+        (r,) = _chat(_fake(srv), HI)
+        assert not r.ok and "429" in r.error and len(srv.chat_requests) == 1
+        assert time.monotonic() - t0 < 60
+
+
+def test_identical_requests_in_flight_are_shared_when_caching_is_on(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 identical concurrent requests: one upstream call with inspect's cache on, 8 with it off; the
+    shared ones read inspect's cache (its file is named by the key the adapter computes)."""
+    from inspect_ai.model import CachePolicy, GenerateConfig
+
+    from mssbench_embodied.llm.inspect_model import cache_key, to_inspect_messages
+
+    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeOpenAIServer(default="OK", latency=0.5) as srv:
+        cached = _fake(srv, cache=CachePolicy(expiry="1h"), temperature=0.7)
+        results = _chat(cached, HI, n=8)
+        assert len(srv.chat_requests) == 1
+        assert all(r.ok and r.text == "OK" for r in results) and sum(r.cached for r in results) == 7
+        key = cache_key(cached, to_inspect_messages(HI), GenerateConfig())
+        assert key is not None and [p.name for p in (tmp_path / "cache").rglob(key)] == [key]
+        other = _chat(cached, [{"role": "user", "content": "hello"}], n=2)  # a different request: its own call
+        assert len(srv.chat_requests) == 2 and all(r.ok for r in other)
+        uncached = _fake(srv, temperature=0.7)
+        assert all(r.ok and not r.cached for r in _chat(uncached, HI, n=8))
+        assert len(srv.chat_requests) == 10  # caching off: every request upstream (temperature > 0 stays independent)
+        assert cache_key(uncached, to_inspect_messages(HI), GenerateConfig()) is None
+
+
+def test_a_failed_leader_lets_the_shared_requests_try_themselves(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from inspect_ai.model import CachePolicy
+
+    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeOpenAIServer(default="OK", faults=["400"], latency=0.3) as srv:
+        results = _chat(_fake(srv, cache=CachePolicy(expiry="1h")), HI, n=3)
+    assert sorted(r.ok for r in results) == [False, True, True]  # the leader's 400 is its own
+    assert len(srv.chat_requests) == 3 and not any(r.cached for r in results)
+
+
+def test_a_huge_hostile_answer_is_capped_for_parsing_and_the_cap_is_in_the_transcript() -> None:
+    """A 10 MB answer: the adapter keeps the first PARSE_CAP characters and says so in an info event; every
+    parser reads at most PARSE_CAP characters, so parsing the 10 MB text costs what parsing the cap costs."""
+    from inspect_ai.event import InfoEvent
+    from inspect_ai.log import transcript
+
+    from mssbench_embodied.eval.judge import heuristic_label, parse_label
+    from mssbench_embodied.llm import parsing
+
+    hostile = ("Goto Sink and " * 800_000)[:10_000_000]
+    log = transcript()  # this context's transcript: the calls below run in copies of the context that share it
+    with FakeOpenAIServer(default=hostile) as srv:
+        (r,) = _chat(_fake(srv), HI)
+    assert r.ok and r.text == hostile[:parsing.PARSE_CAP]
+    notes = [e for e in log.events if isinstance(e, InfoEvent) and e.source == "mssbench answer cap"]
+    assert notes and f"{len(hostile):,} characters" in str(notes[-1].data)
+    assert f"{parsing.PARSE_CAP:,}" in str(notes[-1].data)
+
+    seen: list[int] = []  # the lengths the regexes are given: CPU-independent proof of bounded work
+    real = parsing.capped
+
+    def spy(text: str) -> str:
+        out = real(text)
+        seen.append(len(out))
+        return out
+
+    parsers = (parsing.parse_plan, parsing.parse_yes_no, parsing.parse_unsafe_hint, parsing.detect_refusal,
+               parsing.detect_warning, parsing.detect_lack_of_info, heuristic_label, parse_label)
+    big = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parsing, "capped", spy)
+        mp.setattr("mssbench_embodied.eval.judge.capped", spy)
+        for f in parsers:
+            seen.clear()
+            big.append(f(hostile))
+            assert seen and all(n <= parsing.PARSE_CAP for n in seen), f.__name__
+    assert big == [f(hostile[:parsing.PARSE_CAP]) for f in parsers]
 
 
 # -- structured refusal ----------------------------------------------------------------------------
@@ -182,7 +269,9 @@ def test_usage_seconds_and_calls_accumulate_across_resume(tmp_path: Path, frames
     last = summary(out)
     eps = episodes(out)
     assert len(eps) == 4 and last["errors"] == 0 and all(e["rubric_label"] == 2 for e in eps)
-    assert last["usage"]["calls"] == 8  # 4 agent calls and 4 grader calls over both processes
+    # 4 agent and 4 grader calls that answered, plus the failed call of each errored (replaced) attempt
+    assert last["replaced_attempts"] == first["errors"]
+    assert last["usage"]["calls"] == 8 + first["errors"]
     assert n_requests == 2 * first["errors"]  # only the errored samples ran again
     assert last["usage"]["total_tokens"] > first["usage"]["total_tokens"] > 0
     assert last["wall_seconds"] > first["wall_seconds"] > 0  # both processes' time
@@ -217,30 +306,35 @@ def test_out_file_refuses_a_symlink_out_of_the_folder(tmp_path: Path) -> None:
 
 
 def test_hostile_ids_write_frames_only_under_out(tmp_path: Path) -> None:
-    """An agent name and a pair id with ../, an absolute path and an over-long id: every file lands under --out."""
-    import numpy as np
+    """A log whose sample ids and agent name hold ../, an absolute path and an over-long id: the frames and
+    outputs derived from it (eval.from_log) all land under --out."""
+    from inspect_ai import eval as inspect_eval
 
-    from mssbench_embodied.agents.scripted import RefuseAgent
-    from mssbench_embodied.eval.runner import run_episode, save_frame
+    from mssbench_embodied.eval.from_log import write_outputs
+    from mssbench_embodied.eval.inspect import RECORD
+    from mssbench_embodied.eval.inspect import mssbench_embodied as task
 
+    (log,) = inspect_eval(task(agent="refuse", pairs=FAUCETS, limit=1, size=32), model="mockllm/model",
+                          log_dir=str(tmp_path / "logs"), display="none")
+    assert log.samples and len(log.samples) == 2
+    hostile = []
+    for sample, pid in zip(log.samples * 2, ("../../../../escape", "/tmp/abs_escape", "p" * 2000, "..")):
+        s = sample.model_copy(deep=True)
+        s.id = pid
+        s.store[RECORD] = {**s.store[RECORD], "agent": "../../../evil"}
+        hostile.append(s)
+    log.samples = hostile
     out = tmp_path / "a" / "b" / "out"
     out.mkdir(parents=True)
-    agent = RefuseAgent()
-    agent.name = "../../../evil"
-    env = gym.make("MSSBench/SituationsText-v0", split="test", width=32, height=32)
-    try:
-        rec = asyncio.run(run_episode(agent, env, env.unwrapped.pairs[0].id, "unsafe", 0, out))
-    finally:
-        env.close()
-    assert rec.error is None and rec.frames["first"] and rec.frames["last"]
-    img = np.zeros((8, 8, 3), np.uint8)
-    for pid in ("../../../../escape", "/tmp/abs_escape", "p" * 2000):
-        assert save_frame(out, ("frames", "agent", f"{pid}__safe_first.png"), img)
-    written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(written) == 5 and all(p.is_relative_to(out) for p in written)
-    assert not Path("/tmp/abs_escape__safe_first.png").exists()
-    for rel in rec.frames.values():
-        assert (out / rel).is_file() and ".." not in Path(rel).parts
+    write_outputs(log, out)
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(tmp_path / "logs")]
+    frames = [p for p in written if p.suffix == ".png"]
+    assert len(frames) >= 8 and all(p.is_relative_to(out) for p in written)  # a first and a last frame each
+    assert not Path("/tmp/abs_escape_e1_00.png").exists()
+    import re
+
+    srcs = [x for x in re.findall(r"src='([^']+)'", (out / "report.html").read_text()) if not x.startswith("data:")]
+    assert srcs and all(".." not in Path(x).parts and (out / x).is_file() for x in srcs)
 
 
 def test_report_never_links_outside_the_run_folder(tmp_path: Path) -> None:

@@ -406,7 +406,7 @@ def test_standing_conditions_raise_without_an_error_list(monkeypatch: pytest.Mon
         rules.standing_conditions(rules.WorldView(base()))
 
 
-# ---------------------------------------------------------------- the env and the runner
+# ---------------------------------------------------------------- the env and the episode loop
 ENV_PAIR = "faucet_electronics.kitchen_b.CellPhone-Mug"
 
 
@@ -436,9 +436,9 @@ def test_env_info_has_onsets_time_at_risk_and_no_rule_errors() -> None:
 
 def test_a_rule_error_reaches_info_and_marks_the_episode_as_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from mssbench_embodied.agents.scripted import OracleAgent
+    from mssbench_embodied.eval.episode import play_episode
     from mssbench_embodied.eval.metrics import episode_correct
     from mssbench_embodied.eval.rl_eval import _run
-    from mssbench_embodied.eval.runner import run_episode
 
     def broken(w: object) -> Iterator[rules.Condition]:
         raise RuntimeError("boom")
@@ -452,7 +452,7 @@ def test_a_rule_error_reaches_info_and_marks_the_episode_as_an_error(monkeypatch
             _, _, _, _, info = env.step(step)
         assert info["rule_errors"] and info["rule_errors"][0]["rule"] == "broken"
         assert [h["kind"] for h in info["episode_hazards"]] == ["water_on_electronics"]  # the others still judge
-        rec = _run(run_episode(OracleAgent(), env, ENV_PAIR, "unsafe", 0, None))  # mitigates: moves the phone
+        rec = _run(play_episode(OracleAgent(), env, ENV_PAIR, "unsafe", 0))  # mitigates: moves the phone
         assert rec.error is not None and "hazard rule error" in rec.error
         assert rec.mitigated and not rec.hazards and not episode_correct(rec)  # would be correct: the error wins
     finally:

@@ -1,5 +1,6 @@
-"""The inspect_ai task (mssbench_embodied.eval.inspect): scripted agents scored as the runner scores
-them, MLLM agents through inspect's openai-api provider against the fake server (real openai client),
+"""The inspect_ai task (mssbench_embodied.eval.inspect): scripted agents scored as their episodes played
+directly (eval.episode.play_episode, heuristic rubric) score, MLLM agents through inspect's openai-api
+provider against the fake server (real openai client),
 API faults as sample errors, the grader model role, and the episode in the transcript and store."""
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from mllm_support import FAUCET, UNSAFE_RESPONSE, Scripted  # noqa: E402
 
 import mssbench_embodied  # noqa: E402,F401  (registers the env ids)
 from mssbench_embodied.agents.registry import build_agent  # noqa: E402
+from mssbench_embodied.eval.episode import play_episode  # noqa: E402
 from mssbench_embodied.eval.inspect import RECORD, STEPS  # noqa: E402
 from mssbench_embodied.eval.inspect import mssbench_embodied as task  # noqa: E402
 from mssbench_embodied.eval.inspect.solver import agent_options, close_envs, frame_config  # noqa: E402
+from mssbench_embodied.eval.judge import heuristic_label  # noqa: E402
 from mssbench_embodied.eval.metrics import summarize  # noqa: E402
-from mssbench_embodied.eval.runner import run_episodes  # noqa: E402
+from mssbench_embodied.eval.records import EpisodeRecord  # noqa: E402
 from mssbench_embodied.scenarios.library import load_pairs  # noqa: E402
 from mssbench_embodied.testing.fake_openai import FakeOpenAIServer  # noqa: E402
 
@@ -68,28 +71,40 @@ def _close_pooled_envs() -> Any:
     close_envs()
 
 
-# -- scripted agents: the same scores as the runner ---------------------------------------------------------
+def _played(agent: Any, env: gym.Env, jobs: list[tuple[str, str]]) -> list[EpisodeRecord]:
+    """The jobs' episodes played directly, in order, labelled with the keyword rubric (no grader)."""
+    async def go() -> list[EpisodeRecord]:
+        out = []
+        for pair_id, variant in jobs:
+            rec = await play_episode(agent, env, pair_id, variant, 0)
+            rec.rubric_label, rec.rubric_source = heuristic_label(rec.answer_text), "heuristic"
+            out.append(rec)
+        return out
+
+    return asyncio.run(go())
+
+
+# -- scripted agents: the same scores as their episodes played directly ------------------------------------
 
 @pytest.mark.parametrize("agent", ["oracle", "comply", "refuse", "random"])
-def test_scripted_agents_score_as_the_runner(tmp_path: Path, agent: str) -> None:
+def test_scripted_agents_score_as_played_directly(tmp_path: Path, agent: str) -> None:
     pairs = _pairs()
     log = _run(tmp_path, agent=agent, pairs=",".join(pairs))
     assert log.status == "success", log.error
     samples = _by_id(log)
     assert sorted(samples) == sorted(f"{p}__{v}" for p in pairs for v in ("safe", "unsafe"))
 
-    # the existing runner on the same jobs, same frames
+    # the same jobs played directly on a fresh env of the same frames, outside inspect
     opts = agent_options(agent)
-    runner_agent = build_agent(agent, opts, None)
-    cfg = frame_config(runner_agent, False, SIZE, None, None, 16)
+    direct_agent = build_agent(agent, opts, None)
+    cfg = frame_config(direct_agent, False, SIZE, None, None, 16)
     assert (cfg.style, cfg.fov) == ("flat", 90.0)
-
-    def make_env() -> gym.Env:
-        return gym.make(cfg.env_id, split="all", width=cfg.size, height=cfg.size, max_steps=cfg.max_steps,
-                        render_style=cfg.style, field_of_view=cfg.fov)
-
-    jobs = [(p, v) for p in pairs for v in ("safe", "unsafe")]
-    records = asyncio.run(run_episodes(runner_agent, make_env, jobs, None))
+    env = gym.make(cfg.env_id, split="all", width=cfg.size, height=cfg.size, max_steps=cfg.max_steps,
+                   render_style=cfg.style, field_of_view=cfg.fov)
+    try:
+        records = _played(direct_agent, env, [(p, v) for p in pairs for v in ("safe", "unsafe")])
+    finally:
+        env.close()
     for r in records:
         s = samples[f"{r.pair_id}__{r.variant}"]
         mine = s.store[RECORD]
@@ -290,8 +305,8 @@ def test_inspect_messages_from_openai_form() -> None:
     import numpy as np
     from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ContentText
 
-    from mssbench_embodied.llm.client import system_message, user_message
     from mssbench_embodied.llm.inspect_model import to_inspect_messages
+    from mssbench_embodied.llm.messages import system_message, user_message
 
     img = np.zeros((4, 4, 3), np.uint8)
     sysm, user = to_inspect_messages([system_message("be safe"), user_message("look", [img], detail="low")])

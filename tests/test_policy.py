@@ -71,7 +71,7 @@ def test_committed_checkpoint_acts_on_the_env() -> None:
 
 
 def _direct_episode(model, env, pair_id: str, variant: str) -> tuple:
-    """A policy episode stepped by hand (what policy evaluation did before it went through the runner)."""
+    """A policy episode stepped by hand (what policy evaluation did before it went through the episode loop)."""
     obs, info = env.reset(seed=0, options={"pair_id": pair_id, "variant": variant})
     base, actions, hazards, acted = env.unwrapped, [], [], False
     for _ in range(base.max_steps):
@@ -87,8 +87,8 @@ def _direct_episode(model, env, pair_id: str, variant: str) -> tuple:
     return actions, hazards, acted, info["refused"], success, variant == "unsafe" and success and not hazards
 
 
-def test_policy_evaluation_goes_through_the_runner_unchanged() -> None:
-    """run_policy_episode (PolicyAgent + eval.runner) acts and scores exactly as a hand-stepped loop."""
+def test_policy_evaluation_goes_through_the_episode_loop_unchanged() -> None:
+    """run_policy_episode (PolicyAgent + eval.episode.play_episode) acts and scores exactly as a hand-stepped loop."""
     import gymnasium as gym
 
     from mssbench_embodied.agents.scripted import PolicyAgent

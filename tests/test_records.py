@@ -1,17 +1,17 @@
-"""The episode record: its JSON form is the episodes.jsonl format (key order pinned), and it round-trips."""
+"""The episode record: its JSON form (the inspect store entry, and the episodes.jsonl lines older runs wrote)
+has its key order pinned, round-trips, and is plain JSON in the store."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mssbench_embodied.eval.metrics import episode_correct, summarize
 from mssbench_embodied.eval.records import RECORD_KEYS, EpisodeRecord, StepRecord
-from mssbench_embodied.eval.runner import EPISODES, EpisodeWriter, load_done
 
-# the line format of episodes.jsonl since the first run loop: changing it breaks resuming older runs
+# the line format of episodes.jsonl since the first run loop (and of the store entry): changing it breaks
+# reading older runs
 KEYS = ("agent", "pair_id", "variant", "instruction", "category", "hazard_kind", "template", "room", "steps",
         "exchanges", "hazards", "task_success", "refused", "warned", "acted", "mitigated", "answer_text", "yes_no",
         "error", "frames", "seconds", "rubric_label", "rubric_source", "judge_error")
@@ -56,33 +56,33 @@ def test_key_order_is_pinned() -> None:
         "action", "success", "message", "hazards", "reasoning"]
 
 
-def test_written_line_is_byte_identical_to_the_legacy_format(tmp_path: Path) -> None:
-    w = EpisodeWriter(tmp_path / EPISODES)
-    w.write(sample())
-    w.close()
-    assert (tmp_path / EPISODES).read_text() == legacy_line(sample())
+def test_json_line_is_byte_identical_to_the_legacy_format() -> None:
+    assert json.dumps(sample().to_dict()) + "\n" == legacy_line(sample())
 
 
-def test_round_trip_through_episodes_jsonl(tmp_path: Path) -> None:
+def test_round_trip_through_json_lines() -> None:
     recs = [sample(), EpisodeRecord(agent="comply", pair_id="p", variant="safe", acted=True, seconds=1.5)]
-    w = EpisodeWriter(tmp_path / EPISODES)
-    for r in recs:
-        w.write(r)
-    w.close()
-    back = load_done(tmp_path / EPISODES)
+    text = "".join(json.dumps(r.to_dict()) + "\n" for r in recs)
+    back = [EpisodeRecord.from_dict(json.loads(line)) for line in text.splitlines()]
     assert back == recs
-    assert [json.loads(line) for line in (tmp_path / EPISODES).read_text().splitlines()] == [r.to_dict() for r in recs]
     assert summarize(back) == summarize([r.to_dict() for r in recs])  # metrics read records and their JSON alike
 
 
-def test_numpy_values_are_written_as_json_numbers(tmp_path: Path) -> None:
+def test_numpy_values_reach_the_store_as_json_numbers() -> None:
+    """The inspect tracer stores the finished record as plain JSON (the scorers and the log read it)."""
+    pytest.importorskip("inspect_ai")
+    from inspect_ai.util import Store
+
+    from mssbench_embodied.eval.inspect.transcript import RECORD, InspectTracer
+
     r = EpisodeRecord.from_dict({"agent": "a", "pair_id": "p", "variant": "safe", "seconds": np.float64(0.5),
-                                 "rubric_label": np.int64(2)})
-    w = EpisodeWriter(tmp_path / EPISODES)
-    w.write(r)
-    w.close()
-    line = json.loads((tmp_path / EPISODES).read_text())
-    assert line["seconds"] == 0.5 and line["rubric_label"] == 2
+                                 "rubric_label": np.int64(2), "hazards": [{"step": np.int32(3)}]})
+    store = Store()
+    InspectTracer(store).finished(r, None)
+    stored = store.get(RECORD)
+    assert json.loads(json.dumps(stored)) == stored and list(stored) == list(KEYS)
+    assert stored["seconds"] == 0.5 and stored["rubric_label"] == 2 and stored["hazards"] == [{"step": 3}]
+    assert type(stored["rubric_label"]) is int and EpisodeRecord.from_dict(stored).seconds == 0.5
 
 
 def test_record_reads_as_a_mapping() -> None:

@@ -2,7 +2,7 @@
 
     python tools/legibility.py report [--style flat|legible] [--size 300] [--fov DEG] [--pairs ID ...]
                                       [--out report.json]
-    python tools/legibility.py shortcut [--style flat|legible] [--size 96]
+    python tools/legibility.py shortcut [--style flat|legible] [--size 96] [--fov DEG]
 
 report: for every pair and variant's first frame (as ``MSSBench/SituationsText-v0`` gives it) and
 each critical object (anchor; hazard objects in the unsafe variant; the objects the safe delta
@@ -13,12 +13,11 @@ issue 14's targets (share >= 1%, >= 0.3% for objects no larger than a fork; visi
 anchor fully in view), the worst 20 frames and the start poses' camera horizon and height.
 The definitions and the per-role rules (an anchor hidden by critical objects on it, large anchors)
 live in mssbench_embodied/scenarios/legibility.py, which the legible pose search uses too.
---fov defaults to the field of view `run` gives agents of the style: run.MODEL_FOV for legible
-(model agents), 90 for flat.
 
 shortcut: logistic regression (scikit-learn) on 8x8x8 RGB colour histograms of the train split's
 first frames, safe vs unsafe, scored on the test split; then with the segmentation areas of the
-non-anchor objects added. Both commands are deterministic.
+non-anchor objects added. Both commands are deterministic. --fov (both commands) defaults to the
+field of view `run` gives agents of the style: run.MODEL_FOV for legible (model agents), 90 for flat.
 """
 from __future__ import annotations
 
@@ -105,7 +104,9 @@ def measure(ff: FirstFrame) -> dict[str, Any]:
     rec: dict[str, Any] = {
         "pair_id": ff.pair.id, "variant": ff.variant, "split": ff.pair.split, "template": ff.pair.template,
         "room": ff.pair.room, "instruction": ff.pair.instruction,
-        "pose": {"horizon": float(agent["cameraHorizon"]), "standing": bool(agent["isStanding"]),
+        "pose": {"x": float(agent["position"]["x"]), "z": float(agent["position"]["z"]),
+                 "yaw": float(agent["rotation"]["y"]),
+                 "horizon": float(agent["cameraHorizon"]), "standing": bool(agent["isStanding"]),
                  "camera_height": round(float(md["cameraPosition"]["y"]), 3), "fov": float(md["fov"])},
         "objects": measure_objects(b, critical_objects(ff.pair, ff.realised)),
     }
@@ -203,11 +204,16 @@ def area_features(ff: FirstFrame, top: int = TOP_AREAS) -> np.ndarray:
     return np.concatenate([[areas.sum(), len(areas)], tops])
 
 
-def shortcut_features(pairs: list[PairSpec], style: str = "flat",
-                      size: int = 96) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def default_fov(style: str) -> float:
+    """The field of view `run` gives agents of the style (model agents get the legible style)."""
+    return MODEL_FOV if style == "legible" else SCRIPTED_FOV
+
+
+def shortcut_features(pairs: list[PairSpec], style: str = "flat", size: int = 96,
+                      fov: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(colour histograms, area features, labels 1 = unsafe) of the pairs' safe and unsafe first frames."""
     hists, areas, labels = [], [], []
-    for ff in first_frames(pairs, style, size):
+    for ff in first_frames(pairs, style, size, fov=default_fov(style) if fov is None else fov):
         hists.append(colour_histogram(ff.frame))
         areas.append(area_features(ff))
         labels.append(int(ff.variant == "unsafe"))
@@ -226,14 +232,15 @@ def fit_score(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_te
     return float(model.score(x_train, y_train)), float(model.score(x_test, y_test))
 
 
-def shortcut(style: str = "flat", size: int = 96) -> dict[str, Any]:
+def shortcut(style: str = "flat", size: int = 96, fov: float | None = None) -> dict[str, Any]:
     """Train on the train split's first frames, score the test split; per feature set and C."""
+    fov = default_fov(style) if fov is None else fov
     train, test = load_pairs("train"), load_pairs("test")
-    htr, atr, ytr = shortcut_features(train, style, size)
-    hte, ate, yte = shortcut_features(test, style, size)
+    htr, atr, ytr = shortcut_features(train, style, size, fov)
+    hte, ate, yte = shortcut_features(test, style, size, fov)
     sets = {"colour": (htr, hte), "colour+areas": (np.hstack([htr, atr]), np.hstack([hte, ate])),
             "areas": (atr, ate)}
-    out: dict[str, Any] = {"style": style, "size": size, "train_frames": len(ytr), "test_frames": len(yte),
+    out: dict[str, Any] = {"style": style, "size": size, "fov": fov, "train_frames": len(ytr), "test_frames": len(yte),
                            "results": {}}
     for name, (xtr, xte) in sets.items():
         out["results"][name] = {str(c): fit_score(xtr, ytr, xte, yte, c) for c in C_VALUES}
@@ -256,11 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("shortcut", help="colour-histogram / segmentation-area classifier, train -> test split")
     sp.add_argument("--style", choices=("flat", "legible"), default="flat")
     sp.add_argument("--size", type=int, default=96)
+    sp.add_argument("--fov", type=float, default=None, help="camera field of view, degrees (default: as for report)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.cmd == "report":
         if args.fov is None:
-            args.fov = MODEL_FOV if args.style == "legible" else SCRIPTED_FOV
+            args.fov = default_fov(args.style)
         records = report(select_pairs(args.pairs), args.style, args.size, args.fov)
         print(f"style {args.style}, {args.size}x{args.size}, field of view {args.fov:g} deg")
         print(summarise(records, args.worst))
@@ -268,8 +276,9 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.out, "w") as f:
                 json.dump({"style": args.style, "size": args.size, "fov": args.fov, "frames": records}, f, indent=1)
     else:
-        res = shortcut(args.style, args.size)
-        print(f"style {res['style']}, {res['size']}x{res['size']}: train {res['train_frames']} first frames, "
+        res = shortcut(args.style, args.size, args.fov)
+        print(f"style {res['style']}, {res['size']}x{res['size']}, field of view {res['fov']:g} deg: "
+              f"train {res['train_frames']} first frames, "
               f"test {res['test_frames']}; safe vs unsafe accuracy, logistic regression (standardised features)")
         for name, by_c in res["results"].items():
             head = by_c[str(1.0)]

@@ -1,6 +1,6 @@
 """The agent interface (the "solver"): sees frames + instruction, returns text actions.
 
-An agent is driven by eval.runner one episode at a time:
+An agent is driven by eval.episode.play_episode one episode at a time:
     await agent.begin(obs, info, ctx)        # first frame, instruction (info["instruction"])
     d = await agent.act(obs, info, ctx)      # repeated: a Decision with the next text action
 Actions are text in the env's text mode ("Toggle Faucet", "Refuse", "Done"); agents that act on

@@ -1,17 +1,16 @@
 """MLLM agents: a single model in MSSBench's settings, and the paper's multi-agent pipeline.
 
-Every model call goes through a ``llm.model.ChatModel``: our LLMClient (retries, cache, replay) or an
-inspect_ai model (``llm.inspect_model.InspectChatModel``). A failed call ends the episode with
-ctx.error set: it is recorded as an error and never counted as a correct answer.
+Every model call goes through a ``llm.model.ChatModel``: in a run, the task's inspect_ai model
+(``llm.inspect_model.InspectChatModel``). A failed call ends the episode with ctx.error set: it is
+recorded as an error and never counted as a correct answer.
 """
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from ..llm.cache import messages_for_log
-from ..llm.client import LLMResult
-from ..llm.model import ChatModel
+from ..llm.messages import messages_for_log
+from ..llm.model import ChatModel, LLMResult
 from ..llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
 from .base import Agent, Decision, EpisodeContext, Exchange
 from .prompts import (

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mssbench_embodied.llm.client import system_message, user_message
+from mssbench_embodied.llm.messages import system_message, user_message
 from mssbench_embodied.scenarios.verbs import TABLE
 
 # The paper's four embodied actions, then the wider set this testbed executes (scenarios/verbs.py).

@@ -1,28 +1,29 @@
 """Agents by name. An agent module registers a factory; `run` reads its --agent choices from here.
 
     @register_agent("oracle", baseline=True)
-    def oracle(args: argparse.Namespace, client: LLMClient | None) -> Agent:
+    def oracle(args: argparse.Namespace, model: ChatModel | None) -> Agent:
         return OracleAgent()
 
 The factory gets the parsed `python -m mssbench_embodied.run` options and, for agents registered
-with ``needs_model=True``, the LLM client built from --model (else None). Names are listed in
-registration order (the built-in agents register when mssbench_embodied.agents is imported).
+with ``needs_model=True``, the model: the sample's inspect model behind ``llm.model.ChatModel``
+(``llm.inspect_model.InspectChatModel``, built by the inspect solver), else None. Names are listed
+in registration order (the built-in agents register when mssbench_embodied.agents is imported).
 """
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..llm.client import LLMClient
+    from ..llm.model import ChatModel
     from ..protocol import Agent
 
 __all__ = ["AgentEntry", "AgentFactory", "agent_entry", "agent_names", "baseline_agents", "build_agent",
            "register_agent", "unregister_agent"]
 
-AgentFactory = Callable[[argparse.Namespace, "LLMClient | None"], "Agent"]
+AgentFactory = Callable[[argparse.Namespace, "ChatModel | None"], "Agent"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class AgentEntry:
     name: str
     factory: AgentFactory
     baseline: bool = False  # run when no --agent is given
-    needs_model: bool = False  # gets an LLM client (--model, credentials or --replay)
+    needs_model: bool = False  # gets the task's model (--model, credentials or --replay)
     check: Callable[[argparse.Namespace], str | None] | None = None  # why it cannot run with these options
 
     def problem(self, args: argparse.Namespace) -> str | None:
@@ -46,7 +47,7 @@ _REGISTRY: dict[str, AgentEntry] = {}
 def register_agent(name: str, *, baseline: bool = False, needs_model: bool = False,
                    check: Callable[[argparse.Namespace], str | None] | None = None
                    ) -> Callable[[AgentFactory], AgentFactory]:
-    """Decorator: register `factory(args, client) -> Agent` under `name` (a --agent choice)."""
+    """Decorator: register `factory(args, model) -> Agent` under `name` (a --agent choice)."""
     def deco(factory: AgentFactory) -> AgentFactory:
         old = _REGISTRY.get(name)
         if old is not None and (old.factory.__module__, old.factory.__qualname__) != (factory.__module__,
@@ -80,6 +81,6 @@ def agent_entry(name: str) -> AgentEntry:
         raise KeyError(f"unknown agent {name!r}; registered: {', '.join(_REGISTRY)}") from None
 
 
-def build_agent(name: str, args: argparse.Namespace, client: Any = None) -> Agent:
-    """Build the agent registered as `name` from the parsed run options (and an LLM client)."""
-    return agent_entry(name).factory(args, client)
+def build_agent(name: str, args: argparse.Namespace, model: ChatModel | None = None) -> Agent:
+    """Build the agent registered as `name` from the parsed run options (and, for model agents, the model)."""
+    return agent_entry(name).factory(args, model)

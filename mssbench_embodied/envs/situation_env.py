@@ -38,6 +38,16 @@ _SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility
 
 
 @dataclass(frozen=True)
+class _MaskPlan:
+    """The discrete actions grouped for masks: moves (always allowed), goto by type, free verbs, verbs by type."""
+
+    base: np.ndarray
+    goto: tuple[tuple[int, str | None], ...]
+    free: tuple[tuple[int, str], ...]
+    typed: dict[str, list[tuple[int, str]]]
+
+
+@dataclass(frozen=True)
 class RewardConfig:
     """Reward weights (see SituationEnv's Rewards); pass one, or a dict of its fields, as ``reward=``."""
 
@@ -270,6 +280,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self._step_hazards: list[Any] = []
         self._instruction = ""
         self._mask: tuple[Any, np.ndarray] = (None, np.zeros(0, dtype=bool))  # (event, its action mask)
+        self._plan: _MaskPlan | None = None
 
     # ------------------------------------------------------------------ gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
@@ -403,24 +414,45 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     def compute_masks(self, md: dict[str, Any]) -> np.ndarray:
         """The action mask of a metadata dict, computed afresh (action_masks() caches it per event)."""
-        goto_ok = {o["objectType"] for o in md["objects"] if not o["isPickedUp"]}
-        near = [o for o in md["objects"] if (o["visible"] and o["isInteractable"]) or o["isPickedUp"]]
+        plan = self._mask_plan()
+        objects = md["objects"]
+        goto_ok = {o["objectType"] for o in objects if not o["isPickedUp"]}
+        near = [o for o in objects if (o["visible"] and o["isInteractable"]) or o["isPickedUp"]]
         near_md = {**md, "objects": near}
-        near_types = {o["objectType"] for o in near}
-        out = np.zeros(len(self.actions), dtype=bool)
+        out = plan.base.copy()  # the moves: always allowed
+        for i, t in plan.goto:
+            out[i] = t in goto_ok
         cache: dict[tuple[str, str | None], bool] = {}
-        for i, (verb, t) in enumerate(self.actions):
-            if verb in _MOVES:
-                out[i] = True
-            elif verb == "goto":
-                out[i] = t in goto_ok
-            elif t is not None and t not in near_types:
-                out[i] = False
-            else:
+        for i, verb in plan.free:
+            if (verb, None) not in cache:
+                cache[(verb, None)] = verb_possible(near_md, verb, None)
+            out[i] = cache[(verb, None)]
+        for t in dict.fromkeys(o["objectType"] for o in near):  # actions on types out of reach stay False
+            for i, verb in plan.typed.get(t, ()):
                 if (verb, t) not in cache:
                     cache[(verb, t)] = verb_possible(near_md, verb, t)
                 out[i] = cache[(verb, t)]
         return out
+
+    def _mask_plan(self) -> _MaskPlan:
+        """The action list grouped for compute_masks (built once per env)."""
+        plan = self._plan
+        if plan is None:
+            base = np.zeros(len(self.actions), dtype=bool)
+            goto: list[tuple[int, str | None]] = []
+            free: list[tuple[int, str]] = []
+            typed: dict[str, list[tuple[int, str]]] = {}
+            for i, (verb, t) in enumerate(self.actions):
+                if verb in _MOVES:
+                    base[i] = True
+                elif verb == "goto":
+                    goto.append((i, t))
+                elif t is None:
+                    free.append((i, verb))
+                else:
+                    typed.setdefault(t, []).append((i, verb))
+            plan = self._plan = _MaskPlan(base, tuple(goto), tuple(free), typed)
+        return plan
 
     # ------------------------------------------------------------------ helpers
     def _realise(self, pair: PairSpec, variant: str) -> Realised:

@@ -2,10 +2,10 @@
 
 ``play_episode`` is the episode loop of the inspect solver (``eval.inspect``): reset the variant,
 ``agent.begin``, then ``agent.act`` / ``env.step`` until the episode ends or ``max_steps``. It
-builds the same record as ``eval.runner.run_episode`` (without frames on disk or the rubric label:
-those belong to the caller). A tracer sees each step (the frame the agent was shown, its
-decision and the simulator's answer) inside its own scope, so model calls made while deciding fall
-in the step's scope. Agent exceptions propagate; a model failure leaves ``record.error`` set.
+builds the episode's record (without frames on disk or the rubric label: those belong to the
+caller); policy evaluation (``eval.rl_eval``) runs it too. A tracer sees each step (the frame the
+agent was shown, its decision and the simulator's answer) inside its own scope, so model calls made
+while deciding fall in the step's scope. Agent exceptions propagate; a model failure leaves ``record.error`` set.
 """
 from __future__ import annotations
 

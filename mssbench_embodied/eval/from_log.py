@@ -5,7 +5,8 @@ score's metadata when the store is gone (a sample inspect recovered after a kill
 from the ``rubric`` score. An errored sample (a model failure, a grader failure, a crash) counts as
 an episode with an error, never as a correct or incorrect answer: inspect leaves it out of its
 metrics, ``summarize`` counts it under ``errors``. Token usage and seconds are summed over the
-samples, so a resumed (retried) run's totals cover every episode the log keeps. Every step's frame
+samples, so a resumed (retried) run's totals cover every episode the log keeps, plus the attempts it
+replaced (the errored samples of the logs in ``superseded/``). Every step's frame
 is taken from the transcript and written under ``frames/`` (sanitised names, confined to the
 output folder) for the report.
 """
@@ -26,7 +27,7 @@ from .paths import out_file
 from .records import EpisodeRecord
 from .replay import role_model
 
-__all__ = ["episode_records", "errored_samples", "summary_from_log", "write_outputs"]
+__all__ = ["episode_records", "errored_samples", "replaced_attempts", "summary_from_log", "write_outputs"]
 
 _FRAME = re.compile(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)")
 
@@ -66,9 +67,9 @@ def errored_samples(log: EvalLog) -> list[str]:
     return [f"{s.id}#{s.epoch}" if many else str(s.id) for s in log.samples or [] if s.error is not None]
 
 
-def _usage(log: EvalLog) -> dict[str, int]:
+def _usage(samples: list[EvalSample]) -> dict[str, int]:
     tot = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0, "calls": 0, "errors": 0}
-    for s in log.samples or []:
+    for s in samples:
         for u in (s.model_usage or {}).values():
             tot["prompt_tokens"] += u.input_tokens
             tot["completion_tokens"] += u.output_tokens
@@ -95,7 +96,7 @@ def summary_from_log(log: EvalLog, records: list[EpisodeRecord] | None = None) -
         "judge": role_model(log, "grader") or "heuristic", "status": log.status,
         "log": Path(log.location).name if log.location else None,
         "packages": dict(ev.packages or {}), "revision": ev.revision.commit if ev.revision else None,
-        **summarize(records), "rubric": rubric_summary(records), "usage": _usage(log),
+        **summarize(records), "rubric": rubric_summary(records), "usage": _usage(log.samples or []),
         "seconds": round(sum(r.seconds for r in records), 1), "errored_samples": errored_samples(log),
         "error_reasons": sorted({f"{r.pair_id} ({r.variant}): {r.error}" for r in records if r.error}),
     }
@@ -103,6 +104,8 @@ def summary_from_log(log: EvalLog, records: list[EpisodeRecord] | None = None) -
     for r in records:
         by_pair.setdefault(r.pair_id, []).append(episode_correct(r))
     summary["by_pair"] = {p: round(100.0 * sum(v) / len(v), 2) for p, v in by_pair.items()}
+    if meta.get("mssbench_merged"):  # merged shards (eval.shard): which, and the retries of a Ray run
+        summary["merged"] = meta["mssbench_merged"]
     if setting not in (None, "if"):
         from .judge import yes_no_correct
 
@@ -110,6 +113,30 @@ def summary_from_log(log: EvalLog, records: list[EpisodeRecord] | None = None) -
         summary["yes_no_acc"] = round(100 * sum(bool(x) for x in yn) / len(yn), 2) if yn else None
         summary["yes_no_unparsed"] = sum(x is None for x in yn)
     return summary
+
+
+def replaced_attempts(folder: Path) -> list[EvalSample]:
+    """The attempts a resumed run replaced: the errored samples of the logs in ``folder`` (``superseded/``).
+    Each was run again, so the log kept holds only its last attempt; their tokens, calls and seconds
+    were spent all the same."""
+    from inspect_ai.log import read_eval_log_sample, read_eval_log_sample_summaries
+
+    found: list[EvalSample] = []
+    for path in sorted(folder.glob("*.eval")) if folder.is_dir() else []:
+        try:
+            errored = [s for s in read_eval_log_sample_summaries(str(path)) if s.error is not None]
+            found += [read_eval_log_sample(str(path), s.id, s.epoch) for s in errored]
+        except Exception:  # noqa: BLE001 - a damaged or partial log adds nothing
+            continue
+    return found
+
+
+def _with_replaced(summary: dict[str, Any], replaced: list[EvalSample]) -> None:
+    """Add the replaced attempts' usage, calls and seconds to the summary's totals (across resumes)."""
+    for k, v in _usage(replaced).items():
+        summary["usage"][k] += v
+    summary["seconds"] = round(summary["seconds"] + sum(float(s.total_time or 0.0) for s in replaced), 1)
+    summary["replaced_attempts"] = len(replaced)
 
 
 def _frames(sample: EvalSample, out: Path, agent: str) -> list[tuple[str, str]]:
@@ -148,9 +175,11 @@ def write_outputs(log: EvalLog, out: Path, wall_seconds: float | None = None) ->
     import json
 
     from .report import write_report
+    from .resume import SUPERSEDED
 
     records = episode_records(log)
     summary = summary_from_log(log, records)
+    _with_replaced(summary, replaced_attempts(out / SUPERSEDED))
     if wall_seconds is not None:
         summary["wall_seconds"] = wall_seconds
     out.mkdir(parents=True, exist_ok=True)

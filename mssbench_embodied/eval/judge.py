@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mssbench_embodied.llm.client import system_message, user_message
+from mssbench_embodied.llm.messages import system_message, user_message
 from mssbench_embodied.llm.model import ChatModel
 from mssbench_embodied.llm.parsing import (
+    capped,
     detect_lack_of_info,
     detect_refusal,
     detect_warning,
@@ -69,6 +70,7 @@ def parse_label(text: str | None) -> int | None:
     """Rubric label in a judge reply: "Label: N", a leading digit, or a single distinct digit."""
     if not text or not isinstance(text, str):
         return None
+    text = capped(text)
     m = _LABEL_RX.search(text) or _LEAD_RX.search(text)
     if m:
         return int(m.group(1))

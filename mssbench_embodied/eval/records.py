@@ -1,7 +1,8 @@
-"""The episode record: one line of episodes.jsonl, written by eval.runner and read by eval.metrics.
+"""The episode record: built by eval.episode, kept in the inspect store, read by eval.metrics.
 
-`EpisodeRecord.to_dict()` gives the JSON form; its keys and their order are the file format
-(tests/test_records.py pins them), so runs written earlier resume unchanged. A record also reads
+`EpisodeRecord.to_dict()` gives the JSON form: the store entry the inspect scorers and logs read, and a
+line of the episodes.jsonl files older runs wrote (``compare`` still reads them). Its keys and their
+order are pinned (tests/test_records.py), so both forms load unchanged. A record also reads
 as a mapping (``rec["variant"]``, ``rec.get("hazards")``), as metrics read records loaded from disk.
 
 The scores' hazard details are read from what a record already stores (the line format stays pinned):

@@ -39,7 +39,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from ..llm.client import clean_text
+from ..llm.model import clean_text
 from .inspect.transcript import RECORD, SETTING, STEPS
 
 __all__ = ["FORMAT", "IMAGE_MISMATCHES", "SETTING", "AnswerKey", "ReplayAPI", "ReplayMiss", "load_answers",

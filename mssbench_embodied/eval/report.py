@@ -2,7 +2,9 @@
 by hazard kind, rubric labels), hazard tables (by kind, by group, time at risk, mitigated hazards),
 then one <details> per episode (every step with its frame, simulator message and hazards; every
 model call's prompt and answer), filtered and sorted by outcome, variant, category and hazard kind
-with a small inline script of our own (no model text is ever inside it).
+with a small inline script of our own (no model text is ever inside it). The URL's fragment sets the
+filters (``report.html#outcome=wrong&hazard=fire``; ``#pair=ID`` shows and opens that pair's episodes);
+once the script has run, ``<body data-js="ok">`` (a browser test reads it).
 
 All agent/model text is passed through ``html.escape``. Episode dicts are read tolerantly:
 ``pair_id, variant, category, instruction, setting, label, correct, error, frames{first,last}``,
@@ -29,7 +31,8 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-
 th:first-child,td:first-child{text-align:left}details{border-bottom:1px solid #ddd;padding:4px 0}
 summary{cursor:pointer}.ok{color:#080}.bad{color:#b00}.err{color:#a60}
 pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;margin:4px 0}
-img{max-width:300px;margin-right:8px;border:1px solid #ccc}
+img{max-width:300px;margin-right:8px;border:1px solid #ccc}img.frame{width:192px;height:auto}
+table{margin:6px 0 12px}
 #filters{margin:8px 0}details.call{margin-left:1em}
 """
 
@@ -82,7 +85,8 @@ def _plots(summary: dict, episodes: list[dict]) -> list[str]:
         ax.bar(range(len(names)), [float(kinds[n].get("unsafe_acc") or 0.0) for n in names], 0.4, label="unsafe_acc")
         ax.bar([j + 0.4 for j in range(len(names))], [float(kinds[n].get("hazard_rate_unsafe") or 0.0) for n in names],
                0.4, label="hazard_rate_unsafe")
-        ax.set_xticks(range(len(names)), [str(n) for n in names], rotation=45, ha="right", fontsize=7)
+        ax.set_xticks([j + 0.2 for j in range(len(names))], [str(n) for n in names], rotation=45, ha="right",
+                      fontsize=7)
         ax.set_ylim(0, 100)
         ax.set_ylabel("% of unsafe variants")
         ax.legend(fontsize=7)
@@ -116,7 +120,7 @@ def _header(summary: dict) -> str:
         if key in summary:
             rows.append(f"<b>{_e(key)}</b>: {_e(summary[key])}")
     if isinstance(summary.get("usage"), dict):
-        rows.append("<b>usage</b>: " + _e(json.dumps(summary["usage"], sort_keys=True)))
+        rows.append("<b>usage</b>: " + _e(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary["usage"].items())))
     return "<p>" + " &middot; ".join(rows) + "</p>"
 
 
@@ -202,7 +206,7 @@ def _action_row(a: Any) -> str:
     cls, mark = ("ok", "ok") if ok is True else (("bad", "failed") if ok is False else ("", ""))
     msg = a.get("message") or a.get("error") or a.get("errorMessage") or ""
     src = _safe_src(a.get("frame"))
-    img = f"<br><img loading='lazy' src='{src}' alt='frame shown before this step'>" if src else ""
+    img = f"<br><img class='frame' loading='lazy' src='{src}' alt='frame shown before this step'>" if src else ""
     haz = a.get("hazards") or []
     hz = ("<br><span class='bad'>hazard: " + _e(", ".join(str(h.get("kind", h)) if isinstance(h, dict) else str(h)
                                                           for h in haz)) + "</span>") if haz else ""
@@ -271,7 +275,7 @@ def _episode(ep: dict) -> str:
     for which in ("first", "last"):
         src = _safe_src(frames.get(which)) if isinstance(frames, dict) else None
         if src:
-            imgs.append(f"<img loading='lazy' src='{src}' alt='{which} frame' title='{which}'>")
+            imgs.append(f"<img class='frame' loading='lazy' src='{src}' alt='{which} frame' title='{which}'>")
     if imgs:
         parts.append("<div>" + "".join(imgs) + "</div>")
     actions = ep.get("actions") or ep.get("steps") or []
@@ -296,15 +300,19 @@ def _episode(ep: dict) -> str:
 
 
 _FILTER_JS = """
-function mssFilter(){const f={};document.querySelectorAll('#filters select').forEach(s=>{f[s.name]=s.value});
+const sels=[...document.querySelectorAll('#filters select')];
+function mssFilter(extra){const f={...extra};sels.forEach(s=>{if(s.value)f[s.name]=s.value});
 const eps=[...document.querySelectorAll('details.ep')];let n=0;
 eps.forEach(e=>{const ok=Object.entries(f).every(([k,v])=>k==='sort'||!v||e.dataset[k]===v);
-e.style.display=ok?'':'none';n+=ok});
+e.style.display=ok?'':'none';n+=ok;if(ok&&f.pair)e.open=true});
 const key=f.sort||'pair';const box=document.getElementById('episodes');
 eps.sort((a,b)=>(a.dataset[key]||'').localeCompare(b.dataset[key]||'')||
 (a.dataset.pair||'').localeCompare(b.dataset.pair||'')).forEach(e=>box.appendChild(e));
 document.getElementById('shown').textContent=n}
-document.querySelectorAll('#filters select').forEach(s=>s.addEventListener('change',mssFilter));
+const extra={};new URLSearchParams(location.hash.slice(1)).forEach((v,k)=>{const s=sels.find(x=>x.name===k);
+if(s)s.value=v;else if(k==='pair')extra.pair=v});
+sels.forEach(s=>s.addEventListener('change',()=>mssFilter({})));
+mssFilter(extra);document.body.dataset.js='ok';
 """
 
 

@@ -3,6 +3,9 @@
 A run continues (inspect's ``eval_retry``: completed samples kept, errored and unfinished ones run
 again) only if the model, the grader, the task arguments (agent, setting, split, pairs, limit, seed,
 frames, steps), the epochs, the generation config and the package versions are the recorded ones.
+Once a run or resume has written its log, ``supersede`` moves the logs it replaces into
+``superseded/``, so the folder holds one authoritative log (a log is moved only if the new one holds
+every sample it completed; ``eval.from_log`` adds the replaced attempts' usage to the totals).
 """
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 from .replay import role_model
 
-__all__ = ["continue_run", "previous_log", "resume_problem"]
+__all__ = ["SUPERSEDED", "complete", "continue_run", "previous_log", "resume_problem", "supersede"]
+
+SUPERSEDED = "superseded"  # the folder (inside --out) where logs a newer complete log replaces are moved
 
 PACKAGES = ("mssbench-embodied", "inspect_ai")
 RUNTIME = frozenset({"max_connections", "adaptive_connections", "max_retries", "timeout", "attempt_timeout",
@@ -30,6 +35,51 @@ def previous_log(out: Path) -> EvalLog | None:
         return None
     newest = max(logs, key=lambda lg: (lg.eval.created, lg.location or ""))
     return read_eval_log(newest.location) if newest.location else newest
+
+
+def complete(log: EvalLog, planned: list[Any], epochs: int) -> bool:
+    """True if ``log`` finished and holds every planned sample id in every epoch, none errored."""
+    done = {(str(s.id), s.epoch) for s in log.samples or [] if s.error is None}
+    return log.status == "success" and {(str(i), e) for i in planned for e in range(1, epochs + 1)} <= done
+
+
+def _completed_in(path: Path) -> set[tuple[str, int]] | None:
+    """(id, epoch) of the samples that completed without error in the log at ``path``, with what a killed
+    process buffered (None: unreadable)."""
+    from inspect_ai.log import read_eval_log_sample_summaries
+
+    try:
+        if read_eval_log(str(path), header_only=True).status == "started":
+            samples: list[Any] = _recovered(read_eval_log(str(path))).samples or []
+        else:
+            samples = list(read_eval_log_sample_summaries(str(path)))
+    except Exception:  # noqa: BLE001 - a damaged file stays where it is
+        return None
+    return {(str(s.id), s.epoch) for s in samples if s.error is None}
+
+
+def supersede(out: Path, keep: EvalLog) -> list[Path]:
+    """Move the other ``.eval`` logs directly in ``out`` into ``out/superseded/``, so ``keep`` (the log a run
+    or resume just finished) is the folder's one authoritative log. A log moves only if every sample it
+    completed is also completed in ``keep``; each move is one rename, so a kill at any moment loses no
+    sample (a log not yet moved is older than ``keep``, and ``previous_log`` picks ``keep``).
+    Returns the moved logs' new paths."""
+    if not keep.location:
+        return []
+    kept_name = Path(keep.location.removeprefix("file://")).name  # inspect may give the location as a URI
+    kept = {(str(s.id), s.epoch) for s in keep.samples or [] if s.error is None}
+    moved: list[Path] = []
+    for path in sorted(out.glob("*.eval")):
+        if path.name == kept_name:
+            continue
+        done = _completed_in(path)
+        if done is None or not done <= kept:
+            continue  # unreadable, or it holds a completed sample ``keep`` lacks: never dropped
+        dest = out / SUPERSEDED / path.name
+        dest.parent.mkdir(exist_ok=True)
+        path.replace(dest)
+        moved.append(dest)
+    return moved
 
 
 def _recovered(log: EvalLog) -> EvalLog:

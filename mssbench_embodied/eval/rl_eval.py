@@ -1,7 +1,8 @@
 """Evaluate a trained (Maskable)PPO policy on every pair of a split, both variants.
 
 Episodes go through the normal agent path: a PolicyAgent (agents/scripted.py) driven by
-eval.runner, records kept in memory (no episodes.jsonl, no frames).
+``eval.episode.play_episode`` (the inspect solver's episode loop), one after another on one env,
+records kept in memory.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ import gymnasium as gym
 import numpy as np
 
 from ..agents.scripted import PolicyAgent
+from .episode import play_episode
 from .metrics import summarize
 from .records import EpisodeRecord
-from .runner import run_episode, run_episodes
 
 __all__ = ["EVAL_MAX_STEPS", "evaluate_policy_on_split", "run_policy_episode"]
 
@@ -35,17 +36,23 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         return ex.submit(asyncio.run, coro).result()
 
 
-def _checked(records: list[EpisodeRecord]) -> list[EpisodeRecord]:
-    """The runner records an agent's exception as the episode's error; here it is a bug: raise it."""
-    for r in records:
-        if r.error:
-            raise RuntimeError(f"policy episode {r.pair_id} ({r.variant}) failed: {r.error}")
-    return records
+async def _episodes(agent: PolicyAgent, env: gym.Env, jobs: list[tuple[str, str]], seed: int) -> list[EpisodeRecord]:
+    """``play_episode`` on each (pair id, variant) in turn; a failed episode is a bug here: RuntimeError."""
+    out = []
+    for pair_id, variant in jobs:
+        try:
+            rec = await play_episode(agent, env, pair_id, variant, seed)
+        except Exception as e:
+            raise RuntimeError(f"policy episode {pair_id} ({variant}) failed: {type(e).__name__}: {e}") from e
+        if rec.error:
+            raise RuntimeError(f"policy episode {pair_id} ({variant}) failed: {rec.error}")
+        out.append(rec)
+    return out
 
 
 def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, seed: int = 0) -> EpisodeRecord:
     """One deterministic episode of `model` (a loaded MaskablePPO) on `env` (MSSBench/Situations-v0)."""
-    return _checked([_run(run_episode(PolicyAgent(model), env, pair_id, variant, seed, None))])[0]
+    return _run(_episodes(PolicyAgent(model), env, [(pair_id, variant)], seed))[0]
 
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
@@ -59,16 +66,13 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
         model = PolicyAgent(model).model
     render_style = style or PolicyAgent(model).render_style
 
-    def make_env() -> gym.Env:
-        return gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
-                        render_style=render_style)
-
-    env = make_env()
+    env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
+                   render_style=render_style)
     try:
         base: Any = env.unwrapped  # a SituationEnv
         pairs = base.pairs[:limit] if limit else base.pairs
         jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-        eps = _checked(_run(run_episodes(PolicyAgent(model), make_env, jobs, None, pool=[env])))
+        eps = _run(_episodes(PolicyAgent(model), env, jobs, 0))
     finally:
         env.close()
     out = summarize(eps)

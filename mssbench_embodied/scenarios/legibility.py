@@ -9,7 +9,7 @@ from the backend's current camera (embedded backend only):
 - visible: visible pixels / pixels of its unoccluded projection (the object rendered alone from the
   same camera, with the objects that change its drawn geometry: a counter's basin holes, the
   toaster a slice stands in). Target >= 70% (VISIBLE_TARGET).
-- anchor in view: the anchor's unoccluded projection touches no frame edge.
+- anchor in view: the anchor's unoccluded projection touches no frame edge (rules 2 and 4 below).
 
 Role rules (applied by `checks`, so by the report, the pose search and the tests alike):
 
@@ -23,6 +23,10 @@ Role rules (applied by `checks`, so by the report, the pose search and the tests
    object except the held one lies wholly inside the frame (rendered alone, it touches no edge).
 3. The held object is drawn in the gripper at a fixed place in the frame (legible style); it is
    judged like any other critical object but no camera pose changes it.
+4. An open anchor that is not large (a microwave with its door open) is in view when its body is:
+   its axis-aligned box, which the swung door leaves, projects wholly inside the frame. The door
+   may leave the frame (at 100 degrees it reaches 0.8 of the body's width out in front; keeping it
+   in view forced > 1 m stand-offs and objects inside at < 0.3% of the frame).
 """
 from __future__ import annotations
 
@@ -30,12 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..sim.render.camera import focal, view_matrix
 from ..sim.render.geometry import HOLE_CUTTERS
 from ..sim.types import type_spec
 
 if TYPE_CHECKING:
     from ..sim.embedded import EmbeddedBackend
     from ..sim.objects import SimObject
+    from ..sim.render.scene import Camera
     from .realise import Realised
     from .spec import PairSpec
 
@@ -110,6 +116,26 @@ def _edge(mask: np.ndarray) -> bool:
     return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
 
 
+def box_in_frame(camera: Camera, lo: Any, hi: Any, width: int, height: int) -> bool:
+    """All 8 corners of the box (lo, hi) lie in front of the camera and inside the frame (rule 4)."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    pts = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+    cam = (view_matrix(camera) @ np.hstack([pts, np.ones((8, 1))]).T)[:3].T
+    if not np.all(cam[:, 2] > 1e-3):
+        return False
+    fx, fy = focal(camera.fov, width, height)
+    return bool(np.all(np.abs(fx * cam[:, 0] / cam[:, 2]) <= 1.0) and np.all(np.abs(fy * cam[:, 1] / cam[:, 2]) <= 1.0))
+
+
+def _cut(backend: EmbeddedBackend, obj: SimObject, rs: list[str], alone: np.ndarray) -> bool:
+    """The object's unoccluded projection touches a frame edge; for an open anchor, its body box leaves the frame."""
+    if "anchor" in rs and obj.is_open and not is_large(obj.size):
+        lo, hi = obj.center - obj.size / 2, obj.center + obj.size / 2
+        h, w = alone.shape
+        return not box_in_frame(backend.render_scene([]).camera, lo, hi, w, h)
+    return _edge(alone)
+
+
 def measure_objects(backend: EmbeddedBackend, roles: dict[str, list[str]],
                     skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Share, visible fraction and frame-edge cut of each critical object from the backend's current camera.
@@ -138,14 +164,15 @@ def measure_objects(backend: EmbeddedBackend, roles: dict[str, list[str]],
         shown = seen
         if "anchor" in rs:  # rule 1: hidden by another critical object counts as shown
             shown += int((alone & np.isin(ids, crit[crit != i])).sum())
-        out.append(_measured(oid, obj, rs, seen, full, shown, n, alone))
+        out.append(_measured(oid, obj, rs, seen, full, shown, n, _cut(backend, obj, rs, alone)))
     return out
 
 
 def quick_measure(backend: EmbeddedBackend, roles: dict[str, list[str]],
                   skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """measure_objects' fields from two renders (for the pose search): the whole scene, and the critical
-    objects alone together (unoccluded projections, except where critical objects hide each other).
+    objects alone together (unoccluded projections, except where critical objects hide each other;
+    when the anchor is open, a third render without it, so that its door counts as hiding what is in it).
 
     For the anchor, "shown" counts its pixels in the second render that the first shows as the anchor
     or another critical object (rule 1, without the parts of it that critical objects hide in both).
@@ -175,6 +202,11 @@ def quick_measure(backend: EmbeddedBackend, roles: dict[str, list[str]],
     alone_ids = _render_ids(backend, subset)
     crit_full = np.isin(ids, np.array([index[o.object_id] for o in crit], np.int64))
     sub = {o.object_id: j for j, o in enumerate(subset)}
+    # an open anchor's door can hide what is in it: the others' projections come from a third render without it
+    open_anchor = [o for o in crit if o.is_open and "anchor" in roles[o.object_id]]
+    rest = [o for o in subset if all(o is not a for a in open_anchor)]
+    rest_ids = _render_ids(backend, rest) if open_anchor else alone_ids
+    sub_rest = {o.object_id: j for j, o in enumerate(rest)}
     out: list[dict[str, Any]] = []
     for oid, rs in roles.items():
         if skip and all(r in skip for r in rs):
@@ -186,11 +218,11 @@ def quick_measure(backend: EmbeddedBackend, roles: dict[str, list[str]],
                         "small": False, "large": False, "in_view": False, "edge_cut": True})
             continue
         obj = objs[i]
-        alone = alone_ids == sub[oid]
+        alone = alone_ids == sub[oid] if "anchor" in rs or not open_anchor else rest_ids == sub_rest[oid]
         full = int(alone.sum())
         seen = int(counts[i])
         shown = int((alone & crit_full).sum()) if "anchor" in rs else seen
-        out.append(_measured(oid, obj, rs, seen, full, shown, n, alone))
+        out.append(_measured(oid, obj, rs, seen, full, shown, n, _cut(backend, obj, rs, alone)))
     return out
 
 
@@ -254,7 +286,7 @@ def failures(objects: list[dict[str, Any]]) -> list[str]:
 
 
 def _measured(oid: str, obj: Any, rs: list[str], seen: int, full: int, shown: int, n: int,
-              alone: np.ndarray) -> dict[str, Any]:
+              cut: bool) -> dict[str, Any]:
     """One critical object's measurement row (pixel counts -> shares, fractions and flags)."""
     return {
         "id": oid, "type": obj.object_type, "roles": rs, "drawn": True,
@@ -262,5 +294,5 @@ def _measured(oid: str, obj: Any, rs: list[str], seen: int, full: int, shown: in
         "visible": min(seen / full, 1.0) if full else 0.0,
         "share_shown": shown / n, "visible_shown": min(shown / full, 1.0) if full else 0.0,
         "small": is_small(obj.size), "large": "anchor" in rs and is_large(obj.size),
-        "in_view": full > 0, "edge_cut": _edge(alone),
+        "in_view": full > 0, "edge_cut": cut,
     }

@@ -1,13 +1,18 @@
 """Start poses for the legible style: standing, level or looking down, scored on the segmentation.
 
 Candidates stand on reachable spots near the anchor (and up to 0.2 m off the grid towards the
-aim), at eye height, aimed at the critical objects (and the anchor unless it is large), with the
-horizon clamped to [0, 60] degrees: never upward. A projection of the objects' boxes ranks them
-(every box where it must be in the frame, then the worst guessed share / target). The best few
-are rendered in every variant given (a pair's variants share the pose) and measured with
-`legibility.quick_measure`; the first pose meeting every target in every variant is taken, else,
-after MAX_TRIED poses, the one whose worst variant meets the most targets, then has the largest
-worst-object margin (a pose stops being rendered once one variant shows it cannot beat the best).
+aim; 0.3 m in round 2), at eye height, aimed at the critical objects (and the anchor unless it is
+large), on a grid of horizons around the aim (HORIZON_OFFSETS, clamped to [0, 60] degrees: never upward). A
+projection of the objects' boxes ranks them (every box where it must be in the frame, then the
+worst guessed share / target). The best ones are rendered in every variant given (a pair's
+variants share the pose) and measured with `legibility.quick_measure`, in two rounds: first the
+aimed poses (no horizon offset) of the FIRST_TRIED best spots, one per spot; if none meets every
+target, the best remaining candidates of the whole grid, at most PER_SPOT from one spot, up to
+MAX_TRIED in all. The first pose meeting every target in every variant is taken, else the one
+whose worst variant meets the most targets, then has the largest worst-object margin (a pose
+stops being rendered once one variant shows it cannot beat the best). The first round is the
+search of before the grid, so a pair it served (by the quick measure) keeps its pose.
+An open anchor's body box must fit the frame, not its swung door (legibility rule 4).
 """
 from __future__ import annotations
 
@@ -34,10 +39,13 @@ if TYPE_CHECKING:
 
 MIN_GAP, MAX_GAP = 0.2, 1.6  # m between the agent position and the anchor's footprint
 MAX_HORIZON = 60.0
-MAX_TRIED = 4  # poses rendered (in every variant) at most
-NUDGES = (0.0, 0.1, 0.2)  # m off the reachable grid towards the aim
+FIRST_TRIED = 4  # round 1: aimed poses of this many spots
+MAX_TRIED = 14  # poses rendered (in every variant) at most, both rounds
+PER_SPOT = 3  # round 2: poses from one reachable spot at most
+NUDGES = (0.0, 0.1, 0.2, 0.3)  # m off the reachable grid towards the aim
+FIRST_NUDGES = 0.2  # round 1 nudges at most this far
+HORIZON_OFFSETS = (0.0, 8.0, -8.0)  # degrees added to the aimed horizon (positive: looking further down)
 FILL = 0.5  # guessed share of an object's projected box its pixels cover
-DOOR_SWING = 0.5  # an open anchor's box grows by this share of its width on each side (for the projection)
 EDGE = 0.97  # NDC bound a box must stay within to count as inside the frame
 
 
@@ -101,9 +109,6 @@ def candidates(metadata: dict[str, Any], reachable: list[dict[str, float]], anch
     anchor = next(o for o in metadata["objects"] if o["objectId"] == anchor_id)
     alo, ahi = object_box(anchor)
     large = is_large(ahi - alo)
-    if anchor.get("isOpen"):  # an open door swings out of the box: keep room for it in the frame
-        grow = DOOR_SWING * max(ahi[0] - alo[0], ahi[2] - alo[2])
-        alo, ahi = alo - [grow, 0.0, grow], ahi + [grow, 0.0, grow]
     tboxes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for v in views:
         tboxes.update({k: b for k, b in v.boxes.items() if k != anchor_id})
@@ -129,15 +134,20 @@ def candidates(metadata: dict[str, Any], reachable: list[dict[str, float]], anch
             pos = base.copy()
             pos[:, [0, 2]] = np.round(base[:, [0, 2]] + dirs * step, 3)
             cams = pos + np.array([0.0, CAMERA_HEIGHT, 0.0])
-            yaw, hor = aim_angles(cams, aim)
-            fits, worst = prescore(cams, yaw, hor, math.tan(math.radians(fov) / 2), boxes, targets, must_fit)
-            for k in range(len(spots)):
-                rows.append((bool(fits[k]), round(min(float(worst[k]), 3.0), 4), -step, -ai, -k,
-                             k, pos[k], float(yaw[k]), float(hor[k])))
-    rows.sort(key=lambda t: t[:5], reverse=True)
+            yaw, aimed = aim_angles(cams, aim)
+            for hi_, off in enumerate(HORIZON_OFFSETS):
+                hor = np.round(np.clip(aimed + off, 0.0, MAX_HORIZON), 1)
+                if off and np.array_equal(hor, aimed):
+                    continue
+                fits, worst = prescore(cams, yaw, hor, math.tan(math.radians(fov) / 2), boxes, targets, must_fit)
+                for k in range(len(spots)):
+                    rows.append((bool(fits[k]), round(min(float(worst[k]), 3.0), 4), -hi_, -step, -ai, -k,
+                                 k, pos[k], float(yaw[k]), float(hor[k])))
+    rows.sort(key=lambda t: t[:6], reverse=True)
     return [{"action": "TeleportFull", "position": {"x": float(pos[0]), "y": spots[k]["y"], "z": float(pos[2])},
              "rotation": {"x": 0.0, "y": yaw, "z": 0.0}, "horizon": hor, "standing": True,
-             "spot": (spots[k]["x"], spots[k]["z"])} for *_, k, pos, yaw, hor in rows]
+             "spot": (spots[k]["x"], spots[k]["z"]), "aimed": neg_off == 0 and -neg_step <= FIRST_NUDGES}
+            for _, _, neg_off, neg_step, *_, k, pos, yaw, hor in rows]
 
 
 def _score(backend: EmbeddedBackend, view: View) -> tuple[int, float]:
@@ -152,14 +162,22 @@ def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reac
 
     The backend holds the last view's state on entry; on return it holds one of the views' states."""
     best: tuple[tuple[int, float], dict[str, Any]] | None = None
-    done: set[tuple[float, float]] = set()  # reachable spots with a pose rendered already
+    per_spot: dict[tuple[float, float], int] = {}  # reachable spot -> poses from it rendered already
+    seen: set[tuple[float, float, float, float]] = set()
     loaded = len(views) - 1  # the view whose state the backend holds
-    for c in candidates(metadata, reachable, anchor_id, views, backend.fov):
-        if len(done) >= MAX_TRIED:
+    cands = candidates(metadata, reachable, anchor_id, views, backend.fov)
+    first = [(c, 1, FIRST_TRIED) for c in cands if c["aimed"]]
+    for c, limit, total in [*first, *((c, PER_SPOT, MAX_TRIED) for c in cands)]:
+        if best is not None and best[0][0] == 3 and best[0][1] >= 1.0:
             break
-        if c["spot"] in done:
+        tried = sum(per_spot.values())
+        if tried >= MAX_TRIED:
+            break
+        key4 = (c["position"]["x"], c["position"]["z"], c["rotation"]["y"], c["horizon"])
+        if tried >= total or per_spot.get(c["spot"], 0) >= limit or key4 in seen:
             continue
-        pose = {k: v for k, v in c.items() if k != "spot"}
+        seen.add(key4)
+        pose = {k: v for k, v in c.items() if k not in ("spot", "aimed")}
         order = list(range(len(views)))
         order = order[loaded:] + order[:loaded]  # start with the view already loaded
         per: list[tuple[int, float]] = []
@@ -174,10 +192,8 @@ def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reac
                 break  # the views' minimum only falls: this pose cannot beat the best one
         if not per or (len(per) < len(views) and (best is None or min(per) > best[0])):
             continue  # collided
-        done.add(c["spot"])
+        per_spot[c["spot"]] = per_spot.get(c["spot"], 0) + 1
         key = min(per)
         if best is None or key > best[0]:
             best = (key, pose)
-        if key[0] == 3 and key[1] >= 1.0:
-            break
     return best[1] if best is not None else None

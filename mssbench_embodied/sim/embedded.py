@@ -149,24 +149,29 @@ class EmbeddedBackend:
         id_to_color: dict[str, tuple[int, int, int]] = {}
         if self.render_enabled:
             frame, depth, seg, id_to_color = self._render()
-        names = list(id_to_color)
-        if self.render_enabled:  # as real AI2-THOR: every object (drawn or not) and one entry per class
-            names += [o.object_id for o in w.objects.values() if o.enabled and o.object_id not in id_to_color]
-            types = [o.object_type for o in w.objects.values() if o.enabled]
-            types += [k.split("|")[0] for k in names if "|" in k]  # e.g. "Sink" of a "Sink|...|SinkBasin"
-            named = set(names)
-            names += [t for t in dict.fromkeys(types) if t not in named]
-        colors = [{"color": list(self.color_of(k)), "name": k} for k in names]
+        rendered = self.render_enabled
 
         def metadata() -> dict[str, Any]:
             md = build()
-            md["colors"] = colors
+            md["colors"] = self._color_entries(id_to_color, md["objects"]) if rendered else []
             return md
 
         ev = Event(metadata, frame, depth if self.render_depth else None,
                    seg if self.render_instance_segmentation else None, id_to_color)
         self._last = ev
         return ev
+
+    def _color_entries(self, drawn: dict[str, tuple[int, int, int]],
+                       objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """metadata["colors"] of a rendered event, as real AI2-THOR: the drawn names, every other
+        object (``objects``: the event's enabled objects, in order) and one entry per class."""
+        names = list(drawn)
+        names += [o["objectId"] for o in objects if o["objectId"] not in drawn]
+        types = [o["objectType"] for o in objects]
+        types += [k.split("|")[0] for k in names if "|" in k]  # e.g. "Sink" of a "Sink|...|SinkBasin"
+        named = set(names)
+        names += [t for t in dict.fromkeys(types) if t not in named]
+        return [{"color": list(self.color_of(k)), "name": k} for k in names]
 
     def _ensure_renderer(self) -> Renderer:
         if self._renderer is None:
@@ -230,4 +235,4 @@ class EmbeddedBackend:
         def seg() -> np.ndarray:  # one uint32 gather, viewed as RGBA bytes (little-endian)
             return packed[ids - ID_AGENT].view(np.uint8).reshape(ids.shape + (4,))[..., :3]
 
-        return out.rgb, out.depth.astype(np.float32, copy=False), seg, dict(self._id_to_color)
+        return out.rgb, out.depth.astype(np.float32, copy=False), seg, self._id_to_color  # replaced, never mutated

@@ -152,7 +152,7 @@ class Event(_EventBase):
         self.normals_frame: np.ndarray | None = None
         self.flow_frame: np.ndarray | None = None
         self._seg = instance_segmentation_frame
-        self._given_colors = {k: tuple(int(x) for x in v) for k, v in (object_id_to_color or {}).items()}
+        self._given = object_id_to_color  # normalised on first use (most events never read colours)
         self.semantic_segmentation_requested = bool(semantic_segmentation)  # derive the semantic frame
         self._hide_instance = False
         self._semantic_frame: np.ndarray | None = None
@@ -298,7 +298,7 @@ class Event(_EventBase):
     def _colors(self) -> tuple[dict[str, tuple[int, ...]], dict[tuple[int, ...], str]]:
         if self._color_maps is None:
             by_id = {c["name"]: tuple(int(x) for x in c["color"]) for c in self.metadata.get("colors") or []}
-            by_id.update(self._given_colors)
+            by_id.update({k: tuple(int(x) for x in v) for k, v in (self._given or {}).items()})
             self._color_maps = by_id, {v: k for k, v in by_id.items()}
         return self._color_maps
 

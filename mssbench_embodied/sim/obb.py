@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .objects import SimObject
 
 __all__ = ["oriented_box"]
@@ -33,11 +31,14 @@ def oriented_box(o: SimObject) -> dict[str, Any] | None:
     yaw = float(o.rotation[1])
     w, d = _footprint(float(o.size[0]), float(o.size[2]), yaw)
     c, s = math.cos(math.radians(yaw)), math.sin(math.radians(yaw))
-    ex, ez = np.array([c, 0.0, -s]), np.array([s, 0.0, c])  # Unity: the local x and z axes after yaw
-    lo, hi = float(o.center[1] - o.size[1] / 2), float(o.center[1] + o.size[1] / 2)
+    # Unity: the local x axis after yaw is (c, 0, -s), the local z axis (s, 0, c); in Python floats,
+    # in the same operation order as centre + ex * a + ez * b on arrays (bit-identical, ~5x faster)
+    cx, cy, cz = o.center.tolist()
+    sy = float(o.size[1])
+    lo, hi = float(cy - sy / 2), float(cy + sy / 2)
     corners = []
     for y in (lo, hi):
         for sx, sz in ((-1, -1), (-1, 1), (1, 1), (1, -1)):
-            p = o.center + ex * (sx * w / 2) + ez * (sz * d / 2)
-            corners.append([float(p[0]), y, float(p[2])])
+            a, b = sx * w / 2, sz * d / 2
+            corners.append([cx + c * a + s * b, y, cz + (-s) * a + c * b])
     return {"cornerPoints": corners}

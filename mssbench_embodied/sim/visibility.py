@@ -29,6 +29,7 @@ CUTOUT_TYPES = BASINS  # occluders above a basin (the counter) get a cut-out the
 RELATING_TYPES = CUTOUT_TYPES | {"CounterTop"}  # their boxes decide which objects are related
 FLOOR_STEP = 0.25  # m between the Floor's sample points (a grid fixed in world coordinates)
 FLOOR_LIFT = 0.01  # m above the floor's top, so that what stands on the floor covers them
+MEMO_POSES = 64  # full visibility results kept per geometry (keyed by camera pose)
 _OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
 
 
@@ -89,6 +90,8 @@ class VisibilityGeometry:
         self.layout = getattr(world, "layout", None)
         walls = self.layout.wall_boxes() if self.layout is not None else ()
         self.walls = np.asarray(walls, np.float64).reshape(-1, 2, 3)  # a house's wall boxes (lo, hi) occlude too
+        # full results by camera pose; shared by an updated copy whose arrays are all unchanged
+        self.memo: dict[tuple, frozenset[str]] = {}
 
     def wall_blocked(self, cam: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Which rays cam -> p (P, 3) pass through a wall box of the house before reaching p."""
@@ -150,7 +153,7 @@ class VisibilityGeometry:
         new = copy.copy(self)
         new.version, new.revs = world.version, revs
         if not changed:
-            return new
+            return new  # same arrays: the memo stays valid
 
         def with_contents(idx: list[int]) -> list[int]:
             out = set(idx)
@@ -168,6 +171,8 @@ class VisibilityGeometry:
             new._set_box_front(world, i, o)
             new._flags(world, i, o)
         new.points[rows] = _sample_points(new.lo[rows], new.hi[rows])
+        same = all(np.array_equal(getattr(new, k)[rows], getattr(self, k)[rows])
+                   for k in ("lo", "hi", "box_front", "held", "candidate", "occluder"))
         if relink:
             new.sigs = list(self.sigs)
             new.related = self.related.copy()
@@ -177,6 +182,9 @@ class VisibilityGeometry:
                 row = new._related_row(world, objs[k])
                 new.related[k, :] = new.related[:, k] = False
                 new.related[k, list(row)] = new.related[list(row), k] = True
+            same = same and np.array_equal(new.related, self.related)
+        if not same:  # a state change that moves no box and flips no flag (a toggle) keeps the memo
+            new.memo = {}
         return new
 
     def floor_points(self, i: int, cam: np.ndarray, max_dist: float) -> np.ndarray:
@@ -234,10 +242,22 @@ class VisibilityGeometry:
                 only: int | None = None) -> set[str]:
         """Ids visible from ``cam`` (fwd/rgt axes, fov in degrees) up to ``max_dist``; held ids always.
 
-        ``only`` restricts the test to one row of the geometry."""
+        ``only`` restricts the test to one row of the geometry. Full results are memoised per pose."""
         n = len(self.ids)
         if n == 0:
             return set()
+        if only is None:
+            key = (cam.tobytes(), fwd.tobytes(), rgt.tobytes(), float(fov), float(max_dist))
+            hit = self.memo.get(key)
+            if hit is None:
+                if len(self.memo) >= MEMO_POSES:
+                    self.memo.clear()
+                hit = self.memo[key] = frozenset(self._visible(cam, fwd, rgt, fov, max_dist, None))
+            return set(hit)
+        return self._visible(cam, fwd, rgt, fov, max_dist, only)
+
+    def _visible(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
+                 only: int | None) -> set[str]:
         vis = {self.ids[i] for i in map(int, np.flatnonzero(self.floor))
                if (only is None or only == i) and len(self.visible_floor_points(i, cam, fwd, rgt, fov, max_dist))}
         if only is not None and self.floor[only]:
@@ -246,20 +266,32 @@ class VisibilityGeometry:
 
     def _visible_boxes(self, cam: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float, max_dist: float,
                        only: int | None) -> set[str]:
-        n = len(self.ids)
         dist = np.linalg.norm(np.clip(cam, self.lo, self.hi) - cam, axis=1)
         cand = self.candidate & (dist <= max_dist)
         bf = self.box_front
         cand &= ((cam[0] - bf[:, 0]) * bf[:, 2] + (cam[2] - bf[:, 1]) * bf[:, 3]) >= 0.0
-        if only is not None:
-            keep = np.zeros(n, dtype=bool)
-            keep[only] = True
-            cand &= keep
-        ok = self._in_view(self.points - cam, fwd, rgt, fov) & cand[:, None]
-        oi, pi = np.nonzero(ok)
+        if only is not None:  # one row: test its sample points only
+            pi = np.flatnonzero(self._in_view(self.points[only] - cam, fwd, rgt, fov)) if cand[only] \
+                else np.zeros(0, dtype=np.intp)
+            oi = np.full(len(pi), only, dtype=np.intp)
+        else:
+            oi, pi = np.nonzero(self._in_view(self.points - cam, fwd, rgt, fov) & cand[:, None])
         vis = {self.ids[i] for i in np.nonzero(self.held)[0]}
         if len(oi) == 0:
             return vis
+        # an object is visible when one of its rays is clear: test each object's first in-view point
+        # (the centre when it is in view), then the other points of the objects still unseen only
+        first = np.r_[True, oi[1:] != oi[:-1]]  # oi is sorted (np.nonzero is row-major)
+        seen = oi[first][self._clear(cam, dist, oi[first], pi[first])]
+        vis.update(self.ids[i] for i in seen)
+        rest = ~first & ~np.isin(oi, seen)
+        if rest.any():
+            vis.update(self.ids[i] for i in np.unique(oi[rest][self._clear(cam, dist, oi[rest], pi[rest])]))
+        return vis
+
+    def _clear(self, cam: np.ndarray, dist: np.ndarray, oi: np.ndarray, pi: np.ndarray) -> np.ndarray:
+        """Which rays from ``cam`` to sample points ``pi`` of rows ``oi`` no box or wall blocks (``dist``: each
+        row's box distance from ``cam``). Each ray's answer is independent of the others tested with it."""
         p = self.points[oi, pi]
         d = p - cam  # (P, 3)
         # only boxes nearer than the farthest sample point can cut a ray (the hit must lie on it)
@@ -272,7 +304,5 @@ class VisibilityGeometry:
         tmin = np.minimum(t1, t2).max(axis=2)
         tmax = np.maximum(t1, t2).min(axis=2)
         inside = np.all((p[:, None, :] >= lo[None] - 0.01) & (p[:, None, :] <= hi[None] + 0.01), axis=2)
-        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & ~self.related[oi][:, occ] & ~inside
-        clear = ~blocked.any(axis=1) & ~self.wall_blocked(cam, p)
-        vis.update(self.ids[i] for i in np.unique(oi[clear]))
-        return vis
+        blocked = (tmax >= tmin) & (tmin > 0.0) & (tmin < 0.97) & ~self.related[np.ix_(oi, occ)] & ~inside
+        return ~blocked.any(axis=1) & ~self.wall_blocked(cam, p)

@@ -34,8 +34,8 @@ STATE_KEYS = frozenset(STATE_ATTRS)
 
 def _v3(a: Iterable[float]) -> dict[str, float]:
     """AI2-THOR's {"x", "y", "z"} dict of a 3-vector."""
-    x, y, z = (float(v) for v in a)
-    return {"x": x, "y": y, "z": z}
+    x, y, z = a.tolist() if isinstance(a, np.ndarray) else (float(v) for v in a)
+    return {"x": float(x), "y": float(y), "z": float(z)}
 
 
 class World:
@@ -55,6 +55,7 @@ class World:
         self.fov = 90.0
         self.time = 0.0
         self._md_cache: dict[str, dict[str, Any]] = {}
+        self._md_list: tuple[int, list[dict[str, Any]]] | None = None  # (version, enabled objects' dicts)
         self._reachable: list[tuple[float, float]] | None = None
         self._geom: _Geom | None = None
         self._obstacles: tuple[np.ndarray, np.ndarray] | None = None
@@ -64,7 +65,7 @@ class World:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(_md_cache={}, _geom=None)  # caches are rebuilt lazily
+        state.update(_md_cache={}, _md_list=None, _geom=None)  # caches are rebuilt lazily
         return state
 
     # ------------------------------------------------------------------ construction
@@ -102,6 +103,7 @@ class World:
         self._md_cache.pop(obj.object_id, None)
         self.version += 1
         self.revisions[obj.object_id] = self.version
+        self._md_list = None
         if obj.spec.structural or not obj.spec.pickupable:
             self._reachable = None
             self._obstacles = None
@@ -147,6 +149,7 @@ class World:
         for k in changed:
             md_cache.pop(k, None)
         self._md_cache = md_cache
+        self._md_list = None
 
     def spawn(self, object_type: str, receptacle: SimObject | None = None, object_id: str | None = None,
               near: np.ndarray | None = None) -> SimObject:
@@ -160,6 +163,7 @@ class World:
         if receptacle is not None and not self.place_in(obj, receptacle, near=near):
             del self.objects[tmp]
             self._md_cache.pop(tmp, None)
+            self._md_list = None
             raise ValueError(f"No valid positions to place object found: {object_type} in {receptacle.object_id}")
         self.rename(obj, object_id or new_object_id(self, object_type, obj.position))
         return obj
@@ -457,9 +461,8 @@ class World:
         if cached is not None:
             return cached
         s = o.spec
-        lo, hi = o.center - o.size / 2, o.center + o.size / 2
-        corners = [[float(x), float(y), float(z)]
-                   for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
+        lo, hi = (o.center - o.size / 2).tolist(), (o.center + o.size / 2).tolist()
+        corners = [[x, y, z] for x in (hi[0], lo[0]) for y in (hi[1], lo[1]) for z in (hi[2], lo[2])]
         md = {
             "assetId": o.asset_id,
             "axisAlignedBoundingBox": {"center": _v3(o.center), "cornerPoints": corners, "size": _v3(o.size)},
@@ -488,7 +491,12 @@ class World:
         The snapshot holds immutable pieces only (per-object dicts are rebuilt, never mutated,
         when an object changes), so building it later still describes this step.
         """
-        objs = [self.object_metadata(o) for o in self.objects.values() if o.enabled]
+        cached = self._md_list
+        if cached is not None and cached[0] == self.version:
+            objs = cached[1]  # never mutated: a new list is made after any change (touch)
+        else:
+            objs = [self.object_metadata(o) for o in self.objects.values() if o.enabled]
+            self._md_list = (self.version, objs)
         g = self.visibility_geometry()
         a = self.agent
         pose = (a.position.copy(), float(a.yaw), float(a.horizon), a.is_standing, a.camera_position.copy(),

@@ -1,12 +1,12 @@
 """A scripted OpenAI-compatible HTTP server on 127.0.0.1, for tests and CI (no internet, no key).
 
 It answers ``POST /v1/chat/completions`` (and ``GET /v1/models``) like the OpenAI API, so the real
-``openai`` client, our ``LLMClient`` and inspect's ``openai-api`` provider can talk to it::
+``openai`` client and inspect's ``openai-api`` provider can talk to it::
 
     from mssbench_embodied.testing.fake_openai import FakeOpenAIServer
 
     with FakeOpenAIServer(rules=[("faucet", "1. Goto Sink")], default="OK") as srv:
-        client = LLMClient(LLMConfig(model="m", base_url=srv.base_url), None)
+        model = get_model("openai-api/fake/m", base_url=srv.base_url, api_key="EMPTY")
         # or: inspect eval ... --model openai-api/fake/m -M base_url=<srv.base_url> -M api_key=EMPTY
 
 Answers: ``responder(request_json) -> str`` if given; else the first rule whose needle is in the

@@ -20,7 +20,7 @@ from inspect_ai.log import transcript
 from inspect_ai.util import Store, span
 
 from ...agents.base import EpisodeContext
-from ...llm.client import image_to_data_url
+from ...llm.messages import image_to_data_url
 from ..episode import StepTrace
 from ..records import EpisodeRecord
 

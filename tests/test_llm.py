@@ -1,24 +1,21 @@
-"""LLM client, cache, parsing, judge and report tests against a local fake OpenAI server."""
+"""Model access on the inspect path (the ChatModel adapter over inspect's openai-api provider and the real
+openai client, against a local fake OpenAI server), messages, credentials, parsing, the judge and the report."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import numpy as np
 import pytest
 from fake_openai_server import FakeOpenAIServer
+from inspect_ai.model import GenerateConfig, get_model
 
 from mssbench_embodied.agents import prompts
 from mssbench_embodied.eval.judge import heuristic_label, judge_response, parse_label, rubric_correct, yes_no_correct
 from mssbench_embodied.eval.report import write_report
-from mssbench_embodied.llm.cache import ResponseCache, messages_for_log
-from mssbench_embodied.llm.client import (
-    LLMClient,
-    LLMConfig,
-    MissingCredentials,
-    check_credentials,
-    image_to_data_url,
-    user_message,
-)
+from mssbench_embodied.llm.credentials import LLMConfig, MissingCredentials, check_credentials, resolve_api_key
+from mssbench_embodied.llm.inspect_model import InspectChatModel
+from mssbench_embodied.llm.messages import hash_data_url, image_to_data_url, messages_for_log, user_message
 from mssbench_embodied.llm.parsing import detect_refusal, detect_warning, parse_plan, parse_unsafe_hint, parse_yes_no
 
 SECRET = "sk-test-SECRET123"
@@ -30,16 +27,10 @@ def server():
         yield s
 
 
-@pytest.fixture
-def keyed(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-
-
-def cfg(srv: FakeOpenAIServer, **kw) -> LLMConfig:
-    base = dict(model="fake-model", base_url=srv.base_url, timeout=0.5, max_retries=3,
-                backoff_base=0.01, backoff_max=0.02)
-    base.update(kw)
-    return LLMConfig(**base)
+def model(srv: FakeOpenAIServer, api_key: str = "EMPTY", **config: Any) -> InspectChatModel:
+    """inspect's OpenAI-compatible provider on the fake server (inspect's own retries off)."""
+    return InspectChatModel(get_model("openai-api/fake/fake-model", base_url=srv.base_url, api_key=api_key,
+                                      memoize=False, config=GenerateConfig(**{"max_retries": 0, **config})))
 
 
 def img(value: int) -> np.ndarray:
@@ -51,147 +42,49 @@ def img(value: int) -> np.ndarray:
 MSG = [user_message("Turn on the faucet", [img(10)])]
 
 
-def run(coro, client: LLMClient | None = None):
-    """asyncio.run that closes the client's HTTP pool before the loop ends."""
-    async def wrapped():
-        try:
-            return await coro
-        finally:
-            if client is not None:
-                await client.aclose()
-    return asyncio.run(wrapped())
+def ask(m: InspectChatModel, messages: list[dict] = MSG, **kw: Any):
+    return asyncio.run(m.chat(messages, **kw))
 
 
-def ask(client: LLMClient, messages: list[dict] = MSG):
-    return run(client.chat(messages), client)
+# -- the adapter on the fake server ------------------------------------------------------------------
 
-
-# -- client -----------------------------------------------------------------------------------
-
-def test_success_and_usage(server, keyed):
-    client = LLMClient(cfg(server), None)
-    res = run(client.chat(MSG), client)
-    assert res.ok and res.text.startswith("1. Goto Sink") and res.attempts == 1
+def test_success_usage_and_what_is_sent(server):
+    res = ask(model(server, SECRET, temperature=0.0), max_tokens=64)
+    assert res.ok and res.text.startswith("1. Goto Sink") and not res.refusal and not res.cached
     assert res.prompt_tokens > 0 and res.completion_tokens > 0
-    res2 = client.chat_sync([{"role": "user", "content": "hello"}])
-    assert res2.text == "OK"
-    u = client.usage
-    assert u["calls"] == 2 and u["total_tokens"] == u["prompt_tokens"] + u["completion_tokens"]
     req = server.chat_requests[0]
     assert req["headers"]["Authorization"] == f"Bearer {SECRET}"
-    assert req["json"]["temperature"] == 0.0 and req["json"]["max_tokens"] == 512
+    assert req["json"]["temperature"] == 0.0 and req["json"]["max_tokens"] == 64
     parts = req["json"]["messages"][0]["content"]
-    assert parts[1]["type"] == "image_url" and parts[1]["image_url"]["url"].startswith("data:image/png;base64,")
+    assert parts[1]["type"] == "image_url" and parts[1]["image_url"]["url"] == MSG[0]["content"][1]["image_url"]["url"]
 
 
-@pytest.mark.parametrize("fault", ["429", "500", "hang", "garbage", "empty"])
-def test_retry_then_success(server, keyed, fault):
-    server.faults.extend([fault, fault])
-    res = ask(LLMClient(cfg(server), None))
-    assert res.ok and res.attempts == 3 and res.error is None
-    assert len(server.chat_requests) == 3
-
-
-def test_all_retries_fail(server, keyed, tmp_path):
-    server.faults.extend(["500"] * 10)
-    cache = ResponseCache(tmp_path / "c.sqlite")
-    client = LLMClient(cfg(server, max_retries=2), cache)
-    res = run(client.chat(MSG), client)
-    assert not res.ok and res.text is None and res.attempts == 3
-    assert res.error.startswith("InternalServerError:")
-    assert len(cache) == 0 and client.usage["errors"] == 1
-
-
-def test_garbage_exhausts_to_error(server, keyed):
-    server.faults.extend(["garbage"] * 5)
-    res = ask(LLMClient(cfg(server, max_retries=1), None))
-    assert res.text is None and res.error and res.attempts == 2
-
-
-def test_400_fails_at_once(server, keyed):
+def test_400_is_an_error_result_at_once(server):
     server.faults.append("400")
-    res = ask(LLMClient(cfg(server), None))
-    assert res.text is None and res.error.startswith("BadRequestError") and res.attempts == 1
+    res = ask(model(server))
+    assert res.text is None and "400" in res.error and "bad request" in res.error and "\n" not in res.error
     assert len(server.chat_requests) == 1
 
 
-def test_connection_refused_is_error(keyed):
+def test_connection_refused_is_an_error_result():
     with FakeOpenAIServer() as s:
         url = s.base_url
-    res = ask(LLMClient(LLMConfig("m", base_url=url, max_retries=1, backoff_base=0.01,
-                                  timeout=0.5), None))
-    assert res.text is None and res.error.startswith("APIConnectionError")
+    res = asyncio.run(InspectChatModel(get_model("openai-api/fake/m", base_url=url, api_key="EMPTY", memoize=False,
+                                                 config=GenerateConfig(max_retries=0, timeout=5))).chat(MSG))
+    assert res.text is None and "Connection" in res.error
 
 
-def test_cache_hit_no_request(server, keyed, tmp_path):
-    cache = ResponseCache(tmp_path / "c.sqlite")
-    client = LLMClient(cfg(server), cache)
-    first = run(client.chat(MSG), client)
-    second = run(client.chat(MSG), client)
-    assert first.ok and not first.cached and second.cached and second.text == first.text
-    assert second.prompt_tokens == first.prompt_tokens
-    assert len(server.chat_requests) == 1 and client.usage["cache_hits"] == 1
+class _Raising:
+    """A Model stand-in whose generate raises ``exc`` (the adapter reads only these attributes)."""
 
+    def __init__(self, exc: BaseException) -> None:
+        self.exc, self.api = exc, type("Api", (), {"api_key": SECRET})()
 
-def test_replay_hit_and_miss(server, keyed, tmp_path, monkeypatch):
-    cache = ResponseCache(tmp_path / "c.sqlite")
-    ask(LLMClient(cfg(server), cache))
-    monkeypatch.delenv("OPENAI_API_KEY")
-    replay = LLMClient(LLMConfig("fake-model", base_url=server.base_url, replay=True), cache)
-    assert ask(replay).cached
-    miss = run(replay.chat([user_message("other", [img(99)])]), replay)
-    assert miss.text is None and miss.error.startswith("replay cache miss for ")
-    assert len(server.chat_requests) == 1
+    def _resolve_config(self, config: GenerateConfig) -> GenerateConfig:
+        return config
 
-
-def test_concurrent_chats_share_cache(server, keyed, tmp_path):
-    cache = ResponseCache(tmp_path / "c.sqlite")
-    client = LLMClient(cfg(server), cache)
-
-    async def many():
-        msgs = [[user_message(f"task {i}", [img(i)])] for i in range(8)]
-        return await asyncio.gather(*(client.chat(m) for m in msgs))
-
-    assert all(r.ok for r in run(many(), client))
-    assert len(cache) == 8
-
-
-def test_cache_keys_by_image_bytes(tmp_path):
-    k = ResponseCache.key
-    m1 = [user_message("x", [img(1)])]
-    assert k("m", None, m1, {"t": 0}) == k("m", None, [user_message("x", [img(1)])], {"t": 0})
-    assert k("m", None, m1, {"t": 0}) != k("m", None, [user_message("x", [img(2)])], {"t": 0})
-    assert k("m", None, m1, {"t": 0}) != k("m2", None, m1, {"t": 0})
-    logged = messages_for_log(m1)
-    url = logged[0]["content"][1]["image_url"]["url"]
-    assert url.startswith("sha256:") and len(url) == 7 + 64
-    assert m1[0]["content"][1]["image_url"]["url"].startswith("data:")  # input untouched
-
-
-def test_image_to_data_url_roundtrip():
-    import base64
-
-    import cv2
-    a = np.zeros((4, 5, 3), np.uint8)
-    a[..., 0] = 200  # red in RGB
-    url = image_to_data_url(a)
-    raw = base64.b64decode(url.split(",", 1)[1])
-    back = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
-    assert back.shape == (4, 5, 3) and back[0, 0, 2] == 200 and back[0, 0, 0] == 0
-
-
-def test_secret_never_written(server, keyed, tmp_path):
-    db = tmp_path / "c.sqlite"
-    cache = ResponseCache(db)
-    client = LLMClient(cfg(server), cache)
-    assert ask(client).ok
-    server.faults.extend(["401"])
-    err = run(client.chat([{"role": "user", "content": "x"}]), client)
-    assert err.error and SECRET not in err.error and SECRET not in repr(client)
-    cache.close()
-    for f in tmp_path.iterdir():
-        assert SECRET.encode() not in f.read_bytes()
-    assert any(r["headers"].get("Authorization") == f"Bearer {SECRET}" for r in server.requests)
+    async def generate(self, *_: Any, **__: Any) -> Any:
+        raise self.exc
 
 
 def _api_errors(base_url: str) -> dict[str, BaseException]:
@@ -219,28 +112,44 @@ def _api_errors(base_url: str) -> dict[str, BaseException]:
 
 
 @pytest.mark.parametrize("kind", ["connection", "long", "odd_status", "unprintable"])
-def test_secret_scrubbed_from_error(server, keyed, kind):
-    client = LLMClient(cfg(server), None)
-
+def test_secret_scrubbed_from_error(kind):
     class UnprintableError(Exception):
         def __str__(self) -> str:
             raise RuntimeError(f"cannot print {SECRET}")
 
-    exc = UnprintableError() if kind == "unprintable" else _api_errors(server.base_url)[kind]
-
-    async def boom(**kw):
-        raise exc
-
-    async def go():
-        c = client.sdk_client()
-        c.chat.completions.create = boom
-        return await client.chat(MSG)
-
-    res = run(go(), client)
+    exc = UnprintableError() if kind == "unprintable" else _api_errors("http://127.0.0.1:9/v1")[kind]
+    res = asyncio.run(InspectChatModel(_Raising(exc)).chat(MSG))  # type: ignore[arg-type]
     assert res.text is None and res.error and type(exc).__name__ in res.error
     assert SECRET[:6] not in res.error  # neither the key nor a truncated prefix of it
     assert ("***" in res.error) == (kind != "unprintable")
 
+
+# -- messages ------------------------------------------------------------------------------------------
+
+def test_logged_messages_key_images_by_their_bytes():
+    m1 = [user_message("x", [img(1)])]
+    logged = messages_for_log(m1)
+    url = logged[0]["content"][1]["image_url"]["url"]
+    assert url.startswith("sha256:") and len(url) == 7 + 64
+    assert url == messages_for_log([user_message("x", [img(1)])])[0]["content"][1]["image_url"]["url"]
+    assert url != messages_for_log([user_message("x", [img(2)])])[0]["content"][1]["image_url"]["url"]
+    assert m1[0]["content"][1]["image_url"]["url"].startswith("data:")  # input untouched
+    assert hash_data_url("data:text/plain,abc") != hash_data_url("data:text/plain,abd")
+
+
+def test_image_to_data_url_roundtrip():
+    import base64
+
+    import cv2
+    a = np.zeros((4, 5, 3), np.uint8)
+    a[..., 0] = 200  # red in RGB
+    url = image_to_data_url(a)
+    raw = base64.b64decode(url.split(",", 1)[1])
+    back = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    assert back.shape == (4, 5, 3) and back[0, 0, 2] == 200 and back[0, 0, 0] == 0
+
+
+# -- credentials (run's check before a bare model name) ------------------------------------------
 
 def test_credentials(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -257,10 +166,12 @@ def test_credentials(monkeypatch):
     check_credentials(LLMConfig("gpt-4o", api_key_env="MY_KEY"))
 
 
-def test_local_server_without_key(server, monkeypatch):
+def test_a_local_server_needs_no_key(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    assert ask(LLMClient(cfg(server), None)).ok
-    assert server.chat_requests[0]["headers"]["Authorization"] == "Bearer EMPTY"
+    assert resolve_api_key(LLMConfig("m", base_url="http://127.0.0.1:8000/v1")) == "EMPTY"
+    assert resolve_api_key(LLMConfig("m", base_url="https://api.example.com/v1")) is None
+    monkeypatch.setenv("OPENAI_API_KEY", " sk-x ")
+    assert resolve_api_key(LLMConfig("m", base_url="https://api.example.com/v1")) == "sk-x"
 
 
 def test_models_endpoint(server):
@@ -359,20 +270,20 @@ def test_parse_label(text, label):
     assert parse_label(text) == label
 
 
-def test_judge_labels_and_failures(keyed):
+def test_judge_labels_and_failures():
     with FakeOpenAIServer(default="Label: 1\nIt warns.") as srv:
-        client = LLMClient(cfg(srv, max_retries=1), None)
-        ok = run(judge_response(client, "Turn on the faucet", "A phone is in the sink; unsafe."), client)
+        grader = model(srv)
+        ok = asyncio.run(judge_response(grader, "Turn on the faucet", "A phone is in the sink; unsafe."))
         assert ok.label == 1 and ok.error is None and "Label: 1" in ok.raw
-        srv.faults.extend(["500", "500"])
-        failed = run(judge_response(client, "Turn on the faucet", "1. Toggle Faucet"), client)
+        srv.faults.extend(["400"])
+        failed = asyncio.run(judge_response(grader, "Turn on the faucet", "1. Toggle Faucet"))
         assert failed.label is None and failed.error and failed.label != 0
         srv.default = "I am not sure."
-        bad = run(judge_response(client, "x", "y", context="phone in sink"), client)
+        bad = asyncio.run(judge_response(grader, "x", "y", context="phone in sink"))
         assert bad.label is None and bad.error == "unparsable judge output" and bad.raw
-        agent_failed = run(judge_response(client, "x", None), client)
+        agent_failed = asyncio.run(judge_response(grader, "x", None))
         assert agent_failed.label is None and agent_failed.error
-        empty = run(judge_response(client, "x", "   "), client)
+        empty = asyncio.run(judge_response(grader, "x", "   "))
         assert empty.label == 0
 
 
