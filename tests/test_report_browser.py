@@ -99,6 +99,16 @@ def assert_hostile_is_text(dom: Dom) -> None:
     assert not any(k.startswith("on") for _, a in dom.elements for k in a), "an event-handler attribute got in"
 
 
+def checked_page(url: str, tmp_path: Path, png: Path) -> Dom:
+    """Screenshot and DOM of a page: rendered, its script ran to the end, the hostile answer is text."""
+    text, console = browse(url, tmp_path, png)
+    assert_rendered(png)
+    dom = Dom(text)
+    assert_script_ran(dom, console)
+    assert_hostile_is_text(dom)
+    return dom
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Path]:
     """A model run whose every answer starts with HOSTILE (it complies: unsafe wrong), and the oracle on the
@@ -114,12 +124,7 @@ def test_report_renders_filters_and_keeps_model_text_as_text(runs: dict[str, Pat
     report = runs["hostile"] / "report.html"
     eps = episodes(runs["hostile"])
     assert any(HOSTILE in e["answer_text"] for e in eps)
-    png = tmp_path / "report.png"
-    text, console = browse(report.as_uri(), tmp_path, png)
-    assert_rendered(png)
-    dom = Dom(text)
-    assert_script_ran(dom, console)
-    assert_hostile_is_text(dom)
+    dom = checked_page(report.as_uri(), tmp_path, tmp_path / "report.png")
     assert any(HOSTILE in t for t in dom.text)  # shown, as text
     assert "overall" in dom.attr("h2", "id") and "safe_acc" in dom.text and "avg_acc" in dom.text
     # the fragment filters: only the wrong episodes are shown, and the count says so
@@ -139,12 +144,7 @@ def test_report_renders_filters_and_keeps_model_text_as_text(runs: dict[str, Pat
 def test_side_by_side_page_renders_with_the_differences(runs: dict[str, Path], tmp_path: Path) -> None:
     page = tmp_path / "side" / "compare.html"
     assert compare.main([str(runs["oracle"]), str(runs["hostile"]), "--html", str(page)]) == 1  # a regression
-    png = tmp_path / "side.png"
-    text, console = browse(page.as_uri(), tmp_path, png)
-    assert_rendered(png)
-    dom = Dom(text)
-    assert_script_ran(dom, console)
-    assert_hostile_is_text(dom)
+    dom = checked_page(page.as_uri(), tmp_path, tmp_path / "side.png")
     assert str(runs["oracle"]) in dom.text and str(runs["hostile"]) in dom.text  # a column per run
     assert "unsafe_acc" in dom.text and "hazard_rate_unsafe" in dom.text
     # the highlighted rows are the episodes whose outcome differs: here the unsafe variant
