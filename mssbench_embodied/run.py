@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--temperature", type=float, default=None, help="default: the provider's")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per model request")
     ap.add_argument("--max-retries", type=int, default=4, help=argparse.SUPPRESS)  # advanced: API retries per call
+    ap.add_argument("--retry-after-cap", type=float, default=None, metavar="SECONDS",
+                    help="wait at most this long when an OpenAI-compatible endpoint sends Retry-After "
+                         "(0-120; 0 ignores the header; default: the openai client's 120 s)")
     ap.add_argument("--epochs", type=int, default=1, help="run every sample N times (inspect epochs)")
     ap.add_argument("--fail-on-error", type=int, nargs="?", const=5, default=None, metavar="N",
                     help="exit 1 if any sample errors; stop the run early if the first N samples all error (default 5)")
@@ -104,6 +107,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--concurrency must be >= 1")
     if args.max_retries < 0:
         ap.error("--max-retries must be >= 0")
+    if args.retry_after_cap is not None and not 0.0 <= args.retry_after_cap <= 120.0:
+        ap.error("--retry-after-cap must be between 0 and 120 seconds")
     if (args.size is not None and args.size < 16) or args.max_steps < 1:
         ap.error("--size must be >= 16 and --max-steps >= 1")
     if args.fov is not None and not 10.0 < args.fov < 170.0:
@@ -144,14 +149,24 @@ def resolve_model(args: argparse.Namespace) -> Any:
     gen = {k: v for k, v in (("temperature", args.temperature), ("max_tokens", args.max_tokens),
                              ("timeout", args.timeout), ("max_retries", args.max_retries)) if v is not None}
     config = GenerateConfig(**gen)
+    cap = getattr(args, "retry_after_cap", None)
+
+    def http(provider: str) -> dict[str, Any]:  # the Retry-After cap applies to the openai client's providers
+        if cap is None or provider.split("/")[0] not in ("openai", "openai-api"):
+            return {}
+        from .llm.retry_after import capped_http_client
+
+        return {"http_client": capped_http_client(cap)}
+
     name = args.model
     if "/" in name:
-        return get_model(name, config=config)
+        return get_model(name, config=config, **http(name))
     base_url = args.base_url or os.environ.get("OPENAI_BASE_URL")
     if base_url:
         return get_model(f"openai-api/custom/{name}", base_url=base_url,
-                         api_key=os.environ.get("OPENAI_API_KEY") or "EMPTY", config=config)
-    return get_model(f"openai/{name}", config=config)
+                         api_key=os.environ.get("OPENAI_API_KEY") or "EMPTY", config=config,
+                         **http("openai-api"))
+    return get_model(f"openai/{name}", config=config, **http("openai"))
 
 
 class BadModel(ValueError):

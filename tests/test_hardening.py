@@ -162,6 +162,46 @@ def test_retry_after_over_the_cap_is_not_slept() -> None:
         assert time.monotonic() - t0 < 60
 
 
+@pytest.mark.parametrize(("headers", "cap", "after", "left"), [
+    ({"retry-after": "30"}, 2.0, 2.0, {"retry-after": "2"}),
+    ({"retry-after": "1.5"}, 2.0, 1.5, {"retry-after": "1.5"}),
+    ({"retry-after-ms": "45000", "retry-after": "45"}, 10.0, 10.0, {"retry-after": "10"}),
+    ({"retry-after": "1e400"}, 5.0, 5.0, {"retry-after": "5"}),
+    ({"retry-after": "30"}, 0.0, None, {}),
+    ({"retry-after": "Wed, 21 Oct 2099 07:28:00 GMT"}, 3.0, 3.0, {"retry-after": "3"}),
+    ({"retry-after": "soon"}, 3.0, None, {"retry-after": "soon"}),
+    ({}, 3.0, None, {}),
+])
+def test_cap_retry_after_rewrites_the_headers(headers: dict[str, str], cap: float, after: float | None,
+                                             left: dict[str, str]) -> None:
+    from mssbench_embodied.llm.retry_after import cap_retry_after
+
+    h = dict(headers)
+    assert cap_retry_after(h, cap) == after
+    assert h == left
+
+
+def test_retry_after_cap_is_configurable() -> None:
+    """Retry-After: 30 with a 1 s cap: the client retries after ~1 s (not 30) and the call succeeds; through
+    ``run``'s model resolution, as a run builds its model and grader."""
+    import argparse
+
+    from mssbench_embodied.llm.retry_after import capped_http_client
+
+    with pytest.raises(ValueError, match="between 0 and 120"):
+        capped_http_client(121)
+    with FakeOpenAIServer(default="OK", faults=["429"], retry_after="30") as srv:
+        args = argparse.Namespace(replay=False, temperature=None, max_tokens=None, timeout=30, max_retries=0,
+                                  model="fake-model", base_url=srv.base_url, retry_after_cap=1.0)
+        t0 = time.monotonic()
+        (r,) = _chat(run.resolve_model(args), HI)
+        assert r.ok and r.text == "OK"
+        assert 1.0 <= _gap(srv) < 10.0 and time.monotonic() - t0 < 20
+    with pytest.raises(SystemExit) as exit_:
+        run.main(["--agent", "mllm", "--retry-after-cap", "121", "--out", "unused"])
+    assert exit_.value.code == 2
+
+
 def test_identical_requests_in_flight_are_shared_when_caching_is_on(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """8 identical concurrent requests: one upstream call with inspect's cache on, 8 with it off; the
