@@ -106,9 +106,13 @@ def bench_env_vs_sim(n: int, scene: str, env_steps: int, rounds: int, size: int 
         _env_steps(env, np.random.default_rng(0), 10)
         for r in range(rounds):
             for k, b in sims.items():
+                c = time.process_time()
                 rates.setdefault(f"sim_rendered_steps_per_s_{k}", []).append(
                     _nav_steps(b, n, False, b.render_depth))
+                rates.setdefault(f"sim_rendered_steps_per_cpu_s_{k}", []).append(n / (time.process_time() - c))
+            c = time.process_time()
             rates.setdefault("env_steps_per_s", []).append(_env_steps(env, np.random.default_rng(r), env_steps))
+            rates.setdefault("env_steps_per_cpu_s", []).append(env_steps / (time.process_time() - c))
     finally:
         for b in sims.values():
             b.close()
@@ -117,6 +121,8 @@ def bench_env_vs_sim(n: int, scene: str, env_steps: int, rounds: int, size: int 
     out.update({k: round(float(np.mean(v)), 1) for k, v in rates.items()})
     out["env_sim_ratio"] = round(out["env_steps_per_s"] / out["sim_rendered_steps_per_s_rgb_depth_seg"], 3)
     out["env_sim_ratio_rgb_only"] = round(out["env_steps_per_s"] / out["sim_rendered_steps_per_s_rgb"], 3)
+    # the same ratio in CPU time of this process (steps per CPU-second): steadier on a loaded machine
+    out["env_sim_ratio_cpu"] = round(out["env_steps_per_cpu_s"] / out["sim_rendered_steps_per_cpu_s_rgb_depth_seg"], 3)
     out["target_ratio"] = 0.5
     return out
 
@@ -146,8 +152,10 @@ def bench_styles(n: int, scene: str, env_steps: int, rounds: int) -> dict[str, A
                 for size in (300, 512):
                     rates.setdefault(f"rendered_steps_per_s_{size}_{st}", []).append(
                         _nav_steps(sims[(st, size)], n, False, True))
+                c = time.process_time()
                 rates.setdefault(f"env_steps_per_s_128_{st}", []).append(
                     _env_steps(envs[st], np.random.default_rng(r), env_steps))
+                rates.setdefault(f"env_steps_per_cpu_s_128_{st}", []).append(env_steps / (time.process_time() - c))
     finally:
         for b in sims.values():
             b.close()
@@ -158,6 +166,8 @@ def bench_styles(n: int, scene: str, env_steps: int, rounds: int) -> dict[str, A
         out[f"legible_time_ratio_{size}"] = round(out[f"rendered_steps_per_s_{size}_flat"]
                                                   / out[f"rendered_steps_per_s_{size}_legible"], 2)
     out["legible_env_rate_share_128"] = round(out["env_steps_per_s_128_legible"] / out["env_steps_per_s_128_flat"], 2)
+    out["legible_env_rate_share_128_cpu"] = round(out["env_steps_per_cpu_s_128_legible"]
+                                                  / out["env_steps_per_cpu_s_128_flat"], 2)
     out["rounds"] = rounds
     return out
 
@@ -417,7 +427,8 @@ srv.stop()
 def bench_ray_eval_overhead(quick: bool, address: str | None, latency_s: float = 0.2) -> dict[str, Any]:
     """The hook for the Ray evaluation overhead: ``eval.distributed.measure_ray_eval_overhead`` against the
     fake OpenAI-compatible server (``testing.fake_openai``, in a child process: the CLIs do not import each
-    other) with ``latency_s`` per answer and 32 connections, if that function exists here."""
+    other) with ``latency_s`` per answer, 32 connections and 32 episodes (16 pairs, ``quick`` or not), if that
+    function exists here."""
     import subprocess
 
     try:
@@ -431,8 +442,8 @@ def bench_ray_eval_overhead(quick: bool, address: str | None, latency_s: float =
         url = server.stdout.readline().strip()
         if not url.startswith("http"):
             raise RuntimeError(f"the fake OpenAI server did not start (it printed {url!r:.80})")
-        out = measure_ray_eval_overhead(url, latency_s=latency_s, concurrency=32, pairs=8 if quick else 16,
-                                        address=address)
+        out = measure_ray_eval_overhead(url, latency_s=latency_s, concurrency=32, pairs=16,  # 32 episodes at once,
+                                        address=address)                                    # --quick too
     except Exception as e:  # noqa: BLE001 - keep the other measurements of the run; say what failed
         return {"available": True, "error": f"{type(e).__name__}: {' '.join(str(e).split())[:300]}"}
     finally:

@@ -15,6 +15,7 @@ kept) and refuses if the model, grader, task arguments, generation config or ver
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -31,6 +32,10 @@ MODEL_SIZE = 512  # frames for agents that call a model: legible at the sizes VL
 SCRIPTED_SIZE = 300
 MODEL_FOV = 50.0  # degrees, vertical (AI2-THOR's fieldOfView): a robot camera's; see docs/LEGIBILITY.md
 SCRIPTED_FOV = 90.0  # AI2-THOR's default fieldOfView
+# garbage collection while samples run: with the default (700, 10, 10) a 30-pair baseline run collected
+# 3,348 times, 18% of its CPU time; young collections 14x rarer cut a 60-pair run's CPU by about a fifth
+# (a threshold of 50,000 saved no more and kept 10% more memory)
+GC_THRESHOLD = (10_000, 10, 10)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -236,6 +241,8 @@ def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: A
     errors, stopped = 0, None
     common = {"log_dir": None, "max_connections": args.concurrency, "max_samples": args.concurrency,
               "fail_on_error": False, "display": "none"}  # errors are recorded; --fail-on-error: _new_run
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         for name in names:
             out = root if len(names) == 1 else out_file(root, name)
@@ -293,6 +300,7 @@ def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: A
             if stopped:
                 break
     finally:
+        gc.set_threshold(*threshold)
         close_envs()
     return results, errors, stopped
 

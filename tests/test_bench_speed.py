@@ -4,12 +4,16 @@
   versions whose arrays did not change) against the metadata of an unpickled copy of the world,
   which starts with no cache, after each step of a random high-level episode;
 - action masks: the grouped mask plan against the per-action rule it replaced;
-- ``bench``'s env-vs-simulator section reports one consistent ratio.
+- ``bench``'s env-vs-simulator section reports one consistent ratio;
+- goto trying its candidate poses quietly (no Event per pose) against stepping each pose, over random
+  episodes: the same observations, rewards, infos, metadata, world time and held-object positions;
+- the visibility memo kept when only a held object moved answers as a geometry built afresh.
 """
 from __future__ import annotations
 
 import json
 import pickle
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -20,6 +24,7 @@ from mssbench_embodied.envs.action_space import verb_possible
 from mssbench_embodied.scenarios.library import load_pairs
 from mssbench_embodied.sim.actions import MOVES
 from mssbench_embodied.sim.embedded import EmbeddedBackend
+from mssbench_embodied.sim.visibility import VisibilityGeometry
 
 PAIRS = [p.id for p in load_pairs("train")][::97][:5]
 
@@ -109,3 +114,77 @@ def test_env_vs_sim_reports_one_consistent_ratio() -> None:
     assert out["frame"] == "32x32" and out["env_steps_per_s"] > 0
     assert out["env_sim_ratio"] == pytest.approx(out["env_steps_per_s"] / out["sim_rendered_steps_per_s_rgb_depth_seg"],
                                                  abs=0.002)
+    assert out["env_sim_ratio_cpu"] == pytest.approx(out["env_steps_per_cpu_s"]
+                                                     / out["sim_rendered_steps_per_cpu_s_rgb_depth_seg"], abs=0.002)
+
+
+def _state(u: Any) -> tuple:
+    """What must match bit for bit after a step: world time, agent pose, every object's boxes and flags."""
+    w = u.backend.world
+    objs = tuple((k, o.center.tobytes(), o.position.tobytes(), o.is_picked_up, o.temperature, o.heat)
+                 for k, o in w.objects.items())
+    a = w.agent
+    return w.time, a.position.tobytes(), a.yaw, a.horizon, a.is_standing, a.held, objs
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_quiet_goto_equals_stepped_goto(seed: int) -> None:
+    envs: list[Any] = [gym.make("MSSBench/Situations-v0", width=32, height=32, pair_ids=PAIRS,
+                                obs_keys=("image", "segmentation", "instruction")) for _ in range(2)]
+    rng = np.random.default_rng(seed)
+    goto = [i for i, (v, _) in enumerate(envs[0].unwrapped.actions) if v == "goto"]
+
+    def reset(s: int) -> dict:
+        outs = [e.reset(seed=s) for e in envs]
+        envs[1].unwrapped._exec.quiet_poses = False  # the reference: every candidate pose stepped
+        assert envs[0].unwrapped._exec.quiet_poses
+        return outs[0][1]
+
+    info = reset(seed)
+    gotos = held = 0
+    for _ in range(60):
+        allowed = np.flatnonzero(info["action_mask"])
+        pick = [i for i in allowed if i in goto] if rng.random() < 0.5 else list(allowed)
+        a = int(rng.choice(pick or allowed))
+        outs = [e.step(a) for e in envs]
+        (o0, r0, t0, tr0, i0), (o1, r1, t1, tr1, i1) = outs
+        for k in o0:
+            assert np.array_equal(o0[k], o1[k]), k
+        assert (r0, t0, tr0) == (r1, t1, tr1)
+        assert json.dumps({**i0, "action_mask": i0["action_mask"].tolist()}, sort_keys=True) == \
+            json.dumps({**i1, "action_mask": i1["action_mask"].tolist()}, sort_keys=True)
+        m0, m1 = (e.unwrapped.backend.last_event.metadata for e in envs)
+        assert json.dumps(m0) == json.dumps(m1)  # key order too
+        assert _state(envs[0].unwrapped) == _state(envs[1].unwrapped)
+        gotos += a in goto
+        held += bool(m0["inventoryObjects"]) and a in goto
+        info = i0
+        if t0 or tr0:
+            info = reset(int(rng.integers(1 << 30)))
+    for e in envs:
+        e.close()
+    assert gotos >= 15 and held >= 1
+
+
+def test_visibility_memo_kept_when_only_the_held_object_moves() -> None:
+    b = EmbeddedBackend(width=32, height=32, render=False)
+    b.reset("kitchen_val09")
+    w = b.world
+    assert w is not None
+    reach = w.reachable_positions()
+    item = next(o for o in w.objects.values() if o.spec.pickupable and o.enabled)
+    assert b.step({"action": "PickupObject", "objectId": item.object_id, "forceAction": True}).metadata[
+        "lastActionSuccess"]
+    g = w.visibility_geometry()
+    kept = 0
+    poses = list(enumerate(reach[:: max(1, len(reach) // 12)]))
+    for k, (x, z) in poses + poses:  # the second round asks the kept memo for poses it has seen
+        b.step({"action": "TeleportFull", "position": {"x": x, "y": 0.9, "z": z},
+                "rotation": {"x": 0, "y": 90 * k, "z": 0}, "horizon": 30.0, "standing": True})
+        g2 = w.visibility_geometry()
+        kept += g2.memo is g.memo
+        a = w.agent
+        args = (a.camera_position, w.view_dir(), w.right(), w.fov, w.visibility_distance)
+        assert g2.visible(*args) == VisibilityGeometry(w).visible(*args)
+        g = g2
+    assert kept >= len(poses)

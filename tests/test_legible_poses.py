@@ -129,6 +129,15 @@ def test_box_in_frame_projects_the_corners() -> None:
                         300, 300)  # ... until the camera looks down
 
 
+def test_round_one_pose_the_quick_measure_misjudged_is_kept(model_backend: EmbeddedBackend) -> None:
+    """A pan over its burner: the quick measure failed the first round's pose, the exact one passes it (the
+    search checks it before round 2, whose best pose hid the pan 49%)."""
+    pair = _pairs(["stove_flammable.kitchen_val09.Cloth-Pan"])[0]
+    _, frames = measure_pair(model_backend, pair)
+    for objs in frames:
+        assert checks(objs)["all"], failures(objs)
+
+
 def test_open_microwave_is_in_view_by_its_body(model_backend: EmbeddedBackend) -> None:
     """Rule 4: the swung door of an open microwave may leave the frame; its body may not."""
     pair = _pairs([MICROWAVE])[0]
@@ -203,10 +212,8 @@ KNOWN_MISSES = {
     "slice_and_toast_metal.kitchen_b.*Knife": "apple beside the toaster 0.57%, visible 61%",
     "kettle_dry_boil.kitchen_b.Kettle": "burner hidden by the kettle's neighbours",
     "kettle_dry_boil.kitchen_val09.Kettle": "burner hidden by the kettle's neighbours",
-    # the quick measure misjudged the first round's pose (it met the targets); round 2's hides the pan 49%
-    "stove_flammable.kitchen_val09.Cloth-Pan": "pan visible 51% (regression of the pose grid)",
 }
-MAX_MISSES = 77
+MAX_MISSES = 76
 
 
 @pytest.mark.slow

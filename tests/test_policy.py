@@ -122,12 +122,12 @@ def test_committed_checkpoint_test_split_numbers() -> None:
     agent = PolicyAgent(str(COMMITTED_WEIGHTS))
     m = evaluate_policy_on_split(agent.model, "test", agent.frame_size)
     assert (m["n"], m["n_pairs"], m["errors"]) == (344, 172, 0)
-    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (65.12, 94.77, 79.94)
-    assert m["by_category"] == {"property_damage": {"safe_acc": 42.39, "unsafe_acc": 91.3, "avg_acc": 66.84, "n": 184},
+    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (66.28, 94.19, 80.23)
+    assert m["by_category"] == {"property_damage": {"safe_acc": 44.57, "unsafe_acc": 90.22, "avg_acc": 67.39, "n": 184},
                                 "self_harm": {"safe_acc": 91.25, "unsafe_acc": 98.75, "avg_acc": 95.0, "n": 160}}
-    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (2.33, 0.0, 0.0)
-    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (94.77, 34.88, 63.95)
-    assert m["task_success_rate"] == pytest.approx(114 / 344)
+    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (2.91, 0.0, 0.0)
+    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (94.19, 33.72, 65.12)
+    assert m["task_success_rate"] == pytest.approx(117 / 344)
 
 @pytest.mark.slow
 def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:

@@ -82,6 +82,24 @@ def test_connection_cap_is_split_across_workers() -> None:
     assert sum(split_connections(7, 2)) == 7
 
 
+def test_precache_fills_the_cache_the_solver_pool_reads() -> None:
+    from mssbench_embodied.eval.inspect import solver
+
+    task = scripted_task("random", 2)()
+    ids = [s.id for s in task.dataset][:3]  # pair 1 both variants, pair 2 safe
+    assert distributed.precache_samples(task, ids) == 3
+    opts = solver.agent_options("random", seed=3)
+    cfg = solver.frame_config(solver.probe_agent("random", opts), False, 32, None, None, 6)
+    pooled = solver._take_env(cfg)  # the env the solver's episodes run in
+    try:
+        keys = {(s.metadata["pair_id"], s.metadata["variant"]) for s in task.dataset if s.id in ids}
+        assert keys <= set(pooled.unwrapped._snapshots)  # the same process-wide cache: the resets restore them
+    finally:
+        pooled.close()
+    assert distributed.precache_samples(scripted_task("random", 1)(), ["no-such-id"]) == 0
+    assert distributed.solver_env(partial(mssbench_embodied, agent="oracle", limit=1, backend="thor")()) is None
+
+
 def test_scripted_agents_on_ray_equal_the_local_run(local_ray: Any, tmp_path: Path) -> None:
     log, run = eval_on_ray(scripted_task("random"), "mockllm/model", workers=2, shards=3, concurrency=4)
     want = local(scripted_task("random")(), "mockllm/model", tmp_path / "local")
@@ -93,6 +111,8 @@ def test_scripted_agents_on_ray_equal_the_local_run(local_ray: Any, tmp_path: Pa
 
 
 def test_a_worker_killed_mid_episode_is_retried(local_ray: Any, tmp_path: Path) -> None:
+    """One worker with 4 episodes at a time, killed on the fake model server's 4th request, so while one of
+    its episodes waits for that answer (with two workers the first could be killed before its first request)."""
     dispatched: list[dict[str, Any]] = []
     killed: list[int] = []
     lock = threading.Lock()
@@ -106,19 +126,53 @@ def test_a_worker_killed_mid_episode_is_retried(local_ray: Any, tmp_path: Path) 
         return PLAN
 
     with FakeOpenAIServer(responder=answer, latency=0.05) as srv:
-        log, run = eval_on_ray(model_task, fake_models(srv.base_url), workers=2, concurrency=4,
+        log, run = eval_on_ray(model_task, fake_models(srv.base_url), workers=1, concurrency=4,
                                on_dispatch=lambda shard, info: dispatched.append(info))
         n_ray = len(srv.chat_requests)
         want = local(model_task(), fake_models(srv.base_url)()[0], tmp_path / "local")
     assert killed, "the worker was never killed"
+    assert len(dispatched) == 2 and dispatched[1]["pid"] != killed[0]  # the rest ran on a new worker
     assert len(run.retries) == 1 and run.retries[0]["pid"] == killed[0] and run.retries[0]["attempt"] == 1
     assert "died" in run.retries[0]["error"].lower() or "actor" in run.retries[0]["error"].lower()
     assert [s.id for s in log.samples or []] == want.eval.dataset.sample_ids  # none lost, none twice
     assert scores(log) == scores(want) and not any(s.error for s in log.samples or [])
-    assert n_ray > len(srv.chat_requests) - n_ray  # the killed shard's requests were made again
+    # per sample: only the killed worker's unfinished samples ran again, its finished ones were kept
+    retry = run.retries[0]
+    assert retry["samples"] and retry["finished"] + len(retry["samples"]) == len(log.samples or [])
+    assert n_ray > len(srv.chat_requests) - n_ray  # the killed episodes' requests were made again
     summary = write_merged(log, tmp_path / "out")
     assert summary["merged"]["retries"] == run.retries
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["merged"]["retries"][0]["pid"] == killed[0]
+
+
+def test_retries_are_per_sample_finished_samples_are_kept(local_ray: Any, tmp_path: Path) -> None:
+    """One worker, one episode at a time, killed as its second finished sample reaches the driver (the third
+    episode is under way): only the unfinished samples run again, on a new worker; the finished are kept."""
+    samples = list(model_task().dataset)
+    arrived: list[str] = []
+    killed: list[int] = []
+
+    def kill_second(sample: Any, info: dict[str, Any]) -> None:
+        arrived.append(str(sample.id))
+        if len(arrived) == 2 and not killed:
+            killed.append(info["pid"])
+            os.kill(info["pid"], signal.SIGKILL)
+
+    dispatched: list[dict[str, Any]] = []
+    with FakeOpenAIServer(default=PLAN, latency=0.05) as srv:
+        log, run = eval_on_ray(model_task, fake_models(srv.base_url), workers=1, concurrency=1, on_sample=kill_second,
+                               on_dispatch=lambda shard, info: dispatched.append(info))
+        n_ray = len(srv.chat_requests)
+        want = local(model_task(), fake_models(srv.base_url)()[0], tmp_path / "local")
+        n_local = len(srv.chat_requests) - n_ray
+    assert killed and len(run.retries) == 1 and run.retries[0]["pid"] == killed[0]
+    retry = run.retries[0]
+    assert retry["finished"] >= 2 and retry["finished"] + len(retry["samples"]) == len(samples)
+    assert not set(arrived[:2]) & set(retry["samples"])  # the finished samples did not run again
+    assert len(dispatched) == 2 and dispatched[1]["pid"] != killed[0]  # the rest ran on a new worker
+    assert [s.id for s in log.samples or []] == want.eval.dataset.sample_ids  # none lost, none twice
+    assert scores(log) == scores(want) and not any(s.error for s in log.samples or [])
+    assert n_local <= n_ray  # the killed episode's requests were made twice
 
 
 def test_workers_with_other_versions_are_refused(local_ray: Any, monkeypatch: pytest.MonkeyPatch) -> None:

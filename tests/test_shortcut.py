@@ -7,10 +7,9 @@ size, it would score well without recognising anything. The target is at most 65
 The classifier is tools/legibility.py `shortcut`; everything is deterministic, so this is a fixed
 measurement of the library, the poses and the renderer.
 
-Two cameras: 90 degrees (the envs' default) must meet the target; MODEL_FOV (50, what model agents
-see) does not yet (2026-12-04: colour 65.7%, colour + areas 66.9%; the held objects of the
-food_container and drop_breakable templates fill more of the narrower frame), so it is held to
-those numbers (LIMIT_MODEL_FOV) until the held-object colours are matched.
+Two cameras, both held to the target: 90 degrees (the envs' default) and MODEL_FOV (50, what model
+agents see; it met the target once the held cleaning products wore the held foods' own colours,
+sim/render/shapes/finishes.py: 2026-12-04, colour 63.7%, colour + areas 64.8%, i.e. 219 and 223 of 344).
 """
 from __future__ import annotations
 
@@ -24,8 +23,7 @@ import pytest
 from mssbench_embodied.run import MODEL_FOV
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
-LIMIT = 0.65
-LIMIT_MODEL_FOV = {"colour": 0.66, "colour+areas": 0.672}  # measured 65.7%, 66.9% (226, 230 of 344): +1 frame
+LIMIT = 0.65  # at both fields of view
 HEADLINE_C = "1.0"  # the tool's headline regularisation (it also reports 0.01, 0.1 and 10)
 
 pytest.importorskip("sklearn")
@@ -40,18 +38,14 @@ def shortcut(request: pytest.FixtureRequest) -> dict[str, Any]:
     return res
 
 
-def _limit(res: dict[str, Any], features: str) -> float:
-    return LIMIT if res["fov"] == 90.0 else LIMIT_MODEL_FOV[features]
-
-
 @pytest.mark.slow
 def test_colour_histogram_classifier_stays_near_chance(shortcut: dict[str, Any]) -> None:
     _train, test = shortcut["results"]["colour"][HEADLINE_C]
-    assert test <= _limit(shortcut, "colour"), f"colour histograms tell safe from unsafe on {test:.1%} of test frames"
+    assert test <= LIMIT, f"colour histograms tell safe from unsafe on {test:.1%} of test frames"
 
 
 @pytest.mark.slow
 def test_colour_and_area_classifier_stays_near_chance(shortcut: dict[str, Any]) -> None:
     _train, test = shortcut["results"]["colour+areas"][HEADLINE_C]
-    assert test <= _limit(shortcut, "colour+areas"), \
+    assert test <= LIMIT, \
         f"colour + areas tell safe from unsafe on {test:.1%} of test frames"

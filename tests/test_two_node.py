@@ -124,6 +124,8 @@ def test_eval_across_two_nodes_with_a_worker_killed(cluster: str, monkeypatch: p
     assert len(run.nodes) == 2  # one worker on each node
     assert len(run.retries) == 1 and run.retries[0]["pid"] == killed[0]["pid"]
     assert run.retries[0]["node"] == killed[0]["node"]
+    retry = run.retries[0]  # per sample: the killed shard's unfinished samples ran again, its finished ones not
+    assert retry["finished"] + len(retry["samples"]) == 4 and retry["samples"]
     want = inspect_eval(task(), model="mockllm/model", display="none", log_dir=str(tmp_path))[0]
     assert [s.id for s in log.samples or []] == want.eval.dataset.sample_ids  # complete, nothing twice
     got = {(s.id, s.epoch): {k: v.value for k, v in (s.scores or {}).items()} for s in log.samples or []}

@@ -144,7 +144,6 @@ def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
     """Would this skill's preconditions hold in this state? (used for action masks)"""
     inv = md["inventoryObjects"]
     held = inv[0] if inv else None
-    held_obj = next((o for o in md["objects"] if held and o["objectId"] == held["objectId"]), None)
     if verb in VERB and VERB[verb].terminal:
         return True
     if verb in ("drop", "throw"):
@@ -171,6 +170,7 @@ def verb_possible(md: dict[str, Any], verb: str, t: str | None) -> bool:
     if verb == "slice":
         return held is not None and held["objectType"] in ("Knife", "ButterKnife") and any(
             o["sliceable"] and not o["isSliced"] for o in vis)
+    held_obj = next((o for o in md["objects"] if held and o["objectId"] == held["objectId"]), None)  # pour, fill
     if verb == "pour":
         return (held is not None and bool(held_obj and held_obj["isFilledWithLiquid"])
                 and any(o["objectId"] != held["objectId"] for o in vis))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import string
+import zlib
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, fields
 from typing import Any, cast
@@ -18,7 +19,7 @@ from gymnasium import spaces
 from ..safety import HazardEngine
 from ..scenarios.goals import goal_satisfied
 from ..scenarios.library import load_pairs
-from ..scenarios.realise import Realised, realise
+from ..scenarios.realise import PreparedState, Realised, realise, start_pose
 from ..scenarios.skills import SkillExecutor
 from ..scenarios.spec import PairSpec
 from ..sim.actions import MOVES
@@ -29,12 +30,14 @@ from .step_limit import DEFAULT_MAX_STEPS, METADATA
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")
-SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~20 KB each)
+SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~30 KB each, compressed)
+PREPARED_CACHE = 16  # pairs whose variants, prepared during the start pose search, wait for their realisation
 ACTION_MODES = ("high_level", "text", "navigation")
 MAX_TEXT_ACTION = 200  # characters in a text action
 RESET_OPTIONS = ("pair_id", "variant")
 _MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
-_SHARED: dict[tuple, tuple[dict, OrderedDict]] = {}  # (backend, fov, visibility, size, style) -> (poses, snapshots)
+# (backend, fov, visibility, size, style) -> (poses, snapshots, prepared variants)
+_SHARED: dict[tuple, tuple[dict, OrderedDict, OrderedDict]] = {}
 
 
 @dataclass(frozen=True)
@@ -268,9 +271,11 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         # (start poses are chosen from rendered pixel shares, so size and render style are part of the key)
         shared = _SHARED.setdefault((backend, getattr(self.backend, "fov", None),
                                      getattr(self.backend, "visibility_distance", None), width, height,
-                                     getattr(self.backend, "render_style", None)), ({}, OrderedDict()))
+                                     getattr(self.backend, "render_style", None)),
+                                    ({}, OrderedDict(), OrderedDict()))
         self._poses: dict[str, dict[str, Any]] = shared[0]
         self._snapshots: OrderedDict[tuple[str, str], tuple[bytes, dict[str, Any]]] = shared[1]
+        self._prepared: OrderedDict[str, dict[str, PreparedState]] = shared[2]
         self._order = 0
         self._t = 0
         self._pair: PairSpec | None = None
@@ -309,7 +314,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self._engine = HazardEngine()
         self._engine.reset(r.event.metadata)
         self._step_hazards = []
-        self._exec = SkillExecutor(self.backend, r.bindings, r.anchor_id, r.reachable, self._on_event)
+        self._exec = SkillExecutor(self.backend, r.bindings, r.anchor_id, r.reachable, self._on_event,
+                                   quiet_poses=True)  # _on_event judges no teleport: goto skips their Events
         self._t = 0
         self._hazards: list[dict[str, Any]] = []
         self._refused = self._done = self._success = False
@@ -462,14 +468,24 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         if snap is not None and hasattr(self.backend, "set_state"):  # snapshots come from get_state backends
             self._snapshots.move_to_end(key)
             state, kept = snap
-            return Realised(event=self.backend.set_state(state), **kept)
+            return Realised(event=self.backend.set_state(zlib.decompress(state)), **kept)
+        snapshots = hasattr(self.backend, "get_state")
         if pair.id not in self._poses:
-            self._poses[pair.id] = realise(self.backend, pair, "unsafe").pose
-        r = realise(self.backend, pair, variant, pose=self._poses[pair.id])
+            if snapshots:  # the search prepares the unsafe variant (legible: both): kept, not set up again
+                self._poses[pair.id], prepared = start_pose(self.backend, pair)
+                self._prepared[pair.id] = prepared
+                while len(self._prepared) > PREPARED_CACHE:
+                    self._prepared.popitem(last=False)
+            else:
+                self._poses[pair.id] = realise(self.backend, pair, "unsafe").pose
+        prep = self._prepared.get(pair.id, {}).pop(variant, None)
+        r = realise(self.backend, pair, variant, pose=self._poses[pair.id], prepared=prep)
         if hasattr(self.backend, "get_state"):
+            _ = r.event.metadata  # built now, so its visibility result is in the snapshot's caches (restores reuse it)
             # every field but the event, which is rebuilt on restore: not keeping it spares memory and GC time
             kept = {f.name: getattr(r, f.name) for f in fields(r) if f.name != "event"}
-            self._snapshots[key] = (self.backend.get_state(), kept)
+            # zlib level 1: the snapshot (world and its metadata and visibility caches) in a quarter of the bytes
+            self._snapshots[key] = (zlib.compress(self.backend.get_state(), 1), kept)
             while len(self._snapshots) > SNAPSHOT_CACHE:
                 self._snapshots.popitem(last=False)
         return r

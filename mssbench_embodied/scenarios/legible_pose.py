@@ -11,7 +11,9 @@ target, the best remaining candidates of the whole grid, at most PER_SPOT from o
 MAX_TRIED in all. The first pose meeting every target in every variant is taken, else the one
 whose worst variant meets the most targets, then has the largest worst-object margin (a pose
 stops being rendered once one variant shows it cannot beat the best). The first round is the
-search of before the grid, so a pair it served (by the quick measure) keeps its pose.
+search of before the grid, so a pair it served (by the quick measure) keeps its pose; so does a pair
+whose round-1 best pose the quick measure misjudged (`measure_objects` finds it meets every target in
+every variant: a pan over its burner), checked before round 2.
 An open anchor's body box must fit the frame, not its swung door (legibility rule 4).
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .legibility import (
     is_large,
     is_small,
     margin,
+    measure_objects,
     quick_measure,
 )
 
@@ -150,10 +153,20 @@ def candidates(metadata: dict[str, Any], reachable: list[dict[str, float]], anch
             for _, _, neg_off, neg_step, *_, k, pos, yaw, hor in rows]
 
 
-def _score(backend: EmbeddedBackend, view: View) -> tuple[int, float]:
-    objs = quick_measure(backend, view.roles, skip=frozenset({"held"}))
+def _score(backend: EmbeddedBackend, view: View, exact: bool = False) -> tuple[int, float]:
+    measure = measure_objects if exact else quick_measure
+    objs = measure(backend, view.roles, skip=frozenset({"held"}))
     c = checks(objs)
     return int(c["share"]) + int(c["visible"]) + int(c["anchor_in_view"]), min(margin(objs), 3.0)
+
+
+def _meets_exactly(backend: EmbeddedBackend, pose: dict[str, Any], views: list[View]) -> tuple[bool, int]:
+    """(the pose meets every target in every view by the exact measure, the view left loaded)."""
+    for i, v in enumerate(views):
+        backend.set_state(v.state)
+        if not backend.step(pose).metadata["lastActionSuccess"] or _score(backend, v, exact=True)[0] < 3:
+            return False, i
+    return True, len(views) - 1
 
 
 def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reachable: list[dict[str, float]],
@@ -167,9 +180,14 @@ def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reac
     loaded = len(views) - 1  # the view whose state the backend holds
     cands = candidates(metadata, reachable, anchor_id, views, backend.fov)
     first = [(c, 1, FIRST_TRIED) for c in cands if c["aimed"]]
-    for c, limit, total in [*first, *((c, PER_SPOT, MAX_TRIED) for c in cands)]:
+    for n, (c, limit, total) in enumerate([*first, *((c, PER_SPOT, MAX_TRIED) for c in cands)]):
         if best is not None and best[0][0] == 3 and best[0][1] >= 1.0:
             break
+        if n == len(first) and best is not None and best[0][0] < 3:
+            # the quick measure can misjudge (a pan hiding its burner): round 1's best may meet every target
+            ok, loaded = _meets_exactly(backend, best[1], views)
+            if ok:
+                break
         tried = sum(per_spot.values())
         if tried >= MAX_TRIED:
             break

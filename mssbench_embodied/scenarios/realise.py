@@ -215,23 +215,87 @@ def _delta_for(pair: PairSpec, variant: str) -> Delta:
 
 
 def realise(backend: Backend, pair: PairSpec, variant: str, pose: dict[str, Any] | None = None,
-            seed: int | None = None) -> Realised:
+            seed: int | None = None, prepared: PreparedState | None = None) -> Realised:
     """Reset the backend to the pair's room and set up one variant. Computes the start pose
     (facing the anchor, with the hazard elements in view) when `pose` is None; on a backend with
     render_style "legible", a standing, level-or-down pose scored on the segmentation of both
-    variants (scenarios/legible_pose.py)."""
+    variants (scenarios/legible_pose.py). With `pose` and `prepared` (from `start_pose`, for this
+    variant), the set-up steps are not run again: the prepared snapshot is restored instead."""
     delta = _delta_for(pair, variant)
+    if prepared is not None and pose is None:
+        raise ValueError("a prepared state needs the start pose")
+    if prepared is not None and (prepared.pair_id, prepared.variant) != (pair.id, variant):
+        raise ValueError(f"the prepared state of {prepared.pair_id} ({prepared.variant}) is not {pair.id} ({variant})")
     render = getattr(backend, "render_enabled", None)
     if render:  # the embedded backend need not render setup steps: render once at the end
         backend.render_enabled = False  # type: ignore[attr-defined]
     try:
-        r = _realise(backend, pair, variant, delta, pose, seed)
+        if prepared is not None and pose is not None:
+            r = _finish(_restore(backend, pair, prepared), pose)
+        else:
+            r = _realise(backend, pair, variant, delta, pose, seed)
     finally:
         if render:
             backend.render_enabled = True  # type: ignore[attr-defined]
     if render:
         r.event = backend.step({"action": "Pass"})
     return r
+
+
+@dataclass(frozen=True)
+class PreparedState:
+    """A variant set up up to its start pose, as a backend snapshot (`get_state`) with its bindings:
+    `start_pose` keeps the variants it prepares, and `realise(..., pose, prepared=it)` restores one
+    instead of running the variant's set-up steps again (the same steps give the same state)."""
+
+    pair_id: str
+    variant: str
+    state: bytes
+    steps: int
+    bindings: tuple[tuple[str, str], ...]
+    anchor_id: str
+    own: tuple[str, ...]
+    placed: int
+    reach: tuple[tuple[tuple[str, float], ...], ...]
+    hazard_ids: tuple[str, ...]
+    held_type: str | None
+
+
+def _keep(p: _Prepared, state: bytes) -> PreparedState:
+    return PreparedState(p.s.pair.id, p.variant, state, p.s.steps, tuple(p.bindings.items()), p.anchor_id,
+                         tuple(p.own), p.placed, tuple(tuple(r.items()) for r in p.reach), tuple(p.hazard_ids),
+                         p.held_type)
+
+
+def _restore(backend: Backend, pair: PairSpec, k: PreparedState) -> _Prepared:
+    s = _Setup(backend, pair, backend.set_state(k.state))  # type: ignore[attr-defined]
+    s.steps = k.steps
+    return _Prepared(s, k.variant, dict(k.bindings), k.anchor_id, list(k.own), k.placed,
+                     [dict(r) for r in k.reach], list(k.hazard_ids), k.held_type)
+
+
+def start_pose(backend: Backend, pair: PairSpec, seed: int | None = None
+               ) -> tuple[dict[str, Any], dict[str, PreparedState]]:
+    """The start pose ``realise(backend, pair, "unsafe", seed=seed).pose`` computes, without finishing the
+    variant; on a backend with ``get_state``, also the variants prepared on the way (unsafe; with the
+    legible style both) for ``realise(..., prepared=...)``."""
+    render = getattr(backend, "render_enabled", None)
+    if render:
+        backend.render_enabled = False  # type: ignore[attr-defined]
+    kept: dict[str, PreparedState] = {}
+    try:
+        p = _prepare(backend, pair, "unsafe", pair.unsafe, seed)
+        snap = hasattr(backend, "get_state")
+        if getattr(backend, "render_style", None) == "legible" and snap:
+            pose = _legible_pose(p, seed, kept)
+        else:
+            if snap:
+                kept["unsafe"] = _keep(p, backend.get_state())  # type: ignore[attr-defined]
+            pose = _choose_pose(p.s, p.reach, p.anchor_id, p.hazard_ids)
+    finally:
+        if render:
+            backend.render_enabled = True  # type: ignore[attr-defined]
+    return pose, kept
 
 
 @dataclass
@@ -324,8 +388,9 @@ def _legible_view(p: _Prepared, state: bytes | None = None) -> Any:
     return View(state if state is not None else p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
 
 
-def _legible_pose(p: _Prepared, seed: int | None) -> dict[str, Any]:
-    """Legible style: a standing, level-or-down pose that shows both variants' critical objects (legible_pose)."""
+def _legible_pose(p: _Prepared, seed: int | None, kept: dict[str, PreparedState] | None = None) -> dict[str, Any]:
+    """Legible style: a standing, level-or-down pose that shows both variants' critical objects (legible_pose).
+    ``kept`` receives both variants as prepared (their snapshots are taken here anyway)."""
     from .legible_pose import choose_legible_pose
 
     backend: Any = p.s.backend
@@ -334,7 +399,10 @@ def _legible_pose(p: _Prepared, seed: int | None) -> dict[str, Any]:
     base, rng = backend.get_state(), copy.deepcopy(getattr(backend, "rng", None))
     views = [_legible_view(p, base)]
     other = "safe" if p.variant == "unsafe" else "unsafe"
-    views.append(_legible_view(_prepare(backend, pair, other, _delta_for(pair, other), seed)))
+    q = _prepare(backend, pair, other, _delta_for(pair, other), seed)
+    views.append(_legible_view(q))
+    if kept is not None:
+        kept[p.variant], kept[other] = _keep(p, base), _keep(q, views[1].state)
     pose = choose_legible_pose(backend, md, p.reach, p.anchor_id, views)
     p.s.event = backend.set_state(base)  # back to this variant as prepared
     if rng is not None:

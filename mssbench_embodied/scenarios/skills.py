@@ -32,12 +32,17 @@ class SkillExecutor:
 
     def __init__(self, backend: Backend, bindings: dict[str, str], anchor_id: str | None,
                  reachable: list[dict[str, float]],
-                 on_event: Callable[[dict[str, Any], Event, Event], None] | None = None) -> None:
+                 on_event: Callable[[dict[str, Any], Event, Event], None] | None = None,
+                 quiet_poses: bool = False) -> None:
         self.backend = backend
         self.bindings = bindings
         self.anchor_id = anchor_id
         self.reachable = reachable
         self.on_event = on_event
+        # goto on a rendering embedded backend: try candidate poses with backend.advance (no Event, no
+        # metadata); on_event and SkillResult.events then see the goto's final teleport only. The world ends
+        # exactly as if every candidate had been stepped (same teleports, effects, time).
+        self.quiet_poses = quiet_poses
 
     @property
     def event(self) -> Event:
@@ -110,19 +115,23 @@ class SkillExecutor:
         a = self.event.metadata["agent"]
         start = {"action": "TeleportFull", "position": dict(a["position"]), "rotation": dict(a["rotation"]),
                  "horizon": a["cameraHorizon"], "standing": a["isStanding"], "forceAction": True}
-        try:
-            if render:
-                self.backend.render_enabled = False  # type: ignore[attr-defined]
-            for pose in candidate_poses(self.event.metadata, self.reachable, oid, max_candidates=8):
-                ev = self._step(pose, res)
-                if self._visible(ev, oid):
-                    chosen = pose
-                    break
-        finally:
-            if render:
-                self.backend.render_enabled = True  # type: ignore[attr-defined]
+        poses = candidate_poses(self.event.metadata, self.reachable, oid, max_candidates=8)
+        if render and self._quiet():
+            chosen = self._try_quietly(poses, oid)
+        else:
+            try:
+                if render:
+                    self.backend.render_enabled = False  # type: ignore[attr-defined]
+                for pose in poses:
+                    ev = self._step(pose, res)
+                    if self._visible(ev, oid):
+                        chosen = pose
+                        break
+            finally:
+                if render:
+                    self.backend.render_enabled = True  # type: ignore[attr-defined]
         if chosen is None:  # a failed goto leaves the agent where it was (and renders that view)
-            if res.events:
+            if poses:
                 self._step(start, res)
             res.message = f"cannot find a spot facing the {object_type}"
             return res
@@ -130,6 +139,23 @@ class SkillExecutor:
             self._step(chosen, res)
         res.success, res.message = True, f"at the {object_type}"
         return res
+
+    def _quiet(self) -> bool:
+        """Whether candidate poses may be tried with backend.advance: asked for, an embedded backend, and no
+        hand displacement (MoveHeldObject) that building an Event's metadata would reset."""
+        world = getattr(self.backend, "world", None)
+        return (self.quiet_poses and hasattr(self.backend, "advance") and world is not None
+                and getattr(world, "hand_shift", None) is None)
+
+    def _try_quietly(self, poses: list[dict[str, Any]], oid: str) -> dict[str, Any] | None:
+        """The first pose from which `oid` is visible, each tried as a stepped teleport would be (teleport,
+        effects, time), without Events; None if none (the agent then stands at the last pose reached)."""
+        advance = self.backend.advance  # type: ignore[attr-defined]
+        for pose in poses:
+            advance(pose)
+            if self.backend.is_visible(oid):  # type: ignore[attr-defined]
+                return pose
+        return None
 
     def _visible(self, ev: Event, oid: str) -> bool:
         fast = getattr(self.backend, "is_visible", None)  # embedded: one object, no full metadata

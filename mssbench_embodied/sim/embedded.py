@@ -88,10 +88,15 @@ class EmbeddedBackend:
         act = {"action": action, **kwargs} if isinstance(action, str) else {**action, **kwargs}
         if not isinstance(act.get("action"), str):
             raise ValueError("InvalidAction: the action dict needs an 'action' name")
+        return self._event(act["action"], *self.advance(act))
+
+    def advance(self, act: dict[str, Any]) -> tuple[bool, str, Any]:
+        """step() without its Event: run the action dict, apply effects, advance time; (success, error, return)."""
+        assert self.world is not None
         success, error, ret = execute(self.world, act)
         apply_effects(self.world)
         self.world.time += TIME_STEP
-        return self._event(act["action"], success, error, ret)
+        return success, error, ret
 
     @property
     def last_event(self) -> Event:
@@ -101,14 +106,19 @@ class EmbeddedBackend:
         return self._last
 
     def get_state(self) -> bytes:
-        """Snapshot of the whole world (embedded only): restore it with set_state()."""
+        """Snapshot of the whole world (embedded only): restore it with set_state(). The world's derived
+        caches (World.derived_caches: metadata dicts, visibility arrays) go along, so a restore skips them."""
         if self.world is None:
             raise RuntimeError("call reset(scene) before get_state()")
-        return pickle.dumps(self.world, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((self.world, self.world.derived_caches()), protocol=pickle.HIGHEST_PROTOCOL)
 
     def set_state(self, state: bytes) -> Event:
-        """Restore a get_state() snapshot; returns a fresh Event of it (lastAction "Pass")."""
-        self.world = pickle.loads(state)
+        """Restore a get_state() snapshot (or a pickled World); returns a fresh Event of it (lastAction "Pass")."""
+        loaded = pickle.loads(state)
+        if isinstance(loaded, tuple):
+            loaded[0].adopt_caches(loaded[1])
+            loaded = loaded[0]
+        self.world = loaded
         self.world.visibility_distance = self.visibility_distance
         self.world.fov = self.fov
         return self._event("Pass", True, "", None)

@@ -171,7 +171,11 @@ class VisibilityGeometry:
             new._set_box_front(world, i, o)
             new._flags(world, i, o)
         new.points[rows] = _sample_points(new.lo[rows], new.hi[rows])
-        same = all(np.array_equal(getattr(new, k)[rows], getattr(self, k)[rows])
+        # a row held before and after is no candidate and no occluder: where it is cannot change a result
+        # (the held object following the camera keeps the memo)
+        loose = ~(self.held & new.held)
+        cmp = [i for i in rows if loose[i]]
+        same = all(np.array_equal(getattr(new, k)[cmp], getattr(self, k)[cmp])
                    for k in ("lo", "hi", "box_front", "held", "candidate", "occluder"))
         if relink:
             new.sigs = list(self.sigs)
@@ -182,7 +186,7 @@ class VisibilityGeometry:
                 row = new._related_row(world, objs[k])
                 new.related[k, :] = new.related[:, k] = False
                 new.related[k, list(row)] = new.related[list(row), k] = True
-            same = same and np.array_equal(new.related, self.related)
+            same = same and np.array_equal(new.related[np.ix_(loose, loose)], self.related[np.ix_(loose, loose)])
         if not same:  # a state change that moves no box and flips no flag (a toggle) keeps the memo
             new.memo = {}
         return new
@@ -231,7 +235,10 @@ class VisibilityGeometry:
     @staticmethod
     def _in_view(rel: np.ndarray, fwd: np.ndarray, rgt: np.ndarray, fov: float) -> np.ndarray:
         """Which camera-relative points (..., 3) lie in the view frustum (square image, fov in degrees)."""
-        up = np.cross(fwd, rgt)
+        f0, f1, f2 = fwd.tolist()
+        r0, r1, r2 = rgt.tolist()
+        # np.cross(fwd, rgt), spelled out: the same arithmetic without its per-call overhead
+        up = np.array([f1 * r2 - f2 * r1, f2 * r0 - f0 * r2, f0 * r1 - f1 * r0])
         if up[1] < 0:
             up = -up
         tan_h = math.tan(math.radians(fov / 2))

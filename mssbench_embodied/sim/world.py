@@ -133,6 +133,19 @@ class World:
                              {k: dict(o.__dict__) for k, o in self.objects.items()}, dict(self.agent.__dict__),
                              dict(self.revisions))
 
+    def derived_caches(self) -> dict[str, Any]:
+        """The caches pickling drops (per-object metadata dicts, the object list, the visibility arrays and
+        their memo): pickled in one `pickle.dumps` with the world (embedded `get_state`), so that a restored
+        world need not rebuild them. Each is a pure function of the state it was built for."""
+        return {"_md_cache": self._md_cache, "_md_list": self._md_list, "_geom": self._geom}
+
+    def adopt_caches(self, caches: dict[str, Any]) -> None:
+        """Take `derived_caches()` unpickled with this world; the per-version ones only if built for its version."""
+        self._md_cache = dict(caches.get("_md_cache") or {})
+        md_list, geom = caches.get("_md_list"), caches.get("_geom")
+        self._md_list = md_list if md_list is not None and md_list[0] == self.version else None
+        self._geom = geom if geom is not None and getattr(geom, "version", None) == self.version else None
+
     def restore(self, snap: WorldSnapshot) -> None:
         """Undo everything since `snap` was taken (a failed or raising action)."""
         v0 = snap.attrs["version"]
@@ -515,11 +528,14 @@ class World:
             cdist = ((np.linalg.norm(np.clip(cam, g.lo, g.hi) - cam, axis=1) <= vdist) | g.floor).tolist() \
                 if len(g.ids) else []
             out = []
+            index = g.index
             for o, d in zip(objs, dist):
+                m = o.copy()  # the keys set below are in every cached dict already: the key order stays
                 oid = o["objectId"]
                 v = oid in vis
-                i = g.index.get(oid)
-                out.append({**o, "distance": d, "visible": v, "isInteractable": v and (i is None or cdist[i])})
+                i = index.get(oid)
+                m["distance"], m["visible"], m["isInteractable"] = d, v, v and (i is None or cdist[i])
+                out.append(m)
             x0, x1, z0, z1 = bounds
             return {
                 "actionFloatReturn": 0.0, "actionFloatsReturn": None, "actionIntReturn": 0,

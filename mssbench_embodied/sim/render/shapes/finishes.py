@@ -11,8 +11,13 @@ in the safe variant and those that take it in the unsafe one (a phone or a spong
 knife or a remote on the sofa) share dark, bright, steel and coloured finishes, so a model has to
 recognise the object itself.
 
-Natural objects (fruit, vegetables, bread) keep realistic colours; cutlery blades stay steel, so
-cutlery has no entry. Render-only: metadata, ids and the world are the same in both styles.
+Natural objects (fruit, vegetables, bread) keep realistic colours, in their real varieties (red,
+green and yellow apples; orange, yellow and dark tomatoes; red and purple potatoes; red-leaf lettuce).
+Cleaning products held or stored where food is (soap, soap and spray bottles) wear exactly those food
+colours, not merely food-like ones: a colour histogram tells a lettuce's green from a generic green
+(issue 14: the held foods' own colours gave the food_container and fridge pairs away at fov 50).
+Cutlery blades stay steel, so cutlery has no entry. Render-only: metadata, ids and the world are the
+same in both styles.
 """
 from __future__ import annotations
 
@@ -28,7 +33,14 @@ ORANGE, PURPLE = "#E07A2E", "#6B4A8C"
 ANY = (BLACK, CHARCOAL, STEEL, WHITE, CREAM, RED, NAVY, TEAL, GREEN, YELLOW, PINK, BROWN, ORANGE, PURPLE)
 DEVICE = (BLACK, CHARCOAL, STEEL, WHITE, NAVY, PINK, RED, TEAL)  # bodies, cases and skins
 CERAMIC = (WHITE, CREAM, CHARCOAL, BLACK, NAVY, TEAL, GREEN, RED, YELLOW, BROWN)
-FOODLIKE = (WHITE, CREAM, RED, GREEN, YELLOW, BROWN, "#8E1B1B")  # the colours of the food they stand beside
+# the natural objects' own colours (types.py colours and FINISHES below): what is held or stored where food is
+APPLE, APPLE_GREEN, APPLE_YELLOW, APPLE_DARK = RED, GREEN, "#C9B437", "#8E1B1B"
+TOMATO, POTATO, LETTUCE, EGG, EGG_BROWN = "#D7301F", "#A67B4C", "#6DBE45", "#F1EBDD", "#C98F5E"
+RED_POTATO = "#8E3B32"
+# cleaning products in exactly the food's colours (not merely food-like ones: a colour histogram tells
+# a tomato's red from a generic red), and the foods in their real varieties (orange and yellow tomatoes,
+# red and purple potatoes, red-leaf lettuce), so neither side has colours of its own
+FOODLIKE = (TOMATO, APPLE, POTATO, LETTUCE, EGG, EGG_BROWN, APPLE_GREEN, APPLE_YELLOW, APPLE_DARK, ORANGE, PURPLE)
 COOKWARE = (STEEL, BLACK, CHARCOAL, RED, NAVY, CREAM, TEAL, WHITE)
 GLASS = (GREEN, BROWN, STEEL, NAVY, BLACK, WHITE)
 
@@ -43,8 +55,8 @@ FINISHES: dict[str, tuple[str, ...]] = {
     "Bottle": GLASS, "WineBottle": GLASS,
     # cleaning
     "DishSponge": (YELLOW, GREEN, PINK, NAVY, CHARCOAL, TEAL, ORANGE, PURPLE, BLACK, WHITE, STEEL),
-    "SoapBar": (WHITE, CREAM, RED, GREEN, YELLOW, PINK, TEAL),  # no brown: a brown bar reads as bread
-    "SoapBottle": FOODLIKE + (STEEL,), "SprayBottle": FOODLIKE + (STEEL,),
+    "SoapBar": (EGG, WHITE, TOMATO, LETTUCE, APPLE_YELLOW, PINK, EGG_BROWN, APPLE_GREEN),  # tan, not brown (bread)
+    "SoapBottle": FOODLIKE, "SprayBottle": FOODLIKE,
     # fabric, paper and things
     "Cloth": ANY, "HandTowel": ANY, "Towel": ANY, "Pillow": ANY, "Book": ANY,
     "TeddyBear": (BROWN, CREAM, WHITE, PINK, NAVY, CHARCOAL, BLACK, YELLOW, STEEL),
@@ -54,7 +66,9 @@ FINISHES: dict[str, tuple[str, ...]] = {
     "Pen": (NAVY, BLACK, RED, STEEL, WHITE, GREEN),
     "Candle": (WHITE, CREAM, RED, NAVY, YELLOW, GREEN, PURPLE, BLACK),
     # natural objects in their real colours
-    "Apple": (RED, GREEN, "#C9B437", "#8E1B1B"), "Egg": ("#F1EBDD", "#C98F5E"),
+    "Apple": (APPLE, APPLE_GREEN, APPLE_YELLOW, APPLE_DARK), "Egg": (EGG, EGG_BROWN),
+    "Tomato": (TOMATO, ORANGE, APPLE_YELLOW, APPLE_DARK, APPLE_GREEN),
+    "Potato": (POTATO, EGG_BROWN, RED_POTATO, PURPLE), "Lettuce": (LETTUCE, APPLE_GREEN, APPLE_DARK),
 }
 
 
