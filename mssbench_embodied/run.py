@@ -54,6 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--pairs", help="comma-separated pair ids or glob patterns (e.g. 'faucet_*'), before --limit")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=1, help="episodes in flight (async)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="processes for the episodes of agents without a model (default: the usable CPUs; "
+                         "results do not depend on it); model agents run in one process")
     ap.add_argument("--out", help="output directory (default: runs/<agent or baselines>)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     ap.add_argument("--replay", action="store_true",
@@ -110,6 +113,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ap.error("--fail-on-error N must be >= 1")
     if args.concurrency < 1:
         ap.error("--concurrency must be >= 1")
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        ap.error("--workers must be between 1 and 64")
     if args.max_retries < 0:
         ap.error("--max-retries must be >= 0")
     if args.retry_after_cap is not None and not 0.0 <= args.retry_after_cap <= 120.0:
@@ -218,7 +223,18 @@ def _task(name: str, args: argparse.Namespace) -> Any:
                              size=args.size, style=args.style, fov=args.fov, max_steps=args.max_steps,
                              seed=args.seed, guard=not args.no_guard,
                              checkpoint=str(args.checkpoint) if args.checkpoint != DEFAULT_CHECKPOINT else None,
-                             trust_checkpoint=args.trust_checkpoint, backend=args.backend)
+                             trust_checkpoint=args.trust_checkpoint, backend=args.backend,
+                             workers=1 if args.ray is not None else _workers(name, args))
+
+
+def _workers(name: str, args: argparse.Namespace) -> int:
+    """Episode worker processes for agent ``name``: 1 for model agents and the thor backend (one Unity
+    process), else --workers or the usable CPUs."""
+    from .eval.episode_pool import default_workers
+
+    if agent_entry(name).needs_model or args.backend != "embedded":
+        return 1
+    return args.workers if args.workers is not None else default_workers()
 
 
 def _fail_on_error(args: argparse.Namespace) -> bool | int:
@@ -255,6 +271,10 @@ def run_inspect(names: list[str], args: argparse.Namespace, root: Path, model: A
                 except (OSError, ValueError, AttributeError):
                     before = 0.0
             kw = {**common, "log_dir": str(out)}
+            if not agent_entry(name).needs_model:  # seconds per episode: no live view of samples in flight
+                kw["log_realtime"] = False
+                if args.ray is None and _workers(name, args) > 1:  # keep every worker busy (eval.episode_pool)
+                    kw["max_samples"] = max(args.concurrency, 2 * _workers(name, args))
             if args.shard is not None:  # eval.shard: this shard's sample ids and its metadata
                 from .eval.shard import shard_eval_args
 

@@ -30,7 +30,7 @@ class StepTrace:
     """One step as a tracer sees it: number (from 1), the frame shown before it, the decision and the result."""
 
     t: int
-    frame: np.ndarray | None  # what the agent saw when it chose the action
+    frame: np.ndarray | str | None  # what the agent saw when it chose the action (or its PNG data URL)
     decision: Decision
     record: StepRecord  # the action as text, success, message, hazards, reasoning
     info: dict[str, Any]  # the env's info after the step
@@ -49,8 +49,8 @@ class EpisodeTracer(Protocol):
     def stepped(self, step: StepTrace) -> None:
         """A step was taken."""
 
-    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | None) -> None:
-        """The episode ended; ``record`` is complete but for the rubric label."""
+    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | str | None) -> None:
+        """The episode ended; ``record`` is complete but for the rubric label (a frame may be a PNG data URL)."""
 
 
 class NullTracer:
@@ -67,7 +67,7 @@ class NullTracer:
     def stepped(self, step: StepTrace) -> None:
         """Nothing."""
 
-    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | None) -> None:
+    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | str | None) -> None:
         """Nothing."""
 
 

@@ -24,6 +24,7 @@ SUPERSEDED = "superseded"  # the folder (inside --out) where logs a newer comple
 PACKAGES = ("mssbench-embodied", "inspect_ai")
 RUNTIME = frozenset({"max_connections", "adaptive_connections", "max_retries", "timeout", "attempt_timeout",
                      "stream_idle_timeout", "batch"})  # how requests are sent, not what is asked: may change
+EXECUTION_ARGS = frozenset({"workers"})  # task arguments that change how episodes run, never their results
 
 
 def previous_log(out: Path) -> EvalLog | None:
@@ -140,6 +141,7 @@ def resume_problem(log: EvalLog, task: Task, model: Any, roles: dict[str, Any], 
         from inspect_ai._util.registry import registry_params
 
         args_now = dict(registry_params(task))
+    args_now = {k: v for k, v in args_now.items() if k not in EXECUTION_ARGS}
     problems += _differences({k: v for k, v in ev.task_args.items() if k in args_now}, args_now)
     if (ev.config.epochs or 1) != epochs:
         problems.append(f"epochs {ev.config.epochs or 1} (now {epochs})")

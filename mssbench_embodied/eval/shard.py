@@ -24,7 +24,7 @@ from inspect_ai import Task
 from inspect_ai.log import EvalLog, recompute_metrics
 
 from . import inspect as _inspect  # noqa: F401  (registers the task's metrics, which recompute_metrics resolves)
-from .resume import RUNTIME
+from .resume import EXECUTION_ARGS, RUNTIME
 
 __all__ = ["SHARD_KEY", "MergeRefused", "Shard", "dataset_digest", "merge_logs", "parse_shard", "shard_eval_args",
            "save_log", "shard_sample_ids", "write_merged"]
@@ -99,8 +99,10 @@ def _identity(log: EvalLog) -> dict[str, Any]:
     gen = {k: v for k, v in ev.model_generate_config.model_dump(exclude_none=True).items() if k not in RUNTIME}
     roles = {k: [c.model for c in v] if isinstance(v, list) else v.model for k, v in (ev.model_roles or {}).items()}
     info = (ev.metadata or {}).get(SHARD_KEY) or {}
-    return {"task": ev.task, "task version": ev.task_version, "task arguments": ev.task_args, "model": ev.model,
-            "model roles": roles, "generation config": gen, "solver arguments": ev.solver_args,
+    args = {k: v for k, v in ev.task_args.items() if k not in EXECUTION_ARGS}
+    solver_args = {k: v for k, v in (ev.solver_args or {}).items() if k not in EXECUTION_ARGS}
+    return {"task": ev.task, "task version": ev.task_version, "task arguments": args, "model": ev.model,
+            "model roles": roles, "generation config": gen, "solver arguments": solver_args,
             "epochs": ev.config.epochs or 1, "epochs reducer": ev.config.epochs_reducer,
             "versions": dict(ev.packages or {}), "revision": ev.revision.commit if ev.revision else None,
             "shard count": info.get("count"), "dataset": (info.get("dataset_samples"), info.get("dataset_digest"))}

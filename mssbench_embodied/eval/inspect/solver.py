@@ -22,10 +22,11 @@ from ...agents.checkpoint import DEFAULT_CHECKPOINT
 from ...agents.registry import agent_entry, build_agent
 from ...llm.inspect_model import InspectChatModel
 from ..episode import play_episode
+from ..episode_pool import EpisodePool, replay
 from .transcript import SETTING, InspectTracer
 
 __all__ = ["DEFAULT_CHECKPOINT", "EpisodeError", "FrameConfig", "agent_options", "close_envs", "episode_solver",
-           "frame_config", "probe_agent"]
+           "frame_config", "make_env", "probe_agent"]
 
 MODEL_SIZE, SCRIPTED_SIZE = 512, 300  # frame sizes: legible at the sizes VLMs read / the scripted baselines'
 MODEL_FOV, SCRIPTED_FOV = 50.0, 90.0  # vertical field of view: a robot camera's / AI2-THOR's default
@@ -92,20 +93,29 @@ def frame_config(agent: Any, uses_model: bool, size: int | None, style: str | No
 _POOLS: dict[FrameConfig, list[gym.Env]] = {}
 
 
-def _take_env(cfg: FrameConfig) -> gym.Env:
-    free = _POOLS.setdefault(cfg, [])
-    if free:
-        return free.pop()
+_EPISODE_POOLS: dict[int, EpisodePool] = {}  # worker processes for model-free episodes, by worker count
+
+
+def make_env(cfg: FrameConfig) -> gym.Env:
+    """A new env of configuration ``cfg`` (every pair of the library)."""
     return gym.make(cfg.env_id, split="all", backend=cfg.backend, width=cfg.size, height=cfg.size,
                     max_steps=cfg.max_steps, render_style=cfg.style, field_of_view=cfg.fov)
 
 
+def _take_env(cfg: FrameConfig) -> gym.Env:
+    free = _POOLS.setdefault(cfg, [])
+    return free.pop() if free else make_env(cfg)
+
+
 def close_envs() -> None:
-    """Close every pooled env (also run at interpreter exit)."""
+    """Close every pooled env and stop the episode worker processes (also run at interpreter exit)."""
     for envs in _POOLS.values():
         for env in envs:
             env.close()
     _POOLS.clear()
+    for pool in _EPISODE_POOLS.values():
+        pool.close()
+    _EPISODE_POOLS.clear()
 
 
 atexit.register(close_envs)
@@ -114,30 +124,40 @@ atexit.register(close_envs)
 @solver
 def episode_solver(agent: str = "oracle", setting: str = "if", size: int | None = None, style: str | None = None,
                    fov: float | None = None, max_steps: int = 16, seed: int = 0, guard: bool = True,
-                   checkpoint: str | None = None, trust_checkpoint: bool = False, backend: str = "embedded"
-                   ) -> Solver:
+                   checkpoint: str | None = None, trust_checkpoint: bool = False, backend: str = "embedded",
+                   workers: int = 1) -> Solver:
     """Run registered agent ``agent`` for one episode on the sample's (pair, variant).
 
     Model agents (mllm, multiagent) use the task's model; ``setting`` is the mllm agent's MSSBench
     setting (if, qc, ic, ic_cap), ``guard`` the multi-agent pipeline's per-action guard, ``checkpoint``
-    (and ``trust_checkpoint`` for a legacy pickled zip) the policy agent's weights.
+    (and ``trust_checkpoint`` for a legacy pickled zip) the policy agent's weights. With ``workers`` > 1
+    the episodes of an agent without a model run in that many worker processes (``eval.episode_pool``);
+    model agents always run in this process (their episodes overlap through inspect's ``max_samples``).
     """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
     opts = agent_options(agent, setting, seed, guard, checkpoint, trust_checkpoint)
     uses_model = agent_entry(agent).needs_model
     probe = probe_agent(agent, opts)
     shared = None if uses_model else probe  # model agents are built per sample, on the sample's model
     cfg = frame_config(probe, uses_model, size, style, fov, max_steps, backend)
+    remote = workers > 1 and not uses_model
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        runner = shared if shared is not None else build_agent(agent, opts, InspectChatModel(get_model()))
         meta = state.metadata
         state.store.set(SETTING, setting)
-        env = _take_env(cfg)
-        try:
-            record = await play_episode(runner, env, meta["pair_id"], meta["variant"], seed,
-                                        InspectTracer(state.store))
-        finally:
-            _POOLS.setdefault(cfg, []).append(env)
+        if remote:
+            pool = _EPISODE_POOLS.get(workers) or _EPISODE_POOLS.setdefault(workers, EpisodePool(workers))
+            record, calls = await pool.play(cfg, agent, opts, meta["pair_id"], meta["variant"], seed)
+            await replay(calls, InspectTracer(state.store))
+        else:
+            runner = shared if shared is not None else build_agent(agent, opts, InspectChatModel(get_model()))
+            env = _take_env(cfg)
+            try:
+                record = await play_episode(runner, env, meta["pair_id"], meta["variant"], seed,
+                                            InspectTracer(state.store))
+            finally:
+                _POOLS.setdefault(cfg, []).append(env)
         answer = record.answer_text or ""
         state.messages.append(ChatMessageAssistant(content=answer or "(no answer)"))
         state.output = ModelOutput.from_content(model=str(state.model), content=answer)

@@ -22,8 +22,8 @@ __all__ = ["mssbench_embodied"]
 def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "all", pairs: str | None = None,
                       limit: int | None = None, size: int | None = None, style: str | None = None,
                       fov: float | None = None, max_steps: int = 16, seed: int = 0, guard: bool = True,
-                      checkpoint: str | None = None, trust_checkpoint: bool = False, backend: str = "embedded"
-                      ) -> Task:
+                      checkpoint: str | None = None, trust_checkpoint: bool = False, backend: str = "embedded",
+                      workers: int = 1) -> Task:
     """MSSBench-Embodied: an agent acts in each situation pair's safe and unsafe variant.
 
     Args:
@@ -41,6 +41,8 @@ def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "
         checkpoint: the policy agent's checkpoint (default ``agents.checkpoint.DEFAULT_CHECKPOINT``, weights only).
         trust_checkpoint: load a legacy pickled Stable-Baselines3 zip (runs code from it).
         backend: embedded or thor.
+        workers: processes for the episodes of an agent without a model (no effect on results; give
+            inspect ``--max-samples`` at least this many). Model agents run in the eval's process.
     """
     opts = agent_options(agent, setting, seed, guard, checkpoint, trust_checkpoint)
     probe = probe_agent(agent, opts)
@@ -53,7 +55,7 @@ def mssbench_embodied(agent: str = "oracle", setting: str = "if", split: str = "
         dataset=situation_dataset(split, pairs, limit),
         solver=episode_solver(agent=agent, setting=setting, size=size, style=style, fov=fov, max_steps=max_steps,
                               seed=seed, guard=guard, checkpoint=checkpoint, trust_checkpoint=trust_checkpoint,
-                              backend=backend),
+                              backend=backend, workers=workers),
         scorer=scorers,
         metadata={"agent": probe.name, "setting": agent_setting, "split": split, "seed": seed,
                   "max_steps": max_steps,

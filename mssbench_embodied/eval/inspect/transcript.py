@@ -43,8 +43,10 @@ def _jsonable(x: Any) -> Any:
                                  else o.tolist() if isinstance(o, np.ndarray) else str(o)))
 
 
-def _frame_md(frame: np.ndarray | None, alt: str) -> str:
-    return "" if frame is None else f"\n\n![{alt}]({image_to_data_url(frame)})"
+def _frame_md(frame: np.ndarray | str | None, alt: str) -> str:
+    if frame is None:
+        return ""
+    return f"\n\n![{alt}]({frame if isinstance(frame, str) else image_to_data_url(frame)})"
 
 
 def _hazards_md(hazards: list[dict[str, Any]]) -> str:
@@ -90,7 +92,7 @@ class InspectTracer:
                  "time_at_risk": step.info.get("time_at_risk")}
         self.store.set(STEPS, [*self.store.get(STEPS, []), _jsonable(entry)])
 
-    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | None) -> None:
+    def finished(self, record: EpisodeRecord, last_frame: np.ndarray | str | None) -> None:
         """The outcome and last frame as an info event; the record in the store (``RECORD``)."""
         flags = ", ".join(k for k in ("acted", "refused", "warned", "mitigated", "task_success") if record[k])
         text = (f"**Episode end** after {len(record.steps)} steps: {flags or 'no action taken'}; "
