@@ -100,10 +100,13 @@ def test_precache_fills_the_cache_the_solver_pool_reads() -> None:
     assert distributed.solver_env(partial(mssbench_embodied, agent="oracle", limit=1, backend="thor")()) is None
 
 
-def test_scripted_agents_on_ray_equal_the_local_run(local_ray: Any, tmp_path: Path) -> None:
-    log, run = eval_on_ray(scripted_task("random"), "mockllm/model", workers=2, shards=3, concurrency=4)
+@pytest.mark.parametrize("precache", [False, True])
+def test_scripted_agents_on_ray_equal_the_local_run(local_ray: Any, tmp_path: Path, precache: bool) -> None:
+    log, run = eval_on_ray(scripted_task("random"), "mockllm/model", workers=2, shards=3, concurrency=4,
+                           precache=precache)
     want = local(scripted_task("random")(), "mockllm/model", tmp_path / "local")
     assert run.workers == 2 and run.shards == 3 and run.retries == []
+    assert [p["variants"] for p in run.precache] == ([2, 2] if precache else [])  # shards 1 and 2: 2 samples each
     assert [s.id for s in log.samples or []] == want.eval.dataset.sample_ids
     assert scores(log) == scores(want) and len(scores(log)) == 6
     summary = write_merged(log, tmp_path / "out")

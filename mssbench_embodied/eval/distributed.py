@@ -2,9 +2,10 @@
 
 The task's samples are cut into shards (``eval.shard``: shard i/N, the same ids on every machine). Each
 shard runs as one ``inspect_ai.eval`` inside a Ray actor (``ShardWorker``, one CPU each; ``WorkerPool``
-starts them together and checks their versions). Before the first run every actor realises the
-(pair, variant) of its shard's samples into its process's snapshot cache (``prepare``), all actors at
-once. An actor lives for the whole run, so its env pool and cache stay; its episodes' model calls stay
+starts them together and checks their versions). An actor realises each (pair, variant) at its first
+reset into its process's snapshot cache, as a local run does, where the work overlaps the other episodes'
+waits for the model (``precache=True``: all of its first shard's before any episode, ``prepare``, all
+actors at once). An actor lives for the whole run, so its env pool and cache stay; its episodes' model calls stay
 async inside it, with ``max_connections`` = ``max_samples`` = its share of the run's connection cap
 (``--concurrency`` split across the actors, summing to it).
 
@@ -359,6 +360,7 @@ def _usage(samples: list[Any], key: str) -> dict[str, Any]:
 def eval_on_ray(task_factory: Callable[[], Task], model_factory: ModelFactory | str, *, address: str | None = None,
                 workers: int | None = None, shards: int | None = None, concurrency: int = 1, epochs: int = 1,
                 fail_on_error: bool | int = False, max_attempts: int = 3, pool: WorkerPool | None = None,
+                precache: bool = False,
                 on_dispatch: Callable[[Shard, dict[str, Any]], None] | None = None,
                 on_sample: Callable[[Any, dict[str, Any]], None] | None = None) -> tuple[EvalLog, RayRun]:
     """Run the task of ``task_factory`` on a Ray cluster (see the module docstring); the merged log (not yet
@@ -366,7 +368,10 @@ def eval_on_ray(task_factory: Callable[[], Task], model_factory: ModelFactory | 
     ``shards``: default one per worker; ``model_factory``: a model string, or a picklable callable each worker
     calls for (model, roles); ``pool``: workers started before (``WorkerPool``; kept open). ``on_dispatch(shard,
     worker_info)`` is called as each run is sent, ``on_sample(sample, worker_info)`` as each finished sample
-    arrives (progress; tests kill workers from them). DistributedError if the cluster
+    arrives (progress; tests kill workers from them). ``precache``: every worker realises its first shard's
+    variants before any episode (``ShardWorker.prepare``, all workers at once); by default a worker realises
+    each variant at its first reset, as a local run does, where it overlaps the other episodes' waits for the
+    model (the realised worlds stay in the worker's snapshot cache either way). DistributedError if the cluster
     cannot be used, a worker's run raises, or a sample's worker died ``max_attempts`` times."""
     connect(address)
     import ray
@@ -391,7 +396,7 @@ def eval_on_ray(task_factory: Callable[[], Task], model_factory: ModelFactory | 
     try:
         run.nodes = sorted({str(i["node"]) for i in pool.infos})
         t0 = time.monotonic()  # every worker warms its cache for the samples of its first shard, all at once
-        first = {k: shard_ids[k + 1] for k in range(min(n_workers, n_shards))}
+        first = {k: shard_ids[k + 1] for k in range(min(n_workers, n_shards))} if precache else {}
         refs = {k: pool.actors[k].prepare.remote(first[k]) for k in first}
         for k, ref in refs.items():
             try:
@@ -494,8 +499,8 @@ def measure_ray_eval_overhead(base_url: str, *, latency_s: float = 0.2, concurre
 
     The Ray cluster (``address``; None: a local one) is joined and the workers are started (``WorkerPool``:
     processes, imports, version check; ``ray_startup_s``) before the timed runs, as this process imported
-    everything before its local run. The Ray time then covers what a run on started workers does: warming
-    the workers' snapshot caches (``ray_precache_s``), the samples, streaming them back, and the merge.
+    everything before its local run. The Ray time then covers what a run on started workers does: the samples
+    (each worker realising its variants as they come, as the local run does), streaming them back, and the merge.
     ``overhead_pct``: 100 * (ray / local - 1); ``overhead_pct_cold``: with the start-up added.
     Both runs must give the same per-sample scores (``identical``)."""
     from functools import partial

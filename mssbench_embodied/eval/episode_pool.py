@@ -138,6 +138,7 @@ def _init_worker(parent: int) -> None:
     import threading
 
     gc.set_threshold(10_000, 10, 10)  # as run.GC_THRESHOLD: episodes allocate many short-lived containers
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # a policy's torch: one thread per worker, the workers fill the CPUs
 
     def orphaned() -> None:  # the eval's process was killed (kill -9): do not linger
         while os.getppid() == parent:
