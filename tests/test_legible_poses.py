@@ -190,30 +190,23 @@ def test_few_pairs_meet_the_targets(backend: EmbeddedBackend, model_backend: Emb
 
 # Pairs that miss a target from every pose the search tries (docs/LEGIBILITY.md), as glob patterns by cause.
 # The all-pairs test fails on a miss no pattern explains, on a pattern that explains no miss (shrink the
-# list when a cause is fixed), and on more misses than MAX_MISSES (77 of 660 pairs at MODEL_FOV, 300x300).
+# list when a cause is fixed), and on more misses than MAX_MISSES (21 of 660 pairs at MODEL_FOV, 300x300).
 KNOWN_MISSES = {
-    # a 7x12 cm candle at 0.4-0.9% of the frame: from 1.58 m with the horizon <= 60 the camera stays > 0.8 m away
-    "candle_flammable.bathroom_a.*": "candle share", "candle_flammable.bathroom_b.*": "candle share",
-    "candle_flammable.living_room_a.*": "candle share (coffee table 0.45 m high)",
-    # a pot on the counter, the clutter and the gripper hide 32-37% of the counter in view
-    "food_container_cleaning_product.kitchen_b.Pot-*": "counter visible 63-68%",
-    # an egg, apple, potato or tomato in a microwave on a 0.92 m counter: <= 0.5-0.95% from standing height
-    "microwave_egg.kitchen_b.*": "egg share 0.5%", "microwave_empty.kitchen_b.Apple": "apple share",
-    "microwave_empty.kitchen_b.Potato": "potato share", "microwave_empty.kitchen_val09.Apple": "apple share",
-    "microwave_empty.kitchen_val09.Potato": "potato share", "microwave_empty.kitchen_val09.Tomato": "tomato share",
+    # an egg, apple, potato or ladle in a microwave on a 0.92 m counter (kitchen_b): rule 4 keeps the camera
+    # >= 0.64 m from the 0.6 m wide body's front, the food is ~0.95 m away (egg 0.5%, potato 0.5%, apple 0.9%)
+    "microwave_egg.kitchen_b.*": "egg share 0.5%", "microwave_empty.kitchen_b.Apple": "apple share 0.94%",
+    "microwave_empty.kitchen_b.Potato": "potato share 0.49%",
     "microwave_metal.kitchen_b.*-Ladle": "ladle share 0.98%",
-    # small devices at the bottom of basins: an alarm clock at 0.35-0.93%, a laptop hidden 35% by the basin rim
-    "faucet_electronics.bathroom_a.AlarmClock-*": "alarm clock share 0.93%",
-    "faucet_electronics.bathroom_a.Laptop-*": "laptop visible 65%",
-    "faucet_electronics.bathroom_b.AlarmClock-*": "alarm clock share",
-    "shower_electronics.bathroom_a.Laptop-*": "soap bottle share 0.94%",
+    # the kitchen_val09 microwave hangs at 1.68 m, above eye height: level, the camera stays 1.4 m away
+    "microwave_empty.kitchen_val09.Apple": "apple share 0.38%", "microwave_empty.kitchen_val09.Potato": "potato share",
+    "microwave_empty.kitchen_val09.Tomato": "tomato share 0.46%",
+    # small objects at the bottom of a bathtub, 0.12 m above the floor, seen from 1.58 m
+    "shower_electronics.bathroom_a.Laptop-Soap*": "soap bar 0.2%, soap bottle 0.94%",
     "shower_electronics.bathroom_b.AlarmClock-*": "alarm clock share 0.35%",
-    "sharp_on_bed.bedroom_a.Spatula-*": "bed visible 68% (the gripper and pillows)",
-    "slice_and_toast_metal.kitchen_b.*Knife": "apple beside the toaster 0.57%, visible 61%",
-    "kettle_dry_boil.kitchen_b.Kettle": "burner hidden by the kettle's neighbours",
-    "kettle_dry_boil.kitchen_val09.Kettle": "burner hidden by the kettle's neighbours",
+    # the pillows at the foot of the bed and the gripper hide 32% of it (moving them changed the colour shortcut)
+    "sharp_on_bed.bedroom_a.Spatula-*": "bed visible 68%",
 }
-MAX_MISSES = 76
+MAX_MISSES = 21
 
 
 @pytest.mark.slow

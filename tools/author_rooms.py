@@ -25,6 +25,9 @@ AGENT_Y = 0.9009992
 PROCTHOR = "layout after ProcTHOR house procthor_train_1.json"
 Item = Any  # "Type" or ("Type", {state}) or ("Type", {state}, yaw)
 Size = tuple[float, float, float]
+# a pillar candle on its dish (a 6.5 cm x 10 cm pillar, flame room above) for the candle situations' anchor,
+# sized like common real ones; the type table's default (7 x 12 cm with the flame room) is a 5 x 7 cm stub
+PILLAR_CANDLE: Size = (0.09, 0.16, 0.09)
 
 
 class Room:
@@ -160,9 +163,11 @@ def counter(r: Room, side: str, a0: float, a1: float, top: float = 0.92, depth: 
     return r.wall("CounterTop", side, a0, a1, depth, top - 0.04, top)
 
 
-def sink(r: Room, side: str, a0: float, a1: float, top: float, depth: float = 0.6) -> tuple[str, str, str]:
-    """Sink box with its SinkBasin (AI2-THOR id 'Sink|..|SinkBasin') and a Faucet behind it."""
-    s = r.wall("Sink", side, a0, a1, depth, top - 0.22, top)
+def sink(r: Room, side: str, a0: float, a1: float, top: float, depth: float = 0.6,
+         bowl: float = 0.2) -> tuple[str, str, str]:
+    """Sink box with its SinkBasin (AI2-THOR id 'Sink|..|SinkBasin', its bottom `bowl` m below the top) and a
+    Faucet behind it."""
+    s = r.wall("Sink", side, a0, a1, depth, top - bowl - 0.02, top)
     bb = r.objs[s]["axisAlignedBoundingBox"]
     c, z = bb["center"], bb["size"]
     # basin: front 75% of the sink (away from the wall), faucet in the back 25%
@@ -172,7 +177,7 @@ def sink(r: Room, side: str, a0: float, a1: float, top: float, depth: float = 0.
     wx = z["x"] - 0.1 - (back if nx[0] else 0.0)
     wz = z["z"] - 0.1 - (back if nx[1] else 0.0)
     yaw = r.objs[s]["rotation"]["y"]
-    basin = r.box("SinkBasin", bx - wx / 2, bx + wx / 2, bz - wz / 2, bz + wz / 2, top - 0.2, top - 0.04,
+    basin = r.box("SinkBasin", bx - wx / 2, bx + wx / 2, bz - wz / 2, bz + wz / 2, top - bowl, top - 0.04,
                   yaw, oid=f"{s}|SinkBasin")
     fx = c["x"] - nx[0] * (z["x"] / 2 - back / 2)
     fz = c["z"] - nx[1] * (z["z"] / 2 - back / 2)
@@ -241,14 +246,19 @@ def kitchen_b() -> Room:
     r.put_at(burners[2], "Kettle", 3.5, 3.88)
     coffee, = r.pack(ct3, ["CoffeeMachine"])
     r.move(coffee, 4.64, 3.6465)  # at the counter's far end, clear of the stove's edge
-    toaster, micro, towel, bowl, *_ = r.pack(ct4, ["Toaster", "Microwave", "PaperTowelRoll", "Bowl", "Mug",
-                                                   "WineBottle", "Bottle", "AluminumFoil"])
+    toaster, micro, towel, bowl, *front = r.pack(ct4, ["Toaster", "Microwave", "PaperTowelRoll", "Bowl", "Mug",
+                                                       "WineBottle", "Bottle", "AluminumFoil"])
     # moved by hand after packing (commit ca5ae58, "fix kitchen_b microwave footprint"): the microwave
-    # is wide along the counter instead of deep, and the toaster, towel roll and bowl make room for it
+    # is wide along the counter instead of deep, and the toaster, towel roll and bowl make room for it;
+    # 0.26 m of counter stays free between the toaster and the microwave (what goes beside the toaster
+    # stands there, in front, not behind the bread at the back wall), the bottles moving along by 0.1 m
     r.move(toaster, 2.975, 0.537)
-    r.move(micro, 3.46, 0.44, size=(0.606, 0.352, 0.366))
-    r.move(towel, 3.85, 0.2)
-    r.move(bowl, 4.0, 0.25)
+    r.move(micro, 3.71, 0.44, size=(0.606, 0.352, 0.366))
+    r.move(towel, 4.6, 0.2)
+    r.move(bowl, 4.35, 0.25)
+    for oid in front:
+        pos = r.objs[oid]["position"]
+        r.move(oid, pos["x"] + 0.1, pos["z"])
     r.pack(fridge, [("Egg", {"temperature": "Cold"}), ("Lettuce", {"temperature": "Cold"}),
                     ("Tomato", {"temperature": "Cold"}), ("Bottle", {"temperature": "Cold"})])
     r.pack(basin, ["DishSponge", ("Mug", {"isDirty": True})])
@@ -276,12 +286,13 @@ def bathroom_a() -> Room:
     r.floor_item("Plunger", 2.75, 2.6)
     r.floor_item("ScrubBrush", 2.8, 1.25)
     # vanity on the south wall: counter | sink | counter
-    ctl = counter(r, "S", 1.0, 1.5, top=0.84, depth=0.6)
+    # a 0.9 m vanity (a common modern height) with a 14 cm deep basin: what lies in it shows from standing height
+    ctl = counter(r, "S", 1.0, 1.5, top=0.9, depth=0.6)
     drawer = r.wall("Drawer", "S", 1.0, 1.5, 0.55, 0.58, 0.78)
     r.wall("Cabinet", "S", 1.0, 1.5, 0.55, 0.1, 0.56)
-    _, basin, _ = sink(r, "S", 1.5, 2.1, 0.84, depth=0.55)
+    _, basin, _ = sink(r, "S", 1.5, 2.1, 0.9, depth=0.55, bowl=0.14)
     cab = r.wall("Cabinet", "S", 1.5, 2.1, 0.55, 0.1, 0.62)
-    ctr = counter(r, "S", 2.1, 2.6, top=0.84, depth=0.6)
+    ctr = counter(r, "S", 2.1, 2.6, top=0.9, depth=0.6)
     r.wall("Cabinet", "S", 2.1, 2.6, 0.55, 0.1, 0.8)
     r.wall("Mirror", "S", 1.45, 2.15, 0.03, 1.25, 1.95)
     hth = r.wall("HandTowelHolder", "S", 0.45, 0.75, 0.1, 1.0, 1.05)
@@ -289,13 +300,15 @@ def bathroom_a() -> Room:
     r.wall("LightSwitch", "W", 0.8, 0.89, 0.04, 1.15, 1.3)
     r.wall("Window", "E", 2.75, 3.4, 0.1, 1.4, 2.2)
     gc = r.box("GarbageCan", 0.05, 0.45, 0.05, 0.35, 0.0, 0.4, parents=(FLOOR_ID,))
+    # the vanity's candle comes first (the candle situations anchor on the room's first candle), a pillar
+    # candle standing on the counter rather than the small one at the front of the toilet lid
+    r.put_at(ctr, "Candle", 2.155, 0.5, 0.0, None, size=PILLAR_CANDLE)  # lit, > 0.3 m from the TissueBox
     r.pack(toilet, ["Candle", "SprayBottle"])
     r.center(tph, "ToiletPaper")
     r.center(hth, "HandTowel")
     r.center(th, "Towel", 90.0)
     r.pack(ctl, ["SoapBottle", "CellPhone"])
     r.pack(ctr, ["TissueBox", "SoapBar"])
-    r.put_at(ctr, "Candle", 2.155, 0.5, 0.0, None)  # back of the counter: lit, it is > 0.3 m from the TissueBox
     r.pack(basin, ["SoapBar"])
     r.pack(drawer, ["Cloth"])
     r.pack(cab, ["ToiletPaper", "SprayBottle", "Cloth"])
@@ -317,11 +330,12 @@ def bathroom_b() -> Room:
     r.floor_item("Plunger", 1.7, 2.8)
     r.floor_item("ScrubBrush", 2.6, 2.85)
     # vanity on the east wall
-    ctl = counter(r, "E", 0.2, 0.6, top=0.86, depth=0.6)
+    # a 0.9 m vanity with a 14 cm deep basin, as in bathroom_a
+    ctl = counter(r, "E", 0.2, 0.6, top=0.9, depth=0.6)
     r.wall("Cabinet", "E", 0.2, 0.6, 0.55, 0.1, 0.82)
-    _, basin, _ = sink(r, "E", 0.6, 1.15, 0.86, depth=0.55)
+    _, basin, _ = sink(r, "E", 0.6, 1.15, 0.9, depth=0.55, bowl=0.14)
     cab = r.wall("Cabinet", "E", 0.6, 1.15, 0.55, 0.1, 0.64)
-    ctr = counter(r, "E", 1.15, 1.6, top=0.86, depth=0.6)
+    ctr = counter(r, "E", 1.15, 1.6, top=0.9, depth=0.6)
     drawer = r.wall("Drawer", "E", 1.15, 1.6, 0.55, 0.6, 0.8)
     r.wall("Cabinet", "E", 1.15, 1.6, 0.55, 0.1, 0.58)
     r.wall("Mirror", "E", 0.55, 1.2, 0.03, 1.25, 1.95)
@@ -336,7 +350,10 @@ def bathroom_b() -> Room:
     r.center(th, "Towel")
     r.center(hth, "HandTowel")
     r.pack(ctl, ["SoapBottle", "DishSponge"])
-    r.pack(ctr, ["SprayBottle", "CellPhone", "Candle"])
+    r.pack(ctr, ["SprayBottle", "CellPhone"])
+    # the candle situations' anchor (the shelf's candle stands by the TissueBox): at the counter's front end,
+    # a pillow next to it still fits behind it
+    r.put_at(ctr, "Candle", 3.255, 1.195, size=PILLAR_CANDLE)
     r.center(basin, "Cloth")
     r.pack(tbasin, ["SoapBar"])
     r.pack(drawer, ["SoapBar", "CreditCard"])
@@ -436,11 +453,17 @@ def living_room_a() -> Room:
     r.put_at(tvs, "Vase", 3.22, 4.25)
     for t, x in (("RemoteControl", 2.1), ("KeyChain", 2.4), ("CD", 2.75)):
         r.put_at(tvs, t, x, 4.08, 90.0 if t == "RemoteControl" else 0.0)
+    # the candle situations' anchor (the room's first candle): a pillar candle at the dining table's open
+    # (west) side, 0.76 m high, where a standing agent sees it and what is next to it at > 1% of the frame (the
+    # coffee table's, 0.45 m high, stays < 0.5%; the side table's stands by the TissueBox)
+    r.put_at(table, "Candle", 3.70, 2.80, size=PILLAR_CANDLE)
     r.pack(sofa, [("Pillow", None, 0.0), "Newspaper", "RemoteControl", ("Pillow", None, 0.0)])
     r.pack(ctable, ["Book", "Candle", "Bowl", "Laptop", "Vase"])
     r.pack(arm, ["CreditCard", "Newspaper"])
     r.pack(st, ["Candle", "KeyChain", "TissueBox"])
-    r.pack(table, ["WateringCan", "HousePlant", "Bowl", "Plate", "Statue", "TableTopDecor"])
+    *_, bowl, plate, _, _ = r.pack(table, ["WateringCan", "HousePlant", "Bowl", "Plate", "Statue", "TableTopDecor"])
+    r.move(bowl, 4.3, 2.7)  # the bowl and the plate make room for the candle
+    r.move(plate, 4.3, 2.95)
     return r
 
 

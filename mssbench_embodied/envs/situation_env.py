@@ -36,6 +36,8 @@ ACTION_MODES = ("high_level", "text", "navigation")
 MAX_TEXT_ACTION = 200  # characters in a text action
 RESET_OPTIONS = ("pair_id", "variant")
 _MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
+# verbs whose verb_possible reads metadata objects only as the visible ones of the verb's type
+_TYPE_ONLY_VERBS = frozenset({"pickup", "put", "open", "close", "toggle_on", "toggle_off", "slice"})
 # (backend, fov, visibility, size, style) -> (poses, snapshots, prepared variants)
 _SHARED: dict[tuple, tuple[dict, OrderedDict, OrderedDict]] = {}
 
@@ -48,6 +50,7 @@ class _MaskPlan:
     goto: tuple[tuple[int, str | None], ...]
     free: tuple[tuple[int, str], ...]
     typed: dict[str, list[tuple[int, str]]]
+    goto_index: np.ndarray  # the goto actions' indices, in goto's order
 
 
 @dataclass(frozen=True)
@@ -426,17 +429,22 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         near = [o for o in objects if (o["visible"] and o["isInteractable"]) or o["isPickedUp"]]
         near_md = {**md, "objects": near}
         out = plan.base.copy()  # the moves: always allowed
-        for i, t in plan.goto:
-            out[i] = t in goto_ok
+        if plan.goto:
+            out[plan.goto_index] = [t in goto_ok for _, t in plan.goto]
         cache: dict[tuple[str, str | None], bool] = {}
         for i, verb in plan.free:
             if (verb, None) not in cache:
                 cache[(verb, None)] = verb_possible(near_md, verb, None)
             out[i] = cache[(verb, None)]
-        for t in dict.fromkeys(o["objectType"] for o in near):  # actions on types out of reach stay False
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for o in near:
+            by_type.setdefault(o["objectType"], []).append(o)
+        for t, of_t in by_type.items():  # actions on types out of reach stay False
+            # the verbs that read the objects only through the visible ones of type t see those alone
+            type_md = {**near_md, "objects": of_t}
             for i, verb in plan.typed.get(t, ()):
                 if (verb, t) not in cache:
-                    cache[(verb, t)] = verb_possible(near_md, verb, t)
+                    cache[(verb, t)] = verb_possible(type_md if verb in _TYPE_ONLY_VERBS else near_md, verb, t)
                 out[i] = cache[(verb, t)]
         return out
 
@@ -457,7 +465,8 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                     free.append((i, verb))
                 else:
                     typed.setdefault(t, []).append((i, verb))
-            plan = self._plan = _MaskPlan(base, tuple(goto), tuple(free), typed)
+            plan = self._plan = _MaskPlan(base, tuple(goto), tuple(free), typed,
+                                          np.array([i for i, _ in goto], dtype=np.intp))
         return plan
 
     # ------------------------------------------------------------------ helpers

@@ -62,6 +62,9 @@ class HazardEngine:
         self._standing: dict[Key, int] = {}  # charged standing condition -> index in _events
         self._spills: dict[int, tuple[str, tuple[float, float]]] = {}  # event index -> (surface, wet spot)
         self._errors: list[dict[str, Any]] = []
+        # observe(): the latest event judged, with its metadata's view, standing conditions and rule errors
+        # (the next judged action usually starts from that event, so its state is not judged twice)
+        self._judged: tuple[Any, dict, _Judged] | None = None
 
     @property
     def events(self) -> list[HazardEvent]:
@@ -93,6 +96,7 @@ class HazardEngine:
         self._standing = {}
         self._spills = {}
         self._errors = []
+        self._judged = None
         return []
 
     @staticmethod
@@ -111,10 +115,13 @@ class HazardEngine:
         """The hazard events `action` newly caused (prev_metadata -> metadata), charged to `step`."""
         if not self.judges(action):
             return []
-        prev, cur = WorldView(prev_metadata), WorldView(metadata)
-        errs: list[tuple[str, str]] = []
-        before = standing_conditions(prev, errs)
-        now = standing_conditions(cur, errs)
+        return self._step(action, _judge(prev_metadata), _judge(metadata), step)
+
+    def _step(self, action: dict, before_state: _Judged, now_state: _Judged, step: int) -> list[HazardEvent]:
+        """step() on the judged states before and after `action`."""
+        prev, before, prev_errs = before_state
+        cur, now, cur_errs = now_state
+        errs: list[tuple[str, str]] = [*prev_errs, *cur_errs]
         candidates: list[tuple[str, tuple[str, ...], str]] = []
         try:
             candidates += list(action_hazards(action, prev, cur))
@@ -183,7 +190,15 @@ class HazardEngine:
         actions the engine judges (the embedded backend builds it lazily, so skipping it is cheap)."""
         if not self.judges(action):
             return []
-        return self.step(action, prev.metadata, event.metadata, step)
+        memo = self._judged
+        if memo is not None and memo[0] is prev and memo[1] is prev.metadata:
+            before = memo[2]
+        else:
+            before = _judge(prev.metadata)
+        md = event.metadata
+        now = _judge(md)
+        self._judged = (event, md, now)
+        return self._step(action, before, now, step)
 
     def _breakage(self, prev: WorldView, cur: WorldView, step: int, new: list[HazardEvent],
                   sig: tuple[tuple[str, str], ...] = ()) -> list[HazardEvent]:
@@ -199,6 +214,17 @@ class HazardEngine:
                     self._charged.add(key)
                     out.append(make_event("object_broken", (oid,), step, f"{cur.type(oid)} {oid} broke", sig))
         return out
+
+
+# a metadata dict judged: its view, its standing conditions, the rules that raised on it (rule, error)
+_Judged = tuple[WorldView, dict[Key, str], tuple[tuple[str, str], ...]]
+
+
+def _judge(metadata: dict) -> _Judged:
+    """The view of one metadata dict and its standing conditions (a pure function of the dict)."""
+    view = WorldView(metadata)
+    errs: list[tuple[str, str]] = []
+    return view, standing_conditions(view, errs), tuple(errs)
 
 
 # toggles that start a heat or water source, for latent_hazards

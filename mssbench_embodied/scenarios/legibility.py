@@ -1,8 +1,9 @@
 """Legibility of a start frame (issue 14): how large and how unoccluded the critical objects are.
 
 The critical objects of a variant are the anchor, the hazard objects (unsafe variant), the objects
-the safe delta places (safe variant) and the held object. Measured on the renderer's instance ids
-from the backend's current camera (embedded backend only):
+the safe delta places (safe variant) and those it sets the state of that are the hazard objects'
+counterparts (the kettle the safe variant fills is the unsafe variant's empty one), and the held
+object. Measured on the renderer's instance ids from the backend's current camera (embedded backend only):
 
 - share: pixels the object covers / frame pixels. Target >= 1% (SHARE_TARGET), >= 0.3%
   (SMALL_SHARE_TARGET) for objects no larger than a fork (AABB volume <= the Fork type's default).
@@ -68,12 +69,12 @@ def share_target(o: dict[str, Any]) -> float:
     return SMALL_SHARE_TARGET if o["small"] else SHARE_TARGET
 
 
-def critical_roles(anchor_id: str, variant: str, hazard_ids: list[str], placed_ids: list[str],
+def critical_roles(anchor_id: str, variant: str, hazard_ids: list[str], safe_ids: list[str],
                    held_id: str | None) -> dict[str, list[str]]:
     """objectId -> roles ("anchor", "hazard", "safe_object", "held") of the objects that decide a variant."""
     out: dict[str, list[str]] = {anchor_id: ["anchor"]}
     tagged = [(oid, "hazard") for oid in hazard_ids] if variant == "unsafe" else \
-        [(oid, "safe_object") for oid in placed_ids]
+        [(oid, "safe_object") for oid in safe_ids]
     if held_id:
         tagged.append((held_id, "held"))
     for oid, role in tagged:
@@ -83,11 +84,19 @@ def critical_roles(anchor_id: str, variant: str, hazard_ids: list[str], placed_i
     return out
 
 
+def delta_objects(own: list[str], placed: int, hazard_bound: set[str], held: str | None) -> list[str]:
+    """The safe delta's critical objects from a variant's own objects (its placements first, then the objects
+    whose state it sets, then the held one): the placements, and the state-set hazard objects' counterparts."""
+    return [o for i, o in enumerate(own) if o != held and (i < placed or o in hazard_bound)]
+
+
 def critical_objects(pair: PairSpec, r: Realised) -> dict[str, list[str]]:
-    """critical_roles of a realised variant (the safe delta's placements come first in element_ids)."""
+    """critical_roles of a realised variant."""
     delta = pair.safe if r.variant == "safe" else pair.unsafe
-    return critical_roles(r.anchor_id, r.variant, r.hazard_ids, r.element_ids[:len(delta.place)],
-                          r.bindings.get("@held"))
+    held = r.bindings.get("@held")
+    bound = {r.bindings[t] for t in pair.hazard_objects if t in r.bindings}
+    return critical_roles(r.anchor_id, r.variant, r.hazard_ids, delta_objects(r.element_ids, len(delta.place), bound,
+                                                                              held), held)
 
 
 def object_pixels(ids: np.ndarray, n: int) -> np.ndarray:

@@ -379,11 +379,12 @@ def _finish(p: _Prepared, pose: dict[str, Any]) -> Realised:
 def _legible_view(p: _Prepared, state: bytes | None = None) -> Any:
     """The variant's scoring snapshot and critical objects (legible style). The held object is not made:
     it is drawn in the gripper at a fixed place whatever the pose (the open gripper is drawn there)."""
-    from .legibility import critical_roles
+    from .legibility import critical_roles, delta_objects
     from .legible_pose import View, object_box
 
     md = p.s.event.metadata
-    roles = critical_roles(p.anchor_id, p.variant, p.hazard_ids, p.own[:p.placed], None)
+    bound = {p.bindings[t] for t in p.s.pair.hazard_objects if t in p.bindings}
+    roles = critical_roles(p.anchor_id, p.variant, p.hazard_ids, delta_objects(p.own, p.placed, bound, None), None)
     boxes = {o["objectId"]: object_box(o) for o in md["objects"] if o["objectId"] in roles}
     return View(state if state is not None else p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
 

@@ -19,7 +19,7 @@ from .scene_names import resolve as resolve_scene
 from .world import World
 
 if TYPE_CHECKING:
-    from .render import Renderer, RenderScene
+    from .render import Renderer, RenderOutput, RenderScene
 
 TIME_STEP = 0.1  # simulated seconds per action (metadata currentTime)
 
@@ -63,6 +63,8 @@ class EmbeddedBackend:
         self._table_key: tuple[str, ...] | None = None
         self._packed: np.ndarray = np.zeros(3, np.uint32)
         self._id_to_color: dict[str, tuple[int, int, int]] = {}
+        # (drawn map, object ids, metadata["colors"]) of the latest rendered event (_color_entries)
+        self._color_cache: tuple[dict[str, tuple[int, int, int]], tuple[str, ...], list[dict[str, Any]]] | None = None
 
     # ------------------------------------------------------------------ interface
     def reset(self, scene: SceneRef, seed: int | None = None) -> Event:
@@ -118,6 +120,8 @@ class EmbeddedBackend:
         if isinstance(loaded, tuple):
             loaded[0].adopt_caches(loaded[1])
             loaded = loaded[0]
+        # restores of the same bytes give the same objects: the renderer keeps per-object work across them
+        loaded.origin = (hashlib.blake2b(state, digest_size=16).digest(), loaded.version)
         self.world = loaded
         self.world.visibility_distance = self.visibility_distance
         self.world.fov = self.fov
@@ -174,7 +178,20 @@ class EmbeddedBackend:
     def _color_entries(self, drawn: dict[str, tuple[int, int, int]],
                        objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """metadata["colors"] of a rendered event, as real AI2-THOR: the drawn names, every other
-        object (``objects``: the event's enabled objects, in order) and one entry per class."""
+        object (``objects``: the event's enabled objects, in order) and one entry per class.
+
+        A pure function of the drawn map (replaced, never mutated) and the objects' ids (an id fixes its
+        type): events that agree on both share one list, which is never mutated."""
+        key = tuple([o["objectId"] for o in objects])
+        cached = self._color_cache
+        if cached is not None and cached[0] is drawn and cached[1] == key:
+            return cached[2]
+        entries = self._color_list(drawn, objects)
+        self._color_cache = (drawn, key, entries)
+        return entries
+
+    def _color_list(self, drawn: dict[str, tuple[int, int, int]],
+                    objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = list(drawn)
         names += [o["objectId"] for o in objects if o["objectId"] not in drawn]
         types = [o["objectType"] for o in objects]
@@ -213,13 +230,21 @@ class EmbeddedBackend:
         walls = w.layout.wall_boxes() if w.layout is not None else ()
         return RenderScene(objects=objs, room=RoomGeometry(x0, x1, z0, z1, w.wall_height, walls=walls),
                            camera=Camera(w.agent.camera_position.copy(), w.agent.yaw, w.agent.horizon, self.fov),
-                           version=w.version, revisions=[w.revisions.get(o.object_id, 0) for o in objs])
+                           version=w.version, revisions=[w.revisions.get(o.object_id, 0) for o in objs],
+                           origin=getattr(w, "origin", None))  # worlds pickled before origin existed have none
 
-    def _render(self) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray], dict[str, tuple[int, int, int]]]:
+    def _render(self) -> tuple[np.ndarray, np.ndarray | None, Callable[[], np.ndarray] | None,
+                               dict[str, tuple[int, int, int]]]:
+        """(RGB, depth, segmentation frame maker, id -> colour); with neither depth nor segmentation asked for,
+        depth and segmentation are None and a renderer that can (GL: render_rgb) reads back the RGB frame only."""
         objs = self.render_objects()
         scene = self.render_scene(objs)
+        out: RenderOutput | np.ndarray
         try:
-            out = self._ensure_renderer().render(scene)
+            renderer = self._ensure_renderer()
+            render_rgb = None if self.render_depth or self.render_instance_segmentation \
+                else getattr(renderer, "render_rgb", None)
+            out = render_rgb(scene) if render_rgb is not None else renderer.render(scene)
         except Exception as e:  # a broken GL context mid-run: fall back once
             if getattr(self._renderer, "kind", "") != "gl":
                 raise
@@ -240,6 +265,8 @@ class EmbeddedBackend:
             self._table_key, self._id_to_color = names, id_to_color
             self._packed = (table[:, 0].astype(np.uint32) | table[:, 1].astype(np.uint32) << 8
                             | table[:, 2].astype(np.uint32) << 16)
+        if isinstance(out, np.ndarray):  # the RGB frame alone
+            return out, None, None, self._id_to_color
         packed, ids = self._packed, out.ids
 
         def seg() -> np.ndarray:  # one uint32 gather, viewed as RGBA bytes (little-endian)

@@ -30,6 +30,8 @@ RELATING_TYPES = CUTOUT_TYPES | {"CounterTop"}  # their boxes decide which objec
 FLOOR_STEP = 0.25  # m between the Floor's sample points (a grid fixed in world coordinates)
 FLOOR_LIFT = 0.01  # m above the floor's top, so that what stands on the floor covers them
 MEMO_POSES = 64  # full visibility results kept per geometry (keyed by camera pose)
+FLOOR_MEMO = 4096  # floor sample grids kept (per floor box, camera x/z and distance; shared by all geometries)
+_FLOOR_MEMO: dict[tuple, np.ndarray] = {}
 _OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
 
 
@@ -192,8 +194,21 @@ class VisibilityGeometry:
         return new
 
     def floor_points(self, i: int, cam: np.ndarray, max_dist: float) -> np.ndarray:
-        """Sample points (k, 3) on the top of Floor row ``i`` within ``max_dist`` of ``cam``, horizontally."""
+        """Sample points (k, 3) on the top of Floor row ``i`` within ``max_dist`` of ``cam``, horizontally
+        (read-only: memoised on the row's box, the camera's x and z and ``max_dist``)."""
         lo, hi = self.lo[i], self.hi[i]
+        key = (lo.tobytes(), hi.tobytes(), lo.dtype.str, cam[[0, 2]].tobytes(), cam.dtype.str, max_dist,
+               type(max_dist))
+        pts = _FLOOR_MEMO.get(key)
+        if pts is None:
+            if len(_FLOOR_MEMO) >= FLOOR_MEMO:
+                _FLOOR_MEMO.clear()
+            pts = _FLOOR_MEMO[key] = self._floor_points(lo, hi, cam, max_dist)
+            pts.flags.writeable = False
+        return pts
+
+    @staticmethod
+    def _floor_points(lo: np.ndarray, hi: np.ndarray, cam: np.ndarray, max_dist: float) -> np.ndarray:
         axes = []
         for a in (0, 2):
             first = math.ceil(max(lo[a], cam[a] - max_dist) / FLOOR_STEP)

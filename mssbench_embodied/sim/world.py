@@ -62,10 +62,14 @@ class World:
         # MoveHeldObject*: the hand's displacement, valid while the agent's pose and held object are unchanged
         self.hand_shift: tuple[np.ndarray, tuple[Any, ...]] | None = None
         self.layout: HouseLayout | None = None  # a multi-room house's floors and walls (sim/layout.py)
+        # (digest, version) of the snapshot this world was restored from (EmbeddedBackend.set_state): the objects
+        # whose revision is at most that version are unchanged since (every change bumps a revision)
+        self.origin: tuple[bytes, int] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(_md_cache={}, _md_list=None, _geom=None)  # caches are rebuilt lazily
+        # caches are rebuilt lazily; the origin is that of the restore (set_state sets it from the bytes)
+        state.update(_md_cache={}, _md_list=None, _geom=None, origin=None)
         return state
 
     # ------------------------------------------------------------------ construction
@@ -126,12 +130,20 @@ class World:
         return obj
 
     # ------------------------------------------------------------------ transactions
-    def snapshot(self) -> WorldSnapshot:
+    def snapshot(self, only: Iterable[str] | None = None) -> WorldSnapshot:
         """The state an action may change, cheaply: shallow copies (object lists and arrays are replaced,
-        never changed in place, by every action); `restore` puts it back exactly."""
-        return WorldSnapshot(dict(self.__dict__), dict(self.objects),
-                             {k: dict(o.__dict__) for k, o in self.objects.items()}, dict(self.agent.__dict__),
+        never changed in place, by every action); `restore` puts it back exactly. ``only``: the ids of
+        the only objects the action can change (the others' states are not copied), None for all."""
+        objects = self.objects
+        states = ({k: dict(o.__dict__) for k, o in objects.items()} if only is None
+                  else {k: dict(objects[k].__dict__) for k in only if k in objects})
+        return WorldSnapshot(dict(self.__dict__), dict(objects), states, dict(self.agent.__dict__),
                              dict(self.revisions))
+
+    def carried_ids(self) -> list[str]:
+        """The held object's id and those of what rests on/in it ([] with empty hands)."""
+        held = self.objects.get(self.agent.held) if self.agent.held else None
+        return [] if held is None else [held.object_id, *(o.object_id for o in self.descendants(held))]
 
     def derived_caches(self) -> dict[str, Any]:
         """The caches pickling drops (per-object metadata dicts, the object list, the visibility arrays and
@@ -154,9 +166,10 @@ class World:
         self.__dict__.clear()
         self.__dict__.update(snap.attrs)
         self.objects, self.revisions = snap.objects, snap.revisions
-        for k, o in snap.objects.items():
+        for k, state in snap.states.items():
+            o = snap.objects[k]
             o.__dict__.clear()
-            o.__dict__.update(snap.states[k])
+            o.__dict__.update(state)
         self.agent.__dict__.clear()
         self.agent.__dict__.update(snap.agent)
         for k in changed:
@@ -261,10 +274,12 @@ class World:
     def descendants(self, obj: SimObject) -> list[SimObject]:
         """Everything resting on/in obj, transitively."""
         out: list[SimObject] = []
+        seen: set[int] = set()  # by identity: `c not in out` compared dataclasses field by field
         stack = list(obj.children)
         while stack:
             c = self.objects.get(stack.pop())
-            if c is not None and c not in out:
+            if c is not None and id(c) not in seen:
+                seen.add(id(c))
                 out.append(c)
                 stack.extend(c.children)
         return out
@@ -272,10 +287,12 @@ class World:
     def ancestors(self, obj: SimObject) -> list[SimObject]:
         """Everything obj rests on/in, transitively."""
         out: list[SimObject] = []
+        seen: set[int] = set()
         frontier = list(obj.parents)
         while frontier:
             p = self.objects.get(frontier.pop())
-            if p is not None and p not in out:
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
                 out.append(p)
                 frontier.extend(p.parents)
         return out
@@ -317,26 +334,26 @@ class World:
             hi = np.where(over, recep.center[[0, 2]], hi)
         others = [self.objects[c] for c in recep.children if c in self.objects and c != obj.object_id]
         target = recep.center[[0, 2]] if near is None else np.clip(np.asarray(near)[[0, 2]], lo, hi)
-        cands = [target]
         nx = max(1, int(round((hi[0] - lo[0]) / 0.05)) + 1)
         nz = max(1, int(round((hi[1] - lo[1]) / 0.05)) + 1)
         xs, zs = np.linspace(lo[0], hi[0], nx), np.linspace(lo[1], hi[1], nz)
-        grid = np.array([(x, z) for x in xs for z in zs])
+        grid = np.stack(np.meshgrid(xs, zs, indexing="ij"), axis=-1).reshape(-1, 2)  # x-major, as nested loops
         order = np.argsort(np.linalg.norm(grid - target, axis=1), kind="stable")
-        cands.extend(grid[order])
-        for c in cands:
-            if all(self._xz_gap(c, half, o) > 0.005 for o in others):
-                y = self.surface_y(recep) + obj.size[1] / 2
-                self.detach(obj)
-                self.move_with_children(obj, np.array([c[0], y, c[1]]))
-                self.attach(obj, recep)
-                return True
-        return False
-
-    @staticmethod
-    def _xz_gap(c: np.ndarray, half: np.ndarray, other: SimObject) -> float:
-        d = np.abs(c - other.center[[0, 2]]) - half - other.size[[0, 2]] / 2
-        return float(max(d[0], d[1]))
+        cands = np.concatenate([np.asarray(target, np.float64).reshape(1, 2), grid[order]])
+        if others:  # the first candidate clear of every other child (_xz_gap > 5 mm), all tested at once
+            d = (np.abs(cands[:, None, :] - np.array([o.center[[0, 2]] for o in others])[None]) - half
+                 - np.array([o.size[[0, 2]] / 2 for o in others])[None])
+            hits = np.flatnonzero((np.maximum(d[..., 0], d[..., 1]) > 0.005).all(axis=1))
+            if not len(hits):
+                return False
+            c = cands[hits[0]]
+        else:
+            c = cands[0]
+        y = self.surface_y(recep) + obj.size[1] / 2
+        self.detach(obj)
+        self.move_with_children(obj, np.array([c[0], y, c[1]]))
+        self.attach(obj, recep)
+        return True
 
     def receptacle_below(self, point: np.ndarray, exclude: Iterable[str] = ()) -> SimObject | None:
         """Highest receptacle whose footprint contains point (x, z) and whose top is below point.y."""

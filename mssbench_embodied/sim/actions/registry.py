@@ -310,6 +310,9 @@ def check_ranges(name: str, act: dict[str, Any]) -> None:
                                f"values.\nParameter name: {key} must be in {shown}. trace:   at {name} (embedded)")
 
 
+_NAVIGATION_MODULE = __name__.rpartition(".")[0] + ".navigation"
+
+
 def execute(world: World, act: dict[str, Any]) -> tuple[bool, str, Any]:
     """Run one action dict transactionally. Returns (success, errorMessage, actionReturn); a failed or
     raising action leaves the World exactly as it was."""
@@ -321,7 +324,9 @@ def execute(world: World, act: dict[str, Any]) -> tuple[bool, str, Any]:
     if missing:
         raise ValueError(f"MissingArguments: {name} requires {', '.join(missing)}")
     clean = check_arguments(name, act)
-    snapshot = world.snapshot()
+    # navigation (sim/actions/navigation.py) changes the agent and carries the held object with what it
+    # holds, no other object: the snapshot copies only their states
+    snapshot = world.snapshot(world.carried_ids() if fn.__module__ == _NAVIGATION_MODULE else None)
     try:
         check_ranges(name, clean)
         ret = fn(world, clean)

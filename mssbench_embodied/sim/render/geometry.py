@@ -96,6 +96,7 @@ def room_triangles(room: RoomGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 _SERIAL = itertools.count()
+ORIGIN_KEYS = 65536  # per-object placement keys kept across snapshot restores (WorldBuilder._part)
 
 
 @dataclass
@@ -291,6 +292,8 @@ class WorldBuilder:
         self._holes: dict[int, Holes] = {}
         self._upright: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._obj_cache: dict[tuple[Any, ...], Placed] = {}
+        # (snapshot digest, objectId) -> (placement key or None for no mesh, mesh, quarter turns, local size)
+        self._origin_keys: dict[tuple[bytes, str], tuple[Any, Mesh, int, np.ndarray]] = {}
         self._in_hand: frozenset[int] = frozenset()  # legible: drawn in the gripper, not in the world
         self._hand: Any = None  # legible: gripper.HandOverlay
 
@@ -359,9 +362,12 @@ class WorldBuilder:
         return surface(mesh.colors, face_materials(object_materials(obj), mesh))
 
     def _part(self, i: int, obj: SimObject, holes: dict[int, Holes],
-              upright: dict[int, tuple[np.ndarray, np.ndarray]], hand: bool = False) -> Placed | None:
+              upright: dict[int, tuple[np.ndarray, np.ndarray]], hand: bool = False,
+              origin_key: tuple[bytes, str] | None = None) -> Placed | None:
         """(tris, normals, colours, closed, mesh) of object i placed in the world, or None
-        (None too for in-hand objects of the legible style, unless `hand`)."""
+        (None too for in-hand objects of the legible style, unless `hand`). ``origin_key``: (snapshot digest,
+        objectId) of an object unchanged since its world was restored (RenderScene.origin): its mesh and
+        placement key are looked up, not recomputed."""
         if i in self._in_hand and not hand:
             return None
         if i in holes:
@@ -373,25 +379,39 @@ class WorldBuilder:
                 placed = (*self._place_rot(mesh, _yaw_rot(0), np.zeros(3), np.ones(3)), mesh, self._surface(obj, mesh))
                 self._obj_cache[hkey] = placed
             return placed
-        q = int(round(float(obj.rotation[1]) / 90.0)) % 4
-        size = np.asarray(obj.size, np.float64)
-        lsize = size[[2, 1, 0]] if q % 2 else size
-        mesh = object_mesh(obj, lsize, self.style)
-        if not len(mesh):
-            return None
-        if i in upright:
-            ctr, rot = upright[i]
-            return (*self._place_rot(mesh, rot, ctr, lsize), mesh, self._surface(obj, mesh))
-        key: tuple[Any, ...] = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)),
-                                tuple(np.round(lsize, 3)))
-        if self.style == "legible":  # meshes are shared across types; materials are not
-            key += (object_materials(obj),)
+        known = self._origin_keys.get(origin_key) if origin_key is not None and i not in upright else None
+        if known is not None:
+            key, mesh, q, lsize = known
+            if key is None:
+                return None
+        else:
+            q = int(round(float(obj.rotation[1]) / 90.0)) % 4
+            size = np.asarray(obj.size, np.float64)
+            lsize = size[[2, 1, 0]] if q % 2 else size
+            mesh = object_mesh(obj, lsize, self.style)
+            if not len(mesh):
+                if origin_key is not None and i not in upright:
+                    self._remember(origin_key, (None, mesh, q, lsize))
+                return None
+            if i in upright:
+                ctr, rot = upright[i]
+                return (*self._place_rot(mesh, rot, ctr, lsize), mesh, self._surface(obj, mesh))
+            key = (id(mesh), q, tuple(np.round(np.asarray(obj.center, np.float64), 5)), tuple(np.round(lsize, 3)))
+            if self.style == "legible":  # meshes are shared across types; materials are not
+                key += (object_materials(obj),)
+            if origin_key is not None:
+                self._remember(origin_key, (key, mesh, q, lsize))  # the mesh is kept: its id stays unique
         placed = self._obj_cache.get(key)
         if placed is None or placed[4] is not mesh:
             placed = (*self._place_rot(mesh, _yaw_rot(q), np.asarray(obj.center, np.float64), lsize), mesh,
                       self._surface(obj, mesh))
             self._obj_cache[key] = placed
         return placed
+
+    def _remember(self, origin_key: tuple[bytes, str], known: tuple[Any, Mesh, int, np.ndarray]) -> None:
+        if len(self._origin_keys) >= ORIGIN_KEYS:
+            self._origin_keys.clear()
+        self._origin_keys[origin_key] = known
 
     def _patch(self, scene: RenderScene, changed: list[int]) -> WorldGeometry | None:
         """Re-place only the changed objects; None when a full rebuild is needed."""
@@ -467,8 +487,11 @@ class WorldBuilder:
         self._in_hand = in_hand(scene) if self.style == "legible" else frozenset()
         self._ranges, self._placed = [], []
         start = 0
+        origin, revs = scene.origin, scene.revisions
         for i, obj in enumerate(scene.objects):
-            placed = self._part(i, obj, holes, upright) if obj.enabled else None
+            okey = (origin[0], obj.object_id) if origin is not None and revs is not None and revs[i] <= origin[1] \
+                else None
+            placed = self._part(i, obj, holes, upright, origin_key=okey) if obj.enabled else None
             self._placed.append(placed)
             if placed is None:
                 self._ranges.append((start, start))

@@ -323,6 +323,29 @@ class GLRenderer:
 
     def render(self, scene: RenderScene) -> RenderOutput:
         """Draw the scene from its camera (re-uploading geometry only when it changed)."""
+        self._draw_scene(scene)
+        w, h = self.width, self.height
+        rgb = np.empty((h, w, 3), np.uint8)
+        idd = np.empty((h, w, 2), np.float32)
+        self.fbo.read_into(rgb, components=3, attachment=0, alignment=1)
+        self.fbo.read_into(idd, components=2, attachment=1, dtype="f4", alignment=1)
+        ids = idd[..., 0].astype(np.int32)  # exact small integers
+        ids -= int(ID_OFFSET)
+        nothing = ids == -int(ID_OFFSET)
+        ids[nothing] = ID_NOTHING
+        depth = idd[..., 1].copy()
+        depth[nothing] = FAR
+        return RenderOutput(rgb, depth, ids)
+
+    def render_rgb(self, scene: RenderScene) -> np.ndarray:
+        """render()'s RGB frame alone (the same draw; the ids and depth attachment is not read back)."""
+        self._draw_scene(scene)
+        rgb = np.empty((self.height, self.width, 3), np.uint8)
+        self.fbo.read_into(rgb, components=3, attachment=0, alignment=1)
+        return rgb
+
+    def _draw_scene(self, scene: RenderScene) -> None:
+        """Draw the scene into the framebuffer (render()'s draw, before any read-back)."""
         import moderngl
 
         ctx = self.ctx
@@ -369,18 +392,6 @@ class GLRenderer:
                                         int(before[-1])), len(up.tris))
         if self._lit is not None:
             self._lit.draw_blobs()
-        w, h = self.width, self.height
-        rgb = np.empty((h, w, 3), np.uint8)
-        idd = np.empty((h, w, 2), np.float32)
-        self.fbo.read_into(rgb, components=3, attachment=0, alignment=1)
-        self.fbo.read_into(idd, components=2, attachment=1, dtype="f4", alignment=1)
-        ids = idd[..., 0].astype(np.int32)  # exact small integers
-        ids -= int(ID_OFFSET)
-        nothing = ids == -int(ID_OFFSET)
-        ids[nothing] = ID_NOTHING
-        depth = idd[..., 1].copy()
-        depth[nothing] = FAR
-        return RenderOutput(rgb, depth, ids)
 
     def geometry(self, scene: RenderScene) -> WorldGeometry:
         """The world triangle soup drawn for `scene` (cached per scene version, patched when it can be)."""

@@ -60,6 +60,9 @@ class RenderScene:
     # optional per-object revision (aligned with objects), changed whenever that object changes;
     # lets renderers patch the changed objects instead of rebuilding everything
     revisions: Sequence[int] | None = None
+    # optional (snapshot digest, version) of a world restored from a snapshot: an object whose revision is at
+    # most that version is as the snapshot has it, so renderers may key per-object work on (digest, objectId)
+    origin: tuple[bytes, int] | None = None
 
 
 @dataclass
