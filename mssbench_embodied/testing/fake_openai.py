@@ -7,7 +7,7 @@ It answers ``POST /v1/chat/completions`` (and ``GET /v1/models``) like the OpenA
 
     with FakeOpenAIServer(rules=[("faucet", "1. Goto Sink")], default="OK") as srv:
         model = get_model("openai-api/fake/m", base_url=srv.base_url, api_key="EMPTY")
-        # or: inspect eval ... --model openai-api/fake/m -M base_url=<srv.base_url> -M api_key=EMPTY
+        # or: FAKE_BASE_URL=<srv.base_url> FAKE_API_KEY=EMPTY inspect eval ... --model openai-api/fake/m
 
 Answers: ``responder(request_json) -> str`` if given; else the first rule whose needle is in the
 last user message's text, then in any message's text; else ``default``.
