@@ -33,6 +33,12 @@ from typing import Any
 
 __all__ = ["FAULTS", "FakeOpenAIServer", "Responder"]
 
+
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for the concurrency runs use (the default 5 drops simultaneous connections)."""
+
+    request_queue_size = 128
+
 Responder = Callable[[dict], str]
 FAULTS = ("ok", "429", "500", "502", "503", "400", "401", "404", "hang", "garbage", "empty", "refusal")
 
@@ -189,7 +195,7 @@ class FakeOpenAIServer:
                 }
                 self._send(200, json.dumps(body).encode())
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         # a short poll interval: stop() waits for the next poll (the default 0.5 s added up over the suite)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
