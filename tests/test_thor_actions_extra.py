@@ -180,6 +180,17 @@ def test_move_held_object_combined_and_hand_reset(sim: Sim) -> None:
     assert _center(sim.md, apple) == pytest.approx(c0)
 
 
+@pytest.mark.parametrize("look", ["LookDown", "LookUp"])
+def test_a_moved_hand_returns_with_what_it_holds_on_a_tilt(sim: Sim, look: str) -> None:
+    """A camera tilt is an agent pose change: a moved hand goes back to its default, and the held object
+    with it (found by the fuzz in living_room_a: the object stayed where the moved hand had been)."""
+    apple = _hold_in_open(sim)
+    c0 = _center(sim.md, apple)
+    sim.ok("MoveHeldObject", right=-0.05, up=-0.08, ahead=0.0)
+    md = sim.ok(look)
+    assert _center(md, apple) == pytest.approx(_hand(md)) and _center(md, apple) == pytest.approx(c0)
+
+
 def test_move_held_object_failures(sim: Sim) -> None:
     sim.fail("MoveHeldObjectAhead", "Agent can only move hand if currently holding an item", moveMagnitude=0.1)
     apple = _hold_in_open(sim)

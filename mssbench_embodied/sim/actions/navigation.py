@@ -93,7 +93,16 @@ def look_up(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
     if h > HORIZON_MAX + 1e-6:  # a negative angle looks down
         raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
-    world.agent.horizon = h
+    _tilt(world, h)
+
+
+def _tilt(world: World, horizon: float) -> None:
+    """Set the camera's horizon; a hand moved from its default (``hand_shift``) returns to it with the new
+    pose (``World.hand_pose_key``), and so does what it holds. The default hand does not follow the tilt."""
+    shifted = getattr(world, "hand_shift", None) is not None
+    world.agent.horizon = horizon
+    if shifted:
+        _carry_held(world)
 
 
 @action("LookDown")
@@ -104,7 +113,7 @@ def look_down(world: World, act: dict[str, Any]) -> None:
         raise ActionFailed("can't look down beyond 60 degrees below the forward horizon")
     if h < HORIZON_MIN - 1e-6:  # a negative angle looks up
         raise ActionFailed("can't look up beyond 30 degrees above the forward horizon")
-    world.agent.horizon = h
+    _tilt(world, h)
 
 
 def _teleport(world: World, pos: np.ndarray, yaw: float | None, horizon: float | None, force: bool) -> None:
