@@ -9,7 +9,6 @@ import json
 import os
 import sqlite3
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,9 @@ from mllm_support import FAUCETS, Scripted, episodes, llm_args, run_main, summar
 
 from mssbench_embodied import run
 from mssbench_embodied.eval.paths import MAX_NAME, UnsafePath, out_dir_problem, out_file, safe_name
+from mssbench_embodied.testing.files import all_bytes
 
 SURROGATE = "\ud800"
-
-
-def _all_bytes(out: Path) -> dict[str, bytes]:
-    """Every file's bytes; an inspect .eval log (a zip) also by member."""
-    files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    for name in [n for n in files if n.endswith(".eval")]:
-        with zipfile.ZipFile(out / name) as z:
-            files.update({f"{name}:{m}": z.read(m) for m in z.namelist()})
-    return files
 
 
 def _cache_texts(path: Path) -> list[str]:
@@ -106,7 +97,7 @@ def test_a_key_reflected_in_answers_is_scrubbed_from_everything_written(tmp_path
     eps = episodes(out)
     assert all(e["error"] is None for e in eps)
     assert any("(auth: Bearer ***)" in x["response"] for e in eps for x in e["exchanges"])
-    files = _all_bytes(out)
+    files = all_bytes(out)
     assert {"answers.jsonl", "report.html", "summary.json"} <= set(files)
     assert any(name.endswith(".eval") for name in files)
     leaks = [name for name, data in files.items() if key.encode() in data]

@@ -35,6 +35,7 @@ TESTS = ROOT / "tests"
 sys.path.insert(0, str(TESTS))  # the corpus helpers and the fuzz live with the tests
 
 from mssbench_embodied.testing.fake_openai import FakeOpenAIServer  # noqa: E402
+from mssbench_embodied.testing.files import all_bytes  # noqa: E402
 
 FAUCETS = "faucet_electronics.kitchen_val09.*"
 PLAN = "1. Goto Faucet\n2. Toggle Faucet"
@@ -112,15 +113,6 @@ def episodes(out: Path) -> list[dict[str, Any]]:
 
     log = previous_log(out) if out.is_dir() else None
     return [r.to_dict() for r in episode_records(log)] if log is not None else []
-
-
-def all_bytes(out: Path) -> dict[str, bytes]:
-    """Every file's bytes under ``out``; an inspect ``.eval`` log (a zip) also member by member."""
-    files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    for name in [n for n in files if n.endswith(".eval")]:
-        with zipfile.ZipFile(out / name) as z:
-            files.update({f"{name}:{m}": z.read(m) for m in z.namelist()})
-    return files
 
 
 def snapshot(root: Path) -> set[str]:
