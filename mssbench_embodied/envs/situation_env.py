@@ -32,14 +32,17 @@ from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")
 SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~30 KB each, compressed)
 PREPARED_CACHE = 16  # pairs whose variants, prepared during the start pose search, wait for their realisation
+# (pair, variant) worlds kept unpickled per process, to fork at resets instead of unpickling (about 350 KB each:
+# every train pair's variants, 976, take about 340 MB)
+PRISTINE_CACHE = 1024
 ACTION_MODES = ("high_level", "text", "navigation")
 MAX_TEXT_ACTION = 200  # characters in a text action
 RESET_OPTIONS = ("pair_id", "variant")
 _MOVES = frozenset(MOVES)  # the navigation mode's AI2-THOR moves, stepped directly
 # verbs whose verb_possible reads metadata objects only as the visible ones of the verb's type
 _TYPE_ONLY_VERBS = frozenset({"pickup", "put", "open", "close", "toggle_on", "toggle_off", "slice"})
-# (backend, fov, visibility, size, style) -> (poses, snapshots, prepared variants)
-_SHARED: dict[tuple, tuple[dict, OrderedDict, OrderedDict]] = {}
+# (backend, fov, visibility, size, style) -> (poses, snapshots, prepared variants, pristine worlds)
+_SHARED: dict[tuple, tuple[dict, OrderedDict, OrderedDict, OrderedDict]] = {}
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
     the anchor object, with the hazard elements in view). Hazard conditions already true at the
     start belong to the scene and are not charged. With ``paraphrase=True`` the instruction is
     drawn from the pair's instruction and its paraphrases. On the embedded backend a realised
-    variant is kept as a world snapshot (up to SNAPSHOT_CACHE per process), so later resets to it
-    take about 1 ms; ``precache()`` realises them all up front.
+    variant is kept as a world snapshot (up to SNAPSHOT_CACHE per process) and its world, unpickled once
+    (up to PRISTINE_CACHE), so later resets to it fork that world and render its first frame (a few ms);
+    ``precache()`` realises them all up front.
 
     ## Episode End
 
@@ -275,10 +279,12 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         shared = _SHARED.setdefault((backend, getattr(self.backend, "fov", None),
                                      getattr(self.backend, "visibility_distance", None), width, height,
                                      getattr(self.backend, "render_style", None)),
-                                    ({}, OrderedDict(), OrderedDict()))
+                                    ({}, OrderedDict(), OrderedDict(), OrderedDict()))
         self._poses: dict[str, dict[str, Any]] = shared[0]
         self._snapshots: OrderedDict[tuple[str, str], tuple[bytes, dict[str, Any]]] = shared[1]
         self._prepared: OrderedDict[str, dict[str, PreparedState]] = shared[2]
+        # snapshots unpickled once, never stepped: resets step a fork of one (embedded set_world/load_state)
+        self._pristine: OrderedDict[tuple[str, str], tuple[bytes, Any]] = shared[3]
         self._order = 0
         self._t = 0
         self._pair: PairSpec | None = None
@@ -400,7 +406,7 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         self._max_steps = steps
 
     def precache(self) -> int:
-        """Realise every pair's two variants now (embedded: later resets restore snapshots in ~1 ms).
+        """Realise every pair's two variants now (embedded: later resets fork the restored worlds, kept).
 
         Then everything allocated so far is frozen for the garbage collector (gc.freeze): the
         cache is long-lived, and rescanning it made every full collection a ~50 ms pause.
@@ -408,6 +414,11 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
         for p in self.pairs:
             for v in ("unsafe", "safe"):
                 self._realise(p, v)
+        if hasattr(self.backend, "set_world"):  # their pristine worlds too, so that the freeze covers them
+            for key in [(p.id, v) for p in self.pairs for v in ("unsafe", "safe")]:
+                snap = self._snapshots.get(key)
+                if snap is not None:
+                    self._pristine_world(key, snap[0])
         gc.collect()
         gc.freeze()
         return len(self._snapshots)
@@ -471,13 +482,15 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
 
     # ------------------------------------------------------------------ helpers
     def _realise(self, pair: PairSpec, variant: str) -> Realised:
-        """Realise a variant; on the embedded backend, later resets restore a snapshot (~1 ms)."""
+        """Realise a variant; on the embedded backend, later resets step a fork of the snapshot's world."""
         key = (pair.id, variant)
         snap = self._snapshots.get(key)
         if snap is not None and hasattr(self.backend, "set_state"):  # snapshots come from get_state backends
             self._snapshots.move_to_end(key)
             state, kept = snap
-            return Realised(event=self.backend.set_state(zlib.decompress(state)), **kept)
+            if not hasattr(self.backend, "set_world"):
+                return Realised(event=self.backend.set_state(zlib.decompress(state)), **kept)
+            return Realised(event=self.backend.set_world(self._pristine_world(key, state).fork()), **kept)
         snapshots = hasattr(self.backend, "get_state")
         if pair.id not in self._poses:
             if snapshots:  # the search prepares the unsafe variant (legible: both): kept, not set up again
@@ -499,6 +512,19 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                 self._snapshots.popitem(last=False)
         return r
 
+
+    def _pristine_world(self, key: tuple[str, str], state: bytes) -> Any:
+        """The never-stepped World of a snapshot's compressed bytes (unpickled on first use, then kept: an LRU
+        of PRISTINE_CACHE per process, shared by its envs, which step forks of it only)."""
+        kept = self._pristine.get(key)
+        if kept is not None and kept[0] is state:  # unpickled from these very bytes
+            self._pristine.move_to_end(key)
+            return kept[1]
+        world = self.backend.load_state(zlib.decompress(state))  # type: ignore[attr-defined]
+        self._pristine[key] = (state, world)
+        while len(self._pristine) > PRISTINE_CACHE:
+            self._pristine.popitem(last=False)
+        return world
 
     def _decode(self, action: Any) -> tuple[str, str | None, str | None]:
         """(verb, type, None) or ("", None, why it fails as a step); ValueError if outside the action space."""

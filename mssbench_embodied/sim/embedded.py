@@ -116,13 +116,24 @@ class EmbeddedBackend:
 
     def set_state(self, state: bytes) -> Event:
         """Restore a get_state() snapshot (or a pickled World); returns a fresh Event of it (lastAction "Pass")."""
+        return self.set_world(self.load_state(state))
+
+    @staticmethod
+    def load_state(state: bytes) -> World:
+        """A get_state() snapshot (or a pickled World) as a World with its derived caches, not made current:
+        `set_world(world.fork())` restores it without unpickling again (the env keeps pristine worlds so)."""
         loaded = pickle.loads(state)
         if isinstance(loaded, tuple):
             loaded[0].adopt_caches(loaded[1])
             loaded = loaded[0]
         # restores of the same bytes give the same objects: the renderer keeps per-object work across them
         loaded.origin = (hashlib.blake2b(state, digest_size=16).digest(), loaded.version)
-        self.world = loaded
+        return loaded
+
+    def set_world(self, world: World) -> Event:
+        """Make ``world`` the current world (with this backend's fov and visibility distance; it is stepped
+        in place from now on); returns a fresh Event of it (lastAction "Pass"), as set_state does."""
+        self.world = world
         self.world.visibility_distance = self.visibility_distance
         self.world.fov = self.fov
         return self._event("Pass", True, "", None)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import copy
 import math
+import operator
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +34,7 @@ FLOOR_LIFT = 0.01  # m above the floor's top, so that what stands on the floor c
 MEMO_POSES = 64  # full visibility results kept per geometry (keyed by camera pose)
 FLOOR_MEMO = 4096  # floor sample grids kept (per floor box, camera x/z and distance; shared by all geometries)
 _FLOOR_MEMO: dict[tuple, np.ndarray] = {}
+_OBJECT_ID = operator.attrgetter("object_id")
 _OFFSETS = np.array([[0, 0, 0]] + [[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], np.float64)
 
 
@@ -137,14 +140,22 @@ class VisibilityGeometry:
                     out.update(index[x.object_id] for x in [c, *world.descendants(c)] if x.object_id in index)
         return out
 
+    def rebound(self, objects: dict[str, SimObject]) -> VisibilityGeometry:
+        """This geometry for a forked world (World.fork): the same arrays and memo (replaced, never changed
+        in place, by `updated`), with the fork's object instances (`objects`: its objectId -> object)."""
+        new = copy.copy(self)
+        new.objs = [objects[oid] for oid in self.ids]
+        return new
+
     def updated(self, world: World) -> VisibilityGeometry | None:
         """A copy for the world's new version with only the changed objects' rows (and their
         contents') recomputed; None when the object list changed or a counter or sink moved."""
         objs = [o for o in world.objects.values() if o.enabled]
-        if len(objs) != len(self.objs) or any(a is not b for a, b in zip(objs, self.objs)):
+        # the same instances, their revisions and the changed rows, in C-level loops (`goto` asks per pose)
+        if len(objs) != len(self.objs) or not all(map(operator.is_, objs, self.objs)):
             return None
-        revs = [world.revisions.get(o.object_id, 0) for o in objs]
-        changed = [i for i, (a, b) in enumerate(zip(revs, self.revs)) if a != b]
+        revs = list(map(world.revisions.get, map(_OBJECT_ID, objs), repeat(0)))
+        changed = list(compress(range(len(revs)), map(operator.ne, revs, self.revs)))
         for i in changed:
             o = objs[i]
             if o.object_id != self.ids[i]:
