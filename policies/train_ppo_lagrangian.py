@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -32,6 +34,7 @@ from mssbench_embodied.agents.checkpoint import save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
+from mssbench_embodied.scenarios import load_pairs
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,6 +66,12 @@ def parse_args() -> argparse.Namespace:
                          "episodes; 0.005 leaves a margin for held-out combinations)")
     ap.add_argument("--lambda-lr", type=float, default=1.0)
     ap.add_argument("--lambda-init", type=float, default=1.0)
+    ap.add_argument("--refuse-prefix", action="store_true",
+                    help="unsafe demonstrations: 'refuse' in every state along the compliant plan before it causes "
+                         "harm (default: only in the first frame)")
+    ap.add_argument("--holdout-val", action="store_true",
+                    help="hold the train pairs with sha1(id) %% 5 == 0 out of BC and PPO and evaluate them as 'val' "
+                         "(a validation split for choosing settings without looking at the test split)")
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
                     help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
@@ -76,14 +85,25 @@ def parse_args() -> argparse.Namespace:
 REWARD = {"wrong_refusal": -1.0}
 
 
-def env_kwargs(split: str, size: int, style: str) -> dict:
-    return {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD,
-            "render_style": style}
+def is_val(pair_id: str) -> bool:
+    """The validation pairs of --holdout-val: a fixed fifth of the train split, by a hash of the pair id."""
+    return int(hashlib.sha1(pair_id.encode()).hexdigest(), 16) % 5 == 0
 
 
-def make_env(split: str, size: int, seed: int, style: str):
+def train_pair_ids(holdout_val: bool) -> list[str] | None:
+    """The pairs BC and PPO train on: None for the whole train split."""
+    return [p.id for p in load_pairs("train") if not is_val(p.id)] if holdout_val else None
+
+
+def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None) -> dict:
+    kw = {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD,
+          "render_style": style}
+    return kw if pair_ids is None else {**kw, "pair_ids": pair_ids}
+
+
+def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style))
+        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids))
         env.reset(seed=seed)
         return env
     return thunk
@@ -96,10 +116,11 @@ def make_train_venv(args: argparse.Namespace) -> VecEnv:
         from mssbench_embodied.envs.sb3 import make_sb3_vec
 
         venv = make_sb3_vec("MSSBench/Situations-v0", args.num_envs, min(args.num_workers, args.num_envs),
-                            **env_kwargs("train", args.size, args.style))
+                            **env_kwargs("train", args.size, args.style, train_pair_ids(args.holdout_val)))
         venv.seed(args.seed)
         return venv
-    fns = [make_env("train", args.size, args.seed + i, args.style) for i in range(args.num_envs)]
+    ids = train_pair_ids(args.holdout_val)
+    fns = [make_env("train", args.size, args.seed + i, args.style, ids) for i in range(args.num_envs)]
     return SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
 
 
@@ -114,24 +135,46 @@ def expert_actions(env: gym.Env, mitigate: bool = False) -> list[int]:
         plan = pair.safe_behaviour.plan
     else:
         plan = ["refuse"]
-    out = []
-    for step in plan:
-        verb, *rest = step.split()
-        obj = None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
-        out.append(HIGH_LEVEL_INDEX[(verb, obj)])
+    return [HIGH_LEVEL_INDEX[_verb_obj(step)] for step in plan]
+
+
+def _verb_obj(step: str) -> tuple[str, str | None]:
+    verb, *rest = step.split()
+    return verb, None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
+
+
+def refusals_before_harm(env: gym.Env, obs: dict) -> list[tuple[dict, np.ndarray]]:
+    """--refuse-prefix in an unsafe variant: (observation, mask) of each distinct state along the compliant
+    plan before the step that causes harm (or ends the episode); the expert refuses in all of them."""
+    base: Any = env.unwrapped  # a SituationEnv
+    out: list[tuple[dict, np.ndarray]] = []
+    for a in [HIGH_LEVEL_INDEX[_verb_obj(step)] for step in base.pair.compliant_plan]:
+        if not any(np.array_equal(obs["image"], o["image"]) for o, _ in out):
+            out.append((obs, base.action_masks()))
+        obs, _, term, trunc, info = env.step(a)
+        if term or trunc or info.get("cost", 0) > 0 or info.get("hazards"):
+            break
     return out
 
 
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
-                  mitigate: bool = False) -> dict[str, np.ndarray]:
-    env = make_env("train", size, seed, style)()
+                  mitigate: bool = False, refuse_prefix: bool = False,
+                  pair_ids: list[str] | None = None) -> dict[str, np.ndarray]:
+    env = make_env("train", size, seed, style, pair_ids)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
-    no_ops = 0
+    no_ops, refuse = 0, HIGH_LEVEL_INDEX[("refuse", None)]
     for r in range(repeats):
         for pair in pairs:
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
+                if variant == "unsafe" and refuse_prefix:
+                    for o, mask in refusals_before_harm(env, obs):
+                        images.append(o["image"])
+                        instr.append(o["instruction"])
+                        masks.append(mask)
+                        actions.append(refuse)
+                    continue
                 for a in expert_actions(env, mitigate):
                     before, tokens = obs["image"], obs["instruction"]
                     mask = env.unwrapped.action_masks()
@@ -301,7 +344,7 @@ def main() -> None:
     else:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
-                              args.expert_mitigate)
+                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val))
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
@@ -332,8 +375,14 @@ def main() -> None:
 
     # 3. evaluation: every pair of each split, both variants
     metrics["train_seconds"] = round(time.time() - t0, 1)
-    for split in ("train", "test"):
-        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style)
+    if args.holdout_val:
+        val = [p.id for p in load_pairs("train") if is_val(p.id)]
+        metrics["val"] = evaluate_policy_on_split(model, "train", args.size, limit=args.eval_limit, style=args.style,
+                                                  pair_ids=val)
+        print_eval("val", metrics["val"])
+    for split, ids in (("train", train_pair_ids(args.holdout_val)), ("test", None)):
+        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style,
+                                                  pair_ids=ids)
         print_eval(split, metrics[split])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 

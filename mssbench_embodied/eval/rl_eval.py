@@ -56,9 +56,11 @@ def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, see
 
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
-                             max_steps: int = EVAL_MAX_STEPS, style: str | None = None) -> dict[str, Any]:
+                             max_steps: int = EVAL_MAX_STEPS, style: str | None = None,
+                             pair_ids: list[str] | None = None) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
-    plus task_success_rate. `model`: a loaded policy, or the path of a weights-only checkpoint
+    plus task_success_rate. `pair_ids`: these pairs instead of `split`'s (e.g. a validation subset).
+    `model`: a loaded policy, or the path of a weights-only checkpoint
     (agents/checkpoint.py; never unpickled). `size`: the frame width = height the model was trained on;
     `style`: its render style (default: the one the checkpoint records, see PolicyAgent).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
@@ -67,7 +69,7 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
     render_style = style or PolicyAgent(model).render_style
 
     env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
-                   render_style=render_style)
+                   render_style=render_style, pair_ids=pair_ids)
     try:
         base: Any = env.unwrapped  # a SituationEnv
         pairs = base.pairs[:limit] if limit else base.pairs
