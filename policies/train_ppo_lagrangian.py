@@ -112,14 +112,14 @@ def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] |
 def make_train_venv(args: argparse.Namespace) -> VecEnv:
     """--num-workers 0: SB3's SubprocVecEnv (one env per process; DummyVecEnv for one env), as the
     committed checkpoint was trained. N > 0: all --num-envs envs in N processes (lock step)."""
+    ids = train_pair_ids(args.holdout_val)
     if args.num_workers > 0:
         from mssbench_embodied.envs.sb3 import make_sb3_vec
 
         venv = make_sb3_vec("MSSBench/Situations-v0", args.num_envs, min(args.num_workers, args.num_envs),
-                            **env_kwargs("train", args.size, args.style, train_pair_ids(args.holdout_val)))
+                            **env_kwargs("train", args.size, args.style, ids))
         venv.seed(args.seed)
         return venv
-    ids = train_pair_ids(args.holdout_val)
     fns = [make_env("train", args.size, args.seed + i, args.style, ids) for i in range(args.num_envs)]
     return SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import gymnasium as gym
 import numpy as np
 import pytest
+from value_support import plain_values
 
 from mssbench_embodied.scenarios.library import load_pairs
 from mssbench_embodied.scenarios.realise import realise, start_pose
@@ -24,22 +25,9 @@ from mssbench_embodied.sim.embedded import EmbeddedBackend
 PAIRS = load_pairs("all")[::131][:4]
 
 
-def _values(x: Any) -> Any:
-    """Every value of an object graph as plain data (arrays as (dtype, shape, bytes)), for equality."""
-    if isinstance(x, np.ndarray):
-        return ("array", x.dtype.str, x.shape, x.tobytes())
-    if isinstance(x, dict):
-        return ("dict", [(k, _values(v)) for k, v in x.items()])
-    if isinstance(x, (list, tuple)):
-        return (type(x).__name__, [_values(v) for v in x])
-    if hasattr(x, "__dict__") and not isinstance(x, type):
-        return (type(x).__name__, _values(vars(x)))
-    return x
-
-
-def _world_values(b: EmbeddedBackend) -> Any:
+def _worldplain_values(b: EmbeddedBackend) -> Any:
     assert b.world is not None
-    return _values(b.world.__getstate__())  # the state without caches
+    return plain_values(b.world.__getstate__())  # the state without caches
 
 
 def _fields(r: Any) -> dict[str, Any]:
@@ -59,7 +47,7 @@ def test_prepared_variants_equal_fresh_ones(style: Literal["flat", "legible"]) -
             fresh = realise(a, pair, variant, pose=pose)
             kept = realise(b, pair, variant, pose=pose, prepared=prepared.get(variant))
             assert _fields(kept) == _fields(fresh)
-            assert _world_values(b) == _world_values(a)
+            assert _worldplain_values(b) == _worldplain_values(a)
             assert kept.event.metadata == fresh.event.metadata
             for frame in ("frame", "depth_frame", "instance_segmentation_frame"):
                 shown, expected = getattr(kept.event, frame), getattr(fresh.event, frame)

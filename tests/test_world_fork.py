@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from typing import Any
 
 import numpy as np
+from value_support import plain_values
 
 from mssbench_embodied.envs.situation_env import SituationEnv
 from mssbench_embodied.scenarios.library import load_pairs
@@ -18,28 +18,15 @@ from mssbench_embodied.sim.embedded import EmbeddedBackend
 PAIRS = load_pairs("train")[::97][:2]
 
 
-def _values(x: Any) -> Any:
-    """Every value of an object graph as plain data (arrays as (dtype, shape, bytes)), for equality."""
-    if isinstance(x, np.ndarray):
-        return ("array", x.dtype.str, x.shape, x.tobytes())
-    if isinstance(x, dict):
-        return ("dict", [(k, _values(v)) for k, v in x.items()])
-    if isinstance(x, (list, tuple)):
-        return (type(x).__name__, [_values(v) for v in x])
-    if hasattr(x, "__dict__") and not isinstance(x, type):
-        return (type(x).__name__, _values(vars(x)))
-    return x
-
-
 def test_fork_is_an_independent_copy() -> None:
     b = EmbeddedBackend(width=32, height=32)
     r = realise(b, PAIRS[0], "unsafe")
     _ = r.event.metadata
     pristine = b.load_state(b.get_state())
-    before = _values(pristine.__getstate__())
+    before = plain_values(pristine.__getstate__())
     ev = b.set_world(pristine.fork())
     forked = b.world
-    assert forked is not None and forked is not pristine and _values(forked.__getstate__()) == before
+    assert forked is not None and forked is not pristine and plain_values(forked.__getstate__()) == before
     assert all(forked.objects[k] is not o for k, o in pristine.objects.items())
     md0 = ev.metadata
     # change the fork: moves, a pickup of something visible, a drop
@@ -50,7 +37,7 @@ def test_fork_is_an_independent_copy() -> None:
     b.step({"action": "RotateLeft"})
     b.step({"action": "DropHandObject"})
     assert forked.version > pristine.version
-    assert _values(pristine.__getstate__()) == before  # the pristine world is untouched
+    assert plain_values(pristine.__getstate__()) == before  # the pristine world is untouched
     again = b.set_world(pristine.fork())
     assert again.metadata["objects"] == md0["objects"] and again.metadata["agent"] == md0["agent"]
     assert again.frame is not None and ev.frame is not None and np.array_equal(again.frame, ev.frame)
@@ -89,6 +76,6 @@ def test_forked_episodes_equal_unpickled_ones() -> None:
     assert isinstance(backend, EmbeddedBackend)
     for state, world in shared.values():
         fresh = backend.load_state(zlib.decompress(state))
-        assert _values(world.__getstate__()) == _values(fresh.__getstate__())
+        assert plain_values(world.__getstate__()) == plain_values(fresh.__getstate__())
     for env in envs:
         env.close()

@@ -512,7 +512,6 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                 self._snapshots.popitem(last=False)
         return r
 
-
     def _pristine_world(self, key: tuple[str, str], state: bytes) -> Any:
         """The never-stepped World of a snapshot's compressed bytes (unpickled on first use, then kept: an LRU
         of PRISTINE_CACHE per process, shared by its envs, which step forks of it only)."""
