@@ -25,8 +25,8 @@ import numpy as np
 from gymnasium import spaces
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
-           "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "main", "resolve_checkpoint",
-           "save_policy"]
+           "checkpoint_files", "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "load_safetensors",
+           "main", "read_config", "resolve_checkpoint", "save_policy"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
@@ -248,6 +248,29 @@ def _stem(p: Path) -> Path:
     return p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
 
 
+def checkpoint_files(stem: str | Path) -> tuple[Path, Path]:
+    """(``stem.json``, ``stem.safetensors``) of a weights-only checkpoint (either file's path names it);
+    CheckpointError if either is missing."""
+    st = _stem(Path(stem))
+    jpath, wpath = st.with_name(st.name + ".json"), st.with_name(st.name + ".safetensors")
+    for p in (jpath, wpath):
+        if not p.is_file():
+            raise CheckpointError(f"{p}: missing" + (f" (the weights beside {jpath.name})" if p is wpath else ""))
+    return jpath, wpath
+
+
+def load_safetensors(module: Any, wpath: Path) -> None:
+    """Load ``wpath`` into ``module`` (strict, CPU); CheckpointError if the weights do not fit it."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_model
+
+    try:
+        load_model(module, str(wpath), strict=True, device="cpu")
+    except (SafetensorError, RuntimeError, OSError, ValueError) as e:
+        msg = " ".join(str(e).split())[:300]
+        raise CheckpointError(f"{wpath}: weights do not fit the config ({type(e).__name__}: {msg})") from None
+
+
 def is_legacy_zip(path: Path) -> bool:
     """True if ``path`` is a zip archive (an SB3 checkpoint: pickles inside)."""
     try:
@@ -290,7 +313,8 @@ def _untrusted_message(p: Path) -> str:
             f"{p} OUT` and load OUT.json, or pass --trust-checkpoint if you trust where it came from")
 
 
-def _read_config(jpath: Path) -> dict[str, Any]:
+def read_config(jpath: Path) -> dict[str, Any]:
+    """The JSON config of a weights-only checkpoint, checked for size, syntax, format and version."""
     if jpath.stat().st_size > _MAX_CONFIG_BYTES:
         raise CheckpointError(f"{jpath}: config larger than {_MAX_CONFIG_BYTES} bytes")
     try:
@@ -345,24 +369,14 @@ def _build_policy(cfg: dict[str, Any], where: Path) -> Any:
 def load_weights(stem: str | Path) -> Any:
     """Load ``stem.json`` + ``stem.safetensors`` without unpickling anything: a ``WeightsPolicy``
     (SB3 policy) or, for a config written by ``policies/train_rllib.py``, an ``RLlibPolicy``."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_model
-
-    stem = _stem(Path(stem))
-    jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
-    if not wpath.is_file():
-        raise CheckpointError(f"{wpath}: missing (the weights beside {jpath.name})")
-    cfg = _read_config(jpath)
+    jpath, wpath = checkpoint_files(stem)
+    cfg = read_config(jpath)
     from . import rllib_policy
 
     if rllib_policy.is_rllib_config(cfg):
-        return rllib_policy.load_rllib_policy(stem)
+        return rllib_policy.load_rllib_policy(jpath)
     policy = _build_policy(cfg, jpath)
-    try:
-        load_model(policy, str(wpath), strict=True, device="cpu")
-    except (SafetensorError, RuntimeError, OSError, ValueError) as e:
-        msg = " ".join(str(e).split())[:300]
-        raise CheckpointError(f"{wpath}: weights do not fit the config ({type(e).__name__}: {msg})") from None
+    load_safetensors(policy, wpath)
     policy.set_training_mode(False)
     return WeightsPolicy(policy, cfg)
 

@@ -15,7 +15,6 @@ The export is the checkpoint format of agents/checkpoint.py (``STEM.safetensors`
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,17 @@ from gymnasium import spaces
 from torch import nn
 
 from ..envs.vocab import MAX_TOKENS, PAD, VOCAB_SIZE
-from .checkpoint import FORMAT, VERSION, CheckpointError, space_from_json, space_to_json, write_checkpoint
+from .checkpoint import (
+    FORMAT,
+    VERSION,
+    CheckpointError,
+    checkpoint_files,
+    load_safetensors,
+    read_config,
+    space_from_json,
+    space_to_json,
+    write_checkpoint,
+)
 
 __all__ = ["ALGORITHM", "NET_CLASS", "MaskedSituationNet", "RLlibPolicy", "is_rllib_config", "load_rllib_policy",
            "masked_logits", "rl_module_class", "save_rllib_policy"]
@@ -34,7 +43,6 @@ __all__ = ["ALGORITHM", "NET_CLASS", "MaskedSituationNet", "RLlibPolicy", "is_rl
 ALGORITHM = "RLlibPPO"
 NET_CLASS = "MaskedSituationNet"
 _NET_KEYS = ("channels", "embed_dim", "hidden")
-_MAX_CONFIG_BYTES = 1 << 20
 
 
 def masked_logits(logits: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
@@ -189,10 +197,6 @@ def is_rllib_config(config: dict[str, Any]) -> bool:
     return config.get("algorithm") == ALGORITHM and isinstance(pol, dict) and pol.get("class") == NET_CLASS
 
 
-def _stem(p: Path) -> Path:
-    return p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
-
-
 def save_rllib_policy(net: MaskedSituationNet, stem: str | Path, observation_space: spaces.Dict, *,
                       render_style: str = "flat", extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Write ``net`` as ``stem.safetensors`` + ``stem.json``; return both paths.
@@ -227,22 +231,8 @@ def _net_from_config(cfg: dict[str, Any], where: Path) -> MaskedSituationNet:
 
 def load_rllib_policy(stem: str | Path) -> RLlibPolicy:
     """Load ``stem.json`` + ``stem.safetensors`` written by ``save_rllib_policy`` (no Ray, no pickle)."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_model
-
-    stem = _stem(Path(stem))
-    jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
-    for p in (jpath, wpath):
-        if not p.is_file():
-            raise CheckpointError(f"{p}: missing")
-    if jpath.stat().st_size > _MAX_CONFIG_BYTES:
-        raise CheckpointError(f"{jpath}: config larger than {_MAX_CONFIG_BYTES} bytes")
-    try:
-        cfg = json.loads(jpath.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        raise CheckpointError(f"{jpath}: not a JSON config ({type(e).__name__})") from None
-    if not isinstance(cfg, dict) or cfg.get("format") != FORMAT or cfg.get("version") != VERSION:
-        raise CheckpointError(f"{jpath}: not a {FORMAT} version {VERSION} config")
+    jpath, wpath = checkpoint_files(stem)
+    cfg = read_config(jpath)
     if not is_rllib_config(cfg):
         raise CheckpointError(f"{jpath}: algorithm {cfg.get('algorithm')!r} is not {ALGORITHM}")
     net = _net_from_config(cfg, jpath)
@@ -254,10 +244,6 @@ def load_rllib_policy(stem: str | Path) -> RLlibPolicy:
         raise CheckpointError(f"{jpath}: action_space must be Discrete({net.n_actions})")
     if tuple(obs["instruction"].shape or ()) != (MAX_TOKENS,):
         raise CheckpointError(f"{jpath}: instruction shape {obs['instruction'].shape} is not ({MAX_TOKENS},)")
-    try:
-        load_model(net, str(wpath), strict=True, device="cpu")
-    except (SafetensorError, RuntimeError, OSError, ValueError) as e:
-        msg = " ".join(str(e).split())[:300]
-        raise CheckpointError(f"{wpath}: weights do not fit the config ({type(e).__name__}: {msg})") from None
+    load_safetensors(net, wpath)
     net.eval()
     return RLlibPolicy(net, cfg, obs, act)
