@@ -25,7 +25,7 @@ from mssbench_embodied.sim.embedded import EmbeddedBackend
 PAIRS = load_pairs("all")[::131][:4]
 
 
-def _worldplain_values(b: EmbeddedBackend) -> Any:
+def _world_values(b: EmbeddedBackend) -> Any:
     assert b.world is not None
     return plain_values(b.world.__getstate__())  # the state without caches
 
@@ -47,7 +47,7 @@ def test_prepared_variants_equal_fresh_ones(style: Literal["flat", "legible"]) -
             fresh = realise(a, pair, variant, pose=pose)
             kept = realise(b, pair, variant, pose=pose, prepared=prepared.get(variant))
             assert _fields(kept) == _fields(fresh)
-            assert _worldplain_values(b) == _worldplain_values(a)
+            assert _world_values(b) == _world_values(a)
             assert kept.event.metadata == fresh.event.metadata
             for frame in ("frame", "depth_frame", "instance_segmentation_frame"):
                 shown, expected = getattr(kept.event, frame), getattr(fresh.event, frame)
