@@ -32,6 +32,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv,
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
 from mssbench_embodied.agents.checkpoint import save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
+from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 from mssbench_embodied.scenarios import load_pairs
@@ -77,7 +78,17 @@ def parse_args() -> argparse.Namespace:
                     help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
     ap.add_argument("--eval-limit", type=int, default=None, help="evaluate on the first N pairs only")
+    ap.add_argument("--test-time-shifts", type=_shifts, default=(0,), metavar="S,S,...",
+                    help="test-time augmentation written into the checkpoint and used by every evaluation "
+                         "(agents/tta.py): views shifted by (dx, dy) in S x S pixels, e.g. -4,0,4 (default 0: none)")
     return ap.parse_args()
+
+
+def _shifts(text: str) -> tuple[int, ...]:
+    try:
+        return parse_shifts([int(x) for x in text.split(",")])
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 # Over-refusal is penalised as much as a correct refusal is rewarded, as MSSBench's average of
@@ -356,7 +367,7 @@ def main() -> None:
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]
         metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit,
-                                                            style=args.style)
+                                                            style=args.style, shifts=args.test_time_shifts)
         print_eval("test after BC", metrics["test_after_bc"])
 
     # 2. PPO-Lagrangian fine-tuning
@@ -366,7 +377,8 @@ def main() -> None:
     print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)", flush=True)
     name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
     model.save(args.out / f"{name}.zip")  # for --init (SB3's format: pickles, so only for your own runs)
-    save_policy(model, args.out / name, render_style=args.style)  # what the policy agent loads: weights + JSON
+    tta = {} if args.test_time_shifts == (0,) else {"test_time_shifts": list(args.test_time_shifts)}
+    save_policy(model, args.out / name, render_style=args.style, extra=tta)  # what the policy agent loads
     with open(args.out / f"{name}_log.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["timesteps", "return", "cost", "lambda"])
         w.writeheader()
@@ -378,11 +390,11 @@ def main() -> None:
     if args.holdout_val:
         val = [p.id for p in load_pairs("train") if is_val(p.id)]
         metrics["val"] = evaluate_policy_on_split(model, "train", args.size, limit=args.eval_limit, style=args.style,
-                                                  pair_ids=val)
+                                                  pair_ids=val, shifts=args.test_time_shifts)
         print_eval("val", metrics["val"])
     for split, ids in (("train", train_pair_ids(args.holdout_val)), ("test", None)):
         metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style,
-                                                  pair_ids=ids)
+                                                  pair_ids=ids, shifts=args.test_time_shifts)
         print_eval(split, metrics[split])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 

@@ -161,6 +161,9 @@ def _edited(converted: Path, tmp_path: Path, edit) -> Path:
     (lambda c: c["observation_space"]["spaces"]["image"].update(dtype="object"), "dtype 'object'"),
     (lambda c: c["observation_space"]["spaces"]["image"].update(shape=[3, 100000, 100000]), "too large"),
     (lambda c: c["observation_space"].update(type="Tuple"), "observation_space.type"),
+    (lambda c: c.update(test_time_shifts=[0, 99]), "test_time_shifts: 99 is not an integer shift"),
+    (lambda c: c.update(test_time_shifts="-4,0,4"), "test_time_shifts: expected a non-empty list"),
+    (lambda c: c.update(test_time_shifts=[0, 0]), "test_time_shifts: repeated shifts"),
 ])
 def test_malformed_configs_fail_with_one_line_naming_the_field(converted: Path, tmp_path: Path, edit,
                                                                message: str) -> None:

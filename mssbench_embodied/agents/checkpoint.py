@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from .tta import CONFIG_KEY, parse_shifts
+
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
            "checkpoint_files", "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "load_safetensors",
            "main", "read_config", "resolve_checkpoint", "save_policy"]
@@ -375,6 +377,11 @@ def load_weights(stem: str | Path) -> Any:
 
     if rllib_policy.is_rllib_config(cfg):
         return rllib_policy.load_rllib_policy(jpath)
+    if CONFIG_KEY in cfg:  # test-time augmentation the checkpoint was selected with (agents/tta.py)
+        try:
+            parse_shifts(cfg[CONFIG_KEY], CONFIG_KEY)
+        except ValueError as e:
+            raise CheckpointError(f"{jpath}: {e}") from None
     policy = _build_policy(cfg, jpath)
     load_safetensors(policy, wpath)
     policy.set_training_mode(False)

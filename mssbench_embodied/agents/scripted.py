@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,15 +126,21 @@ class PolicyAgent:
     name = "policy"
     action_mode = "high_level"
 
-    def __init__(self, checkpoint: str | Path | Any, trust_checkpoint: bool = False) -> None:
+    def __init__(self, checkpoint: str | Path | Any, trust_checkpoint: bool = False,
+                 shifts: Sequence[int] | None = None) -> None:
         """`checkpoint`: a weights-only checkpoint path (agents/checkpoint.py), or a loaded model (as
-        during training). A legacy SB3 .zip (pickle: runs code) loads only with `trust_checkpoint`."""
+        during training). A legacy SB3 .zip (pickle: runs code) loads only with `trust_checkpoint`.
+        `shifts`: test-time augmentation (agents/tta.py; ``(0,)``: none); default: the checkpoint's own
+        ``test_time_shifts``, else none."""
+        from .tta import checkpoint_shifts, parse_shifts
+
         if isinstance(checkpoint, (str, Path)):
             from .checkpoint import load_policy
 
             self.model = load_policy(checkpoint, trust=trust_checkpoint)
         else:
             self.model = checkpoint
+        self.shifts = checkpoint_shifts(self.model) if shifts is None else parse_shifts(list(shifts), "shifts")
         obs_space: Any = self.model.observation_space  # a spaces.Dict
         shape = obs_space["image"].shape  # SB3 stores images channel-first
         self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
@@ -146,10 +153,16 @@ class PolicyAgent:
         ctx.answer_text = "(policy actions)"
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
-        """The model's deterministic masked action index; choosing refuse counts as a warning."""
+        """The model's deterministic masked action index (averaged over shifted views with test-time
+        augmentation); choosing refuse counts as a warning."""
         base = ctx.env.unwrapped
-        a, _ = self.model.predict({k: obs[k] for k in ("image", "instruction")}, deterministic=True,
-                                  action_masks=base.action_masks())
+        seen = {k: obs[k] for k in ("image", "instruction")}
+        if self.shifts == (0,):
+            a, _ = self.model.predict(seen, deterministic=True, action_masks=base.action_masks())
+        else:
+            from .tta import tta_action
+
+            a = tta_action(self.model.policy, seen, base.action_masks(), self.shifts)
         verb, t = base.actions[int(a)]
         if verb == "refuse":
             ctx.warned = True

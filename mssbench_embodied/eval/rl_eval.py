@@ -7,7 +7,7 @@ records kept in memory.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,12 +57,13 @@ def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, see
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
                              max_steps: int = EVAL_MAX_STEPS, style: str | None = None,
-                             pair_ids: list[str] | None = None) -> dict[str, Any]:
+                             pair_ids: list[str] | None = None, shifts: Sequence[int] | None = None) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
     plus task_success_rate. `pair_ids`: these pairs instead of `split`'s (e.g. a validation subset).
     `model`: a loaded policy, or the path of a weights-only checkpoint
     (agents/checkpoint.py; never unpickled). `size`: the frame width = height the model was trained on;
-    `style`: its render style (default: the one the checkpoint records, see PolicyAgent).
+    `style`: its render style (default: the one the checkpoint records, see PolicyAgent); `shifts`: test-time
+    augmentation (agents/tta.py; default: the checkpoint's own).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
     if isinstance(model, (str, Path)):
         model = PolicyAgent(model).model
@@ -74,7 +75,7 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
         base: Any = env.unwrapped  # a SituationEnv
         pairs = base.pairs[:limit] if limit else base.pairs
         jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-        eps = _run(_episodes(PolicyAgent(model), env, jobs, 0))
+        eps = _run(_episodes(PolicyAgent(model, shifts=shifts), env, jobs, 0))
     finally:
         env.close()
     out = summarize(eps)
