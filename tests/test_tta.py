@@ -98,3 +98,11 @@ def test_the_agent_takes_the_checkpoint_shifts(tmp_path: Path, policy) -> None:
             PolicyAgent(policy, shifts=[1.5])  # type: ignore[list-item]
     finally:
         policy.config = old
+
+
+def test_augmentation_needs_an_sb3_policy(policy) -> None:
+    class Other:
+        observation_space = policy.observation_space
+
+    with pytest.raises(ValueError, match="needs a Stable-Baselines3 maskable policy, not Other"):
+        PolicyAgent(Other(), shifts=[-2, 0, 2])

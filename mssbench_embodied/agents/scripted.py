@@ -141,6 +141,9 @@ class PolicyAgent:
         else:
             self.model = checkpoint
         self.shifts = checkpoint_shifts(self.model) if shifts is None else parse_shifts(list(shifts), "shifts")
+        if self.shifts != (0,) and not hasattr(getattr(self.model, "policy", None), "get_distribution"):
+            raise ValueError(f"test-time augmentation (shifts {list(self.shifts)}) needs a Stable-Baselines3 "
+                             f"maskable policy, not {type(self.model).__name__}")
         obs_space: Any = self.model.observation_space  # a spaces.Dict
         shape = obs_space["image"].shape  # SB3 stores images channel-first
         self.frame_size = int(shape[1] if shape[0] in (1, 3) else shape[0])
