@@ -86,7 +86,7 @@ def test_the_action_maximises_the_mean_of_the_views_distributions(policy, states
         assert mask[a] and float(mean[a]) == pytest.approx(float(mean.max()), abs=1e-6)
 
 
-def test_the_agent_takes_the_checkpoint_shifts(tmp_path: Path, policy) -> None:
+def test_the_agent_takes_the_checkpoint_shifts(policy) -> None:
     assert checkpoint_shifts(policy) == (0,)
     assert PolicyAgent(policy).shifts == (0,) and PolicyAgent(policy, shifts=[-2, 0, 2]).shifts == (-2, 0, 2)
     cfg = dict(policy.config, test_time_shifts=[-4, 0, 4])

@@ -36,8 +36,8 @@ def parse_shifts(value: Any, where: str = "test_time_shifts") -> tuple[int, ...]
 
 def checkpoint_shifts(model: Any) -> tuple[int, ...]:
     """The shifts a loaded policy's checkpoint asks for (``(0,)``: none); ValueError if malformed."""
-    config = getattr(model, "config", None)
-    value = config.get(CONFIG_KEY) if isinstance(config, dict) else getattr(model, CONFIG_KEY, None)
+    config = getattr(model, "config", None)  # a WeightsPolicy's JSON config; an in-memory SB3 model has none
+    value = config.get(CONFIG_KEY) if isinstance(config, dict) else None
     return (0,) if value is None else parse_shifts(value, f"checkpoint {CONFIG_KEY}")
 
 
