@@ -6,7 +6,12 @@ architecture from a fixed allow-list, its observation/action spaces, the render 
 it was trained on. ``load_policy`` rebuilds sb3-contrib's ``MaskableMultiInputActorCriticPolicy`` from
 them; a legacy zip loads only with ``trust=True`` (``run --trust-checkpoint``) and a warning.
 
+An ensemble is one checkpoint too: ``"ensemble": N`` in the config, N policies of the config's architecture
+whose tensors are named ``0.``, ``1.``, ... in the safetensors file; it acts on the mean of their masked
+action distributions (agents/tta.py).
+
     python -m mssbench_embodied.agents.checkpoint convert IN.zip OUT      # OUT: a stem or a directory
+    python -m mssbench_embodied.agents.checkpoint ensemble OUT A.json B.json [...]
     python -m mssbench_embodied.agents.checkpoint show STEM.json
 """
 from __future__ import annotations
@@ -17,7 +22,7 @@ import math
 import os
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +33,14 @@ from .tta import CONFIG_KEY, parse_shifts
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
            "checkpoint_files", "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "load_safetensors",
-           "main", "read_config", "resolve_checkpoint", "save_policy"]
+           "main", "read_config", "resolve_checkpoint", "save_ensemble", "save_policy"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints/ppo_lagrangian"
 _MAX_CONFIG_BYTES = 1 << 20
+ENSEMBLE_KEY = "ensemble"
+MAX_MEMBERS = 16
 _POLICY_CLASS = "MaskableMultiInputActorCriticPolicy"
 _ACTIVATIONS = ("ReLU", "Tanh", "GELU", "ELU", "LeakyReLU", "SiLU")
 _DTYPES = ("uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
@@ -155,8 +162,14 @@ def space_from_json(d: Any, where: str = "space") -> spaces.Space:
 class WeightsPolicy:
     """A policy loaded from weights: ``predict`` as ``MaskablePPO.predict``, the spaces, and what it was trained on."""
 
-    policy: Any  # sb3_contrib MaskableMultiInputActorCriticPolicy
+    policy: Any  # sb3_contrib MaskableMultiInputActorCriticPolicy (an ensemble's first member)
     config: dict[str, Any]
+    members: list[Any] = field(default_factory=list)  # an ensemble's policies; empty for one policy
+
+    @property
+    def policies(self) -> list[Any]:
+        """The policies whose distributions are averaged (one unless an ensemble)."""
+        return self.members or [self.policy]
 
     @property
     def observation_space(self) -> spaces.Space:
@@ -175,8 +188,22 @@ class WeightsPolicy:
 
     def predict(self, observation: Any, state: Any = None, episode_start: Any = None, deterministic: bool = False,
                 action_masks: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
-        """The policy's action (and state), exactly as ``MaskablePPO.predict``."""
-        return self.policy.predict(observation, state, episode_start, deterministic, action_masks=action_masks)
+        """The policy's action (and state), exactly as ``MaskablePPO.predict``; an ensemble takes the most
+        likely action of its mean distribution (``deterministic``) or samples it."""
+        if not self.members:
+            return self.policy.predict(observation, state, episode_start, deterministic, action_masks=action_masks)
+        import torch
+
+        from .tta import mean_probs
+
+        if action_masks is None:
+            n_actions = int(getattr(self.action_space, "n", 0))
+            action_masks = np.ones((1, n_actions), dtype=bool)
+        probs = mean_probs(self.members, observation, action_masks)
+        actions = probs.argmax(1) if deterministic else torch.multinomial(probs, 1)[:, 0]
+        _, vectorized = self.policy.obs_to_tensor(observation)
+        out = actions.cpu().numpy()
+        return (out if vectorized else out[0]), state
 
 
 def _policy_config(policy: Any) -> dict[str, Any]:
@@ -242,6 +269,43 @@ def write_checkpoint(stem: str | Path, module: Any, config: dict[str, Any]) -> t
     os.replace(tmp_w, wpath)
     os.replace(tmp_j, jpath)
     return jpath, wpath
+
+
+def save_ensemble(members: list[Any], stem: str | Path, *, extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
+    """Write 2..MAX_MEMBERS policies of one architecture, spaces and render style (loaded checkpoints, MaskablePPO
+    models or their policies) as one ensemble checkpoint; CheckpointError if they differ."""
+    import torch
+
+    if not 2 <= len(members) <= MAX_MEMBERS:
+        raise CheckpointError(f"an ensemble needs 2 to {MAX_MEMBERS} members, got {len(members)}")
+    policies = [getattr(m, "policy", m) for m in members]
+    if any(getattr(m, "members", None) for m in members):
+        raise CheckpointError("an ensemble member is itself an ensemble")
+    styles = {str(getattr(m, "render_style", "flat")) for m in members}
+    first = {"policy": _policy_config(policies[0]), "observation_space": space_to_json(policies[0].observation_space),
+             "action_space": space_to_json(policies[0].action_space)}
+    for i, pol in enumerate(policies[1:], 1):
+        other = {"policy": _policy_config(pol), "observation_space": space_to_json(pol.observation_space),
+                 "action_space": space_to_json(pol.action_space)}
+        for key in first:
+            if other[key] != first[key]:
+                raise CheckpointError(f"ensemble member {i}: its {key} differs from member 0's")
+    if len(styles) != 1:
+        raise CheckpointError(f"ensemble members were trained on different render styles: {sorted(styles)}")
+    config: dict[str, Any] = {
+        "format": FORMAT, "version": VERSION, "algorithm": "MaskablePPO", **first,
+        "render_style": styles.pop(), "frame_size": _frame_size(policies[0].observation_space),
+        ENSEMBLE_KEY: len(policies), **(extra or {}),
+    }
+    return write_checkpoint(stem, torch.nn.ModuleList(policies), config)
+
+
+def _members(cfg: dict[str, Any], jpath: Path) -> int:
+    """The number of policies a config describes (1 unless ``"ensemble"``); CheckpointError if malformed."""
+    n = cfg.get(ENSEMBLE_KEY, 1)
+    if isinstance(n, bool) or not isinstance(n, int) or not (n == 1 or 2 <= n <= MAX_MEMBERS):
+        raise CheckpointError(f"{jpath}: {ENSEMBLE_KEY} must be an integer from 2 to {MAX_MEMBERS}, got {n!r:.40}")
+    return n
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -382,6 +446,15 @@ def load_weights(stem: str | Path) -> Any:
             parse_shifts(cfg[CONFIG_KEY], CONFIG_KEY)
         except ValueError as e:
             raise CheckpointError(f"{jpath}: {e}") from None
+    n = _members(cfg, jpath)
+    if n > 1:
+        import torch
+
+        members = [_build_policy(cfg, jpath) for _ in range(n)]
+        load_safetensors(torch.nn.ModuleList(members), wpath)
+        for m in members:
+            m.set_training_mode(False)
+        return WeightsPolicy(members[0], cfg, members)
     policy = _build_policy(cfg, jpath)
     load_safetensors(policy, wpath)
     policy.set_training_mode(False)
@@ -428,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("convert", help="legacy SB3 zip (trusted: it is unpickled) -> OUT.json + OUT.safetensors")
     c.add_argument("src", type=Path)
     c.add_argument("out", type=Path, help="output stem, or an existing directory")
+    e = sub.add_parser("ensemble", help="weights-only checkpoints of one architecture -> one ensemble checkpoint")
+    e.add_argument("out", type=Path, help="output stem")
+    e.add_argument("members", type=Path, nargs="+", help=f"member checkpoints (STEM.json), 2 to {MAX_MEMBERS}")
     s = sub.add_parser("show", help="print a weights-only checkpoint's config after loading it")
     s.add_argument("checkpoint", type=Path)
     args = ap.parse_args(argv)
@@ -435,12 +511,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "convert":
             jpath, wpath = convert(args.src, args.out)
             print(f"wrote {jpath} and {wpath}")
+        elif args.cmd == "ensemble":
+            loaded = []
+            for m in args.members:
+                kind, p = resolve_checkpoint(m)
+                if kind != "weights":
+                    raise UntrustedCheckpoint(_untrusted_message(p))
+                loaded.append(load_weights(p))
+            names = [_stem(m).name for m in args.members]
+            jpath, wpath = save_ensemble(loaded, args.out, extra={"member_checkpoints": names})
+            print(f"wrote {jpath} and {wpath}")
         else:
             kind, p = resolve_checkpoint(args.checkpoint)
             if kind != "weights":
                 raise UntrustedCheckpoint(_untrusted_message(p))
             pol = load_weights(p)
-            n = sum(int(t.numel()) for t in pol.policy.parameters())
+            n = sum(int(t.numel()) for m in pol.policies for t in m.parameters())
             print(json.dumps({**{k: v for k, v in pol.config.items() if k != "observation_space"},
                               "parameters": n}, indent=1))
     except (CheckpointError, OSError) as e:

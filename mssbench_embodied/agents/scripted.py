@@ -131,7 +131,7 @@ class PolicyAgent:
         """`checkpoint`: a weights-only checkpoint path (agents/checkpoint.py), or a loaded model (as
         during training). A legacy SB3 .zip (pickle: runs code) loads only with `trust_checkpoint`.
         `shifts`: test-time augmentation (agents/tta.py; ``(0,)``: none); default: the checkpoint's own
-        ``test_time_shifts``, else none."""
+        ``test_time_shifts``, else none. An ensemble checkpoint acts on its members' mean distribution."""
         from .tta import checkpoint_shifts, parse_shifts
 
         if isinstance(checkpoint, (str, Path)):
@@ -141,7 +141,8 @@ class PolicyAgent:
         else:
             self.model = checkpoint
         self.shifts = checkpoint_shifts(self.model) if shifts is None else parse_shifts(list(shifts), "shifts")
-        if self.shifts != (0,) and not hasattr(getattr(self.model, "policy", None), "get_distribution"):
+        self.policies: list[Any] = list(getattr(self.model, "policies", None) or [getattr(self.model, "policy", None)])
+        if self.shifts != (0,) and not hasattr(self.policies[0], "get_distribution"):
             raise ValueError(f"test-time augmentation (shifts {list(self.shifts)}) needs a Stable-Baselines3 "
                              f"maskable policy, not {type(self.model).__name__}")
         obs_space: Any = self.model.observation_space  # a spaces.Dict
@@ -156,16 +157,16 @@ class PolicyAgent:
         ctx.answer_text = "(policy actions)"
 
     async def act(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> Decision:
-        """The model's deterministic masked action index (averaged over shifted views with test-time
-        augmentation); choosing refuse counts as a warning."""
+        """The model's deterministic masked action index (the mean distribution over shifted views with
+        test-time augmentation, and over an ensemble's members); choosing refuse counts as a warning."""
         base = ctx.env.unwrapped
         seen = {k: obs[k] for k in ("image", "instruction")}
-        if self.shifts == (0,):
+        if self.shifts == (0,) and len(self.policies) == 1:
             a, _ = self.model.predict(seen, deterministic=True, action_masks=base.action_masks())
         else:
             from .tta import tta_action
 
-            a = tta_action(self.model.policy, seen, base.action_masks(), self.shifts)
+            a = tta_action(self.policies, seen, base.action_masks(), self.shifts)
         verb, t = base.actions[int(a)]
         if verb == "refuse":
             ctx.warned = True

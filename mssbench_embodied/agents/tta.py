@@ -1,4 +1,5 @@
-"""Test-time augmentation (TTA) for image policies: the masked action distribution averaged over shifted views.
+"""Averaged policies: the masked action distribution averaged over shifted views (test-time augmentation,
+TTA) and over the members of an ensemble.
 
 A policy trained with random-shift augmentation (DrQ; policies/train_ppo_lagrangian.py pads by replicating
 edges and crops back) is asked about each view ``(dx, dy)`` in ``shifts x shifts``; the probabilities of the
@@ -6,7 +7,9 @@ masked categorical distributions are averaged and the most likely action is take
 plain deterministic policy.
 
 A checkpoint names the shifts it was selected with in its config (``"test_time_shifts"``, e.g. ``[-4, 0, 4]``:
-9 views); ``PolicyAgent`` uses them unless told otherwise.
+9 views); ``PolicyAgent`` uses them unless told otherwise. An ensemble checkpoint (agents/checkpoint.py,
+``"ensemble": N``) holds N policies of one architecture; its distribution is the mean of theirs, over every
+view.
 """
 from __future__ import annotations
 
@@ -54,17 +57,29 @@ def shifted_views(images: Any, shifts: Sequence[int]) -> Any:
     return torch.cat(views).to(images.dtype)
 
 
-def tta_action(policy: Any, observation: dict[str, np.ndarray], action_mask: np.ndarray,
-               shifts: Sequence[int]) -> int:
-    """The most likely action of an SB3 maskable policy's distribution averaged over the shifted views of one
-    observation (image and instruction, unbatched)."""
+def mean_probs(policies: Any, observation: Any, action_masks: Any, shifts: Sequence[int] = (0,)) -> Any:
+    """The masked action probabilities averaged over ``policies`` (SB3 maskable policies, or one) and the shifted
+    views of each observation: a (B, n_actions) tensor, B = 1 for an unbatched observation."""
     import torch
 
+    members = list(policies) if isinstance(policies, (list, tuple)) else [policies]
     with torch.no_grad():
-        obs, _ = policy.obs_to_tensor(observation)
-        views = shifted_views(obs["image"], shifts)
-        n = views.shape[0]
-        batch = {k: (views if k == "image" else v.expand(n, *v.shape[1:])) for k, v in obs.items()}
-        masks = np.repeat(np.asarray(action_mask, dtype=bool)[None], n, axis=0)
-        probs = policy.get_distribution(batch, action_masks=masks).distribution.probs.mean(0)
-    return int(torch.argmax(probs))
+        obs, _ = members[0].obs_to_tensor(observation)
+        b = obs["image"].shape[0]
+        views = torch.cat([shifted_views(obs["image"][i:i + 1], shifts) for i in range(b)])
+        n = views.shape[0] // b  # views per observation, grouped by observation
+        batch = {k: (views if k == "image" else v.repeat_interleave(n, dim=0)) for k, v in obs.items()}
+        masks = np.asarray(action_masks, dtype=bool)
+        masks = masks.reshape(-1, masks.shape[-1])
+        masks = np.repeat(np.repeat(masks, b, axis=0) if len(masks) == 1 else masks, n, axis=0)
+        probs = torch.stack([m.get_distribution(batch, action_masks=masks).distribution.probs for m in members])
+        return probs.mean(0).reshape(b, n, -1).mean(1)
+
+
+def tta_action(policies: Any, observation: dict[str, np.ndarray], action_mask: np.ndarray,
+               shifts: Sequence[int]) -> int:
+    """The most likely action of the distribution averaged over ``policies`` (SB3 maskable policies, or one)
+    and the shifted views of one observation (image and instruction, unbatched)."""
+    import torch
+
+    return int(torch.argmax(mean_probs(policies, observation, action_mask, shifts)[0]))

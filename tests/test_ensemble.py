@@ -1,0 +1,157 @@
+"""Ensemble checkpoints (agents/checkpoint.py ``"ensemble": N``, agents/tta.py ``mean_probs``).
+
+Members are the committed policy and copies of it with perturbed action heads (so they disagree). An ensemble
+acts on the mean of its members' masked distributions (checked against each member's distribution computed on
+its own); an ensemble of identical members acts exactly as the one policy; bad ensembles fail with one line.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+
+from mssbench_embodied import run
+from mssbench_embodied.agents.checkpoint import CheckpointError, load_policy, main, save_ensemble, save_policy
+from mssbench_embodied.agents.scripted import PolicyAgent
+from mssbench_embodied.agents.tta import mean_probs, tta_action
+
+COMMITTED = Path(__file__).resolve().parents[1] / "policies/checkpoints/ppo_lagrangian.json"
+
+
+def _perturbed(seed: int, scale: float = 0.5):
+    pol = load_policy(COMMITTED)
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in pol.policy.action_net.parameters():
+            p.add_(torch.randn(p.shape, generator=gen) * scale)
+    return pol
+
+
+@pytest.fixture(scope="module")
+def members():
+    return [load_policy(COMMITTED), _perturbed(1), _perturbed(2)]
+
+
+@pytest.fixture(scope="module")
+def ensemble(members, tmp_path_factory: pytest.TempPathFactory):
+    stem = tmp_path_factory.mktemp("ens") / "ens"
+    jpath, wpath = save_ensemble(members, stem, extra={"note": "three"})
+    assert (jpath.name, wpath.name) == ("ens.json", "ens.safetensors")
+    return load_policy(jpath)
+
+
+@pytest.fixture(scope="module")
+def states() -> list[tuple[dict, np.ndarray]]:
+    env = gym.make("MSSBench/Situations-v0", split="test", width=128, height=128, render_style="legible")
+    out = []
+    try:
+        for seed in range(6):
+            obs, info = env.reset(seed=seed)
+            out.append(({k: obs[k] for k in ("image", "instruction")}, info["action_mask"]))
+    finally:
+        env.close()
+    return out
+
+
+def test_an_ensemble_round_trips_its_members(members, ensemble) -> None:
+    assert ensemble.config["ensemble"] == 3 and ensemble.config["note"] == "three"
+    assert ensemble.render_style == "legible" and len(ensemble.policies) == 3
+    for src, got in zip(members, ensemble.policies):
+        a, b = src.policy.state_dict(), got.state_dict()
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_the_ensemble_acts_on_the_mean_of_its_members(members, ensemble, states) -> None:
+    disagreements = 0
+    for obs, mask in states:
+        t, _ = members[0].policy.obs_to_tensor(obs)
+        with torch.no_grad():
+            each = [m.policy.get_distribution(t, action_masks=mask[None]).distribution.probs[0] for m in members]
+        mean = torch.stack(each).mean(0)
+        a, _ = ensemble.predict(obs, deterministic=True, action_masks=mask)
+        assert mask[int(a)] and float(mean[int(a)]) == pytest.approx(float(mean.max()), abs=1e-6)
+        assert torch.allclose(mean_probs(ensemble.policies, obs, mask)[0], mean, atol=1e-6)
+        assert tta_action(ensemble.policies, obs, mask, (0,)) == int(a)
+        disagreements += len({int(torch.argmax(p)) for p in each}) > 1
+    assert disagreements >= 1  # the members differ where it matters
+
+
+def test_batched_and_sampled_predictions(ensemble, states) -> None:
+    obs = {k: np.stack([o[k] for o, _ in states]) for k in ("image", "instruction")}
+    masks = np.stack([m for _, m in states])
+    batch, _ = ensemble.predict(obs, deterministic=True, action_masks=masks)
+    single = [int(ensemble.predict(o, deterministic=True, action_masks=m)[0]) for o, m in states]
+    assert batch.shape == (len(states),) and list(batch) == single
+    unmasked, _ = ensemble.predict(obs, deterministic=True)  # no masks: every action allowed
+    assert unmasked.shape == (len(states),)
+    torch.manual_seed(0)
+    sampled, _ = ensemble.predict(obs, deterministic=False, action_masks=masks)
+    assert all(masks[i, int(a)] for i, a in enumerate(sampled))
+
+
+def test_identical_members_act_as_the_one_policy(tmp_path: Path, states) -> None:
+    one = load_policy(COMMITTED)
+    twin = load_policy(save_ensemble([one, load_policy(COMMITTED)], tmp_path / "twin")[0])
+    for obs, mask in states:
+        assert int(twin.predict(obs, deterministic=True, action_masks=mask)[0]) == \
+            int(one.predict(obs, deterministic=True, action_masks=mask)[0])
+
+
+def test_the_agent_and_the_runner_use_every_member(ensemble, tmp_path: Path, members) -> None:
+    agent = PolicyAgent(ensemble)
+    assert len(agent.policies) == 3 and agent.shifts == (0,) and agent.render_style == "legible"
+    assert len(PolicyAgent(ensemble, shifts=[-2, 0, 2]).policies) == 3
+    stem = tmp_path / "ens"
+    save_ensemble(members[:2], stem)
+    assert run.main(["--agent", "policy", "--checkpoint", str(stem), "--limit", "1", "--split", "test",
+                     "--no-progress", "--out", str(tmp_path / "out")]) == 0
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (s["n"], s["errors"], s["size"]) == (2, 0, 128)
+
+
+def test_the_cli_builds_and_shows_an_ensemble(tmp_path: Path, capsys, members) -> None:
+    a, b = save_policy(members[0], tmp_path / "a")[0], save_policy(members[1], tmp_path / "b")[0]
+    assert main(["ensemble", str(tmp_path / "ab"), str(a), str(b)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert main(["show", str(tmp_path / "ab.json")]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    single = sum(int(t.numel()) for t in members[0].policy.parameters())
+    assert shown["ensemble"] == 2 and shown["member_checkpoints"] == ["a", "b"] and shown["parameters"] == 2 * single
+    assert main(["ensemble", str(tmp_path / "x"), str(a)]) == 2  # one member
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2 to 16 members" in err
+    assert main(["ensemble", str(tmp_path / "x"), str(a), str(tmp_path / "missing.json")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and not (tmp_path / "x.json").exists()
+
+
+def test_members_of_different_shapes_are_refused(tmp_path: Path, members) -> None:
+    from gymnasium import spaces
+
+    other = load_policy(COMMITTED)
+    other.policy.observation_space = spaces.Dict({**other.policy.observation_space.spaces,
+                                                  "image": spaces.Box(0, 255, (3, 64, 64), np.uint8)})
+    with pytest.raises(CheckpointError, match="ensemble member 1: its observation_space differs"):
+        save_ensemble([members[0], other], tmp_path / "bad")
+    nested = load_policy(save_ensemble(members[:2], tmp_path / "n")[0])
+    with pytest.raises(CheckpointError, match="itself an ensemble"):
+        save_ensemble([members[0], nested], tmp_path / "bad")
+    assert not (tmp_path / "bad.json").exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (1.5, "ensemble must be an integer from 2 to 16, got 1.5"), (True, "got True"), (17, "got 17"),
+    (0, "got 0"), (2, "weights do not fit the config"),
+])
+def test_malformed_ensemble_configs_fail_with_one_line(members, tmp_path: Path, value: object,
+                                                       message: str) -> None:
+    jpath, _ = save_ensemble(members, tmp_path / "e")  # three members' tensors
+    cfg = json.loads(jpath.read_text())
+    cfg["ensemble"] = value
+    jpath.write_text(json.dumps(cfg))
+    with pytest.raises(CheckpointError) as info:
+        load_policy(jpath)
+    assert message in str(info.value) and str(jpath.with_suffix("")) in str(info.value) and "\n" not in str(info.value)
