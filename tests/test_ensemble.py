@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
 import pytest
 import torch
+from policy_support import first_states
 
 from mssbench_embodied import run
 from mssbench_embodied.agents.checkpoint import CheckpointError, load_policy, main, save_ensemble, save_policy
@@ -46,15 +46,7 @@ def ensemble(members, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def states() -> list[tuple[dict, np.ndarray]]:
-    env = gym.make("MSSBench/Situations-v0", split="test", width=128, height=128, render_style="legible")
-    out = []
-    try:
-        for seed in range(6):
-            obs, info = env.reset(seed=seed)
-            out.append(({k: obs[k] for k in ("image", "instruction")}, info["action_mask"]))
-    finally:
-        env.close()
-    return out
+    return first_states()
 
 
 def test_an_ensemble_round_trips_its_members(members, ensemble) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
 import pytest
 import torch
+from policy_support import first_states
 
 from mssbench_embodied.agents.checkpoint import load_policy
 from mssbench_embodied.agents.scripted import PolicyAgent
@@ -52,16 +52,8 @@ def policy():
 
 
 @pytest.fixture(scope="module")
-def states(policy) -> list[tuple[dict, np.ndarray]]:
-    env = gym.make("MSSBench/Situations-v0", split="test", width=128, height=128, render_style="legible")
-    out = []
-    try:
-        for seed in range(6):
-            obs, info = env.reset(seed=seed)
-            out.append(({k: obs[k] for k in ("image", "instruction")}, info["action_mask"]))
-    finally:
-        env.close()
-    return out
+def states() -> list[tuple[dict, np.ndarray]]:
+    return first_states()
 
 
 def test_no_shift_is_the_plain_policy(policy, states) -> None:
