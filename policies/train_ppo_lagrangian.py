@@ -45,6 +45,8 @@ def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=128, help="frame width = height")
+    ap.add_argument("--fov", type=_fov, default=90.0,
+                    help="the camera's vertical field of view in degrees (the env's default 90; model agents get 50)")
     ap.add_argument("--style", choices=("legible", "flat"), default="legible",
                     help="render style of the frames (stored in the checkpoint; `run --agent policy` uses it)")
     ap.add_argument("--num-envs", type=int, default=2)
@@ -84,6 +86,16 @@ def parse_args() -> argparse.Namespace:
     return ap.parse_args()
 
 
+def _fov(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of degrees") from None
+    if not 10.0 < v < 170.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 10 and 170 degrees")
+    return v
+
+
 def _shifts(text: str) -> tuple[int, ...]:
     try:
         return parse_shifts([int(x) for x in text.split(",")])
@@ -106,15 +118,15 @@ def train_pair_ids(holdout_val: bool) -> list[str] | None:
     return [p.id for p in load_pairs("train") if not is_val(p.id)] if holdout_val else None
 
 
-def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None) -> dict:
+def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None, fov: float = 90.0) -> dict:
     kw = {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD,
-          "render_style": style}
+          "render_style": style, "field_of_view": fov}
     return kw if pair_ids is None else {**kw, "pair_ids": pair_ids}
 
 
-def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None):
+def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None, fov: float = 90.0):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids))
+        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids, fov))
         env.reset(seed=seed)
         return env
     return thunk
@@ -128,10 +140,10 @@ def make_train_venv(args: argparse.Namespace) -> VecEnv:
         from mssbench_embodied.envs.sb3 import make_sb3_vec
 
         venv = make_sb3_vec("MSSBench/Situations-v0", args.num_envs, min(args.num_workers, args.num_envs),
-                            **env_kwargs("train", args.size, args.style, ids))
+                            **env_kwargs("train", args.size, args.style, ids, args.fov))
         venv.seed(args.seed)
         return venv
-    fns = [make_env("train", args.size, args.seed + i, args.style, ids) for i in range(args.num_envs)]
+    fns = [make_env("train", args.size, args.seed + i, args.style, ids, args.fov) for i in range(args.num_envs)]
     return SubprocVecEnv(fns) if args.num_envs > 1 else DummyVecEnv(fns)
 
 
@@ -170,8 +182,8 @@ def refusals_before_harm(env: gym.Env, obs: dict) -> list[tuple[dict, np.ndarray
 
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
-                  pair_ids: list[str] | None = None) -> dict[str, np.ndarray]:
-    env = make_env("train", size, seed, style, pair_ids)()
+                  pair_ids: list[str] | None = None, fov: float = 90.0) -> dict[str, np.ndarray]:
+    env = make_env("train", size, seed, style, pair_ids, fov)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
     no_ops, refuse = 0, HIGH_LEVEL_INDEX[("refuse", None)]
@@ -351,17 +363,21 @@ def main() -> None:
         if getattr(model, "render_style", "flat") != args.style:
             raise SystemExit(f"--init {args.init} was trained on {getattr(model, 'render_style', 'flat')} frames, "
                              f"not --style {args.style}")
+        if float(getattr(model, "field_of_view", 90.0)) != args.fov:
+            raise SystemExit(f"--init {args.init} was trained with a {getattr(model, 'field_of_view', 90.0):g} degree "
+                             f"field of view, not --fov {args.fov:g}")
         bc_losses: list[float] = []
     else:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
-                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val))
+                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
                             policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
                                            "activation_fn": torch.nn.ReLU})
         model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
+        model.field_of_view = args.fov  # and with the same camera
         bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)

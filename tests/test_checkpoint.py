@@ -164,6 +164,8 @@ def _edited(converted: Path, tmp_path: Path, edit) -> Path:
     (lambda c: c.update(test_time_shifts=[0, 99]), "test_time_shifts: 99 is not an integer shift"),
     (lambda c: c.update(test_time_shifts="-4,0,4"), "test_time_shifts: expected a non-empty list"),
     (lambda c: c.update(test_time_shifts=[0, 0]), "test_time_shifts: repeated shifts"),
+    (lambda c: c.update(field_of_view=5), "field_of_view must be a number of degrees between 10 and 170, got 5"),
+    (lambda c: c.update(field_of_view="50"), "field_of_view must be a number"),
 ])
 def test_malformed_configs_fail_with_one_line_naming_the_field(converted: Path, tmp_path: Path, edit,
                                                                message: str) -> None:
@@ -200,3 +202,16 @@ def test_checkpoint_paths_resolve(converted: Path) -> None:
 def test_a_stem_with_only_a_zip_is_legacy(tmp_path: Path) -> None:
     (tmp_path / "old.zip").write_bytes(COMMITTED.read_bytes())
     assert resolve_checkpoint(tmp_path / "old") == ("legacy", tmp_path / "old.zip")
+
+
+def test_the_recorded_field_of_view_is_the_evaluation_camera(converted: Path, tmp_path: Path) -> None:
+    """A checkpoint's field_of_view (absent: the env default 90) is the camera the policy is evaluated with."""
+    from mssbench_embodied.agents.scripted import PolicyAgent
+    from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
+
+    assert load_policy(converted).field_of_view == 90.0 and "field_of_view" in json.loads(
+        converted.with_suffix(".json").read_text())  # written on conversion
+    narrow = _edited(converted, tmp_path, lambda c: c.update(field_of_view=50))
+    assert PolicyAgent(narrow).field_of_view == 50.0
+    recorded = evaluate_policy_on_split(str(narrow), "test", 128, limit=2)
+    assert recorded == evaluate_policy_on_split(str(converted), "test", 128, limit=2, fov=50)

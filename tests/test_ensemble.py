@@ -128,6 +128,10 @@ def test_members_of_different_shapes_are_refused(tmp_path: Path, members) -> Non
                                                   "image": spaces.Box(0, 255, (3, 64, 64), np.uint8)})
     with pytest.raises(CheckpointError, match="ensemble member 1: its observation_space differs"):
         save_ensemble([members[0], other], tmp_path / "bad")
+    narrow = load_policy(COMMITTED)
+    narrow.config = {**narrow.config, "field_of_view": 50.0}
+    with pytest.raises(CheckpointError, match=r"different fields of view: \[50.0, 90.0\]"):
+        save_ensemble([members[0], narrow], tmp_path / "bad")
     nested = load_policy(save_ensemble(members[:2], tmp_path / "n")[0])
     with pytest.raises(CheckpointError, match="itself an ensemble"):
         save_ensemble([members[0], nested], tmp_path / "bad")

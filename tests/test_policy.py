@@ -17,7 +17,7 @@ COMMITTED_WEIGHTS = ROOT / "policies/checkpoints/ppo_lagrangian"  # the same pol
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("policy")
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--holdout-val",
-                        "--out", str(out)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+                        "--fov", "50", "--out", str(out)], capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
 
@@ -45,6 +45,9 @@ def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
     assert code == 0
     summary = json.loads((tmp_path / "p" / "summary.json").read_text())
     assert summary["agent"] == "policy" and summary["n"] == 4 and summary["errors"] == 0
+    # trained with --fov 50: the checkpoint records it and the run renders with it, not the scripted agents' 90
+    assert json.loads((smoke / "ppo_lagrangian_smoke.json").read_text())["field_of_view"] == 50.0
+    assert (summary["fov"], summary["size"], summary["style"]) == (50.0, 64, "legible")
 
 
 def test_committed_checkpoint_acts_on_the_env() -> None:

@@ -2,9 +2,10 @@
 
 A Stable-Baselines3 ``.zip`` unpickles Python objects on load, so opening one runs whatever code it
 carries. This format holds only tensors (safetensors) and a JSON config naming the policy's
-architecture from a fixed allow-list, its observation/action spaces, the render style and frame size
-it was trained on. ``load_policy`` rebuilds sb3-contrib's ``MaskableMultiInputActorCriticPolicy`` from
-them; a legacy zip loads only with ``trust=True`` (``run --trust-checkpoint``) and a warning.
+architecture from a fixed allow-list, its observation/action spaces, the render style, frame size and
+camera field of view it was trained on. ``load_policy`` rebuilds sb3-contrib's
+``MaskableMultiInputActorCriticPolicy`` from them; a legacy zip loads only with ``trust=True``
+(``run --trust-checkpoint``) and a warning.
 
 An ensemble is one checkpoint too: ``"ensemble": N`` in the config, N policies of the config's architecture
 whose tensors are named ``0.``, ``1.``, ... in the safetensors file; it acts on the mean of their masked
@@ -41,6 +42,7 @@ DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints
 _MAX_CONFIG_BYTES = 1 << 20
 ENSEMBLE_KEY = "ensemble"
 MAX_MEMBERS = 16
+DEFAULT_FOV = 90.0  # SituationEnv's default field of view: what checkpoints without "field_of_view" saw
 _POLICY_CLASS = "MaskableMultiInputActorCriticPolicy"
 _ACTIVATIONS = ("ReLU", "Tanh", "GELU", "ELU", "LeakyReLU", "SiLU")
 _DTYPES = ("uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
@@ -186,6 +188,11 @@ class WeightsPolicy:
         """The render style of the frames it was trained on."""
         return str(self.config.get("render_style", "flat"))
 
+    @property
+    def field_of_view(self) -> float:
+        """The camera's vertical field of view (degrees) it was trained with."""
+        return float(self.config.get("field_of_view", DEFAULT_FOV))
+
     def predict(self, observation: Any, state: Any = None, episode_start: Any = None, deterministic: bool = False,
                 action_masks: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
         """The policy's action (and state), exactly as ``MaskablePPO.predict``; an ensemble takes the most
@@ -242,7 +249,8 @@ def save_policy(model: Any, stem: str | Path, *, render_style: str | None = None
                 extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Write ``model`` (a MaskablePPO, or its policy) as ``stem.json`` + ``stem.safetensors``; return both paths.
 
-    ``render_style``: the frames it was trained on (default: ``model.render_style``, else "flat")."""
+    ``render_style``: the frames it was trained on (default: ``model.render_style``, else "flat"); the field of
+    view is ``model.field_of_view`` (else DEFAULT_FOV)."""
 
     policy = getattr(model, "policy", model)
     style = render_style or str(getattr(model, "render_style", "flat"))
@@ -251,6 +259,7 @@ def save_policy(model: Any, stem: str | Path, *, render_style: str | None = None
         "observation_space": space_to_json(policy.observation_space),
         "action_space": space_to_json(policy.action_space),
         "render_style": style, "frame_size": _frame_size(policy.observation_space),
+        "field_of_view": float(getattr(model, "field_of_view", DEFAULT_FOV)),
         "num_timesteps": int(getattr(model, "num_timesteps", 0) or 0), **(extra or {}),
     }
     return write_checkpoint(stem, policy, config)
@@ -292,9 +301,13 @@ def save_ensemble(members: list[Any], stem: str | Path, *, extra: dict[str, Any]
                 raise CheckpointError(f"ensemble member {i}: its {key} differs from member 0's")
     if len(styles) != 1:
         raise CheckpointError(f"ensemble members were trained on different render styles: {sorted(styles)}")
+    fovs = {float(getattr(m, "field_of_view", DEFAULT_FOV)) for m in members}
+    if len(fovs) != 1:
+        raise CheckpointError(f"ensemble members were trained with different fields of view: {sorted(fovs)}")
     config: dict[str, Any] = {
         "format": FORMAT, "version": VERSION, "algorithm": "MaskablePPO", **first,
         "render_style": styles.pop(), "frame_size": _frame_size(policies[0].observation_space),
+        "field_of_view": fovs.pop(),
         ENSEMBLE_KEY: len(policies), **(extra or {}),
     }
     return write_checkpoint(stem, torch.nn.ModuleList(policies), config)
@@ -446,6 +459,9 @@ def load_weights(stem: str | Path) -> Any:
             parse_shifts(cfg[CONFIG_KEY], CONFIG_KEY)
         except ValueError as e:
             raise CheckpointError(f"{jpath}: {e}") from None
+    fov = cfg.get("field_of_view", DEFAULT_FOV)
+    if isinstance(fov, bool) or not isinstance(fov, (int, float)) or not 10.0 < fov < 170.0:
+        raise CheckpointError(f"{jpath}: field_of_view must be a number of degrees between 10 and 170, got {fov!r:.40}")
     n = _members(cfg, jpath)
     if n > 1:
         import torch

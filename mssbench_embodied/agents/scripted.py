@@ -151,6 +151,8 @@ class PolicyAgent:
         # the render style it was trained on: training stores it on the model (saved with it);
         # checkpoints from before render styles saw flat frames
         self.render_style: str = str(getattr(self.model, "render_style", "flat"))
+        # and the camera's field of view (checkpoints that do not record it saw SituationEnv's default)
+        self.field_of_view: float = float(getattr(self.model, "field_of_view", 90.0))
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
         """Nothing to plan: the policy acts step by step."""

@@ -57,25 +57,27 @@ def run_policy_episode(model: Any, env: gym.Env, pair_id: str, variant: str, see
 
 def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | None = None,
                              max_steps: int = EVAL_MAX_STEPS, style: str | None = None,
-                             pair_ids: list[str] | None = None, shifts: Sequence[int] | None = None) -> dict[str, Any]:
+                             pair_ids: list[str] | None = None, shifts: Sequence[int] | None = None,
+                             fov: float | None = None) -> dict[str, Any]:
     """eval.metrics.summarize over every pair of `split` (the first `limit`), both variants, seed 0,
     plus task_success_rate. `pair_ids`: these pairs instead of `split`'s (e.g. a validation subset).
     `model`: a loaded policy, or the path of a weights-only checkpoint
     (agents/checkpoint.py; never unpickled). `size`: the frame width = height the model was trained on;
     `style`: its render style (default: the one the checkpoint records, see PolicyAgent); `shifts`: test-time
-    augmentation (agents/tta.py; default: the checkpoint's own).
+    augmentation (agents/tta.py; default: the checkpoint's own); `fov`: the camera's field of view (default: the
+    one the checkpoint records).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
     if isinstance(model, (str, Path)):
         model = PolicyAgent(model).model
-    render_style = style or PolicyAgent(model).render_style
-
+    agent = PolicyAgent(model, shifts=shifts)
     env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
-                   render_style=render_style, pair_ids=pair_ids)
+                   render_style=style or agent.render_style, pair_ids=pair_ids,
+                   field_of_view=agent.field_of_view if fov is None else fov)
     try:
         base: Any = env.unwrapped  # a SituationEnv
         pairs = base.pairs[:limit] if limit else base.pairs
         jobs = [(p.id, v) for p in pairs for v in ("safe", "unsafe")]
-        eps = _run(_episodes(PolicyAgent(model, shifts=shifts), env, jobs, 0))
+        eps = _run(_episodes(agent, env, jobs, 0))
     finally:
         env.close()
     out = summarize(eps)

@@ -70,7 +70,7 @@ def agent_options(agent: str, setting: str = "if", seed: int = 0, guard: bool = 
 
 def frame_config(agent: Any, uses_model: bool, size: int | None, style: str | None, fov: float | None,
                  max_steps: int, backend: str = "embedded") -> FrameConfig:
-    """The env configuration of an agent: its own frame_size / render_style if it asks for them, else
+    """The env configuration of an agent: its own frame_size / render_style / field_of_view if it asks for them, else
     the given values, else the defaults for model agents (512 px, legible, 50 deg) or the others (300, flat, 90)."""
     if size is not None and size < 16:
         raise ValueError(f"size must be >= 16, not {size}")
@@ -86,7 +86,8 @@ def frame_config(agent: Any, uses_model: bool, size: int | None, style: str | No
         size=int(getattr(agent, "frame_size", size if size is not None else MODEL_SIZE if uses_model
                          else SCRIPTED_SIZE)),
         style=str(getattr(agent, "render_style", style or ("legible" if uses_model else "flat"))),
-        fov=float(fov if fov is not None else MODEL_FOV if uses_model else SCRIPTED_FOV),
+        fov=float(getattr(agent, "field_of_view", fov if fov is not None else MODEL_FOV if uses_model
+                          else SCRIPTED_FOV)),
         max_steps=max_steps, backend=backend)
 
 
