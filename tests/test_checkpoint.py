@@ -209,9 +209,9 @@ def test_the_recorded_field_of_view_is_the_evaluation_camera(converted: Path, tm
     from mssbench_embodied.agents.scripted import PolicyAgent
     from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 
-    assert load_policy(converted).field_of_view == 90.0 and "field_of_view" in json.loads(
-        converted.with_suffix(".json").read_text())  # written on conversion
-    narrow = _edited(converted, tmp_path, lambda c: c.update(field_of_view=50))
-    assert PolicyAgent(narrow).field_of_view == 50.0
+    assert "field_of_view" in json.loads(converted.with_suffix(".json").read_text())  # written on conversion
+    assert load_policy(_edited(converted, tmp_path, lambda c: c.pop("field_of_view"))).field_of_view == 90.0
+    narrow = _edited(converted, tmp_path, lambda c: c.update(field_of_view=60))
+    assert PolicyAgent(narrow).field_of_view == 60.0
     recorded = evaluate_policy_on_split(str(narrow), "test", 128, limit=2)
-    assert recorded == evaluate_policy_on_split(str(converted), "test", 128, limit=2, fov=50)
+    assert recorded == evaluate_policy_on_split(str(converted), "test", 128, limit=2, fov=60)
