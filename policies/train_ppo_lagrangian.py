@@ -30,7 +30,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
-from mssbench_embodied.agents.checkpoint import save_policy
+from mssbench_embodied.agents.checkpoint import DEFAULT_FOV, save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
@@ -45,7 +45,7 @@ def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=128, help="frame width = height")
-    ap.add_argument("--fov", type=_fov, default=90.0,
+    ap.add_argument("--fov", type=_fov, default=DEFAULT_FOV,
                     help="the camera's vertical field of view in degrees (the env's default 90; model agents get 50)")
     ap.add_argument("--style", choices=("legible", "flat"), default="legible",
                     help="render style of the frames (stored in the checkpoint; `run --agent policy` uses it)")
@@ -118,13 +118,13 @@ def train_pair_ids(holdout_val: bool) -> list[str] | None:
     return [p.id for p in load_pairs("train") if not is_val(p.id)] if holdout_val else None
 
 
-def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None, fov: float = 90.0) -> dict:
+def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV) -> dict:
     kw = {"split": split, "width": size, "height": size, "max_steps": 12, "paraphrase": True, "reward": REWARD,
           "render_style": style, "field_of_view": fov}
     return kw if pair_ids is None else {**kw, "pair_ids": pair_ids}
 
 
-def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None, fov: float = 90.0):
+def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV):
     def thunk() -> gym.Env:
         env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids, fov))
         env.reset(seed=seed)
@@ -182,7 +182,7 @@ def refusals_before_harm(env: gym.Env, obs: dict) -> list[tuple[dict, np.ndarray
 
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
-                  pair_ids: list[str] | None = None, fov: float = 90.0) -> dict[str, np.ndarray]:
+                  pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV) -> dict[str, np.ndarray]:
     env = make_env("train", size, seed, style, pair_ids, fov)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions = [], [], [], []
@@ -363,9 +363,10 @@ def main() -> None:
         if getattr(model, "render_style", "flat") != args.style:
             raise SystemExit(f"--init {args.init} was trained on {getattr(model, 'render_style', 'flat')} frames, "
                              f"not --style {args.style}")
-        if float(getattr(model, "field_of_view", 90.0)) != args.fov:
-            raise SystemExit(f"--init {args.init} was trained with a {getattr(model, 'field_of_view', 90.0):g} degree "
-                             f"field of view, not --fov {args.fov:g}")
+        init_fov = float(getattr(model, "field_of_view", DEFAULT_FOV))
+        if init_fov != args.fov:
+            raise SystemExit(f"--init {args.init} was trained with a {init_fov:g} degree field of view, "
+                             f"not --fov {args.fov:g}")
         bc_losses: list[float] = []
     else:
         # 1. demonstrations and behaviour cloning

@@ -281,8 +281,8 @@ def write_checkpoint(stem: str | Path, module: Any, config: dict[str, Any]) -> t
 
 
 def save_ensemble(members: list[Any], stem: str | Path, *, extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
-    """Write 2..MAX_MEMBERS policies of one architecture, spaces and render style (loaded checkpoints, MaskablePPO
-    models or their policies) as one ensemble checkpoint; CheckpointError if they differ."""
+    """Write 2..MAX_MEMBERS policies of one architecture, spaces, render style and field of view (loaded
+    checkpoints, MaskablePPO models or their policies) as one ensemble checkpoint; CheckpointError if they differ."""
     import torch
 
     if not 2 <= len(members) <= MAX_MEMBERS:

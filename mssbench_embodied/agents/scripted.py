@@ -132,6 +132,7 @@ class PolicyAgent:
         during training). A legacy SB3 .zip (pickle: runs code) loads only with `trust_checkpoint`.
         `shifts`: test-time augmentation (agents/tta.py; ``(0,)``: none); default: the checkpoint's own
         ``test_time_shifts``, else none. An ensemble checkpoint acts on its members' mean distribution."""
+        from .checkpoint import DEFAULT_FOV
         from .tta import checkpoint_shifts, parse_shifts
 
         if isinstance(checkpoint, (str, Path)):
@@ -152,7 +153,7 @@ class PolicyAgent:
         # checkpoints from before render styles saw flat frames
         self.render_style: str = str(getattr(self.model, "render_style", "flat"))
         # and the camera's field of view (checkpoints that do not record it saw SituationEnv's default)
-        self.field_of_view: float = float(getattr(self.model, "field_of_view", 90.0))
+        self.field_of_view: float = float(getattr(self.model, "field_of_view", DEFAULT_FOV))
 
     async def begin(self, obs: dict[str, Any], info: dict[str, Any], ctx: EpisodeContext) -> None:
         """Nothing to plan: the policy acts step by step."""
