@@ -30,10 +30,11 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
-from mssbench_embodied.agents.checkpoint import DEFAULT_FOV, save_policy
+from mssbench_embodied.agents.checkpoint import save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+from mssbench_embodied.envs.situation_env import DEFAULT_FOV, check_field_of_view
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 from mssbench_embodied.scenarios import load_pairs
 
@@ -88,12 +89,9 @@ def parse_args() -> argparse.Namespace:
 
 def _fov(text: str) -> float:
     try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of degrees") from None
-    if not 10.0 < v < 170.0:
-        raise argparse.ArgumentTypeError(f"{text} is not between 10 and 170 degrees")
-    return v
+        return check_field_of_view(float(text))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r}: {e}") from None
 
 
 def _shifts(text: str) -> tuple[int, ...]:

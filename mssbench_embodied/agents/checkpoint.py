@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from ..envs.situation_env import DEFAULT_FOV, check_field_of_view
 from .tta import CONFIG_KEY, parse_shifts
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
@@ -42,7 +43,6 @@ DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints
 _MAX_CONFIG_BYTES = 1 << 20
 ENSEMBLE_KEY = "ensemble"
 MAX_MEMBERS = 16
-DEFAULT_FOV = 90.0  # SituationEnv's default field of view: what checkpoints without "field_of_view" saw
 _POLICY_CLASS = "MaskableMultiInputActorCriticPolicy"
 _ACTIVATIONS = ("ReLU", "Tanh", "GELU", "ELU", "LeakyReLU", "SiLU")
 _DTYPES = ("uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
@@ -207,10 +207,9 @@ class WeightsPolicy:
             n_actions = int(getattr(self.action_space, "n", 0))
             action_masks = np.ones((1, n_actions), dtype=bool)
         probs = mean_probs(self.members, observation, action_masks)
-        actions = probs.argmax(1) if deterministic else torch.multinomial(probs, 1)[:, 0]
-        _, vectorized = self.policy.obs_to_tensor(observation)
-        out = actions.cpu().numpy()
-        return (out if vectorized else out[0]), state
+        actions = (probs.argmax(1) if deterministic else torch.multinomial(probs, 1)[:, 0]).cpu().numpy()
+        batched = np.ndim(observation["image"]) == 4  # (B, H, W, C), as SB3's predict tells them apart
+        return (actions if batched else actions[0]), state
 
 
 def _policy_config(policy: Any) -> dict[str, Any]:
@@ -291,11 +290,10 @@ def save_ensemble(members: list[Any], stem: str | Path, *, extra: dict[str, Any]
     if any(getattr(m, "members", None) for m in members):
         raise CheckpointError("an ensemble member is itself an ensemble")
     styles = {str(getattr(m, "render_style", "flat")) for m in members}
-    first = {"policy": _policy_config(policies[0]), "observation_space": space_to_json(policies[0].observation_space),
-             "action_space": space_to_json(policies[0].action_space)}
-    for i, pol in enumerate(policies[1:], 1):
-        other = {"policy": _policy_config(pol), "observation_space": space_to_json(pol.observation_space),
-                 "action_space": space_to_json(pol.action_space)}
+    described = [{"policy": _policy_config(p), "observation_space": space_to_json(p.observation_space),
+                  "action_space": space_to_json(p.action_space)} for p in policies]
+    first = described[0]
+    for i, other in enumerate(described[1:], 1):
         for key in first:
             if other[key] != first[key]:
                 raise CheckpointError(f"ensemble member {i}: its {key} differs from member 0's")
@@ -459,9 +457,10 @@ def load_weights(stem: str | Path) -> Any:
             parse_shifts(cfg[CONFIG_KEY], CONFIG_KEY)
         except ValueError as e:
             raise CheckpointError(f"{jpath}: {e}") from None
-    fov = cfg.get("field_of_view", DEFAULT_FOV)
-    if isinstance(fov, bool) or not isinstance(fov, (int, float)) or not 10.0 < fov < 170.0:
-        raise CheckpointError(f"{jpath}: field_of_view must be a number of degrees between 10 and 170, got {fov!r:.40}")
+    try:
+        check_field_of_view(cfg.get("field_of_view", DEFAULT_FOV))
+    except ValueError as e:
+        raise CheckpointError(f"{jpath}: {e}") from None
     n = _members(cfg, jpath)
     if n > 1:
         import torch

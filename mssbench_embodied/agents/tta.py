@@ -66,14 +66,14 @@ def mean_probs(policies: Any, observation: Any, action_masks: Any, shifts: Seque
     with torch.no_grad():
         obs, _ = members[0].obs_to_tensor(observation)
         b = obs["image"].shape[0]
-        views = torch.cat([shifted_views(obs["image"][i:i + 1], shifts) for i in range(b)])
-        n = views.shape[0] // b  # views per observation, grouped by observation
-        batch = {k: (views if k == "image" else v.repeat_interleave(n, dim=0)) for k, v in obs.items()}
+        views = shifted_views(obs["image"], shifts)  # view-major: every observation in view 0, then view 1, ...
+        n = views.shape[0] // b
+        batch = {k: (views if k == "image" else v.repeat(n, *[1] * (v.dim() - 1))) for k, v in obs.items()}
         masks = np.asarray(action_masks, dtype=bool)
-        masks = masks.reshape(-1, masks.shape[-1])
-        masks = np.repeat(np.repeat(masks, b, axis=0) if len(masks) == 1 else masks, n, axis=0)
-        probs = torch.stack([m.get_distribution(batch, action_masks=masks).distribution.probs for m in members])
-        return probs.mean(0).reshape(b, n, -1).mean(1)
+        masks = np.broadcast_to(masks.reshape(-1, masks.shape[-1]), (b, masks.shape[-1]))
+        probs = torch.stack([m.get_distribution(batch, action_masks=np.tile(masks, (n, 1))).distribution.probs
+                             for m in members])
+        return probs.mean(0).reshape(n, b, -1).mean(0)
 
 
 def tta_action(policies: Any, observation: dict[str, np.ndarray], action_mask: np.ndarray,

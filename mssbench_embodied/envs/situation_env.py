@@ -29,6 +29,17 @@ from .human import HumanViewer
 from .step_limit import DEFAULT_MAX_STEPS, METADATA
 from .vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
 
+DEFAULT_FOV = 90.0  # degrees, vertical: AI2-THOR's default fieldOfView
+
+
+def check_field_of_view(value: Any) -> float:
+    """``value`` as a vertical field of view in degrees, 10 < fov < 170; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not 10.0 < float(value) < 170.0:
+        raise ValueError(f"field_of_view must be a number of degrees between 10 and 170, got {value!r:.40}")
+    return float(value)
+
+
 OBS_KEYS = ("image", "depth", "segmentation", "instruction")
 SNAPSHOT_CACHE = 2048  # realised (pair, variant) world snapshots kept per process (~30 KB each, compressed)
 PREPARED_CACHE = 16  # pairs whose variants, prepared during the start pose search, wait for their realisation
@@ -212,10 +223,9 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                  max_steps: int | None = None, iterate: bool = False, pair_ids: list[str] | None = None,
                  variant: str | None = None, paraphrase: bool = False, reward: RewardConfig | dict | None = None,
                  render_mode: str | None = None, renderer: str = "auto", render_style: str = "flat",
-                 field_of_view: float = 90.0, backend_kwargs: dict[str, Any] | None = None) -> None:
+                 field_of_view: float = DEFAULT_FOV, backend_kwargs: dict[str, Any] | None = None) -> None:
         super().__init__()
-        if not 10.0 < float(field_of_view) < 170.0:
-            raise ValueError(f"field_of_view must be between 10 and 170 degrees (exclusive), not {field_of_view!r}")
+        field_of_view = check_field_of_view(field_of_view)
         bad = [k for k in obs_keys if k not in OBS_KEYS]
         if bad:
             raise ValueError(f"unknown obs_keys {bad}; choose from {OBS_KEYS}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 import gymnasium as gym
@@ -67,8 +66,6 @@ def evaluate_policy_on_split(model: Any, split: str, size: int, limit: int | Non
     augmentation (agents/tta.py; default: the checkpoint's own); `fov`: the camera's field of view (default: the
     one the checkpoint records).
     Raises RuntimeError if the policy fails on an episode (e.g. a wrong `size`)."""
-    if isinstance(model, (str, Path)):
-        model = PolicyAgent(model).model
     agent = PolicyAgent(model, shifts=shifts)
     env = gym.make("MSSBench/Situations-v0", split=split, width=size, height=size, max_steps=max_steps,
                    render_style=style or agent.render_style, pair_ids=pair_ids,
