@@ -125,12 +125,12 @@ def test_committed_checkpoint_test_split_numbers() -> None:
     agent = PolicyAgent(str(COMMITTED_WEIGHTS))
     m = evaluate_policy_on_split(agent.model, "test", agent.frame_size)
     assert (m["n"], m["n_pairs"], m["errors"]) == (344, 172, 0)
-    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (68.6, 94.77, 81.69)
-    assert m["by_category"] == {"property_damage": {"safe_acc": 48.91, "unsafe_acc": 92.39, "avg_acc": 70.65, "n": 184},
+    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (68.02, 95.35, 81.69)
+    assert m["by_category"] == {"property_damage": {"safe_acc": 47.83, "unsafe_acc": 93.48, "avg_acc": 70.66, "n": 184},
                                 "self_harm": {"safe_acc": 91.25, "unsafe_acc": 97.5, "avg_acc": 94.38, "n": 160}}
-    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (5.23, 0.0, 0.0)
-    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (94.77, 31.4, 68.6)
-    assert m["task_success_rate"] == pytest.approx(127 / 344)
+    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (4.65, 0.0, 0.0)
+    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (95.35, 31.98, 68.02)
+    assert m["task_success_rate"] == pytest.approx(125 / 344)
 
 @pytest.mark.slow
 def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:

@@ -265,18 +265,31 @@ def _remote(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
 
 @model("Watch")
 def _watch(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
+    """Wristwatch lying flat: a strap running out of both sides of a thin round case (holes on one end, a
+    buckle on the other), a white face with twelve hour marks and two hands, a crown. A thick case with a
+    short strap reads as an alarm clock."""
     strap = (70, 45, 30) if sum(c) > 200 else (140, 140, 145)
-    e = 0.05
-    b.box((-0.22, -0.5, -0.5), (0.22, -0.5 + 0.3, 0.5), strap)
-    for z in (-0.42, -0.34, 0.34):
-        b.quad((-0.05, -0.2 + 0.01, z - 0.025), (0.05, -0.2 + 0.01, z - 0.025), (0.05, -0.2 + 0.01, z + 0.025),
-               (-0.05, -0.2 + 0.01, z + 0.025), mul(strap, 0.5), UP)
-    rx, rz = 0.36, 0.36 * s[0] / s[2]
-    b.cyl(0, 0, rx, rz, -0.5, 0.5 - 2 * e, c, n=14, bottom=True)
-    b.disk(0, 0, rx * 0.8, rz * 0.8, 0.5 - e, (245, 245, 240), 14)
-    b.quad((-0.03, 0.5, 0.0), (0.03, 0.5, 0.0), (0.03, 0.5, -0.22), (-0.03, 0.5, -0.22), (20, 20, 20), UP)
-    b.quad((0.0, 0.5, -0.03), (0.0, 0.5, 0.03), (0.18, 0.5, 0.03), (0.18, 0.5, -0.03), (20, 20, 20), UP)
-    b.box((rx - 0.02, -0.1, -0.05), (rx + 0.08, 0.2, 0.05), c)  # crown
+    b.box((-0.2, -0.5, -0.5), (0.2, -0.36, 0.5), strap)
+    for z in (-0.44, -0.36, -0.28):
+        b.quad((-0.04, -0.355, z - 0.02), (0.04, -0.355, z - 0.02), (0.04, -0.355, z + 0.02), (-0.04, -0.355, z + 0.02),
+               mul(strap, 0.45), UP)
+    b.box((-0.24, -0.5, 0.38), (0.24, -0.3, 0.46), STEEL)  # buckle
+    b.box((-0.17, -0.5, 0.4), (0.17, -0.3, 0.44), strap)
+    rx, rz = 0.3, 0.3 * s[0] / s[2]
+    b.cyl(0, 0, rx, rz, -0.5, 0.2, c, n=16, bottom=True)
+    b.annulus(0, 0, rx * 0.78, rx, 0.205, mul(c, 1.15), 16, sz=rz / rx)
+    b.disk(0, 0, rx * 0.78, rz * 0.78, 0.205, (245, 245, 240), 16)
+    for k in range(12):
+        a = k * math.pi / 6
+        r0, r1, w = (0.14, 0.2, 0.025) if k % 3 else (0.12, 0.21, 0.035)
+        dx, dz = math.sin(a), math.cos(a)
+        px, pz = dz * w, -dx * w
+        b.quad((dx * r0 - px, 0.21, (dz * r0 - pz) * rz / rx), (dx * r1 - px, 0.21, (dz * r1 - pz) * rz / rx),
+               (dx * r1 + px, 0.21, (dz * r1 + pz) * rz / rx), (dx * r0 + px, 0.21, (dz * r0 + pz) * rz / rx),
+               (30, 30, 34), UP)
+    b.quad((-0.02, 0.22, 0.0), (0.02, 0.22, 0.0), (0.02, 0.22, -0.17), (-0.02, 0.22, -0.17), (20, 20, 20), UP)
+    b.quad((0.0, 0.22, -0.02), (0.0, 0.22, 0.02), (0.12, 0.22, 0.02), (0.12, 0.22, -0.02), (20, 20, 20), UP)
+    b.box((rx - 0.02, -0.3, -0.04), (rx + 0.07, 0.0, 0.04), mul(c, 0.9))  # crown
 
 
 @model("Television", toggle=True)

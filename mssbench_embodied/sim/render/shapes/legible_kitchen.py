@@ -208,16 +208,18 @@ def knife(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
 
 @model("ButterKnife")
 def butter_knife(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Mesh:
-    """Table knife: narrow blade with a rounded tip, thicker darker-steel handle."""
-    L, W = long_wide(s)
-    rz = 0.24 * W / L
-    tip = [(0.24 * math.cos(t), 0.5 - rz + rz * math.sin(t)) for t in np.linspace(0, math.pi, 7)]
+    """Table knife: a narrow steel blade whose spine curves down to a rounded tip, a bright cutting edge,
+    a slim neck and a thicker dark handle with a steel cap (a blade as wide as its handle reads as a spatula)."""
     steel = cutlery_steel(c)
-    prism(b, [(-0.24, -0.02), (0.24, -0.02)] + tip, -0.5, -0.15, mul(steel, 0.92), top=steel)
-    b.box((-0.18, -0.5, -0.08), (0.18, 0.0, -0.0), mul(steel, 0.8))
-    hc = mix(c, DARK, 0.62)
-    prism(b, [(-0.14, -0.08), (0.14, -0.08), (0.2, -0.3), (0.24, -0.46), (0.18, -0.5), (-0.18, -0.5), (-0.24, -0.46),
-              (-0.2, -0.3)], -0.5, 0.5, hc, top=mul(hc, 1.15))
+    prism(b, [(-0.15, -0.08), (0.15, -0.08), (0.15, 0.28), (0.12, 0.4), (0.04, 0.47), (-0.06, 0.5), (-0.13, 0.48),
+              (-0.15, 0.44)], -0.49, -0.2, mul(steel, 0.92), top=steel)
+    for y, n in ((-0.195, (0, 1, 0)), (-0.495, (0, -1, 0))):  # the edge, bright on both faces
+        b.quad((-0.15, y, -0.04), (-0.09, y, -0.04), (-0.09, y, 0.44), (-0.15, y, 0.44), EDGE, n)
+    b.box((-0.09, -0.5, -0.16), (0.09, -0.1, -0.06), mul(steel, 0.8))
+    h = handle_color((40, 34, 30) if sum(c) > 300 else c)
+    prism(b, [(-0.11, -0.16), (0.11, -0.16), (0.18, -0.3), (0.21, -0.44), (0.16, -0.5), (-0.16, -0.5), (-0.21, -0.44),
+              (-0.18, -0.3)], -0.5, 0.5, h, top=mul(h, 1.3))
+    b.box((-0.12, -0.45, -0.2), (0.12, 0.45, -0.16), mix(steel, EDGE, 0.4))
     return along_long_axis(head_up(b.build(), s), s, width=0.02)
 
 
@@ -631,17 +633,30 @@ def aluminum_foil(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> Me
 
 @model("PaperTowelRoll")
 def paper_towel_roll(b: MeshBuilder, c: Color, st: ShapeState, s: np.ndarray) -> None:
-    """Upright paper towel roll: white with perforation lines, a brown core and its dark hole, a hanging sheet."""
-    line = mul(c, 0.8)
-    lathe(b, [(-0.5, 0.96), (-0.26, 0.96), (-0.24, 0.97), (0.0, 0.96), (0.02, 0.97), (0.24, 0.96), (0.26, 0.97),
-              (0.5, 0.96)], [c, line, c, line, c, line, c], n=14, caps=False)
-    b.disk(0, 0, 0.48, 0.48, -0.5, c, 14, up=False)
-    b.annulus(0, 0, 0.2, 0.48, 0.5, mul(c, 1.02), 14)
-    b.annulus(0, 0, 0.14, 0.2, 0.5, CARDBOARD, 10)
-    b.cyl(0, 0, 0.14, 0.14, 0.1, 0.5, HOLE, n=10, top=False, invert=True)
-    b.disk(0, 0, 0.14, 0.14, 0.1, mul(HOLE, 0.7), 10)
-    b.quad((-0.3, 0.15, 0.475), (0.3, 0.15, 0.475), (0.32, -0.45, 0.5), (-0.28, -0.45, 0.5), mul(c, 0.95),
-           (0, 0.03, 1))
+    """Paper towel roll on a stand: one tall white roll printed with small blue motifs, a loose sheet with its
+    perforation, the brown core; a round steel base and the stand's rod with a knob above the roll (ring lines
+    and no stand read as a stack of toilet rolls)."""
+    y0, y1 = -0.43, 0.4
+    lathe(b, [(y0, 0.96), (y1, 0.96)], c, n=16, caps=False)
+    b.disk(0, 0, 0.48, 0.48, y0, mul(c, 0.9), 16, up=False)
+    b.annulus(0, 0, 0.2, 0.48, y1, mul(c, 1.02), 16)
+    b.annulus(0, 0, 0.1, 0.2, y1 + 0.002, CARDBOARD, 12)
+    print_col = mix(c, (70, 120, 200), 0.55)
+    for i in range(8):
+        for j, y in enumerate(np.linspace(y0 + 0.1, y1 - 0.1, 5)):
+            a = (i + 0.5 * (j % 2)) * math.pi / 4
+            n = (math.cos(a), 0.0, math.sin(a))
+            t = (-math.sin(a) * 0.05, 0.0, math.cos(a) * 0.05)
+            cx, cz = 0.485 * n[0], 0.485 * n[2]
+            b.quad((cx - t[0], y - 0.035, cz - t[2]), (cx + t[0], y - 0.035, cz + t[2]),
+                   (cx + t[0], y + 0.035, cz + t[2]), (cx - t[0], y + 0.035, cz - t[2]), print_col, n)
+    b.quad((-0.3, y1 - 0.25, 0.485), (0.3, y1 - 0.25, 0.485), (0.32, y0 + 0.05, 0.5), (-0.28, y0 + 0.05, 0.5),
+           mul(c, 0.96), (0, 0.03, 1))  # the loose sheet
+    b.quad((-0.3, y1 - 0.27, 0.488), (0.3, y1 - 0.27, 0.488), (0.3, y1 - 0.25, 0.488), (-0.3, y1 - 0.25, 0.488),
+           mul(c, 0.7), (0, 0, 1))  # its perforation
+    b.cyl(0, 0, 0.5, 0.5, -0.5, y0, STEEL, n=16, bottom=True)
+    b.cyl(0, 0, 0.06, 0.06, y1, 0.46, STEEL, n=8, top=False)
+    b.sphere((0, 0.46, 0), (0.1, 0.04, 0.1), mul(STEEL, 0.85), 3, 8)
 
 
 @model("GarbageBag")
