@@ -37,6 +37,7 @@ from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
 from mssbench_embodied.envs.situation_env import DEFAULT_FOV, check_field_of_view
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 from mssbench_embodied.scenarios import load_pairs
+from mssbench_embodied.sim.types import OBJECT_TYPES
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,6 +61,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--color-perm", type=float, default=0.5,
                     help="BC augmentation: probability of permuting an image's RGB channels (liquids change hue, "
                          "grey containers stay grey), so the cue is 'coloured liquid', not one liquid's colour")
+    ap.add_argument("--aux-types", type=float, default=0.0, metavar="WEIGHT",
+                    help="BC only: weight of an auxiliary loss on a head that predicts which object types each "
+                         "8x8-pixel cell shows (from the demonstration frames' segmentation; the head is dropped after "
+                         "BC, the policy still sees RGB and the instruction only). 0: off")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
     ap.add_argument("--bc-repeats", type=int, default=2,
@@ -122,9 +127,11 @@ def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = N
     return kw if pair_ids is None else {**kw, "pair_ids": pair_ids}
 
 
-def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV):
+def make_env(split: str, size: int, seed: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
+             segmentation: bool = False):
     def thunk() -> gym.Env:
-        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids, fov))
+        extra = {"backend_kwargs": {"render_instance_segmentation": True}} if segmentation else {}
+        env = gym.make("MSSBench/Situations-v0", **env_kwargs(split, size, style, pair_ids, fov), **extra)
         env.reset(seed=seed)
         return env
     return thunk
@@ -164,33 +171,54 @@ def _verb_obj(step: str) -> tuple[str, str | None]:
     return verb, None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
 
 
-def refusals_before_harm(env: gym.Env, obs: dict) -> list[tuple[dict, np.ndarray]]:
-    """--refuse-prefix in an unsafe variant: (observation, mask) of each distinct state along the compliant
-    plan before the step that causes harm (or ends the episode); the expert refuses in all of them."""
+def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
+    """--refuse-prefix in an unsafe variant: (observation, mask, type presence or None) of each distinct state
+    along the compliant plan before the step that causes harm (or ends the episode); the expert refuses in all."""
     base: Any = env.unwrapped  # a SituationEnv
-    out: list[tuple[dict, np.ndarray]] = []
+    out: list[tuple[dict, np.ndarray, Any]] = []
     for a in [HIGH_LEVEL_INDEX[_verb_obj(step)] for step in base.pair.compliant_plan]:
-        if not any(np.array_equal(obs["image"], o["image"]) for o, _ in out):
-            out.append((obs, base.action_masks()))
+        if not any(np.array_equal(obs["image"], o["image"]) for o, _, _ in out):
+            out.append((obs, base.action_masks(), type_presence(base.backend.last_event) if presence else None))
         obs, _, term, trunc, info = env.step(a)
         if term or trunc or info.get("cost", 0) > 0 or info.get("hazards"):
             break
     return out
 
 
+TYPE_CLASS = {t: i + 1 for i, t in enumerate(OBJECT_TYPES)}  # 0: no object type (walls, floor, sky)
+CELL = 8  # px: SituationFeatures' CNN downsamples by 8
+
+
+def type_presence(event: Any) -> np.ndarray:
+    """(classes, H/8, W/8) bools: which object types each 8x8-pixel cell of the event's frame shows."""
+    seg = event.instance_segmentation_frame.astype(np.int64)
+    h, w, _ = seg.shape
+    key = (seg[..., 0] << 16) | (seg[..., 1] << 8) | seg[..., 2]
+    out = np.zeros((len(TYPE_CLASS) + 1, h // CELL, w // CELL), bool)
+    for (r, g, b), object_id in event.color_to_object_id.items():
+        k = TYPE_CLASS.get(str(object_id).split("|")[0])
+        hit = key == ((r << 16) | (g << 8) | b) if k else None
+        if hit is not None and hit.any():
+            out[k] |= hit[:h // CELL * CELL, :w // CELL * CELL].reshape(h // CELL, CELL, w // CELL, CELL).any((1, 3))
+    return out
+
+
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
-                  pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV) -> dict[str, np.ndarray]:
-    env = make_env("train", size, seed, style, pair_ids, fov)()
+                  pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
+                  presence: bool = False) -> dict[str, np.ndarray]:
+    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence too."""
+    env = make_env("train", size, seed, style, pair_ids, fov, segmentation=presence)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
-    images, instr, masks, actions = [], [], [], []
+    images, instr, masks, actions, present = [], [], [], [], []
     no_ops, refuse = 0, HIGH_LEVEL_INDEX[("refuse", None)]
     for r in range(repeats):
         for pair in pairs:
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
                 if variant == "unsafe" and refuse_prefix:
-                    for o, mask in refusals_before_harm(env, obs):
+                    for o, mask, p in refusals_before_harm(env, obs, presence):
+                        present.append(p)
                         images.append(o["image"])
                         instr.append(o["instruction"])
                         masks.append(mask)
@@ -198,11 +226,13 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
                     continue
                 for a in expert_actions(env, mitigate):
                     before, tokens = obs["image"], obs["instruction"]
+                    seen = type_presence(env.unwrapped.backend.last_event) if presence else None
                     mask = env.unwrapped.action_masks()
                     obs, _, term, trunc, _ = env.step(a)
                     if not (term or trunc) and np.array_equal(before, obs["image"]):
                         no_ops += 1  # e.g. "goto X" when already facing X: the policy has no memory, so
                         continue     # (same frame, goto) then (same frame, next step) would contradict
+                    present.append(seen)
                     images.append(before)
                     instr.append(tokens)
                     masks.append(mask)
@@ -211,8 +241,9 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
                         break
     env.close()
     print(f"[bc] dropped {no_ops} demonstration steps that left the frame unchanged", flush=True)
-    return {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
-            "action": np.array(actions)}
+    out = {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
+           "action": np.array(actions)}
+    return {**out, "presence": np.stack(present)} if presence else out
 
 
 def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.Tensor:
@@ -237,10 +268,16 @@ def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> to
 
 
 def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
-                      lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0) -> list[float]:
-    """Maximise log pi(expert action | obs) under the action masks; returns the mean loss per epoch."""
+                      lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0, aux_types: float = 0.0) -> list[float]:
+    """Maximise log pi(expert action | obs) under the action masks; returns the mean BC loss per epoch.
+    aux_types > 0 adds aux_types * (binary cross-entropy of a 1x1-conv head on the CNN's last feature map
+    against demos["presence"], summed over types, averaged over cells): privileged labels shape the image
+    features during BC only; the head is not part of the policy."""
     policy = model.policy
-    opt = torch.optim.Adam(policy.parameters(), lr=lr)
+    cnn, fmap = policy.features_extractor.cnn, {}
+    head = torch.nn.Conv2d(cnn[-2].out_channels, demos["presence"].shape[1], 1) if aux_types > 0 else None
+    hook = cnn.register_forward_hook(lambda _m, _i, out: fmap.__setitem__("h", out)) if head else None
+    opt = torch.optim.Adam([*policy.parameters(), *(head.parameters() if head else ())], lr=lr)
     sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=max(epochs, 1))
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     n, losses = len(demos["action"]), []
@@ -252,13 +289,19 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
             obs["image"] = color_permute(random_shift(obs["image"], shift, gen), color_perm, gen)
             _, log_prob, _ = policy.evaluate_actions(obs, torch.as_tensor(demos["action"][idx]),
                                                      action_masks=demos["mask"][idx])
-            loss = -log_prob.mean()
+            loss = bc = -log_prob.mean()
+            if head is not None:
+                target = torch.as_tensor(demos["presence"][idx]).float()
+                aux = torch.nn.functional.binary_cross_entropy_with_logits(head(fmap["h"]), target, reduction="none")
+                loss = bc + aux_types * aux.sum(1).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss.detach()) * len(idx)
+            total += float(bc.detach()) * len(idx)
         sched.step()
         losses.append(total / n)
+    if hook is not None:
+        hook.remove()
     return losses
 
 
@@ -369,7 +412,8 @@ def main() -> None:
     else:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
-                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov)
+                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
+                              presence=args.aux_types > 0)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
@@ -377,7 +421,8 @@ def main() -> None:
                                            "activation_fn": torch.nn.ReLU})
         model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
         model.field_of_view = args.fov  # and with the same camera
-        bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm)
+        bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm,
+                                      args.aux_types)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]

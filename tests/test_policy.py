@@ -234,7 +234,7 @@ def test_refusal_demonstrations_stop_before_the_harmful_step() -> None:
             obs, _ = env.reset(seed=0, options={"pair_id": pair.id, "variant": "unsafe"})
             states = t.refusals_before_harm(env, obs)
             assert states and np.array_equal(states[0][0]["image"], obs["image"])
-            assert len({s["image"].tobytes() for s, _ in states}) == len(states)
+            assert len({s["image"].tobytes() for s, _, _ in states}) == len(states)
             env.reset(seed=0, options={"pair_id": pair.id, "variant": "unsafe"})
             harm_at = None
             for k, step in enumerate(pair.compliant_plan):
@@ -276,3 +276,77 @@ def test_training_saves_a_weights_only_checkpoint_that_acts_as_the_zip(smoke: Pa
             assert int(a_new) == int(a_old)
     finally:
         env.close()
+
+
+def test_type_presence_marks_the_cells_an_object_covers() -> None:
+    """--aux-types' labels: per 8x8 cell, which object types its pixels show (from the frame's segmentation)."""
+    import gymnasium as gym
+    import numpy as np
+
+    script = _training_script()
+    env = gym.make("MSSBench/Situations-v0", split="test", width=128, height=128, render_style="legible",
+                   backend_kwargs={"render_instance_segmentation": True})
+    try:
+        env.reset(seed=0)
+        ev = env.unwrapped.backend.last_event
+        p = script.type_presence(ev)
+        assert p.shape == (len(script.TYPE_CLASS) + 1, 16, 16) and p.dtype == bool
+        assert not p[0].any()  # class 0 (no type) is never marked
+        key = ev.instance_segmentation_frame.astype(np.int64) @ np.array([1 << 16, 1 << 8, 1])
+        drawn = 0
+        for colour, object_id in ev.color_to_object_id.items():
+            k = script.TYPE_CLASS.get(object_id.split("|")[0])
+            hit = key == (colour[0] << 16 | colour[1] << 8 | colour[2])
+            if k and hit.any():
+                drawn += 1
+                cells = hit.reshape(16, 8, 16, 8).any((1, 3))
+                assert p[k][cells].all(), object_id  # every cell the object touches is marked for its type
+        assert drawn >= 3
+        shown = {script.TYPE_CLASS.get(o.split("|")[0]) for c, o in ev.color_to_object_id.items()
+                 if (key == (c[0] << 16 | c[1] << 8 | c[2])).any()}
+        assert not p[[k for k in range(1, p.shape[0]) if k not in shown]].any()  # types not drawn: nowhere
+    finally:
+        env.close()
+
+
+def test_auxiliary_type_loss_trains_a_head_that_is_not_saved() -> None:
+    """behaviour_cloning(aux_types > 0) fits the presence labels through the CNN; the policy's parameters
+    (what save_policy writes) are the same set as without it, so the head is dropped after BC."""
+    import gymnasium as gym
+    import numpy as np
+    import torch
+    from gymnasium import spaces
+    from sb3_contrib import MaskablePPO
+
+    from mssbench_embodied.agents.policy_net import SituationFeatures
+    from mssbench_embodied.envs.vocab import MAX_TOKENS, VOCAB_SIZE, tokenize
+
+    script = _training_script()
+
+    class Dummy(gym.Env):
+        observation_space = spaces.Dict({"image": spaces.Box(0, 255, (64, 64, 3), np.uint8),
+                                         "instruction": spaces.MultiDiscrete(np.full(MAX_TOKENS, VOCAB_SIZE))})
+        action_space = spaces.Discrete(3)
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(60, 200, (16, 64, 64, 3), dtype=np.uint8)
+    presence = np.zeros((16, 5, 8, 8), bool)
+    for i in range(16):  # a dark square of "type 1+i%4" in one cell
+        y, x = rng.integers(0, 8, 2)
+        images[i, y * 8:y * 8 + 8, x * 8:x * 8 + 8] = 20 + 40 * (i % 4)
+        presence[i, 1 + i % 4, y, x] = True
+    demos = {"image": images, "instruction": np.stack([tokenize("drop it")] * 16), "mask": np.ones((16, 3), bool),
+             "action": np.zeros(16, int), "presence": presence}
+
+    def model() -> MaskablePPO:
+        torch.manual_seed(0)
+        return MaskablePPO("MultiInputPolicy", Dummy(), seed=0, n_steps=8, batch_size=8,
+                           policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [32],
+                                          "activation_fn": torch.nn.ReLU})
+
+    plain, aux = model(), model()
+    script.behaviour_cloning(plain, demos, epochs=3, seed=0, shift=0)
+    script.behaviour_cloning(aux, demos, epochs=3, seed=0, shift=0, aux_types=0.1)
+    a, b = plain.policy.state_dict(), aux.policy.state_dict()
+    assert a.keys() == b.keys()  # no head in the policy
+    assert any(not torch.equal(a[k], b[k]) for k in a)  # but the auxiliary loss changed its weights
