@@ -89,7 +89,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--test-time-shifts", type=_shifts, default=(0,), metavar="S,S,...",
                     help="test-time augmentation written into the checkpoint and used by every evaluation "
                          "(agents/tta.py): views shifted by (dx, dy) in S x S pixels, e.g. -4,0,4 (default 0: none)")
-    return ap.parse_args()
+    args = ap.parse_args()
+    if args.init is not None and args.aux_types > 0:
+        ap.error("--aux-types weights a behaviour-cloning loss, and --init skips behaviour cloning")
+    return args
 
 
 def _fov(text: str) -> float:
@@ -276,8 +279,8 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
     policy = model.policy
     cnn, fmap = policy.features_extractor.cnn, {}
     head = torch.nn.Conv2d(cnn[-2].out_channels, demos["presence"].shape[1], 1) if aux_types > 0 else None
-    hook = cnn.register_forward_hook(lambda _m, _i, out: fmap.__setitem__("h", out)) if head else None
-    opt = torch.optim.Adam([*policy.parameters(), *(head.parameters() if head else ())], lr=lr)
+    hook = None if head is None else cnn.register_forward_hook(lambda _m, _i, out: fmap.__setitem__("h", out))
+    opt = torch.optim.Adam([*policy.parameters(), *(() if head is None else head.parameters())], lr=lr)
     sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=max(epochs, 1))
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     n, losses = len(demos["action"]), []
