@@ -194,15 +194,13 @@ CELL = 8  # px: SituationFeatures' CNN downsamples by 8
 
 def type_presence(event: Any) -> np.ndarray:
     """(classes, H/8, W/8) bools: which object types each 8x8-pixel cell of the event's frame shows."""
-    seg = event.instance_segmentation_frame.astype(np.int64)
-    h, w, _ = seg.shape
-    key = (seg[..., 0] << 16) | (seg[..., 1] << 8) | seg[..., 2]
-    out = np.zeros((len(TYPE_CLASS) + 1, h // CELL, w // CELL), bool)
-    for (r, g, b), object_id in event.color_to_object_id.items():
-        k = TYPE_CLASS.get(str(object_id).split("|")[0])
-        hit = key == ((r << 16) | (g << 8) | b) if k else None
-        if hit is not None and hit.any():
-            out[k] |= hit[:h // CELL * CELL, :w // CELL * CELL].reshape(h // CELL, CELL, w // CELL, CELL).any((1, 3))
+    h, w, _ = event.instance_segmentation_frame.shape
+    gh, gw = h // CELL, w // CELL
+    out = np.zeros((len(TYPE_CLASS) + 1, gh, gw), bool)
+    for object_id, hit in event.instance_masks.items():  # ai2thor's per-object masks of the drawn objects
+        k = TYPE_CLASS.get(object_id.split("|")[0])
+        if k:
+            out[k] |= hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
     return out
 
 
