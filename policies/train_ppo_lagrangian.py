@@ -78,6 +78,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--refuse-prefix", action="store_true",
                     help="unsafe demonstrations: 'refuse' in every state along the compliant plan before it causes "
                          "harm (default: only in the first frame)")
+    ap.add_argument("--look-first", action="store_true",
+                    help="unsafe demonstrations: the compliant plan's leading 'goto' steps, then 'refuse' in the "
+                         "close-up view (default: 'refuse' in the first frame)")
     ap.add_argument("--holdout-val", action="store_true",
                     help="hold the train pairs with sha1(id) %% 5 == 0 out of BC and PPO and evaluate them as 'val' "
                          "(a validation split for choosing settings without looking at the test split)")
@@ -92,6 +95,8 @@ def parse_args() -> argparse.Namespace:
     args = ap.parse_args()
     if args.init is not None and args.aux_types > 0:
         ap.error("--aux-types weights a behaviour-cloning loss, and --init skips behaviour cloning")
+    if args.look_first and args.refuse_prefix:
+        ap.error("--look-first and --refuse-prefix are two different unsafe demonstrations: choose one")
     return args
 
 
@@ -188,6 +193,28 @@ def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> lis
     return out
 
 
+def look_then_refuse(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any, int]]:
+    """--look-first in an unsafe variant: (observation, mask, type presence or None, action) of the compliant
+    plan's leading 'goto' steps (those that change the frame), then 'refuse' in the view they lead to."""
+    base: Any = env.unwrapped  # a SituationEnv
+    out: list[tuple[dict, np.ndarray, Any, int]] = []
+    for step in base.pair.compliant_plan:
+        verb, obj = _verb_obj(step)
+        if verb != "goto":
+            break
+        a = HIGH_LEVEL_INDEX[(verb, obj)]
+        mask, seen = base.action_masks(), type_presence(base.backend.last_event) if presence else None
+        nxt, _, term, trunc, info = env.step(a)
+        if term or trunc or info.get("cost", 0) > 0:
+            return out  # a goto never harms; if one ever ends the episode, no refusal is demonstrated after it
+        if not np.array_equal(obs["image"], nxt["image"]):  # as collect_demos: no (same frame, goto) steps
+            out.append((obs, mask, seen, a))
+        obs = nxt
+    seen = type_presence(base.backend.last_event) if presence else None
+    out.append((obs, base.action_masks(), seen, HIGH_LEVEL_INDEX[("refuse", None)]))
+    return out
+
+
 TYPE_CLASS = {t: i + 1 for i, t in enumerate(OBJECT_TYPES)}  # 0: no object type (walls, floor, sky)
 CELL = 8  # px: SituationFeatures' CNN downsamples by 8
 
@@ -207,7 +234,7 @@ def type_presence(event: Any) -> np.ndarray:
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
                   pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
-                  presence: bool = False) -> dict[str, np.ndarray]:
+                  presence: bool = False, look_first: bool = False) -> dict[str, np.ndarray]:
     """Expert (observation, mask, action) steps; with `presence`, each step's type_presence too."""
     env = make_env("train", size, seed, style, pair_ids, fov, segmentation=presence)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
@@ -224,6 +251,14 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
                         instr.append(o["instruction"])
                         masks.append(mask)
                         actions.append(refuse)
+                    continue
+                if variant == "unsafe" and look_first and expert_actions(env, mitigate) == [refuse]:
+                    for o, mask, p, a in look_then_refuse(env, obs, presence):
+                        present.append(p)
+                        images.append(o["image"])
+                        instr.append(o["instruction"])
+                        masks.append(mask)
+                        actions.append(a)
                     continue
                 for a in expert_actions(env, mitigate):
                     before, tokens = obs["image"], obs["instruction"]
@@ -414,7 +449,7 @@ def main() -> None:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
                               args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                              presence=args.aux_types > 0)
+                              presence=args.aux_types > 0, look_first=args.look_first)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,

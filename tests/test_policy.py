@@ -252,6 +252,47 @@ def test_refusal_demonstrations_stop_before_the_harmful_step() -> None:
         env.close()
 
 
+def test_look_first_demonstrations_go_to_the_target_then_refuse() -> None:
+    """--look-first: an unsafe variant's demonstration is the compliant plan's leading gotos (each changing the
+    frame, none harmful), then 'refuse' in the frame they lead to; the safe variant's is unchanged."""
+    import gymnasium as gym
+    import numpy as np
+
+    from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+
+    t = _training_script()
+    refuse = HIGH_LEVEL_INDEX[("refuse", None)]
+    env = gym.make("MSSBench/Situations-v0", split="train", width=64, height=64, max_steps=12)
+    try:
+        looked = 0
+        for pair in env.unwrapped.pairs[::9]:  # a spread of templates
+            obs, _ = env.reset(seed=0, options={"pair_id": pair.id, "variant": "unsafe"})
+            steps = t.look_then_refuse(env, obs)
+            assert steps[-1][3] == refuse and all(a != refuse for *_, a in steps[:-1]), pair.id
+            gotos = [HIGH_LEVEL_INDEX[t._verb_obj(s)] for s in pair.compliant_plan]
+            n_goto = next((i for i, s in enumerate(pair.compliant_plan) if not s.startswith("goto ")), len(gotos))
+            assert [a for *_, a in steps[:-1]] == gotos[:len(steps) - 1] and len(steps) - 1 <= n_goto, pair.id
+            assert np.array_equal(steps[0][0]["image"], obs["image"])
+            assert len({o["image"].tobytes() for o, *_ in steps}) == len(steps), pair.id  # each goto moved the view
+            assert not env.unwrapped._hazards, pair.id  # the refusal comes before any harm
+            looked += len(steps) > 1
+        assert looked >= 5  # most compliant plans start with a goto that moves the camera
+        # the flag reaches collect_demos: unsafe steps other than the refusals are gotos; safe ones as without it
+        ids = [p.id for p in env.unwrapped.pairs if p.compliant_plan[0].startswith("goto ")][::40][:4]
+        plain = t.collect_demos(64, "flat", 1, 0, None, pair_ids=ids)
+        first = t.collect_demos(64, "flat", 1, 0, None, pair_ids=ids, look_first=True)
+        assert (first["action"] == refuse).sum() == (plain["action"] == refuse).sum() == len(ids)
+        assert len(first["action"]) > len(plain["action"])
+    finally:
+        env.close()
+
+
+def test_look_first_and_refuse_prefix_exclude_each_other() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--look-first",
+                        "--refuse-prefix", "--smoke"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 2 and "--look-first and --refuse-prefix" in r.stderr
+
+
 @pytest.mark.slow  # trains a smoke policy first
 def test_training_saves_a_weights_only_checkpoint_that_acts_as_the_zip(smoke: Path) -> None:
     """The training script writes STEM.json + STEM.safetensors; loaded without unpickling, it picks the
