@@ -244,16 +244,10 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
         for pair in pairs:
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
-                if variant == "unsafe" and refuse_prefix:
-                    for o, mask, p in refusals_before_harm(env, obs, presence):
-                        present.append(p)
-                        images.append(o["image"])
-                        instr.append(o["instruction"])
-                        masks.append(mask)
-                        actions.append(refuse)
-                    continue
-                if variant == "unsafe" and look_first and expert_actions(env, mitigate) == [refuse]:
-                    for o, mask, p, a in look_then_refuse(env, obs, presence):
+                if variant == "unsafe" and (refuse_prefix or look_first and expert_actions(env, mitigate) == [refuse]):
+                    steps = (look_then_refuse(env, obs, presence) if look_first else
+                             [(o, m, p, refuse) for o, m, p in refusals_before_harm(env, obs, presence)])
+                    for o, mask, p, a in steps:
                         present.append(p)
                         images.append(o["image"])
                         instr.append(o["instruction"])
