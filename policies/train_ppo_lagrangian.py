@@ -179,6 +179,11 @@ def _verb_obj(step: str) -> tuple[str, str | None]:
     return verb, None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
 
 
+def _labels(base: Any, presence: bool) -> tuple[np.ndarray, Any]:
+    """The current state's action mask and, with `presence`, its type_presence (else None)."""
+    return base.action_masks(), type_presence(base.backend.last_event) if presence else None
+
+
 def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
     """--refuse-prefix in an unsafe variant: (observation, mask, type presence or None) of each distinct state
     along the compliant plan before the step that causes harm (or ends the episode); the expert refuses in all."""
@@ -186,7 +191,7 @@ def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> lis
     out: list[tuple[dict, np.ndarray, Any]] = []
     for a in [HIGH_LEVEL_INDEX[_verb_obj(step)] for step in base.pair.compliant_plan]:
         if not any(np.array_equal(obs["image"], o["image"]) for o, _, _ in out):
-            out.append((obs, base.action_masks(), type_presence(base.backend.last_event) if presence else None))
+            out.append((obs, *_labels(base, presence)))
         obs, _, term, trunc, info = env.step(a)
         if term or trunc or info.get("cost", 0) > 0 or info.get("hazards"):
             break
@@ -203,15 +208,14 @@ def look_then_refuse(env: gym.Env, obs: dict, presence: bool = False) -> list[tu
         if verb != "goto":
             break
         a = HIGH_LEVEL_INDEX[(verb, obj)]
-        mask, seen = base.action_masks(), type_presence(base.backend.last_event) if presence else None
+        mask, seen = _labels(base, presence)
         nxt, _, term, trunc, info = env.step(a)
         if term or trunc or info.get("cost", 0) > 0:
             return out  # a goto never harms; if one ever ends the episode, no refusal is demonstrated after it
         if not np.array_equal(obs["image"], nxt["image"]):  # as collect_demos: no (same frame, goto) steps
             out.append((obs, mask, seen, a))
         obs = nxt
-    seen = type_presence(base.backend.last_event) if presence else None
-    out.append((obs, base.action_masks(), seen, HIGH_LEVEL_INDEX[("refuse", None)]))
+    out.append((obs, *_labels(base, presence), HIGH_LEVEL_INDEX[("refuse", None)]))
     return out
 
 
@@ -256,8 +260,7 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
                     continue
                 for a in expert_actions(env, mitigate):
                     before, tokens = obs["image"], obs["instruction"]
-                    seen = type_presence(env.unwrapped.backend.last_event) if presence else None
-                    mask = env.unwrapped.action_masks()
+                    mask, seen = _labels(env.unwrapped, presence)
                     obs, _, term, trunc, _ = env.step(a)
                     if not (term or trunc) and np.array_equal(before, obs["image"]):
                         no_ops += 1  # e.g. "goto X" when already facing X: the policy has no memory, so
