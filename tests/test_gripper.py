@@ -116,6 +116,35 @@ def test_hand_follows_the_camera_and_patches_equal_a_fresh_render(kind):
         env.close()
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_carrying_an_object_reuses_its_hand_rows(kind, monkeypatch):
+    """The hand rows depend on the held parts' offsets from the held centre, computed from their meshes: walking
+    with a pot of water (its world faces move) builds them once, and every frame equals a fresh renderer's."""
+    from mssbench_embodied.sim.render import gripper
+
+    calls: list[int] = []
+    real = gripper.hand_rows
+    monkeypatch.setattr(gripper, "hand_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    env = _first(*HELD[1], "legible", kind)
+    fresh = make_renderer(SIZE, SIZE, kind=kind, style="legible")
+    b = env.backend
+    held = b.world.agent.held
+    assert held is not None
+    try:
+        built, centres = len(calls), {tuple(b.world.objects[held].center)}
+        for action in ("MoveAhead", "MoveBack", "MoveBack", "MoveAhead", "MoveAhead"):
+            b.step(action)
+            centres.add(tuple(b.world.objects[held].center))
+            scene = b.render_scene(b.render_objects())
+            fresh.clear_cache()
+            assert np.array_equal(b.renderer.render(scene).rgb, fresh.render(scene).rgb), action
+        assert len(centres) >= 3  # the pot went places
+        assert len(calls) == built + 5  # the fresh renderer's builds only
+    finally:
+        fresh.close()
+        env.close()
+
+
 @pytest.mark.skipif(not GL, reason="no EGL/GL")
 def test_numpy_and_gl_agree_on_the_hand():
     pair, variant = HELD[0]

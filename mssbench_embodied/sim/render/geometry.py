@@ -258,6 +258,9 @@ RESTRUCTURING = frozenset(HOLE_CUTTERS) | frozenset().union(*HOLE_CUTTERS.values
 # one object placed in the world: (tris, normals, lit colours, closed, its unit-box mesh,
 # legible-style surface (albedo + material id) or None)
 Placed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Mesh, np.ndarray | None]
+# legible in-hand object: (index, faces and normals relative to the held object's centre (float64), mesh,
+# surface or None, a key equal exactly when the rest is)
+HandPart = tuple[int, np.ndarray, np.ndarray, Mesh, np.ndarray | None, tuple[Any, ...]]
 
 
 def in_hand(scene: RenderScene) -> frozenset[int]:
@@ -319,18 +322,45 @@ class WorldBuilder:
             self._hand = HandOverlay()
         return self._hand
 
-    def held_parts(self, scene: RenderScene) -> tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]:
-        """Legible style: ([(index, placement)] of the in-hand objects, held object's centre, its yaw matrix)."""
-        parts = []
-        for i in sorted(self._in_hand):
-            placed = self._part(i, scene.objects[i], self._holes, self._upright, hand=True)
-            if placed is not None:
-                parts.append((i, placed))
+    def held_parts(self, scene: RenderScene) -> tuple[list[HandPart], np.ndarray]:
+        """Legible style: (the in-hand objects as HandParts, the held object's yaw matrix)."""
         held = [o for i, o in enumerate(scene.objects) if i in self._in_hand and o.is_picked_up]
         if not held:
-            return [], np.zeros(3), np.eye(3)
+            return [], np.eye(3)
+        ctr = np.asarray(held[0].center, np.float64)
+        parts = [p for i in sorted(self._in_hand) if (p := self._hand_part(i, scene.objects[i], ctr)) is not None]
         q = int(round(float(held[0].rotation[1]) / 90.0)) % 4
-        return parts, np.asarray(held[0].center, np.float64), _yaw_rot(q)
+        return parts, _yaw_rot(q)
+
+    def _hand_part(self, i: int, obj: SimObject, held_center: np.ndarray) -> HandPart | None:
+        """Object i's faces as offsets from the held object's centre, computed from its mesh (not from
+        float32 world triangles), so that carrying the object about gives bit-equal offsets and key."""
+        if i in self._holes:  # a cut counter (never held in practice): its world faces
+            placed = self._part(i, obj, self._holes, self._upright, hand=True)
+            if placed is None:
+                return None
+            off = placed[0].astype(np.float64) - held_center
+            nrm = placed[1].astype(np.float64)
+            return i, off, nrm, placed[4], placed[5], (i, off.tobytes(), nrm.tobytes(), id(placed[4]))
+        mesh, q, lsize = self._mesh_of(obj)
+        if not len(mesh):
+            return None
+        ctr, rot = self._upright[i] if i in self._upright else (obj.center, _yaw_rot(q))
+        rel = np.round(np.asarray(ctr, np.float64) - held_center, 9) + 0.0  # + 0.0: no negative zeros in the key
+        tris = (mesh.tris.astype(np.float64) * lsize) @ rot.T + rel
+        n = (mesh.normals / lsize) @ rot.T
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+        surf = self._surface(obj, mesh)
+        key = (i, id(mesh), np.asarray(rot, np.float64).tobytes(), lsize.tobytes(), rel.tobytes(),
+               None if surf is None else surf.tobytes())
+        return i, tris, n, mesh, surf, key
+
+    def _mesh_of(self, obj: SimObject) -> tuple[Mesh, int, np.ndarray]:
+        """(mesh, quarter turns of yaw, local size) of an object in this style."""
+        q = int(round(float(obj.rotation[1]) / 90.0)) % 4
+        size = np.asarray(obj.size, np.float64)
+        lsize = size[[2, 1, 0]] if q % 2 else size
+        return object_mesh(obj, lsize, self.style), q, lsize
 
     def _soup(self, scene: RenderScene) -> WorldGeometry:
         key = (scene.version, scene.room, tuple(map(id, scene.objects)))
@@ -385,10 +415,7 @@ class WorldBuilder:
             if key is None:
                 return None
         else:
-            q = int(round(float(obj.rotation[1]) / 90.0)) % 4
-            size = np.asarray(obj.size, np.float64)
-            lsize = size[[2, 1, 0]] if q % 2 else size
-            mesh = object_mesh(obj, lsize, self.style)
+            mesh, q, lsize = self._mesh_of(obj)
             if not len(mesh):
                 if origin_key is not None and i not in upright:
                     self._remember(origin_key, (None, mesh, q, lsize))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .camera import camera_basis
-from .geometry import Placed, WorldGeometry, shade
+from .geometry import HandPart, WorldGeometry, shade
 from .prims import BatchMeshBuilder, Color, Mesh, MeshBuilder, concat
 from .scene import ID_AGENT, NEAR, Camera
 
@@ -33,13 +33,14 @@ PAD: Color = (30.0, 30.0, 32.0)  # rubber finger tips
 
 @dataclass
 class HeldPart:
-    """One in-hand object as placed in the world: its object index, world triangles and unit-box mesh."""
+    """One in-hand object: its object index, faces relative to the held object's centre, and unit-box mesh."""
 
     index: int
-    tris: np.ndarray  # (n,3,3) world
-    normals: np.ndarray  # (n,3) world
+    tris: np.ndarray  # (n,3,3) float64: world offsets from the held object's centre
+    normals: np.ndarray  # (n,3) float64, world axes
     mesh: Mesh  # albedo, emissive and closed flags per face (same order as tris)
     surface: np.ndarray | None  # legible shading inputs per face, when the soup carries them
+    key: tuple[object, ...]  # equal exactly when tris, normals, mesh and surface are (geometry.HandPart)
 
 
 @dataclass
@@ -159,11 +160,10 @@ def _gripper_cached(lo: np.ndarray | None, hi: np.ndarray | None, fy: float) -> 
     return g
 
 
-def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.ndarray, fov: float,
-              with_surface: bool) -> HandRows:
+def hand_rows(parts: Sequence[HeldPart], held_yaw: np.ndarray, fov: float, with_surface: bool) -> HandRows:
     """Camera-space faces of the held parts (moved into the hand, scaled to fit) and the gripper.
 
-    held_center: the held object's world centre; held_yaw: its 3x3 yaw rotation (local -> world)."""
+    held_yaw: the held object's 3x3 yaw rotation (local -> world)."""
     fy = 1.0 / math.tan(math.radians(fov) / 2.0)
     center = hand_center(fy)
     tris: list[np.ndarray] = []
@@ -172,7 +172,7 @@ def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.n
     lo = hi = None
     if parts:
         to_cam = held_yaw @ DISPLAY.T  # world offset (row) -> local -> camera space
-        local = [(np.asarray(p.tris, np.float64) - held_center) @ to_cam for p in parts]
+        local = [p.tris @ to_cam for p in parts]
         pts = np.concatenate([t.reshape(-1, 3) for t in local])
         mid = (pts.min(0) + pts.max(0)) / 2
         s = fit_scale(pts - mid, center, fy)
@@ -199,16 +199,12 @@ def hand_rows(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.n
                     m.emissive, m.closed, np.concatenate(ids + [np.full(len(g), ID_AGENT, np.int32)]), surface)
 
 
-def hand_inputs(parts: Sequence[HeldPart], held_center: np.ndarray, held_yaw: np.ndarray, fov: float,
-                with_surface: bool) -> tuple[object, ...]:
-    """Everything hand_rows' result depends on, exactly (bytes): equal inputs give equal rows.
+def hand_inputs(parts: Sequence[HeldPart], held_yaw: np.ndarray, fov: float, with_surface: bool) -> tuple[object, ...]:
+    """Everything hand_rows' result depends on, exactly: equal inputs give equal rows.
 
-    The held parts enter by their offsets from the held centre, so carrying an object from place to place
-    (which moves its world triangles) keeps the rows when those offsets come out the same to the bit."""
-    return (fov, with_surface, held_yaw.tobytes(), tuple(
-        (p.index, id(p.mesh), (np.asarray(p.tris, np.float64) - held_center).tobytes(),
-         np.asarray(p.normals, np.float64).tobytes(), None if p.surface is None else p.surface.tobytes())
-        for p in parts))
+    The parts' keys stand for their offsets from the held centre, computed from their meshes, so carrying an
+    object from place to place keeps the rows (geometry.WorldBuilder.held_parts)."""
+    return (fov, with_surface, held_yaw.tobytes(), tuple(p.key for p in parts))
 
 
 def _cam_key(cam: Camera) -> tuple[float, ...]:
@@ -239,9 +235,9 @@ class HandOverlay:
         self._recent: OrderedDict[tuple[object, ...], tuple[HandRows, list[HeldPart]]] = OrderedDict()
 
     def place(self, scene_camera: Camera, base: WorldGeometry,
-              held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
+              held: Callable[[], tuple[list[HandPart], np.ndarray]]) -> WorldGeometry:
         """The hand rows alone, in world space, for `scene_camera` and the soup `base` (cached per soup and
-        camera pose); `held` gives WorldBuilder.held_parts (in-hand placements, held centre, held yaw matrix)."""
+        camera pose); `held` gives WorldBuilder.held_parts (the in-hand parts, the held yaw matrix)."""
         key = _cam_key(scene_camera)
         prev_base, prev = self._base, self._placed
         if prev is not None and base is prev_base and key == self._cam:
@@ -249,12 +245,12 @@ class HandOverlay:
         fov = float(scene_camera.fov or 90.0)
         rows = self._rows
         if rows is None or base is not prev_base or fov != self._fov:
-            placed, ctr, yaw = held()
-            parts = [HeldPart(i, p[0], p[1], p[4], p[5] if len(p) > 5 else None) for i, p in placed]
-            inputs = hand_inputs(parts, ctr, yaw, fov, base.surface is not None)
+            placed, yaw = held()
+            parts = [HeldPart(*p) for p in placed]
+            inputs = hand_inputs(parts, yaw, fov, base.surface is not None)
             hit = self._recent.get(inputs)
             if hit is None:
-                rows = hand_rows(parts, ctr, yaw, fov, base.surface is not None)
+                rows = hand_rows(parts, yaw, fov, base.surface is not None)
                 self._recent[inputs] = (rows, parts)
                 if len(self._recent) > HAND_CACHE:
                     self._recent.popitem(last=False)
@@ -274,7 +270,7 @@ class HandOverlay:
         return out
 
     def attach(self, scene_camera: Camera, base: WorldGeometry,
-               held: Callable[[], tuple[list[tuple[int, Placed]], np.ndarray, np.ndarray]]) -> WorldGeometry:
+               held: Callable[[], tuple[list[HandPart], np.ndarray]]) -> WorldGeometry:
         """The soup `base` plus the hand rows for `scene_camera` (see `place`)."""
         hand = self.place(scene_camera, base, held)
         prev_base, prev = self._att_base, self._out
