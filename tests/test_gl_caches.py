@@ -11,6 +11,7 @@ from gl_support import GL
 from mssbench_embodied.sim.objects import SimObject
 from mssbench_embodied.sim.render import Camera
 from mssbench_embodied.sim.render.bench import POSES, kitchen_scene
+from mssbench_embodied.sim.render.camera import camera_basis
 from mssbench_embodied.sim.render.geometry import WorldBuilder
 
 needs_gl = pytest.mark.skipif(not GL, reason="no EGL/GL")
@@ -25,11 +26,15 @@ def test_split_soup_and_hand_make_the_attached_soup() -> None:
     held = sc.objects[-1]
     held.is_picked_up = True
     whole = WorldBuilder("legible").get(sc)
-    world, hand = WorldBuilder("legible").split(sc)
-    assert hand is not None and len(hand.tris) and len(world.tris) + len(hand.tris) == len(whole.tris)
+    world, rows = WorldBuilder("legible").split_rows(sc)
+    assert rows is not None and len(rows.tris) and len(world.tris) + len(rows.tris) == len(whole.tris)
+    n = len(world.tris)
     for k in ("tris", "normals", "colors", "ids", "closed", "surface"):
-        assert np.array_equal(np.concatenate([getattr(world, k), getattr(hand, k)]), getattr(whole, k)), k
-    assert WorldBuilder("flat").split(sc)[1] is None
+        assert np.array_equal(getattr(world, k), getattr(whole, k)[:n]), k
+    basis, pos = camera_basis(sc.camera), np.asarray(sc.camera.position, np.float64)
+    assert np.array_equal((rows.tris @ basis + pos).astype(np.float32), whole.tris[n:])  # the rows, placed
+    assert np.array_equal(rows.ids, whole.ids[n:]) and np.array_equal(rows.surface, whole.surface[n:])
+    assert WorldBuilder("flat").split_rows(sc)[1] is None
     assert all(b > a for a, b, _ in world.parts) and sum(b - a for a, b, _ in world.parts) == len(world.tris) - 12
 
 

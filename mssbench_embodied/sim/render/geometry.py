@@ -308,12 +308,13 @@ class WorldBuilder:
             return geo
         return self._overlay().attach(scene.camera, geo, lambda: self.held_parts(scene))
 
-    def split(self, scene: RenderScene) -> tuple[WorldGeometry, WorldGeometry | None]:
-        """`get`'s soup in two: (the world without the hand, the hand rows alone or None in the flat style)."""
+    def split_rows(self, scene: RenderScene) -> tuple[WorldGeometry, Any]:
+        """`get`'s soup and hand apart, for renderers that place the hand themselves: (the world without the hand,
+        the camera-space gripper.HandRows, or None in the flat style)."""
         geo = self._soup(scene)
         if self.style != "legible":
             return geo, None
-        return geo, self._overlay().place(scene.camera, geo, lambda: self.held_parts(scene))
+        return geo, self._overlay().rows(scene.camera, geo, lambda: self.held_parts(scene))
 
     def _overlay(self) -> Any:
         if self._hand is None:

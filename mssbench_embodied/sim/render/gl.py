@@ -3,7 +3,8 @@
 Attachment 0: RGBA8 colour. Attachment 1: RG32F = (id + 5, linear view depth); 0 = cleared.
 The world VBO is rewritten only when scene.version changes, and then only the changed
 objects' rows when the geometry was patched (see WorldBuilder). The legible gripper (with the held
-object) has a small VBO of its own, drawn in the soup's order, so a camera move rewrites only that.
+object) has a small VBO of its own in camera space, drawn in the soup's order through a model matrix, so a camera
+move writes only that matrix (unlit: also the rows, whose baked shading follows the camera).
 """
 from __future__ import annotations
 
@@ -15,22 +16,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .camera import projection_matrix, view_matrix
+from .camera import camera_basis, projection_matrix, view_matrix
 from .cull import ObjectRuns, draw_ranges, frustum_planes, object_runs
-from .geometry import WorldBuilder, WorldGeometry
+from .geometry import WorldBuilder, WorldGeometry, shade
 from .gl_lit import FRAGMENT, LitPass, pack_lit, world_rows
-from .scene import FAR, ID_CEILING, ID_NOTHING, ID_WALL, RenderOutput, RenderScene, RenderStyle
+from .scene import FAR, ID_CEILING, ID_NOTHING, ID_WALL, Camera, RenderOutput, RenderScene, RenderStyle
 
 if TYPE_CHECKING:
     import moderngl
 
+    from .gripper import HandRows
+
 PART_CACHE = 1024  # placements whose packed rows the legible renderer keeps (resets reuse them)
+IDENTITY = np.eye(4, dtype=np.float32).tobytes()  # the model matrix of world rows
 ID_OFFSET = 5.0  # every id from ID_AGENT (-4) up stays above the cleared 0
 FRONT_FACE = "ccw"  # winding is made CCW about each face normal (checked against numpy culling)
 
 VERTEX = """
 #version 330
 uniform mat4 mvp;
+uniform mat4 model;  // identity for the world; the gripper's rows are in camera space
 uniform vec4 zrow;
 in vec3 in_pos;
 in vec3 in_col;
@@ -39,7 +44,7 @@ out vec3 v_col;
 out float v_depth;
 flat out float v_id;
 void main() {
-    vec4 p = vec4(in_pos, 1.0);
+    vec4 p = model * vec4(in_pos, 1.0);
     gl_Position = mvp * p;
     v_depth = dot(zrow, p);
     v_col = in_col;
@@ -103,9 +108,11 @@ class GLRenderer:
         self._lit = self._make_lit(ctx, self.fbo) if style == "legible" and lighting else None
         self.lit = self._lit is not None
         prog = self._lit.prog if self._lit is not None else self.prog
-        mvp, zrow = prog["mvp"], prog["zrow"]
+        mvp, zrow, model = prog["mvp"], prog["zrow"], prog["model"]
         assert isinstance(mvp, moderngl.Uniform) and isinstance(zrow, moderngl.Uniform)
-        self._mvp, self._zrow = mvp, zrow
+        assert isinstance(model, moderngl.Uniform)
+        self._mvp, self._zrow, self._model = mvp, zrow, model
+        model.write(IDENTITY)
         self._world = WorldBuilder(style)
         self._vbo: moderngl.Buffer | None = None
         self._vao: moderngl.VertexArray | None = None
@@ -122,6 +129,9 @@ class GLRenderer:
         self._hand_vao: moderngl.VertexArray | None = None
         self._hand: WorldGeometry | None = None  # the uploaded hand rows
         self._hand_rows = (0, 0)  # (main rows, all rows incl. twins) in the hand buffer
+        # what the hand buffer holds: (HandRows, None) lit, (HandRows, camera pose) unlit
+        self._hand_src: tuple[HandRows, tuple[float, ...] | None] | None = None
+        self._hand_model = IDENTITY  # the hand rows' model matrix for the current camera (column-major bytes)
         self._part_rows: OrderedDict[int, PartRows] = OrderedDict()  # by id(placement), legible only
 
     @staticmethod
@@ -271,11 +281,35 @@ class GLRenderer:
             if b > n_main:
                 twins.append((max(a, n_main), b))
         if hand is not None and hm:
-            hand.render(moderngl.TRIANGLES, vertices=3 * hm, first=0)
+            self._hand_draw(hand, 0, hm)
         for a, b in twins:
             vao.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
         if hand is not None and ha > hm:
-            hand.render(moderngl.TRIANGLES, vertices=3 * (ha - hm), first=3 * hm)
+            self._hand_draw(hand, hm, ha)
+
+    def _place_hand(self, rows: HandRows, cam: Camera, geo: WorldGeometry) -> None:
+        """Keep the gripper's camera-space rows in the hand buffer, placed by the model matrix on the GPU. Lit, they
+        are written once per rows; unlit, their baked shading follows the camera, so a camera move rewrites them."""
+        basis = camera_basis(cam)
+        pose = None if self._lit is not None else (*np.asarray(cam.position, np.float64).tolist(), cam.yaw, cam.horizon)
+        src = self._hand_src
+        if src is None or src[0] is not rows or src[1] != pose:
+            colors = np.zeros((len(rows.tris), 3), np.uint8) if pose is None \
+                else shade(rows.normals @ basis, rows.albedo, rows.emissive)
+            self._upload_hand(WorldGeometry(rows.tris.astype(np.float32), rows.normals.astype(np.float32), colors,
+                                            rows.ids, rows.closed, geo.room, geo.version, surface=rows.surface))
+            self._hand_src = (rows, pose)
+        m = np.eye(4)
+        m[:3, :3], m[:3, 3] = basis.T, cam.position
+        self._hand_model = m.T.astype(np.float32).tobytes()
+
+    def _hand_draw(self, hand: moderngl.VertexArray, a: int, b: int) -> None:
+        """Draw rows a:b of the hand buffer through the camera's model matrix (then back to the identity)."""
+        import moderngl
+
+        self._model.write(self._hand_model)
+        hand.render(moderngl.TRIANGLES, vertices=3 * (b - a), first=3 * a)
+        self._model.write(IDENTITY)
 
     def _write(self, data: np.ndarray, ranges: list[tuple[int, int]] | None) -> None:
         """Make data the VBO's contents; `ranges` (rows) limits the write when the size is unchanged."""
@@ -354,16 +388,16 @@ class GLRenderer:
         if _current[0] is not ctx:  # GL calls go to the current context: make it ours
             ctx.__enter__()
             _current[0] = ctx
-        geo, hand = self._world.split(scene)
+        cam = scene.camera
+        geo, rows = self._world.split_rows(scene)
+        if rows is None:
+            self._hand = self._hand_src = None
+        else:
+            self._place_hand(rows, cam, geo)
         if geo is not self._uploaded or self._vao is None:
             self._upload(geo)
-        if hand is None:
-            self._hand = None
-        elif hand is not self._hand:
-            self._upload_hand(hand)
         vao = self._vao
         assert vao is not None
-        cam = scene.camera
         fov = float(cam.fov or self.fov)
         view = view_matrix(cam)
         mvp = projection_matrix(fov, self.width, self.height) @ view
@@ -402,7 +436,7 @@ class GLRenderer:
         self._world = WorldBuilder(self.style)
         self._uploaded = None
         self._runs = None
-        self._hand = None
+        self._hand = self._hand_src = None
         self._part_rows.clear()
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ FLOOR_TOLERANCE = 0.03  # m: a bottom this close to y = 0 stands on the floor
 VERTEX = f"""
 #version 330
 uniform mat4 mvp;
+uniform mat4 model;  // identity for the world; the gripper's rows are in camera space
 uniform vec4 zrow;
 uniform vec3 eye;
 uniform vec3 light;
@@ -52,7 +53,7 @@ out vec3 v_col;
 out float v_depth;
 flat out float v_id;
 void main() {{
-    vec4 p = vec4(in_pos, 1.0);
+    vec4 p = model * vec4(in_pos, 1.0);
     gl_Position = mvp * p;
     v_depth = dot(zrow, p);
     v_id = in_id;
@@ -62,11 +63,11 @@ void main() {{
         return;
     }}
     vec4 m = mats[mi];
-    vec3 n = in_nrm;
+    vec3 n = mat3(model) * in_nrm;
     float metal = mi == {MAT_ID["Metal"]} ? 1.0 : 0.0;
     float glass = mi == {MAT_ID["Glass"]} ? 1.0 : 0.0;
     vec3 alb = mix(in_col, vec3(0.86, 0.92, 0.97), 0.3 * glass);  // a see-through tint
-    vec3 v = normalize(eye - in_pos);
+    vec3 v = normalize(eye - p.xyz);
     float ndl = dot(n, light);
     float k = 0.5 + 0.42 * max(ndl, 0.0) + 0.18 * max(dot(n, fill), 0.0);  // the flat style's terms
     float nh = max(dot(n, normalize(light + v)), 0.0);

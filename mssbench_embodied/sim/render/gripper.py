@@ -218,13 +218,15 @@ class HandOverlay:
     """The gripper (and the held object in it) placed for the scene's camera, alone (`place`) or appended to a
     world soup (`attach`).
 
-    The camera-space rows are rebuilt when the world soup changes (unless one of the last HAND_CACHE builds had
-    exactly the same inputs); a camera move only re-places them.
+    The camera-space rows (`rows`) are rebuilt when the world soup changes (unless one of the last HAND_CACHE
+    builds had exactly the same inputs); a camera move only re-places them (`place`; the lit GL renderer places
+    them on the GPU instead).
     attach's result records its parent and dirty rows like a patched soup, so GL rewrites only those."""
 
     def __init__(self) -> None:
-        self._base: WorldGeometry | None = None
-        self._rows: HandRows | None = None
+        self._base: WorldGeometry | None = None  # place's last soup
+        self._rows: HandRows | None = None  # rows' last result and its soup
+        self._rows_base: WorldGeometry | None = None
         self._fov = 0.0
         self._cam: tuple[float, ...] = ()
         self._placed: WorldGeometry | None = None
@@ -234,30 +236,38 @@ class HandOverlay:
         # recent rows by what they were built from (hand_inputs); the parts keep their meshes' ids from reuse
         self._recent: OrderedDict[tuple[object, ...], tuple[HandRows, list[HeldPart]]] = OrderedDict()
 
+    def rows(self, scene_camera: Camera, base: WorldGeometry,
+             held: Callable[[], tuple[list[HandPart], np.ndarray]]) -> HandRows:
+        """The camera-space hand rows for the soup `base` at the camera's field of view (cached: rebuilt when the
+        soup changes, unless one of the last HAND_CACHE builds had exactly the same inputs); `held` gives
+        WorldBuilder.held_parts (the in-hand parts, the held yaw matrix)."""
+        fov = float(scene_camera.fov or 90.0)
+        rows = self._rows
+        if rows is not None and base is self._rows_base and fov == self._fov:
+            return rows
+        placed, yaw = held()
+        parts = [HeldPart(*p) for p in placed]
+        inputs = hand_inputs(parts, yaw, fov, base.surface is not None)
+        hit = self._recent.get(inputs)
+        if hit is None:
+            rows = hand_rows(parts, yaw, fov, base.surface is not None)
+            self._recent[inputs] = (rows, parts)
+            if len(self._recent) > HAND_CACHE:
+                self._recent.popitem(last=False)
+        else:
+            rows = hit[0]
+            self._recent.move_to_end(inputs)
+        self._rows, self._rows_base, self._fov = rows, base, fov
+        return rows
+
     def place(self, scene_camera: Camera, base: WorldGeometry,
               held: Callable[[], tuple[list[HandPart], np.ndarray]]) -> WorldGeometry:
         """The hand rows alone, in world space, for `scene_camera` and the soup `base` (cached per soup and
-        camera pose); `held` gives WorldBuilder.held_parts (the in-hand parts, the held yaw matrix)."""
+        camera pose; see `rows`)."""
         key = _cam_key(scene_camera)
-        prev_base, prev = self._base, self._placed
-        if prev is not None and base is prev_base and key == self._cam:
-            return prev
-        fov = float(scene_camera.fov or 90.0)
-        rows = self._rows
-        if rows is None or base is not prev_base or fov != self._fov:
-            placed, yaw = held()
-            parts = [HeldPart(*p) for p in placed]
-            inputs = hand_inputs(parts, yaw, fov, base.surface is not None)
-            hit = self._recent.get(inputs)
-            if hit is None:
-                rows = hand_rows(parts, yaw, fov, base.surface is not None)
-                self._recent[inputs] = (rows, parts)
-                if len(self._recent) > HAND_CACHE:
-                    self._recent.popitem(last=False)
-            else:
-                rows = hit[0]
-                self._recent.move_to_end(inputs)
-        assert rows is not None
+        if self._placed is not None and base is self._base and key == self._cam:
+            return self._placed
+        rows = self.rows(scene_camera, base, held)
         basis = camera_basis(scene_camera)
         pos = np.asarray(scene_camera.position, np.float64)
         tris = (rows.tris @ basis + pos).astype(np.float32)
@@ -266,7 +276,7 @@ class HandOverlay:
         surf = rows.surface if base.surface is not None else None
         out = WorldGeometry(tris, nrm.astype(np.float32), cols, rows.ids, rows.closed, base.room, base.version,
                             surface=surf)
-        self._base, self._rows, self._fov, self._cam, self._placed = base, rows, fov, key, out
+        self._base, self._cam, self._placed = base, key, out
         return out
 
     def attach(self, scene_camera: Camera, base: WorldGeometry,
