@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +16,9 @@ from .materials import face_materials, object_materials, room_surface, surface
 from .prims import Color, Mesh, MeshBuilder
 from .scene import ID_CEILING, ID_WALL, RenderScene, RenderStyle, RoomGeometry
 from .shapes import WOOD, mix, object_mesh
+
+if TYPE_CHECKING:
+    from .gripper import HandRows
 
 LIGHT = np.array([0.35, 1.0, 0.45]) / np.linalg.norm([0.35, 1.0, 0.45])
 FILL = np.array([-0.6, 0.25, -0.5]) / np.linalg.norm([-0.6, 0.25, -0.5])
@@ -308,9 +311,9 @@ class WorldBuilder:
             return geo
         return self._overlay().attach(scene.camera, geo, lambda: self.held_parts(scene))
 
-    def split_rows(self, scene: RenderScene) -> tuple[WorldGeometry, Any]:
+    def split_rows(self, scene: RenderScene) -> tuple[WorldGeometry, HandRows | None]:
         """`get`'s soup and hand apart, for renderers that place the hand themselves: (the world without the hand,
-        the camera-space gripper.HandRows, or None in the flat style)."""
+        the camera-space hand rows, or None in the flat style)."""
         geo = self._soup(scene)
         if self.style != "legible":
             return geo, None
