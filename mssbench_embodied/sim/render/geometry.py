@@ -338,14 +338,8 @@ class WorldBuilder:
 
     def _hand_part(self, i: int, obj: SimObject, held_center: np.ndarray) -> HandPart | None:
         """Object i's faces as offsets from the held object's centre, computed from its mesh (not from
-        float32 world triangles), so that carrying the object about gives bit-equal offsets and key."""
-        if i in self._holes:  # a cut counter (never held in practice): its world faces
-            placed = self._part(i, obj, self._holes, self._upright, hand=True)
-            if placed is None:
-                return None
-            off = placed[0].astype(np.float64) - held_center
-            nrm = placed[1].astype(np.float64)
-            return i, off, nrm, placed[4], placed[5], (i, off.tobytes(), nrm.tobytes(), id(placed[4]))
+        float32 world triangles), so that carrying the object about gives bit-equal offsets and key. (Counters, the
+        only objects with cut holes, cannot be picked up.)"""
         mesh, q, lsize = self._mesh_of(obj)
         if not len(mesh):
             return None
@@ -396,13 +390,13 @@ class WorldBuilder:
         return surface(mesh.colors, face_materials(object_materials(obj), mesh))
 
     def _part(self, i: int, obj: SimObject, holes: dict[int, Holes],
-              upright: dict[int, tuple[np.ndarray, np.ndarray]], hand: bool = False,
+              upright: dict[int, tuple[np.ndarray, np.ndarray]],
               origin_key: tuple[bytes, str] | None = None) -> Placed | None:
         """(tris, normals, colours, closed, mesh) of object i placed in the world, or None
-        (None too for in-hand objects of the legible style, unless `hand`). ``origin_key``: (snapshot digest,
+        (None too for in-hand objects of the legible style: see held_parts). ``origin_key``: (snapshot digest,
         objectId) of an object unchanged since its world was restored (RenderScene.origin): its mesh and
         placement key are looked up, not recomputed."""
-        if i in self._in_hand and not hand:
+        if i in self._in_hand:
             return None
         if i in holes:
             hkey = ("cut", tuple(np.round(np.asarray(obj.center, np.float64), 5)),
