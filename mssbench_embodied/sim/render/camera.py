@@ -29,6 +29,13 @@ def view_matrix(cam: Camera) -> np.ndarray:
     return m
 
 
+def camera_to_world(cam: Camera) -> np.ndarray:
+    """4x4 camera -> world, view_matrix's inverse (camera-space rows placed in the world, e.g. the gripper)."""
+    m = np.eye(4)
+    m[:3, :3], m[:3, 3] = camera_basis(cam).T, cam.position
+    return m
+
+
 def focal(fov: float, width: int, height: int) -> tuple[float, float]:
     """(fx, fy) in NDC units: ndc_x = fx * x/z, ndc_y = fy * y/z (vertical fov)."""
     fy = 1.0 / math.tan(math.radians(fov) / 2.0)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .camera import camera_basis, projection_matrix, view_matrix
+from .camera import camera_basis, camera_to_world, projection_matrix, view_matrix
 from .cull import ObjectRuns, draw_ranges, frustum_planes, object_runs
 from .geometry import WorldBuilder, WorldGeometry, shade
 from .gl_lit import FRAGMENT, LitPass, pack_lit, world_rows
@@ -290,18 +290,15 @@ class GLRenderer:
     def _place_hand(self, rows: HandRows, cam: Camera, geo: WorldGeometry) -> None:
         """Keep the gripper's camera-space rows in the hand buffer, placed by the model matrix on the GPU. Lit, they
         are written once per rows; unlit, their baked shading follows the camera, so a camera move rewrites them."""
-        basis = camera_basis(cam)
         pose = None if self._lit is not None else (*np.asarray(cam.position, np.float64).tolist(), cam.yaw, cam.horizon)
         src = self._hand_src
         if src is None or src[0] is not rows or src[1] != pose:
             colors = np.zeros((len(rows.tris), 3), np.uint8) if pose is None \
-                else shade(rows.normals @ basis, rows.albedo, rows.emissive)
+                else shade(rows.normals @ camera_basis(cam), rows.albedo, rows.emissive)
             self._upload_hand(WorldGeometry(rows.tris.astype(np.float32), rows.normals.astype(np.float32), colors,
                                             rows.ids, rows.closed, geo.room, geo.version, surface=rows.surface))
             self._hand_src = (rows, pose)
-        m = np.eye(4)
-        m[:3, :3], m[:3, 3] = basis.T, cam.position
-        self._hand_model = m.T.astype(np.float32).tobytes()
+        self._hand_model = camera_to_world(cam).T.astype(np.float32).tobytes()
 
     def _hand_draw(self, hand: moderngl.VertexArray, a: int, b: int) -> None:
         """Draw rows a:b of the hand buffer through the camera's model matrix (then back to the identity)."""
