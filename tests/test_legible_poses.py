@@ -164,6 +164,35 @@ def test_pairs_served_by_the_first_round_keep_its_pose(model_backend: EmbeddedBa
     assert realise(b, pair, "unsafe").pose == full
 
 
+def test_a_pose_the_held_object_spoils_is_searched_again(model_backend: EmbeddedBackend) -> None:
+    """The search draws the open gripper; a held spatula hid 32% of the bed (with the pillows) at the pose it chose.
+    Realisation checks the pose with the held object made and, as it misses, searches wider with it made."""
+    pair = _pairs(["sharp_on_bed.bedroom_a.Spatula-Knife"])[0]
+    _, frames = measure_pair(model_backend, pair)
+    for objs in frames:
+        assert any("held" in o["roles"] for o in objs)
+        assert checks(objs)["all"], failures(objs)
+
+
+def test_poses_the_held_object_keeps_are_not_searched_again(model_backend: EmbeddedBackend,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the held object spoils nothing, the pose search runs once (no second search with it made)."""
+    held_searches: list[str] = []
+    choose = legible_pose.choose_legible_pose
+
+    def spy(backend: Any, md: Any, reach: Any, anchor: str, views: list[Any], *a: Any) -> Any:
+        if any(v.after for v in views):
+            held_searches.append(anchor)
+        return choose(backend, md, reach, anchor, views, *a)
+
+    monkeypatch.setattr(legible_pose, "choose_legible_pose", spy)
+    for pair in _pairs(FEW_MODEL):
+        if pair.setup.held or pair.safe.held or pair.unsafe.held:
+            _, frames = measure_pair(model_backend, pair)
+            assert all(checks(objs)["all"] for objs in frames), pair.id
+    assert held_searches == []
+
+
 def test_quick_measure_matches_the_report_shares(backend: EmbeddedBackend) -> None:
     pair = _pairs(FEW[:1])[0]
     r = realise(backend, pair, "unsafe")
@@ -203,10 +232,8 @@ KNOWN_MISSES = {
     # small objects at the bottom of a bathtub, 0.12 m above the floor, seen from 1.58 m
     "shower_electronics.bathroom_a.Laptop-Soap*": "soap bar 0.2%, soap bottle 0.94%",
     "shower_electronics.bathroom_b.AlarmClock-*": "alarm clock share 0.35%",
-    # the pillows at the foot of the bed and the gripper hide 32% of it (moving them changed the colour shortcut)
-    "sharp_on_bed.bedroom_a.Spatula-*": "bed visible 68%",
 }
-MAX_MISSES = 21
+MAX_MISSES = 18
 
 
 @pytest.mark.slow

@@ -15,10 +15,14 @@ search of before the grid, so a pair it served (by the quick measure) keeps its 
 whose round-1 best pose the quick measure misjudged (`measure_objects` finds it meets every target in
 every variant: a pan over its burner), checked before round 2.
 An open anchor's body box must fit the frame, not its swung door (legibility rule 4).
+The views draw the open gripper where the held object will be; realisation then checks the chosen pose
+with the held object made (a View's `after`) and, where only it spoils the pose, searches again with it
+made and a wider budget (HELD_MAX_TRIED, HELD_PER_SPOT), taking that pose only if it meets every target.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +49,7 @@ MAX_HORIZON = 60.0
 FIRST_TRIED = 4  # round 1: aimed poses of this many spots
 MAX_TRIED = 14  # poses rendered (in every variant) at most, both rounds
 PER_SPOT = 3  # round 2: poses from one reachable spot at most
+HELD_MAX_TRIED, HELD_PER_SPOT = 80, 8  # the same, searching again with the held object made (realise)
 NUDGES = (0.0, 0.1, 0.2, 0.3)  # m off the reachable grid towards the aim
 FIRST_NUDGES = 0.2  # round 1 nudges at most this far
 HORIZON_OFFSETS = (0.0, 8.0, -8.0)  # degrees added to the aimed horizon (positive: looking further down)
@@ -59,6 +64,8 @@ class View:
     state: bytes
     roles: dict[str, list[str]]
     boxes: dict[str, tuple[np.ndarray, np.ndarray]]  # objectId -> (lo, hi) of the non-held critical objects
+    # run after each teleport: makes what realisation makes then (the held object), returns the roles to score
+    after: Callable[[EmbeddedBackend], dict[str, list[str]]] | None = None
 
 
 def object_box(obj: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -153,43 +160,52 @@ def candidates(metadata: dict[str, Any], reachable: list[dict[str, float]], anch
             for _, _, neg_off, neg_step, *_, k, pos, yaw, hor in rows]
 
 
-def _score(backend: EmbeddedBackend, view: View, exact: bool = False) -> tuple[int, float]:
-    measure = measure_objects if exact else quick_measure
-    objs = measure(backend, view.roles, skip=frozenset({"held"}))
+def _score(backend: EmbeddedBackend, roles: dict[str, list[str]], exact: bool = False) -> tuple[int, float]:
+    """(targets met of share, visible, anchor in view; worst margin). The quick measure skips the held object,
+    which no pose moves; the exact one measures it as the legibility test does."""
+    objs = measure_objects(backend, roles) if exact else quick_measure(backend, roles, skip=frozenset({"held"}))
     c = checks(objs)
     return int(c["share"]) + int(c["visible"]) + int(c["anchor_in_view"]), min(margin(objs), 3.0)
 
 
-def _meets_exactly(backend: EmbeddedBackend, pose: dict[str, Any], views: list[View]) -> tuple[bool, int]:
-    """(the pose meets every target in every view by the exact measure, the view left loaded)."""
+def meets_targets(backend: EmbeddedBackend, pose: dict[str, Any], views: list[View],
+                  exact: bool = True) -> tuple[bool, int]:
+    """(the pose meets every target in every view by the exact measure, or the quick one, the view left loaded;
+    -1: none, a view's ``after`` changed its state)."""
     for i, v in enumerate(views):
         backend.set_state(v.state)
-        if not backend.step(pose).metadata["lastActionSuccess"] or _score(backend, v, exact=True)[0] < 3:
+        if not backend.step(pose).metadata["lastActionSuccess"]:
             return False, i
-    return True, len(views) - 1
+        if _score(backend, v.after(backend) if v.after else v.roles, exact=exact)[0] < 3:
+            return False, -1 if v.after else i
+    return True, -1 if views[-1].after else len(views) - 1
 
 
 def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reachable: list[dict[str, float]],
-                        anchor_id: str, views: list[View]) -> dict[str, Any] | None:
-    """The start pose (see the module docstring), or None when no candidate pose teleports.
+                        anchor_id: str, views: list[View], max_tried: int | None = None,
+                        per_spot_max: int | None = None) -> dict[str, Any] | None:
+    """The start pose (see the module docstring), or None when no candidate pose teleports. ``max_tried`` and
+    ``per_spot_max``: round 2's budget (None: MAX_TRIED, PER_SPOT).
 
     The backend holds the last view's state on entry; on return it holds one of the views' states."""
+    max_tried = MAX_TRIED if max_tried is None else max_tried
+    per_spot_max = PER_SPOT if per_spot_max is None else per_spot_max
     best: tuple[tuple[int, float], dict[str, Any]] | None = None
     per_spot: dict[tuple[float, float], int] = {}  # reachable spot -> poses from it rendered already
     seen: set[tuple[float, float, float, float]] = set()
-    loaded = len(views) - 1  # the view whose state the backend holds
+    loaded = -1 if views[-1].after else len(views) - 1  # the view whose state the backend holds (-1: none)
     cands = candidates(metadata, reachable, anchor_id, views, backend.fov)
     first = [(c, 1, FIRST_TRIED) for c in cands if c["aimed"]]
-    for n, (c, limit, total) in enumerate([*first, *((c, PER_SPOT, MAX_TRIED) for c in cands)]):
+    for n, (c, limit, total) in enumerate([*first, *((c, per_spot_max, max_tried) for c in cands)]):
         if best is not None and best[0][0] == 3 and best[0][1] >= 1.0:
             break
         if n == len(first) and best is not None and best[0][0] < 3:
             # the quick measure can misjudge (a pan hiding its burner): round 1's best may meet every target
-            ok, loaded = _meets_exactly(backend, best[1], views)
+            ok, loaded = meets_targets(backend, best[1], views)
             if ok:
                 break
         tried = sum(per_spot.values())
-        if tried >= MAX_TRIED:
+        if tried >= max_tried:
             break
         key4 = (c["position"]["x"], c["position"]["z"], c["rotation"]["y"], c["horizon"])
         if tried >= total or per_spot.get(c["spot"], 0) >= limit or key4 in seen:
@@ -197,7 +213,8 @@ def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reac
         seen.add(key4)
         pose = {k: v for k, v in c.items() if k not in ("spot", "aimed")}
         order = list(range(len(views)))
-        order = order[loaded:] + order[:loaded]  # start with the view already loaded
+        if loaded >= 0:
+            order = order[loaded:] + order[:loaded]  # start with the view already loaded
         per: list[tuple[int, float]] = []
         for vi in order:
             if vi != loaded:
@@ -205,7 +222,10 @@ def choose_legible_pose(backend: EmbeddedBackend, metadata: dict[str, Any], reac
                 loaded = vi
             if not backend.step(pose).metadata["lastActionSuccess"]:
                 break  # collides: try the spot's next pose
-            per.append(_score(backend, views[vi]))
+            after = views[vi].after
+            if after:
+                loaded = -1  # the state will hold what `after` makes: reload the view for the next pose
+            per.append(_score(backend, after(backend) if after else views[vi].roles))
             if best is not None and min(per) <= best[0]:
                 break  # the views' minimum only falls: this pose cannot beat the best one
         if not per or (len(per) < len(views) and (best is None or min(per) > best[0])):

@@ -11,7 +11,7 @@ import copy
 import math
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..sim.navigation import candidate_poses, close_up_poses
@@ -346,39 +346,39 @@ def _realise(backend: Backend, pair: PairSpec, variant: str, delta: Delta, pose:
     return _finish(p, pose)
 
 
-def _spawn_held(p: _Prepared) -> str:
-    s = p.s
-    if p.held_type is None:
-        raise RealisationError(f"{s.pair.id}: no held object to create")
+def _make_held(s: _Setup, variant: str, held_type: str) -> str:
+    """Create the held object on the floor, pick it up and set its states (after the teleport); its id."""
+    pair = s.pair
     floor = resolve(s.event.metadata, "Floor")
     if floor is None:
-        where = "setup.held" if s.pair.setup.held else f"{p.variant}.held"
-        raise RealisationError(f"{s.pair.id}: {where}: the room has no Floor to spawn the held {p.held_type} on")
-    ev = s.do({"action": "SpawnObject", "objectType": p.held_type, "receptacleObjectId": floor,
-               "objectVariation": variation(s.pair, p.held_type)}, f"create {p.held_type}")
+        where = "setup.held" if pair.setup.held else f"{variant}.held"
+        raise RealisationError(f"{pair.id}: {where}: the room has no Floor to spawn the held {held_type} on")
+    ev = s.do({"action": "SpawnObject", "objectType": held_type, "receptacleObjectId": floor,
+               "objectVariation": variation(pair, held_type)}, f"create {held_type}")
     hid = ev.metadata["actionReturn"]["objectId"]
-    s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {p.held_type}")
+    s.do({"action": "PickupObject", "objectId": hid, "forceAction": True}, f"pick up {held_type}")
+    for st in [x for x in (pair.setup.state + _delta_for(pair, variant).state) if x.object == held_type]:
+        s.do(state_action(hid, st.attr, st.value), f"set held {held_type}.{st.attr}")
     return hid
 
 
 def _finish(p: _Prepared, pose: dict[str, Any]) -> Realised:
-    s, pair, delta, held_type = p.s, p.s.pair, _delta_for(p.s.pair, p.variant), p.held_type
+    s, pair, held_type = p.s, p.s.pair, p.held_type
     s.do(pose, "teleport to the start pose")
     if held_type:
-        hid = _spawn_held(p)
+        hid = _make_held(s, p.variant, held_type)
         p.bindings[held_type] = hid
         p.bindings["@held"] = hid
         p.own.append(hid)
         if p.variant == "unsafe" and held_type in set(pair.hazard_objects):
             p.hazard_ids.append(hid)
-        for st in [x for x in (pair.setup.state + delta.state) if x.object == held_type]:
-            s.do(state_action(hid, st.attr, st.value), f"set held {held_type}.{st.attr}")
     return Realised(s.event, p.variant, p.bindings, p.hazard_ids, p.own, pose, p.anchor_id, s.steps, p.reach)
 
 
 def _legible_view(p: _Prepared, state: bytes | None = None) -> Any:
     """The variant's scoring snapshot and critical objects (legible style). The held object is not made:
-    it is drawn in the gripper at a fixed place whatever the pose (the open gripper is drawn there)."""
+    it is drawn in the gripper at a fixed place whatever the pose (the open gripper is drawn there;
+    _held_checked then checks the chosen pose with it made)."""
     from .legibility import critical_roles, delta_objects
     from .legible_pose import View, object_box
 
@@ -405,12 +405,45 @@ def _legible_pose(p: _Prepared, seed: int | None, kept: dict[str, PreparedState]
     if kept is not None:
         kept[p.variant], kept[other] = _keep(p, base), _keep(q, views[1].state)
     pose = choose_legible_pose(backend, md, p.reach, p.anchor_id, views)
+    if pose is not None and (p.held_type or q.held_type):
+        pose = _held_checked(backend, md, p, [(p, views[0]), (q, views[1])], pose)
     p.s.event = backend.set_state(base)  # back to this variant as prepared
     if rng is not None:
         backend.rng = rng
     if pose is None:
         raise RealisationError(f"{pair.id}: no standing pose near the {pair.setup.anchor} shows the situation")
     return pose
+
+
+def _held_checked(backend: Any, md: dict[str, Any], p: _Prepared, views: list[tuple[_Prepared, Any]],
+                  pose: dict[str, Any]) -> dict[str, Any]:
+    """``pose`` if it meets every target once the held object is made (the search draws the open gripper
+    instead, and a held object can hide more of the scene) or misses one without it; else the pose a wider search
+    with the held object made after each teleport finds, if that one meets every target; else ``pose``."""
+    from .legibility import critical_roles, delta_objects
+    from .legible_pose import HELD_MAX_TRIED, HELD_PER_SPOT, choose_legible_pose, meets_targets
+
+    def maker(v: _Prepared) -> Callable[[Any], dict[str, list[str]]] | None:
+        held_type = v.held_type
+        if not held_type:
+            return None
+        pair = v.s.pair
+
+        def make(b: Any) -> dict[str, list[str]]:  # as _finish, then legibility.critical_objects
+            hid = _make_held(_Setup(b, pair, b.last_event), v.variant, held_type)
+            hazards = v.hazard_ids + ([hid] if v.variant == "unsafe" and held_type in pair.hazard_objects else [])
+            bound = {v.bindings[t] for t in pair.hazard_objects if t in v.bindings}
+            return critical_roles(v.anchor_id, v.variant, hazards, delta_objects(v.own, v.placed, bound, None), hid)
+        return make
+
+    held = [replace(view, after=maker(v)) for v, view in views]
+    # kept if it meets every target with the held object by the quick measure (two renders; where that is
+    # optimistic, the pose stays as the search chose it) or the exact one, or misses one without the held object
+    if (meets_targets(backend, pose, held, exact=False)[0] or meets_targets(backend, pose, held)[0]
+            or not meets_targets(backend, pose, [v for _, v in views])[0]):
+        return pose
+    alt = choose_legible_pose(backend, md, p.reach, p.anchor_id, held, HELD_MAX_TRIED, HELD_PER_SPOT)
+    return alt if alt is not None and meets_targets(backend, alt, held)[0] else pose
 
 
 def _choose_pose(s: _Setup, reach: list[dict[str, float]], anchor_id: str, must_see: list[str]) -> dict[str, Any]:
