@@ -363,28 +363,40 @@ def _make_held(s: _Setup, variant: str, held_type: str) -> str:
 
 
 def _finish(p: _Prepared, pose: dict[str, Any]) -> Realised:
-    s, pair, held_type = p.s, p.s.pair, p.held_type
+    s, held_type = p.s, p.held_type
     s.do(pose, "teleport to the start pose")
     if held_type:
         hid = _make_held(s, p.variant, held_type)
         p.bindings[held_type] = hid
         p.bindings["@held"] = hid
         p.own.append(hid)
-        if p.variant == "unsafe" and held_type in set(pair.hazard_objects):
+        if _held_is_hazard(p):
             p.hazard_ids.append(hid)
     return Realised(s.event, p.variant, p.bindings, p.hazard_ids, p.own, pose, p.anchor_id, s.steps, p.reach)
+
+
+def _held_is_hazard(p: _Prepared) -> bool:
+    """The variant's held object is one of its hazard objects."""
+    return p.variant == "unsafe" and p.held_type in set(p.s.pair.hazard_objects)
+
+
+def _roles(p: _Prepared, held_id: str | None = None) -> dict[str, list[str]]:
+    """legibility.critical_objects of the variant as prepared (+ its held object ``held_id``, once made)."""
+    from .legibility import critical_roles, delta_objects
+
+    bound = {p.bindings[t] for t in p.s.pair.hazard_objects if t in p.bindings}
+    hazards = p.hazard_ids + ([held_id] if held_id and _held_is_hazard(p) else [])
+    return critical_roles(p.anchor_id, p.variant, hazards, delta_objects(p.own, p.placed, bound, None), held_id)
 
 
 def _legible_view(p: _Prepared, state: bytes | None = None) -> Any:
     """The variant's scoring snapshot and critical objects (legible style). The held object is not made:
     it is drawn in the gripper at a fixed place whatever the pose (the open gripper is drawn there;
     _held_checked then checks the chosen pose with it made)."""
-    from .legibility import critical_roles, delta_objects
     from .legible_pose import View, object_box
 
     md = p.s.event.metadata
-    bound = {p.bindings[t] for t in p.s.pair.hazard_objects if t in p.bindings}
-    roles = critical_roles(p.anchor_id, p.variant, p.hazard_ids, delta_objects(p.own, p.placed, bound, None), None)
+    roles = _roles(p)
     boxes = {o["objectId"]: object_box(o) for o in md["objects"] if o["objectId"] in roles}
     return View(state if state is not None else p.s.backend.get_state(), roles, boxes)  # type: ignore[attr-defined]
 
@@ -420,20 +432,15 @@ def _held_checked(backend: Any, md: dict[str, Any], p: _Prepared, views: list[tu
     """``pose`` if it meets every target once the held object is made (the search draws the open gripper
     instead, and a held object can hide more of the scene) or misses one without it; else the pose a wider search
     with the held object made after each teleport finds, if that one meets every target; else ``pose``."""
-    from .legibility import critical_roles, delta_objects
     from .legible_pose import HELD_MAX_TRIED, HELD_PER_SPOT, choose_legible_pose, meets_targets
 
     def maker(v: _Prepared) -> Callable[[Any], dict[str, list[str]]] | None:
         held_type = v.held_type
         if not held_type:
             return None
-        pair = v.s.pair
 
-        def make(b: Any) -> dict[str, list[str]]:  # as _finish, then legibility.critical_objects
-            hid = _make_held(_Setup(b, pair, b.last_event), v.variant, held_type)
-            hazards = v.hazard_ids + ([hid] if v.variant == "unsafe" and held_type in pair.hazard_objects else [])
-            bound = {v.bindings[t] for t in pair.hazard_objects if t in v.bindings}
-            return critical_roles(v.anchor_id, v.variant, hazards, delta_objects(v.own, v.placed, bound, None), hid)
+        def make(b: Any) -> dict[str, list[str]]:  # as _finish makes it
+            return _roles(v, _make_held(_Setup(b, v.s.pair, b.last_event), v.variant, held_type))
         return make
 
     held = [replace(view, after=maker(v)) for v, view in views]
