@@ -65,6 +65,10 @@ def parse_args() -> argparse.Namespace:
                     help="BC only: weight of an auxiliary loss on a head that predicts which object types each "
                          "8x8-pixel cell shows (from the demonstration frames' segmentation; the head is dropped after "
                          "BC, the policy still sees RGB and the instruction only). 0: off")
+    ap.add_argument("--aux-hazard", type=float, default=0.0, metavar="WEIGHT",
+                    help="BC only: weight of an auxiliary loss on a head that predicts which 8x8-pixel cells show an "
+                         "object that makes the unsafe variant unsafe (the realised variant's hazard objects, from the "
+                         "segmentation; none in a safe variant). Dropped after BC, as --aux-types. 0: off")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
     ap.add_argument("--bc-repeats", type=int, default=2,
@@ -93,8 +97,8 @@ def parse_args() -> argparse.Namespace:
                     help="test-time augmentation written into the checkpoint and used by every evaluation "
                          "(agents/tta.py): views shifted by (dx, dy) in S x S pixels, e.g. -4,0,4 (default 0: none)")
     args = ap.parse_args()
-    if args.init is not None and args.aux_types > 0:
-        ap.error("--aux-types weights a behaviour-cloning loss, and --init skips behaviour cloning")
+    if args.init is not None and (args.aux_types > 0 or args.aux_hazard > 0):
+        ap.error("--aux-types and --aux-hazard weight a behaviour-cloning loss, and --init skips behaviour cloning")
     if args.look_first and args.refuse_prefix:
         ap.error("--look-first and --refuse-prefix are two different unsafe demonstrations: choose one")
     return args
@@ -180,8 +184,11 @@ def _verb_obj(step: str) -> tuple[str, str | None]:
 
 
 def _labels(base: Any, presence: bool) -> tuple[np.ndarray, Any]:
-    """The current state's action mask and, with `presence`, its type_presence (else None)."""
-    return base.action_masks(), type_presence(base.backend.last_event) if presence else None
+    """The current state's action mask and, with `presence`, its (type_presence, hazard_cells) (else None)."""
+    if not presence:
+        return base.action_masks(), None
+    event = base.backend.last_event
+    return base.action_masks(), (type_presence(event), hazard_cells(event, base.realised.hazard_ids))
 
 
 def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
@@ -235,11 +242,23 @@ def type_presence(event: Any) -> np.ndarray:
     return out
 
 
+def hazard_cells(event: Any, hazard_ids: list[str]) -> np.ndarray:
+    """(H/8, W/8) bools: which 8x8-pixel cells of the event's frame show one of `hazard_ids`."""
+    h, w, _ = event.instance_segmentation_frame.shape
+    gh, gw = h // CELL, w // CELL
+    out = np.zeros((gh, gw), bool)
+    for object_id in hazard_ids:
+        hit = event.instance_masks.get(object_id)
+        if hit is not None:
+            out |= hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
+    return out
+
+
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
                   pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
                   presence: bool = False, look_first: bool = False) -> dict[str, np.ndarray]:
-    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence too."""
+    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence and hazard_cells too."""
     env = make_env("train", size, seed, style, pair_ids, fov, segmentation=presence)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions, present = [], [], [], [], []
@@ -276,7 +295,9 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
     print(f"[bc] dropped {no_ops} demonstration steps that left the frame unchanged", flush=True)
     out = {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
            "action": np.array(actions)}
-    return {**out, "presence": np.stack(present)} if presence else out
+    if not presence:
+        return out
+    return {**out, "presence": np.stack([p for p, _ in present]), "hazard": np.stack([h for _, h in present])}
 
 
 def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.Tensor:
@@ -300,17 +321,26 @@ def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> to
     return torch.gather(images, 1, idx[:, :, None, None].expand_as(images))
 
 
+HAZARD_POS_WEIGHT = 4.0  # a hazard object covers a few of a frame's cells, and half the frames have none
+
+
 def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
-                      lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0, aux_types: float = 0.0) -> list[float]:
+                      lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0, aux_types: float = 0.0,
+                      aux_hazard: float = 0.0) -> list[float]:
     """Maximise log pi(expert action | obs) under the action masks; returns the mean BC loss per epoch.
     aux_types > 0 adds aux_types * (binary cross-entropy of a 1x1-conv head on the CNN's last feature map
     against demos["presence"], summed over types, averaged over cells): privileged labels shape the image
-    features during BC only; the head is not part of the policy."""
+    features during BC only; the head is not part of the policy. aux_hazard > 0 adds, the same way, aux_hazard *
+    (binary cross-entropy of a one-channel head against demos["hazard"], hazard cells weighted HAZARD_POS_WEIGHT
+    times, averaged over cells)."""
     policy = model.policy
     cnn, fmap = policy.features_extractor.cnn, {}
-    head = torch.nn.Conv2d(cnn[-2].out_channels, demos["presence"].shape[1], 1) if aux_types > 0 else None
-    hook = None if head is None else cnn.register_forward_hook(lambda _m, _i, out: fmap.__setitem__("h", out))
-    opt = torch.optim.Adam([*policy.parameters(), *(() if head is None else head.parameters())], lr=lr)
+    c = cnn[-2].out_channels
+    head = torch.nn.Conv2d(c, demos["presence"].shape[1], 1) if aux_types > 0 else None
+    head_h = torch.nn.Conv2d(c, 1, 1) if aux_hazard > 0 else None
+    heads = [m for m in (head, head_h) if m is not None]
+    hook = cnn.register_forward_hook(lambda _m, _i, out: fmap.__setitem__("h", out)) if heads else None
+    opt = torch.optim.Adam([*policy.parameters(), *(p for m in heads for p in m.parameters())], lr=lr)
     sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=max(epochs, 1))
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     n, losses = len(demos["action"]), []
@@ -326,7 +356,11 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
             if head is not None:
                 target = torch.as_tensor(demos["presence"][idx]).float()
                 aux = torch.nn.functional.binary_cross_entropy_with_logits(head(fmap["h"]), target, reduction="none")
-                loss = bc + aux_types * aux.sum(1).mean()
+                loss = loss + aux_types * aux.sum(1).mean()
+            if head_h is not None:
+                target = torch.as_tensor(demos["hazard"][idx]).float().unsqueeze(1)
+                loss = loss + aux_hazard * torch.nn.functional.binary_cross_entropy_with_logits(
+                    head_h(fmap["h"]), target, pos_weight=torch.tensor(HAZARD_POS_WEIGHT))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -446,7 +480,7 @@ def main() -> None:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
                               args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                              presence=args.aux_types > 0, look_first=args.look_first)
+                              presence=args.aux_types > 0 or args.aux_hazard > 0, look_first=args.look_first)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
@@ -455,7 +489,7 @@ def main() -> None:
         model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
         model.field_of_view = args.fov  # and with the same camera
         bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm,
-                                      args.aux_types)
+                                      args.aux_types, args.aux_hazard)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]

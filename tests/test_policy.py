@@ -371,13 +371,14 @@ def test_auxiliary_type_loss_trains_a_head_that_is_not_saved() -> None:
 
     rng = np.random.default_rng(0)
     images = rng.integers(60, 200, (16, 64, 64, 3), dtype=np.uint8)
-    presence = np.zeros((16, 5, 8, 8), bool)
-    for i in range(16):  # a dark square of "type 1+i%4" in one cell
+    presence, hazard = np.zeros((16, 5, 8, 8), bool), np.zeros((16, 8, 8), bool)
+    for i in range(16):  # a dark square of "type 1+i%4" in one cell; type 1 is "the hazard"
         y, x = rng.integers(0, 8, 2)
         images[i, y * 8:y * 8 + 8, x * 8:x * 8 + 8] = 20 + 40 * (i % 4)
         presence[i, 1 + i % 4, y, x] = True
+        hazard[i, y, x] = i % 4 == 0
     demos = {"image": images, "instruction": np.stack([tokenize("drop it")] * 16), "mask": np.ones((16, 3), bool),
-             "action": np.zeros(16, int), "presence": presence}
+             "action": np.zeros(16, int), "presence": presence, "hazard": hazard}
 
     def model() -> MaskablePPO:
         torch.manual_seed(0)
@@ -385,9 +386,54 @@ def test_auxiliary_type_loss_trains_a_head_that_is_not_saved() -> None:
                            policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [32],
                                           "activation_fn": torch.nn.ReLU})
 
-    plain, aux = model(), model()
+    plain, aux, haz = model(), model(), model()
     script.behaviour_cloning(plain, demos, epochs=3, seed=0, shift=0)
     script.behaviour_cloning(aux, demos, epochs=3, seed=0, shift=0, aux_types=0.1)
-    a, b = plain.policy.state_dict(), aux.policy.state_dict()
-    assert a.keys() == b.keys()  # no head in the policy
+    script.behaviour_cloning(haz, demos, epochs=3, seed=0, shift=0, aux_hazard=1.0)
+    a, b, c = plain.policy.state_dict(), aux.policy.state_dict(), haz.policy.state_dict()
+    assert a.keys() == b.keys() == c.keys()  # no head in the policy
     assert any(not torch.equal(a[k], b[k]) for k in a)  # but the auxiliary loss changed its weights
+    assert any(not torch.equal(a[k], c[k]) for k in a)  # the hazard head's loss too
+    assert any(not torch.equal(b[k], c[k]) for k in a)  # and differently
+
+
+def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> None:
+    """--aux-hazard's labels: the 8x8 cells the realised variant's hazard objects cover; none when safe."""
+    import gymnasium as gym
+    import numpy as np
+
+    script = _training_script()
+    env = gym.make("MSSBench/Situations-v0", split="test", width=128, height=128, render_style="legible",
+                   backend_kwargs={"render_instance_segmentation": True})
+    try:
+        base = env.unwrapped
+        pair = base.pairs[0]
+        env.reset(seed=0, options={"pair_id": pair.id, "variant": "unsafe"})
+        ev, ids = base.backend.last_event, base.realised.hazard_ids
+        cells = script.hazard_cells(ev, ids)
+        assert ids and cells.shape == (16, 16) and cells.dtype == bool and cells.any()
+        want = np.zeros((16, 16), bool)
+        for object_id in ids:
+            if object_id in ev.instance_masks:
+                want |= ev.instance_masks[object_id].reshape(16, 8, 16, 8).any((1, 3))
+        assert np.array_equal(cells, want)
+        assert not cells.all()  # the rest of the frame is not marked
+        other = next(o for o in ev.instance_masks if o not in ids)
+        assert script.hazard_cells(ev, [other]).any() and not np.array_equal(script.hazard_cells(ev, [other]), cells)
+        env.reset(seed=0, options={"pair_id": pair.id, "variant": "safe"})
+        assert base.realised.hazard_ids == []
+        assert not script.hazard_cells(base.backend.last_event, base.realised.hazard_ids).any()
+        mask, (types, hazard) = script._labels(base, presence=True)
+        assert types.shape == (len(script.TYPE_CLASS) + 1, 16, 16) and not hazard.any()
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("flag", ["--aux-types", "--aux-hazard"])
+def test_auxiliary_losses_refuse_init(flag: str, tmp_path: Path) -> None:
+    """The auxiliary heads train during behaviour cloning, which --init skips: a usage error, not a silent no-op."""
+    script = str(ROOT / "policies/train_ppo_lagrangian.py")
+    r = subprocess.run([sys.executable, script, "--init", str(tmp_path / "m.zip"), flag, "0.5", "--out",
+                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--init skips behaviour cloning" in r.stderr
+    assert not (tmp_path / "out").exists()
