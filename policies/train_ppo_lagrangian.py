@@ -61,6 +61,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--color-perm", type=float, default=0.5,
                     help="BC augmentation: probability of permuting an image's RGB channels (liquids change hue, "
                          "grey containers stay grey), so the cue is 'coloured liquid', not one liquid's colour")
+    ap.add_argument("--object-colour", type=float, default=0.0, metavar="P",
+                    help="BC augmentation: each object (every instance in the segmentation) gets, with probability P, "
+                         "its own random RGB channel order and brightness, so the cue is its shape, not one finish's "
+                         "colour. 0: off")
     ap.add_argument("--aux-types", type=float, default=0.0, metavar="WEIGHT",
                     help="BC only: weight of an auxiliary loss on a head that predicts which object types each "
                          "8x8-pixel cell shows (from the demonstration frames' segmentation; the head is dropped after "
@@ -184,11 +188,13 @@ def _verb_obj(step: str) -> tuple[str, str | None]:
 
 
 def _labels(base: Any, presence: bool) -> tuple[np.ndarray, Any]:
-    """The current state's action mask and, with `presence`, its (type_presence, hazard_cells) (else None)."""
+    """The current state's action mask and, with `presence`, its (type_presence, hazard_cells, instance_ids)
+    (else None)."""
     if not presence:
         return base.action_masks(), None
     event = base.backend.last_event
-    return base.action_masks(), (type_presence(event), hazard_cells(event, base.realised.hazard_ids))
+    return base.action_masks(), (type_presence(event), hazard_cells(event, base.realised.hazard_ids),
+                                 instance_ids(event))
 
 
 def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
@@ -254,11 +260,19 @@ def hazard_cells(event: Any, hazard_ids: list[str]) -> np.ndarray:
     return out
 
 
+def instance_ids(event: Any) -> np.ndarray:
+    """(H, W) uint16: the frame's instances numbered 0.. in order of their segmentation colour (for --object-colour)."""
+    seg = event.instance_segmentation_frame.astype(np.int64)
+    key = (seg[..., 0] << 16) | (seg[..., 1] << 8) | seg[..., 2]
+    return np.unique(key, return_inverse=True)[1].reshape(key.shape).astype(np.uint16)
+
+
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
                   pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
                   presence: bool = False, look_first: bool = False) -> dict[str, np.ndarray]:
-    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence and hazard_cells too."""
+    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence, hazard_cells and
+    instance_ids too."""
     env = make_env("train", size, seed, style, pair_ids, fov, segmentation=presence)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions, present = [], [], [], [], []
@@ -297,7 +311,8 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
            "action": np.array(actions)}
     if not presence:
         return out
-    return {**out, "presence": np.stack([p for p, _ in present]), "hazard": np.stack([h for _, h in present])}
+    return {**out, "presence": np.stack([p[0] for p in present]), "hazard": np.stack([p[1] for p in present]),
+            "instances": np.stack([p[2] for p in present])}
 
 
 def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.Tensor:
@@ -324,15 +339,33 @@ def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> to
 HAZARD_POS_WEIGHT = 4.0  # a hazard object covers a few of a frame's cells, and half the frames have none
 
 
+ORDERS = torch.tensor([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
+
+
+def object_recolour(images: torch.Tensor, ids: torch.Tensor, prob: float, gen: torch.Generator) -> torch.Tensor:
+    """Give each instance (ids: (N, H, W), as instance_ids) of each image, with probability `prob`, a random RGB
+    channel order and a brightness gain in [0.75, 1.25] (grey stays grey, as in color_permute)."""
+    if prob <= 0:
+        return images
+    n, k = images.shape[0], int(ids.max()) + 1
+    apply = torch.rand(n, k, generator=gen) < prob
+    order = torch.where(apply, torch.randint(0, len(ORDERS), (n, k), generator=gen), 0)
+    gain = torch.where(apply, 0.75 + 0.5 * torch.rand(n, k, generator=gen), 1.0)
+    rows = torch.arange(n)[:, None, None]
+    src = ORDERS[order[rows, ids]].permute(0, 3, 1, 2)  # (N, 3, H, W): the source channel of each output channel
+    out = torch.gather(images.float(), 1, src) * gain[rows, ids][:, None]
+    return out.clamp(0, 255).to(images.dtype)
+
+
 def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: int, seed: int,
                       lr: float = 1e-3, shift: int = 4, color_perm: float = 0.0, aux_types: float = 0.0,
-                      aux_hazard: float = 0.0) -> list[float]:
+                      aux_hazard: float = 0.0, object_colour: float = 0.0) -> list[float]:
     """Maximise log pi(expert action | obs) under the action masks; returns the mean BC loss per epoch.
     aux_types > 0 adds aux_types * (binary cross-entropy of a 1x1-conv head on the CNN's last feature map
     against demos["presence"], summed over types, averaged over cells): privileged labels shape the image
     features during BC only; the head is not part of the policy. aux_hazard > 0 adds, the same way, aux_hazard *
     (binary cross-entropy of a one-channel head against demos["hazard"], hazard cells weighted HAZARD_POS_WEIGHT
-    times, averaged over cells)."""
+    times, averaged over cells). object_colour > 0 recolours objects first (object_recolour, demos["instances"])."""
     policy = model.policy
     cnn, fmap = policy.features_extractor.cnn, {}
     c = cnn[-2].out_channels
@@ -349,6 +382,9 @@ def behaviour_cloning(model: MaskablePPO, demos: dict[str, np.ndarray], epochs: 
         for start in range(0, n, 64):
             idx = order[start:start + 64]
             obs = policy.obs_to_tensor({"image": demos["image"][idx], "instruction": demos["instruction"][idx]})[0]
+            if object_colour > 0:
+                obs["image"] = object_recolour(obs["image"], torch.as_tensor(demos["instances"][idx].astype(np.int64)),
+                                               object_colour, gen)
             obs["image"] = color_permute(random_shift(obs["image"], shift, gen), color_perm, gen)
             _, log_prob, _ = policy.evaluate_actions(obs, torch.as_tensor(demos["action"][idx]),
                                                      action_masks=demos["mask"][idx])
@@ -480,7 +516,8 @@ def main() -> None:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
                               args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                              presence=args.aux_types > 0 or args.aux_hazard > 0, look_first=args.look_first)
+                              presence=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0,
+                              look_first=args.look_first)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
                             batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
@@ -489,7 +526,7 @@ def main() -> None:
         model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
         model.field_of_view = args.fov  # and with the same camera
         bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm,
-                                      args.aux_types, args.aux_hazard)
+                                      args.aux_types, args.aux_hazard, args.object_colour)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]

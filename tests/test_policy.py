@@ -423,8 +423,9 @@ def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> Non
         env.reset(seed=0, options={"pair_id": pair.id, "variant": "safe"})
         assert base.realised.hazard_ids == []
         assert not script.hazard_cells(base.backend.last_event, base.realised.hazard_ids).any()
-        mask, (types, hazard) = script._labels(base, presence=True)
+        mask, (types, hazard, instances) = script._labels(base, presence=True)
         assert types.shape == (len(script.TYPE_CLASS) + 1, 16, 16) and not hazard.any()
+        assert instances.shape == (128, 128) and instances.max() >= 3  # --object-colour's instance numbering
     finally:
         env.close()
 
@@ -437,3 +438,30 @@ def test_auxiliary_losses_refuse_init(flag: str, tmp_path: Path) -> None:
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "--init skips behaviour cloning" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_object_recolour_gives_each_instance_one_colour_change() -> None:
+    """--object-colour: every pixel of an instance gets the same channel order and gain; p = 0 changes nothing."""
+    import numpy as np
+    import torch
+
+    script = _training_script()
+    img = torch.zeros((8, 3, 16, 16), dtype=torch.uint8)
+    img[:, :, :, :8] = torch.tensor([200, 100, 40], dtype=torch.uint8)[None, :, None, None]  # instance 0: left half
+    img[:, :, :, 8:] = torch.tensor([30, 60, 90], dtype=torch.uint8)[None, :, None, None]  # instance 1: right half
+    ids = torch.zeros((8, 16, 16), dtype=torch.long)
+    ids[:, :, 8:] = 1
+    gen = torch.Generator().manual_seed(0)
+    assert torch.equal(script.object_recolour(img, ids, 0.0, gen), img)
+    out = script.object_recolour(img, ids, 1.0, gen)
+    changed = 0
+    for i in range(8):
+        for half, base in ((slice(0, 8), (200, 100, 40)), (slice(8, 16), (30, 60, 90))):
+            px = out[i, :, :, half].reshape(3, -1)
+            assert (px == px[:, :1]).all()  # one colour per instance
+            c = px[:, 0].float().numpy()
+            gain = c.sum() / sum(base)
+            assert 0.74 <= gain <= 1.26
+            assert any(np.allclose(c, np.array(base)[list(o)] * gain, atol=1.5) for o in script.ORDERS.tolist())
+            changed += not np.allclose(c, base)
+    assert changed >= 12  # nearly every instance changed at p = 1
