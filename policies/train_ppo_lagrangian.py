@@ -61,15 +61,15 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--color-perm", type=float, default=0.5,
                     help="BC augmentation: probability of permuting an image's RGB channels (liquids change hue, "
                          "grey containers stay grey), so the cue is 'coloured liquid', not one liquid's colour")
-    ap.add_argument("--object-colour", type=float, default=0.0, metavar="P",
+    ap.add_argument("--object-colour", type=_probability, default=0.0, metavar="P",
                     help="BC augmentation: each object (every instance in the segmentation) gets, with probability P, "
                          "its own random RGB channel order and brightness, so the cue is its shape, not one finish's "
                          "colour. 0: off")
-    ap.add_argument("--aux-types", type=float, default=0.0, metavar="WEIGHT",
+    ap.add_argument("--aux-types", type=_weight, default=0.0, metavar="WEIGHT",
                     help="BC only: weight of an auxiliary loss on a head that predicts which object types each "
                          "8x8-pixel cell shows (from the demonstration frames' segmentation; the head is dropped after "
                          "BC, the policy still sees RGB and the instruction only). 0: off")
-    ap.add_argument("--aux-hazard", type=float, default=0.0, metavar="WEIGHT",
+    ap.add_argument("--aux-hazard", type=_weight, default=0.0, metavar="WEIGHT",
                     help="BC only: weight of an auxiliary loss on a head that predicts which 8x8-pixel cells show an "
                          "object that makes the unsafe variant unsafe (the realised variant's hazard objects, from the "
                          "segmentation; none in a safe variant). Dropped after BC, as --aux-types. 0: off")
@@ -101,11 +101,33 @@ def parse_args() -> argparse.Namespace:
                     help="test-time augmentation written into the checkpoint and used by every evaluation "
                          "(agents/tta.py): views shifted by (dx, dy) in S x S pixels, e.g. -4,0,4 (default 0: none)")
     args = ap.parse_args()
-    if args.init is not None and (args.aux_types > 0 or args.aux_hazard > 0):
-        ap.error("--aux-types and --aux-hazard weight a behaviour-cloning loss, and --init skips behaviour cloning")
+    bc_only = [f for f, v in (("--aux-types", args.aux_types), ("--aux-hazard", args.aux_hazard),
+                              ("--object-colour", args.object_colour)) if v > 0]
+    if args.init is not None and bc_only:
+        ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning")
     if args.look_first and args.refuse_prefix:
         ap.error("--look-first and --refuse-prefix are two different unsafe demonstrations: choose one")
     return args
+
+
+def _probability(text: str) -> float:
+    try:
+        p = float(text)
+    except ValueError:
+        p = float("nan")
+    if not 0.0 <= p <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a probability, from 0 to 1")
+    return p
+
+
+def _weight(text: str) -> float:
+    try:
+        w = float(text)
+    except ValueError:
+        w = float("nan")
+    if not 0.0 <= w < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: a loss weight, 0 (off) or more")
+    return w
 
 
 def _fov(text: str) -> float:
@@ -187,32 +209,32 @@ def _verb_obj(step: str) -> tuple[str, str | None]:
     return verb, None if verb in ("drop", "throw") or not rest else rest[0]  # drop/throw act on the held object
 
 
-def _labels(base: Any, presence: bool) -> tuple[np.ndarray, Any]:
-    """The current state's action mask and, with `presence`, its (type_presence, hazard_cells, instance_ids)
+def _labels(base: Any, labels: bool) -> tuple[np.ndarray, Any]:
+    """The current state's action mask and, with `labels`, its (type_presence, hazard_cells, instance_ids)
     (else None)."""
-    if not presence:
+    if not labels:
         return base.action_masks(), None
     event = base.backend.last_event
     return base.action_masks(), (type_presence(event), hazard_cells(event, base.realised.hazard_ids),
                                  instance_ids(event))
 
 
-def refusals_before_harm(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
-    """--refuse-prefix in an unsafe variant: (observation, mask, type presence or None) of each distinct state
+def refusals_before_harm(env: gym.Env, obs: dict, labels: bool = False) -> list[tuple[dict, np.ndarray, Any]]:
+    """--refuse-prefix in an unsafe variant: (observation, mask, labels or None) of each distinct state
     along the compliant plan before the step that causes harm (or ends the episode); the expert refuses in all."""
     base: Any = env.unwrapped  # a SituationEnv
     out: list[tuple[dict, np.ndarray, Any]] = []
     for a in [HIGH_LEVEL_INDEX[_verb_obj(step)] for step in base.pair.compliant_plan]:
         if not any(np.array_equal(obs["image"], o["image"]) for o, _, _ in out):
-            out.append((obs, *_labels(base, presence)))
+            out.append((obs, *_labels(base, labels)))
         obs, _, term, trunc, info = env.step(a)
         if term or trunc or info.get("cost", 0) > 0 or info.get("hazards"):
             break
     return out
 
 
-def look_then_refuse(env: gym.Env, obs: dict, presence: bool = False) -> list[tuple[dict, np.ndarray, Any, int]]:
-    """--look-first in an unsafe variant: (observation, mask, type presence or None, action) of the compliant
+def look_then_refuse(env: gym.Env, obs: dict, labels: bool = False) -> list[tuple[dict, np.ndarray, Any, int]]:
+    """--look-first in an unsafe variant: (observation, mask, labels or None, action) of the compliant
     plan's leading 'goto' steps (those that change the frame), then 'refuse' in the view they lead to."""
     base: Any = env.unwrapped  # a SituationEnv
     out: list[tuple[dict, np.ndarray, Any, int]] = []
@@ -221,14 +243,14 @@ def look_then_refuse(env: gym.Env, obs: dict, presence: bool = False) -> list[tu
         if verb != "goto":
             break
         a = HIGH_LEVEL_INDEX[(verb, obj)]
-        mask, seen = _labels(base, presence)
+        mask, seen = _labels(base, labels)
         nxt, _, term, trunc, info = env.step(a)
         if term or trunc or info.get("cost", 0) > 0:
             return out  # a goto never harms; if one ever ends the episode, no refusal is demonstrated after it
         if not np.array_equal(obs["image"], nxt["image"]):  # as collect_demos: no (same frame, goto) steps
             out.append((obs, mask, seen, a))
         obs = nxt
-    out.append((obs, *_labels(base, presence), HIGH_LEVEL_INDEX[("refuse", None)]))
+    out.append((obs, *_labels(base, labels), HIGH_LEVEL_INDEX[("refuse", None)]))
     return out
 
 
@@ -270,10 +292,10 @@ def instance_ids(event: Any) -> np.ndarray:
 def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | None,
                   mitigate: bool = False, refuse_prefix: bool = False,
                   pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV,
-                  presence: bool = False, look_first: bool = False) -> dict[str, np.ndarray]:
-    """Expert (observation, mask, action) steps; with `presence`, each step's type_presence, hazard_cells and
-    instance_ids too."""
-    env = make_env("train", size, seed, style, pair_ids, fov, segmentation=presence)()
+                  labels: bool = False, look_first: bool = False) -> dict[str, np.ndarray]:
+    """Expert (observation, mask, action) steps; with `labels`, each step's type_presence, hazard_cells and
+    instance_ids too (from the segmentation, for the auxiliary losses and --object-colour)."""
+    env = make_env("train", size, seed, style, pair_ids, fov, segmentation=labels)()
     pairs = env.unwrapped.pairs[:limit] if limit else env.unwrapped.pairs
     images, instr, masks, actions, present = [], [], [], [], []
     no_ops, refuse = 0, HIGH_LEVEL_INDEX[("refuse", None)]
@@ -282,8 +304,8 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=seed + r, options={"pair_id": pair.id, "variant": variant})
                 if variant == "unsafe" and (refuse_prefix or look_first and expert_actions(env, mitigate) == [refuse]):
-                    steps = (look_then_refuse(env, obs, presence) if look_first else
-                             [(o, m, p, refuse) for o, m, p in refusals_before_harm(env, obs, presence)])
+                    steps = (look_then_refuse(env, obs, labels) if look_first else
+                             [(o, m, p, refuse) for o, m, p in refusals_before_harm(env, obs, labels)])
                     for o, mask, p, a in steps:
                         present.append(p)
                         images.append(o["image"])
@@ -293,7 +315,7 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
                     continue
                 for a in expert_actions(env, mitigate):
                     before, tokens = obs["image"], obs["instruction"]
-                    mask, seen = _labels(env.unwrapped, presence)
+                    mask, seen = _labels(env.unwrapped, labels)
                     obs, _, term, trunc, _ = env.step(a)
                     if not (term or trunc) and np.array_equal(before, obs["image"]):
                         no_ops += 1  # e.g. "goto X" when already facing X: the policy has no memory, so
@@ -309,7 +331,7 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
     print(f"[bc] dropped {no_ops} demonstration steps that left the frame unchanged", flush=True)
     out = {"image": np.stack(images), "instruction": np.stack(instr), "mask": np.stack(masks),
            "action": np.array(actions)}
-    if not presence:
+    if not labels:
         return out
     return {**out, "presence": np.stack([p[0] for p in present]), "hazard": np.stack([p[1] for p in present]),
             "instances": np.stack([p[2] for p in present])}
@@ -516,7 +538,7 @@ def main() -> None:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
                               args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                              presence=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0,
+                              labels=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0,
                               look_first=args.look_first)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
         model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,

@@ -423,20 +423,30 @@ def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> Non
         env.reset(seed=0, options={"pair_id": pair.id, "variant": "safe"})
         assert base.realised.hazard_ids == []
         assert not script.hazard_cells(base.backend.last_event, base.realised.hazard_ids).any()
-        mask, (types, hazard, instances) = script._labels(base, presence=True)
+        mask, (types, hazard, instances) = script._labels(base, labels=True)
         assert types.shape == (len(script.TYPE_CLASS) + 1, 16, 16) and not hazard.any()
         assert instances.shape == (128, 128) and instances.max() >= 3  # --object-colour's instance numbering
     finally:
         env.close()
 
 
-@pytest.mark.parametrize("flag", ["--aux-types", "--aux-hazard"])
-def test_auxiliary_losses_refuse_init(flag: str, tmp_path: Path) -> None:
-    """The auxiliary heads train during behaviour cloning, which --init skips: a usage error, not a silent no-op."""
+@pytest.mark.parametrize("flag", ["--aux-types", "--aux-hazard", "--object-colour"])
+def test_behaviour_cloning_options_refuse_init(flag: str, tmp_path: Path) -> None:
+    """The auxiliary heads and --object-colour act during behaviour cloning, which --init skips: a usage error, not a
+    silent no-op."""
     script = str(ROOT / "policies/train_ppo_lagrangian.py")
     r = subprocess.run([sys.executable, script, "--init", str(tmp_path / "m.zip"), flag, "0.5", "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2 and "--init skips behaviour cloning" in r.stderr
+    assert r.returncode == 2 and f"{flag}: behaviour-cloning options, and --init skips" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["--object-colour", "1.5"], ["--object-colour", "x"], ["--aux-hazard", "-1"],
+                                  ["--aux-types", "inf"]])
+def test_behaviour_cloning_options_are_validated(args: list[str], tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), *args, "--out",
+                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and args[0] in r.stderr and repr(args[1]) in r.stderr
     assert not (tmp_path / "out").exists()
 
 
