@@ -110,24 +110,23 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def _probability(text: str) -> float:
+def _float_in(text: str, high: float, what: str) -> float:
+    """`text` as a float in [0, high] (high = inf: any finite value >= 0), else an argparse error naming `what`."""
     try:
-        p = float(text)
+        x = float(text)
     except ValueError:
-        p = float("nan")
-    if not 0.0 <= p <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a probability, from 0 to 1")
-    return p
+        x = float("nan")
+    if not (0.0 <= x <= high and x < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r}: {what}")
+    return x
+
+
+def _probability(text: str) -> float:
+    return _float_in(text, 1.0, "a probability, from 0 to 1")
 
 
 def _weight(text: str) -> float:
-    try:
-        w = float(text)
-    except ValueError:
-        w = float("nan")
-    if not 0.0 <= w < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: a loss weight, 0 (off) or more")
-    return w
+    return _float_in(text, float("inf"), "a loss weight, 0 (off) or more")
 
 
 def _fov(text: str) -> float:
@@ -266,8 +265,13 @@ def type_presence(event: Any) -> np.ndarray:
     for object_id, hit in event.instance_masks.items():  # ai2thor's per-object masks of the drawn objects
         k = TYPE_CLASS.get(object_id.split("|")[0])
         if k:
-            out[k] |= hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
+            out[k] |= _cells(hit, gh, gw)
     return out
+
+
+def _cells(hit: np.ndarray, gh: int, gw: int) -> np.ndarray:
+    """(gh, gw) bools: which CELL x CELL blocks of a pixel mask have a pixel set."""
+    return hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
 
 
 def hazard_cells(event: Any, hazard_ids: list[str]) -> np.ndarray:
@@ -278,7 +282,7 @@ def hazard_cells(event: Any, hazard_ids: list[str]) -> np.ndarray:
     for object_id in hazard_ids:
         hit = event.instance_masks.get(object_id)
         if hit is not None:
-            out |= hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
+            out |= _cells(hit, gh, gw)
     return out
 
 
@@ -347,11 +351,14 @@ def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.
     return torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)]).to(images.dtype)
 
 
+ORDERS = torch.tensor([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])  # RGB orders, identity first
+
+
 def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> torch.Tensor:
     """Permute the RGB channels of each image with probability `prob` (uniform over the 5 non-identity orders)."""
     if prob <= 0:
         return images
-    orders = torch.tensor([[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
+    orders = ORDERS[1:]
     pick = orders[torch.randint(0, len(orders), (images.shape[0],), generator=gen)]
     apply = torch.rand(images.shape[0], generator=gen) < prob
     idx = torch.where(apply[:, None], pick, torch.arange(3).expand(images.shape[0], 3))
@@ -359,9 +366,6 @@ def color_permute(images: torch.Tensor, prob: float, gen: torch.Generator) -> to
 
 
 HAZARD_POS_WEIGHT = 4.0  # a hazard object covers a few of a frame's cells, and half the frames have none
-
-
-ORDERS = torch.tensor([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
 
 
 def object_recolour(images: torch.Tensor, ids: torch.Tensor, prob: float, gen: torch.Generator) -> torch.Tensor:
