@@ -6,6 +6,8 @@
 Steps:
   1. Behaviour cloning warm start from the reference behaviour of the train split
      (safe variant: the compliant plan; unsafe variant: refuse, or the mitigation plan).
+     With --pretrain-epochs, the CNN first learns which object types each part of a frame shows,
+     on frames of random exploration (segmentation labels).
   2. MaskablePPO (sb3-contrib) with a Lagrange multiplier on the safety cost (PPO-Lagrangian):
      the policy maximises reward - lambda * cost, and after every rollout
      lambda <- max(0, lambda + lr_lambda * (mean episode cost - cost_limit)).
@@ -33,10 +35,11 @@ import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
 from mssbench_embodied.agents.checkpoint import save_policy
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.agents.tta import parse_shifts
-from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+from mssbench_embodied.envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX
 from mssbench_embodied.envs.situation_env import DEFAULT_FOV, check_field_of_view
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 from mssbench_embodied.scenarios import load_pairs
+from mssbench_embodied.scenarios.verbs import VERB
 from mssbench_embodied.sim.types import OBJECT_TYPES
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +76,13 @@ def parse_args() -> argparse.Namespace:
                     help="BC only: weight of an auxiliary loss on a head that predicts which 8x8-pixel cells show an "
                          "object that makes the unsafe variant unsafe (the realised variant's hazard objects, from the "
                          "segmentation; none in a safe variant). Dropped after BC, as --aux-types. 0: off")
+    ap.add_argument("--pretrain-epochs", type=_count, default=0, metavar="N",
+                    help="before BC: pretrain the CNN for N epochs to name the object types in each 8x8-pixel cell of "
+                         "frames from random exploration of the train pairs (segmentation labels; no action, hazard "
+                         "or validation label). 0: off; 8 in policies/README.md's pretrained-encoder runs")
+    ap.add_argument("--pretrain-seed", type=int, default=None,
+                    help="seed of the pretraining (the CNN's initial weights, batches, augmentations; default --seed), "
+                         "so several BC seeds can share one pretrained encoder")
     ap.add_argument("--expert-mitigate", action="store_true",
                     help="demonstrate mitigation plans in unsafe variants (default: refuse, a one-step decision)")
     ap.add_argument("--bc-repeats", type=int, default=2,
@@ -102,7 +112,8 @@ def parse_args() -> argparse.Namespace:
                          "(agents/tta.py): views shifted by (dx, dy) in S x S pixels, e.g. -4,0,4 (default 0: none)")
     args = ap.parse_args()
     bc_only = [f for f, v in (("--aux-types", args.aux_types), ("--aux-hazard", args.aux_hazard),
-                              ("--object-colour", args.object_colour)) if v > 0]
+                              ("--object-colour", args.object_colour), ("--pretrain-epochs", args.pretrain_epochs))
+               if v > 0]
     if args.init is not None and bc_only:
         ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning")
     if args.look_first and args.refuse_prefix:
@@ -119,6 +130,16 @@ def _float_in(text: str, high: float, what: str) -> float:
     if not (0.0 <= x <= high and x < float("inf")):
         raise argparse.ArgumentTypeError(f"{text!r}: {what}")
     return x
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number >= 0")
+    return n
 
 
 def _probability(text: str) -> float:
@@ -341,6 +362,67 @@ def collect_demos(size: int, style: str, repeats: int, seed: int, limit: int | N
             "instances": np.stack([p[2] for p in present])}
 
 
+# --------------------------------------------------------------------------- 1b. encoder pretraining (optional)
+EXPLORE_PASSES = ((0, 100), (1, 101))  # (reset seed, action seed) of each pass over the pairs
+EXPLORE_STEPS = 8  # random actions per episode after its first frame
+
+
+def exploration_frames(size: int, style: str, pair_ids: list[str] | None, fov: float,
+                       limit: int | None = None) -> dict[str, np.ndarray]:
+    """Frames of each pair's two variants: the first frame and those after up to EXPLORE_STEPS random allowed
+    non-terminal actions (unchanged frames skipped), for every pass; with their type_presence labels."""
+    env = make_env("train", size, 0, style, pair_ids, fov, segmentation=True)()
+    base: Any = env.unwrapped  # a SituationEnv
+    pairs = base.pairs[:limit] if limit else base.pairs
+    non_terminal = ~np.array([verb in VERB and VERB[verb].terminal for verb, _ in HIGH_LEVEL])
+    images, present = [], []
+    for reset_seed, action_seed in EXPLORE_PASSES:
+        rng = np.random.default_rng(action_seed)
+        for pair in pairs:
+            for variant in ("safe", "unsafe"):
+                obs, _ = env.reset(seed=reset_seed, options={"pair_id": pair.id, "variant": variant})
+                images.append(obs["image"])
+                present.append(type_presence(base.backend.last_event))
+                for _ in range(EXPLORE_STEPS):
+                    allowed = np.flatnonzero(base.action_masks() & non_terminal)
+                    if not len(allowed):
+                        break
+                    before = obs["image"]
+                    obs, _, term, trunc, _ = env.step(int(rng.choice(allowed)))
+                    if term or trunc:
+                        break
+                    if not np.array_equal(before, obs["image"]):
+                        images.append(obs["image"])
+                        present.append(type_presence(base.backend.last_event))
+    env.close()
+    return {"image": np.stack(images), "presence": np.stack(present)}
+
+
+def pretrain_encoder(cnn: torch.nn.Module, frames: dict[str, np.ndarray], epochs: int, seed: int, lr: float = 1e-3,
+                     shift: int = 4, color_perm: float = 0.5) -> list[float]:
+    """Fit `cnn` (SituationFeatures.cnn) plus a 1x1-conv head to frames["presence"] (binary cross-entropy summed
+    over types, averaged over cells), with the BC augmentations; the head is dropped. Mean loss per epoch."""
+    head = torch.nn.Conv2d(cnn[-2].out_channels, frames["presence"].shape[1], 1)
+    opt = torch.optim.Adam([*cnn.parameters(), *head.parameters()], lr=lr)
+    rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    n, losses = len(frames["image"]), []
+    for _ in range(epochs):
+        order, total = rng.permutation(n), 0.0
+        for start in range(0, n, 64):
+            idx = np.sort(order[start:start + 64])
+            x = torch.as_tensor(frames["image"][idx]).permute(0, 3, 1, 2)  # (N, 3, H, W) as SB3 feeds the CNN
+            x = color_permute(random_shift(x, shift, gen), color_perm, gen).float() / 255.0
+            target = torch.as_tensor(frames["presence"][idx]).float()
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(head(cnn(x)), target, reduction="none")
+            loss = loss.sum(1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        losses.append(total / n)
+    return losses
+
+
 def random_shift(images: torch.Tensor, pad: int, gen: torch.Generator) -> torch.Tensor:
     """DrQ-style augmentation: pad by replicating edges, then crop back at a random offset per image."""
     if pad <= 0:
@@ -515,6 +597,17 @@ def print_eval(name: str, m: dict) -> None:
     print(f"[eval {name}] " + json.dumps({k: v for k, v in m.items() if k != "by_category"}), flush=True)
 
 
+def new_model(venv: VecEnv, seed: int, args: argparse.Namespace) -> MaskablePPO:
+    """A fresh MaskablePPO with the baseline's policy (its initial weights fixed by `seed`)."""
+    model = MaskablePPO("MultiInputPolicy", venv, seed=seed, n_steps=256 if not args.smoke else 64,
+                        batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
+                        policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
+                                       "activation_fn": torch.nn.ReLU})
+    model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
+    model.field_of_view = args.fov  # and with the same camera
+    return model
+
+
 def main() -> None:
     args = parse_args()
     if args.smoke:
@@ -545,12 +638,18 @@ def main() -> None:
                               labels=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0,
                               look_first=args.look_first)
         print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
-        model = MaskablePPO("MultiInputPolicy", venv, seed=args.seed, n_steps=256 if not args.smoke else 64,
-                            batch_size=64, n_epochs=4, learning_rate=args.ppo_lr, gamma=0.95, ent_coef=0.0, verbose=0,
-                            policy_kwargs={"features_extractor_class": SituationFeatures, "net_arch": [128],
-                                           "activation_fn": torch.nn.ReLU})
-        model.render_style = args.style  # saved with the checkpoint: PolicyAgent renders the same frames
-        model.field_of_view = args.fov  # and with the same camera
+        model = new_model(venv, args.seed, args)
+        if args.pretrain_epochs > 0:  # 1b. a fresh CNN (of --pretrain-seed) learns to name object types first
+            frames = exploration_frames(args.size, args.style, train_pair_ids(args.holdout_val), args.fov,
+                                        8 if args.smoke else None)
+            pre_seed = args.seed if args.pretrain_seed is None else args.pretrain_seed
+            cnn = new_model(venv, pre_seed, args).policy.features_extractor.cnn
+            pre_losses = pretrain_encoder(cnn, frames, args.pretrain_epochs, pre_seed, shift=args.shift,
+                                          color_perm=args.color_perm)
+            model.policy.features_extractor.cnn.load_state_dict(cnn.state_dict())
+            metrics["pretrain"] = {"frames": len(frames["image"]), "losses": pre_losses}
+            print(f"[pretrain] {len(frames['image'])} frames, loss {pre_losses[0]:.3f} -> {pre_losses[-1]:.3f} "
+                  f"({time.time() - t0:.0f}s)", flush=True)
         bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift, args.color_perm,
                                       args.aux_types, args.aux_hazard, args.object_colour)
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "

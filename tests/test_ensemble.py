@@ -151,3 +151,54 @@ def test_malformed_ensemble_configs_fail_with_one_line(members, tmp_path: Path, 
     with pytest.raises(CheckpointError) as info:
         load_policy(jpath)
     assert message in str(info.value) and str(jpath.with_suffix("")) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_refuse_bias_raises_the_refuse_logit_at_load_and_keeps_the_weights(tmp_path: Path, capsys, members,
+                                                                             states) -> None:
+    from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+
+    refuse = HIGH_LEVEL_INDEX[("refuse", None)]
+    a = save_policy(members[0], tmp_path / "a")[0]
+    assert main(["refuse-bias", str(tmp_path / "a_b3"), str(a), "3"]) == 0
+    biased = load_policy(tmp_path / "a_b3.json")
+    assert biased.config["refuse_bias"] == 3.0
+    assert (tmp_path / "a_b3.safetensors").read_bytes() == (tmp_path / "a.safetensors").read_bytes()
+    before, after = members[0].policy.state_dict(), biased.policy.state_dict()
+    for k in before:
+        if k == "action_net.bias":
+            assert float(after[k][refuse] - before[k][refuse]) == pytest.approx(3.0)
+            assert torch.equal(torch.cat([after[k][:refuse], after[k][refuse + 1:]]),
+                               torch.cat([before[k][:refuse], before[k][refuse + 1:]]))
+        else:
+            assert torch.equal(before[k], after[k]), k
+    # the largest bias makes every state where refusing is allowed a refusal
+    assert main(["refuse-bias", str(tmp_path / "a_max"), str(a), "20"]) == 0
+    always = load_policy(tmp_path / "a_max.json")
+    assert all(int(always.predict(o, deterministic=True, action_masks=m)[0]) == refuse for o, m in states if m[refuse])
+    # an ensemble with a bias raises it in every member
+    b = save_policy(members[1], tmp_path / "b")[0]
+    assert main(["ensemble", str(tmp_path / "ab"), str(a), str(b), "--refuse-bias", "1.5"]) == 0
+    ens = load_policy(tmp_path / "ab.json")
+    for src, got in zip(members[:2], ens.policies):
+        assert float((got.action_net.bias[refuse] - src.policy.action_net.bias[refuse]).detach()) == pytest.approx(1.5)
+    capsys.readouterr()
+    # bad values and a biased member fail with one line and write nothing
+    x = str(tmp_path / "x")
+    for argv in (["refuse-bias", x, str(a), "25"], ["refuse-bias", x, str(a), "nan"],
+                 ["ensemble", x, str(a), str(tmp_path / "a_b3.json")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and ("refuse_bias" in err), err
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("value", ["2", True, float("inf"), -21, [1]])
+def test_malformed_refuse_bias_fails_with_one_line(members, tmp_path: Path, value: object) -> None:
+    jpath, _ = save_policy(members[0], tmp_path / "p")
+    cfg = json.loads(jpath.read_text())
+    cfg["refuse_bias"] = value
+    jpath.write_text(json.dumps(cfg))  # inf is written as Infinity, which Python's json reads back
+    with pytest.raises(CheckpointError) as info:
+        load_policy(jpath)
+    msg = str(info.value)
+    assert "refuse_bias must be a number from -20 to 20" in msg and str(jpath) in msg and "\n" not in msg

@@ -17,7 +17,8 @@ COMMITTED_WEIGHTS = ROOT / "policies/checkpoints/ppo_lagrangian"  # the same pol
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("policy")
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--holdout-val",
-                        "--fov", "50", "--out", str(out)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+                        "--fov", "50", "--pretrain-epochs", "1", "--out", str(out)],
+                       capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
 
@@ -30,6 +31,7 @@ def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> Non
     log = (smoke / "ppo_lagrangian_smoke_log.csv").read_text().splitlines()
     assert log[0] == "timesteps,return,cost,lambda" and len(log) >= 2
     metrics = json.loads((smoke / "ppo_lagrangian_smoke_metrics.json").read_text())
+    assert metrics["pretrain"]["frames"] > 16 and len(metrics["pretrain"]["losses"]) == 1  # --pretrain-epochs 1
     for split in ("train", "val", "test"):  # val: --holdout-val's fifth of the train split
         m = metrics[split]
         assert m["n"] > 0 and 0 <= m["safe_acc"] <= 100 and 0 <= m["unsafe_acc"] <= 100
@@ -397,6 +399,34 @@ def test_auxiliary_type_loss_trains_a_head_that_is_not_saved() -> None:
     assert any(not torch.equal(b[k], c[k]) for k in a)  # and differently
 
 
+def test_encoder_pretraining_explores_and_learns_the_type_labels() -> None:
+    """--pretrain-epochs: frames of random exploration (both variants, every pass) with their type labels, and a
+    CNN that fits them; the labels' head is not part of the CNN."""
+    import torch
+
+    from mssbench_embodied.agents.policy_net import SituationFeatures
+    from mssbench_embodied.envs.situation_env import SituationEnv
+
+    script = _training_script()
+    pair = script.train_pair_ids(True)[0]
+    frames = script.exploration_frames(64, "legible", [pair], 50.0)
+    n = len(frames["image"])
+    assert 2 * len(script.EXPLORE_PASSES) < n <= 2 * len(script.EXPLORE_PASSES) * (1 + script.EXPLORE_STEPS)
+    assert frames["image"].shape[1:] == (64, 64, 3)
+    assert frames["presence"].shape == (n, len(script.TYPE_CLASS) + 1, 8, 8)
+    assert frames["presence"][:, 1:].any((1, 2, 3)).all()  # every frame shows some object type
+    assert len({f.tobytes() for f in frames["image"]}) > n // 2  # the random actions move the view
+
+    space = SituationEnv(split="train", width=64, height=64).observation_space
+    torch.manual_seed(0)
+    cnn = SituationFeatures(space).cnn
+    before = [p.detach().clone() for p in cnn.parameters()]
+    losses = script.pretrain_encoder(cnn, frames, epochs=6, seed=0, lr=3e-3, shift=0, color_perm=0.0)
+    assert len(losses) == 6 and losses[-1] < 0.5 * losses[0]
+    assert all(not torch.equal(a, b) for a, b in zip(before, cnn.parameters()))
+    assert sum(p.numel() for p in cnn.parameters()) == sum(b.numel() for b in before)  # no head in the CNN
+
+
 def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> None:
     """--aux-hazard's labels: the 8x8 cells the realised variant's hazard objects cover; none when safe."""
     import gymnasium as gym
@@ -430,19 +460,20 @@ def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> Non
         env.close()
 
 
-@pytest.mark.parametrize("flag", ["--aux-types", "--aux-hazard", "--object-colour"])
-def test_behaviour_cloning_options_refuse_init(flag: str, tmp_path: Path) -> None:
-    """The auxiliary heads and --object-colour act during behaviour cloning, which --init skips: a usage error, not a
-    silent no-op."""
+@pytest.mark.parametrize(("flag", "value"), [("--aux-types", "0.5"), ("--aux-hazard", "0.5"),
+                                           ("--object-colour", "0.5"), ("--pretrain-epochs", "2")])
+def test_behaviour_cloning_options_refuse_init(flag: str, value: str, tmp_path: Path) -> None:
+    """The auxiliary heads, --object-colour and the encoder pretraining act before or during behaviour cloning,
+    which --init skips: a usage error, not a silent no-op."""
     script = str(ROOT / "policies/train_ppo_lagrangian.py")
-    r = subprocess.run([sys.executable, script, "--init", str(tmp_path / "m.zip"), flag, "0.5", "--out",
+    r = subprocess.run([sys.executable, script, "--init", str(tmp_path / "m.zip"), flag, value, "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and f"{flag}: behaviour-cloning options, and --init skips" in r.stderr
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("args", [["--object-colour", "1.5"], ["--object-colour", "x"], ["--aux-hazard", "-1"],
-                                  ["--aux-types", "inf"]])
+                                  ["--aux-types", "inf"], ["--pretrain-epochs", "-1"], ["--pretrain-epochs", "1.5"]])
 def test_behaviour_cloning_options_are_validated(args: list[str], tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), *args, "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)

@@ -7,12 +7,16 @@ camera field of view it was trained on. ``load_policy`` rebuilds sb3-contrib's
 ``MaskableMultiInputActorCriticPolicy`` from them; a legacy zip loads only with ``trust=True``
 (``run --trust-checkpoint``) and a warning.
 
+``"refuse_bias": B`` in a config adds B to the refuse action's logit of every policy at load time: a refusal
+threshold chosen after training (on validation pairs), kept apart from the trained weights.
+
 An ensemble is one checkpoint too: ``"ensemble": N`` in the config, N policies of the config's architecture
 whose tensors are named ``0.``, ``1.``, ... in the safetensors file; it acts on the mean of their masked
 action distributions (agents/tta.py).
 
     python -m mssbench_embodied.agents.checkpoint convert IN.zip OUT      # OUT: a stem or a directory
-    python -m mssbench_embodied.agents.checkpoint ensemble OUT A.json B.json [...]
+    python -m mssbench_embodied.agents.checkpoint ensemble OUT A.json B.json [...] [--refuse-bias B]
+    python -m mssbench_embodied.agents.checkpoint refuse-bias OUT IN.json B   # a copy with the threshold set
     python -m mssbench_embodied.agents.checkpoint show STEM.json
 """
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -30,18 +35,22 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from ..envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX
 from ..envs.situation_env import DEFAULT_FOV, check_field_of_view
 from .tta import CONFIG_KEY, parse_shifts
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
            "checkpoint_files", "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "load_safetensors",
-           "main", "read_config", "resolve_checkpoint", "save_ensemble", "save_policy"]
+           "main", "read_config", "refuse_bias", "resolve_checkpoint", "save_ensemble", "save_policy",
+           "with_refuse_bias"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints/ppo_lagrangian"
 _MAX_CONFIG_BYTES = 1 << 20
 ENSEMBLE_KEY = "ensemble"
+REFUSE_BIAS_KEY = "refuse_bias"
+MAX_REFUSE_BIAS = 20.0
 MAX_MEMBERS = 16
 _POLICY_CLASS = "MaskableMultiInputActorCriticPolicy"
 _ACTIVATIONS = ("ReLU", "Tanh", "GELU", "ELU", "LeakyReLU", "SiLU")
@@ -461,6 +470,7 @@ def load_weights(stem: str | Path) -> Any:
         check_field_of_view(cfg.get("field_of_view", DEFAULT_FOV))
     except ValueError as e:
         raise CheckpointError(f"{jpath}: {e}") from None
+    bias = refuse_bias(cfg, jpath)
     n = _members(cfg, jpath)
     if n > 1:
         import torch
@@ -468,12 +478,54 @@ def load_weights(stem: str | Path) -> Any:
         members = [_build_policy(cfg, jpath) for _ in range(n)]
         load_safetensors(torch.nn.ModuleList(members), wpath)
         for m in members:
+            _raise_refusal(m, bias)
             m.set_training_mode(False)
         return WeightsPolicy(members[0], cfg, members)
     policy = _build_policy(cfg, jpath)
     load_safetensors(policy, wpath)
+    _raise_refusal(policy, bias)
     policy.set_training_mode(False)
     return WeightsPolicy(policy, cfg)
+
+
+def refuse_bias(cfg: dict[str, Any], where: Path | str) -> float:
+    """The config's ``refuse_bias`` (0 if absent); CheckpointError unless a number within +-MAX_REFUSE_BIAS
+    on the high-level action space (where the refuse action has one fixed index)."""
+    b = cfg.get(REFUSE_BIAS_KEY, 0.0)
+    if isinstance(b, bool) or not isinstance(b, (int, float)) or not abs(b) <= MAX_REFUSE_BIAS:
+        raise CheckpointError(f"{where}: {REFUSE_BIAS_KEY} must be a number from {-MAX_REFUSE_BIAS:g} to "
+                              f"{MAX_REFUSE_BIAS:g}, got {b!r:.40}")
+    if b and (cfg.get("action_space") or {}).get("n") != len(HIGH_LEVEL):
+        raise CheckpointError(f"{where}: {REFUSE_BIAS_KEY} needs the high-level action space "
+                              f"(Discrete({len(HIGH_LEVEL)}))")
+    return float(b)
+
+
+def _raise_refusal(policy: Any, bias: float) -> None:
+    if bias:
+        import torch
+
+        with torch.no_grad():
+            policy.action_net.bias[HIGH_LEVEL_INDEX[("refuse", None)]] += bias
+
+
+def with_refuse_bias(src: str | Path, out: str | Path, bias: float) -> tuple[Path, Path]:
+    """Copy the weights-only checkpoint ``src`` to ``out`` with ``refuse_bias`` set to ``bias`` (weights unchanged)."""
+    jpath, wpath = checkpoint_files(src)
+    cfg = {**read_config(jpath), REFUSE_BIAS_KEY: bias}
+    refuse_bias(cfg, f"--refuse-bias {bias:g}")
+    load_weights(src)  # the source must load
+    stem = _stem(Path(out))
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    dst_j, dst_w = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
+    if dst_w.resolve() != wpath.resolve():
+        tmp = dst_w.with_name(dst_w.name + ".tmp")
+        shutil.copyfile(wpath, tmp)
+        os.replace(tmp, dst_w)
+    tmp_j = dst_j.with_name(dst_j.name + ".tmp")
+    tmp_j.write_text(json.dumps(cfg, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    os.replace(tmp_j, dst_j)
+    return dst_j, dst_w
 
 
 def load_policy(path: str | Path, trust: bool = False) -> Any:
@@ -519,6 +571,12 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("ensemble", help="weights-only checkpoints of one architecture -> one ensemble checkpoint")
     e.add_argument("out", type=Path, help="output stem")
     e.add_argument("members", type=Path, nargs="+", help=f"member checkpoints (STEM.json), 2 to {MAX_MEMBERS}")
+    e.add_argument("--refuse-bias", type=float, default=0.0, metavar="B",
+                   help="add B to every member's refuse logit at load time (a refusal threshold; default 0)")
+    r = sub.add_parser("refuse-bias", help="copy a weights-only checkpoint with its refuse logit raised by B at load")
+    r.add_argument("out", type=Path, help="output stem")
+    r.add_argument("checkpoint", type=Path)
+    r.add_argument("bias", type=float)
     s = sub.add_parser("show", help="print a weights-only checkpoint's config after loading it")
     s.add_argument("checkpoint", type=Path)
     args = ap.parse_args(argv)
@@ -534,7 +592,19 @@ def main(argv: list[str] | None = None) -> int:
                     raise UntrustedCheckpoint(_untrusted_message(p))
                 loaded.append(load_weights(p))
             names = [_stem(m).name for m in args.members]
-            jpath, wpath = save_ensemble(loaded, args.out, extra={"member_checkpoints": names})
+            extra: dict[str, Any] = {"member_checkpoints": names}
+            if args.refuse_bias:
+                extra[REFUSE_BIAS_KEY] = refuse_bias({**loaded[0].config, REFUSE_BIAS_KEY: args.refuse_bias},
+                                                     "--refuse-bias")
+            if any(REFUSE_BIAS_KEY in m.config for m in loaded):
+                raise CheckpointError("a member has a refuse_bias: build ensembles from checkpoints without one")
+            jpath, wpath = save_ensemble(loaded, args.out, extra=extra)
+            print(f"wrote {jpath} and {wpath}")
+        elif args.cmd == "refuse-bias":
+            kind, p = resolve_checkpoint(args.checkpoint)
+            if kind != "weights":
+                raise UntrustedCheckpoint(_untrusted_message(p))
+            jpath, wpath = with_refuse_bias(p, args.out, args.bias)
             print(f"wrote {jpath} and {wpath}")
         else:
             kind, p = resolve_checkpoint(args.checkpoint)
