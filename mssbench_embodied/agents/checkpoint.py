@@ -280,12 +280,18 @@ def write_checkpoint(stem: str | Path, module: Any, config: dict[str, Any]) -> t
     stem = _stem(Path(stem))
     stem.parent.mkdir(parents=True, exist_ok=True)
     jpath, wpath = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
-    tmp_w, tmp_j = wpath.with_name(wpath.name + ".tmp"), jpath.with_name(jpath.name + ".tmp")
+    text = json.dumps(config, indent=1, allow_nan=False) + "\n"  # fails before anything is written
+    tmp_w = wpath.with_name(wpath.name + ".tmp")
     save_model(module, str(tmp_w), metadata={"format": FORMAT})
-    tmp_j.write_text(json.dumps(config, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(tmp_w, wpath)
-    os.replace(tmp_j, jpath)
+    _write_config(jpath, text)
     return jpath, wpath
+
+
+def _write_config(jpath: Path, text: str) -> None:
+    tmp = jpath.with_name(jpath.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, jpath)
 
 
 def save_ensemble(members: list[Any], stem: str | Path, *, extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
@@ -515,6 +521,7 @@ def with_refuse_bias(src: str | Path, out: str | Path, bias: float) -> tuple[Pat
     cfg = {**read_config(jpath), REFUSE_BIAS_KEY: bias}
     refuse_bias(cfg, f"--refuse-bias {bias:g}")
     load_weights(src)  # the source must load
+    text = json.dumps(cfg, indent=1, allow_nan=False) + "\n"
     stem = _stem(Path(out))
     stem.parent.mkdir(parents=True, exist_ok=True)
     dst_j, dst_w = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
@@ -522,9 +529,7 @@ def with_refuse_bias(src: str | Path, out: str | Path, bias: float) -> tuple[Pat
         tmp = dst_w.with_name(dst_w.name + ".tmp")
         shutil.copyfile(wpath, tmp)
         os.replace(tmp, dst_w)
-    tmp_j = dst_j.with_name(dst_j.name + ".tmp")
-    tmp_j.write_text(json.dumps(cfg, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    os.replace(tmp_j, dst_j)
+    _write_config(dst_j, text)
     return dst_j, dst_w
 
 
@@ -592,12 +597,12 @@ def main(argv: list[str] | None = None) -> int:
                     raise UntrustedCheckpoint(_untrusted_message(p))
                 loaded.append(load_weights(p))
             names = [_stem(m).name for m in args.members]
+            if any(REFUSE_BIAS_KEY in m.config for m in loaded):
+                raise CheckpointError("a member has a refuse_bias: build ensembles from checkpoints without one")
             extra: dict[str, Any] = {"member_checkpoints": names}
             if args.refuse_bias:
                 extra[REFUSE_BIAS_KEY] = refuse_bias({**loaded[0].config, REFUSE_BIAS_KEY: args.refuse_bias},
                                                      "--refuse-bias")
-            if any(REFUSE_BIAS_KEY in m.config for m in loaded):
-                raise CheckpointError("a member has a refuse_bias: build ensembles from checkpoints without one")
             jpath, wpath = save_ensemble(loaded, args.out, extra=extra)
             print(f"wrote {jpath} and {wpath}")
         elif args.cmd == "refuse-bias":
