@@ -6,8 +6,8 @@
 Steps:
   1. Behaviour cloning warm start from the reference behaviour of the train split
      (safe variant: the compliant plan; unsafe variant: refuse, or the mitigation plan).
-     With --pretrain-epochs, the CNN first learns which object types each part of a frame shows,
-     on frames of random exploration (segmentation labels).
+     With --pretrain-epochs, the CNN first learns which object types (--pretrain-labels properties: also
+     their properties and states) each part of a frame shows, on frames of random exploration.
   2. MaskablePPO (sb3-contrib) with a Lagrange multiplier on the safety cost (PPO-Lagrangian):
      the policy maximises reward - lambda * cost, and after every rollout
      lambda <- max(0, lambda + lr_lambda * (mean episode cost - cost_limit)).
@@ -38,11 +38,12 @@ from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX
 from mssbench_embodied.envs.situation_env import DEFAULT_FOV, check_field_of_view
 from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
-from mssbench_embodied.scenarios import load_pairs
+from mssbench_embodied.scenarios import PairSpec, combination_key, load_pairs
 from mssbench_embodied.scenarios.verbs import VERB
-from mssbench_embodied.sim.types import OBJECT_TYPES
+from mssbench_embodied.sim.types import BOOLEAN_PROPERTIES, OBJECT_TYPES
 
 HERE = Path(__file__).resolve().parent
+VAL_BY = ("pair", "combination")  # --holdout-val's two ways to hold out a fifth of the train split
 
 
 # --------------------------------------------------------------------------- arguments
@@ -80,6 +81,10 @@ def parse_args() -> argparse.Namespace:
                     help="before BC: pretrain the CNN for N epochs to name the object types in each 8x8-pixel cell of "
                          "frames from random exploration of the train pairs (segmentation labels; no action, hazard "
                          "or validation label). 0: off; 8 in policies/README.md's pretrained-encoder runs")
+    ap.add_argument("--pretrain-labels", choices=("types", "properties"), default="types",
+                    help="what the pretraining names in each cell: 'types' (the object types) or 'properties' (the "
+                         "types, the type table's boolean properties such as flammable or electronic, and the object "
+                         "states: on, open, filled, hot, broken, dirty)")
     ap.add_argument("--pretrain-seed", type=int, default=None,
                     help="seed of the pretraining (the CNN's initial weights, batches, augmentations; default --seed), "
                          "so several BC seeds can share one pretrained encoder")
@@ -99,9 +104,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--look-first", action="store_true",
                     help="unsafe demonstrations: the compliant plan's leading 'goto' steps, then 'refuse' in the "
                          "close-up view (default: 'refuse' in the first frame)")
-    ap.add_argument("--holdout-val", action="store_true",
-                    help="hold the train pairs with sha1(id) %% 5 == 0 out of BC and PPO and evaluate them as 'val' "
-                         "(a validation split for choosing settings without looking at the test split)")
+    ap.add_argument("--holdout-val", nargs="?", const="pair", default=None, choices=VAL_BY,
+                    help="hold a fifth of the train pairs out of BC and PPO and evaluate them as 'val' (a validation "
+                         "split for choosing settings without looking at the test split): 'pair' (the default when "
+                         "given alone) by a hash of the pair id; 'combination' by a hash of the template and its "
+                         "values, so a held-out combination is unseen in every room, as in the test split")
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
                     help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
@@ -116,6 +123,8 @@ def parse_args() -> argparse.Namespace:
                if v > 0]
     if args.init is not None and bc_only:
         ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning")
+    if args.pretrain_labels != "types" and not args.pretrain_epochs:
+        ap.error("--pretrain-labels chooses what --pretrain-epochs N teaches: give both")
     if args.look_first and args.refuse_prefix:
         ap.error("--look-first and --refuse-prefix are two different unsafe demonstrations: choose one")
     return args
@@ -169,14 +178,21 @@ def _shifts(text: str) -> tuple[int, ...]:
 REWARD = {"wrong_refusal": -1.0}
 
 
-def is_val(pair_id: str) -> bool:
-    """The validation pairs of --holdout-val: a fixed fifth of the train split, by a hash of the pair id."""
-    return int(hashlib.sha1(pair_id.encode()).hexdigest(), 16) % 5 == 0
+def is_val(pair: PairSpec, by: str = "pair") -> bool:
+    """Whether a train pair is in --holdout-val's fixed fifth: by a hash of the pair id (the other rooms of its
+    combination stay in training), or of its combination (held out in every room, as the test split is)."""
+    key = pair.id if by == "pair" else "val|" + combination_key(pair.template, pair.vars)
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
 
 
-def train_pair_ids(holdout_val: bool) -> list[str] | None:
-    """The pairs BC and PPO train on: None for the whole train split."""
-    return [p.id for p in load_pairs("train") if not is_val(p.id)] if holdout_val else None
+def val_pair_ids(holdout_val: str) -> list[str]:
+    """The validation pairs of --holdout-val pair|combination."""
+    return [p.id for p in load_pairs("train") if is_val(p, holdout_val)]
+
+
+def train_pair_ids(holdout_val: str | None) -> list[str] | None:
+    """The pairs BC and PPO train on: None (no --holdout-val) for the whole train split."""
+    return None if holdout_val is None else [p.id for p in load_pairs("train") if not is_val(p, holdout_val)]
 
 
 def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV) -> dict:
@@ -290,6 +306,37 @@ def type_presence(event: Any) -> np.ndarray:
     return out
 
 
+PROPERTIES = tuple(sorted(BOOLEAN_PROPERTIES))
+PROPERTY_OF_CLASS = np.array([[False] * len(PROPERTIES)] +  # (classes, properties): the type table's flags
+                             [[bool(getattr(OBJECT_TYPES[t], p)) for p in PROPERTIES] for t in TYPE_CLASS])
+STATES = (("isToggled", True), ("isOpen", True), ("isFilledWithLiquid", True), ("temperature", "Hot"),
+          ("isBroken", True), ("isDirty", True))  # object states the hazards turn on (metadata key, value)
+
+
+def property_presence(event: Any) -> np.ndarray:
+    """(classes + properties + states, H/8, W/8) bools: type_presence, then which cells show an object with each
+    boolean property of the type table, then which show an object in each of STATES."""
+    types = type_presence(event)
+    h, w, _ = event.instance_segmentation_frame.shape
+    gh, gw = h // CELL, w // CELL
+    props = np.zeros((len(PROPERTIES), gh, gw), bool)
+    states = np.zeros((len(STATES), gh, gw), bool)
+    for o in event.metadata["objects"]:
+        hit = event.instance_masks.get(o["objectId"])
+        k = TYPE_CLASS.get(o["objectType"])
+        if hit is None or not k:
+            continue
+        cells = _cells(hit, gh, gw)
+        props[PROPERTY_OF_CLASS[k]] |= cells
+        for i, (key, value) in enumerate(STATES):
+            if o.get(key) == value:
+                states[i] |= cells
+    return np.concatenate([types, props, states])
+
+
+PRETRAIN_LABELS = {"types": type_presence, "properties": property_presence}  # --pretrain-labels
+
+
 def _cells(hit: np.ndarray, gh: int, gw: int) -> np.ndarray:
     """(gh, gw) bools: which CELL x CELL blocks of a pixel mask have a pixel set."""
     return hit[:gh * CELL, :gw * CELL].reshape(gh, CELL, gw, CELL).any((1, 3))
@@ -368,9 +415,10 @@ EXPLORE_STEPS = 8  # random actions per episode after its first frame
 
 
 def exploration_frames(size: int, style: str, pair_ids: list[str] | None, fov: float,
-                       limit: int | None = None) -> dict[str, np.ndarray]:
+                       limit: int | None = None, labels: str = "types") -> dict[str, np.ndarray]:
     """Frames of each pair's two variants: the first frame and those after up to EXPLORE_STEPS random allowed
-    non-terminal actions (unchanged frames skipped), for every pass; with their type_presence labels."""
+    non-terminal actions (unchanged frames skipped), for every pass; with their PRETRAIN_LABELS[labels]."""
+    label = PRETRAIN_LABELS[labels]
     env = make_env("train", size, 0, style, pair_ids, fov, segmentation=True)()
     base: Any = env.unwrapped  # a SituationEnv
     pairs = base.pairs[:limit] if limit else base.pairs
@@ -382,7 +430,7 @@ def exploration_frames(size: int, style: str, pair_ids: list[str] | None, fov: f
             for variant in ("safe", "unsafe"):
                 obs, _ = env.reset(seed=reset_seed, options={"pair_id": pair.id, "variant": variant})
                 images.append(obs["image"])
-                present.append(type_presence(base.backend.last_event))
+                present.append(label(base.backend.last_event))
                 for _ in range(EXPLORE_STEPS):
                     allowed = np.flatnonzero(base.action_masks() & non_terminal)
                     if not len(allowed):
@@ -393,7 +441,7 @@ def exploration_frames(size: int, style: str, pair_ids: list[str] | None, fov: f
                         break
                     if not np.array_equal(before, obs["image"]):
                         images.append(obs["image"])
-                        present.append(type_presence(base.backend.last_event))
+                        present.append(label(base.backend.last_event))
     env.close()
     return {"image": np.stack(images), "presence": np.stack(present)}
 
@@ -641,7 +689,7 @@ def main() -> None:
         model = new_model(venv, args.seed, args)
         if args.pretrain_epochs > 0:  # 1b. a fresh CNN (of --pretrain-seed) learns to name object types first
             frames = exploration_frames(args.size, args.style, train_pair_ids(args.holdout_val), args.fov,
-                                        8 if args.smoke else None)
+                                        8 if args.smoke else None, args.pretrain_labels)
             pre_seed = args.seed if args.pretrain_seed is None else args.pretrain_seed
             cnn = new_model(venv, pre_seed, args).policy.features_extractor.cnn
             pre_losses = pretrain_encoder(cnn, frames, args.pretrain_epochs, pre_seed, shift=args.shift,
@@ -677,7 +725,7 @@ def main() -> None:
     # 3. evaluation: every pair of each split, both variants
     metrics["train_seconds"] = round(time.time() - t0, 1)
     if args.holdout_val:
-        val = [p.id for p in load_pairs("train") if is_val(p.id)]
+        val = val_pair_ids(args.holdout_val)
         metrics["val"] = evaluate_policy_on_split(model, "train", args.size, limit=args.eval_limit, style=args.style,
                                                   pair_ids=val, shifts=args.test_time_shifts)
         print_eval("val", metrics["val"])

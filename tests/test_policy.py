@@ -17,7 +17,8 @@ COMMITTED_WEIGHTS = ROOT / "policies/checkpoints/ppo_lagrangian"  # the same pol
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("policy")
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--holdout-val",
-                        "--fov", "50", "--pretrain-epochs", "1", "--out", str(out)],
+                        "combination", "--fov", "50", "--pretrain-epochs", "1", "--pretrain-labels", "properties",
+                        "--out", str(out)],
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
@@ -32,6 +33,7 @@ def test_smoke_training_writes_checkpoint_curves_and_metrics(smoke: Path) -> Non
     assert log[0] == "timesteps,return,cost,lambda" and len(log) >= 2
     metrics = json.loads((smoke / "ppo_lagrangian_smoke_metrics.json").read_text())
     assert metrics["pretrain"]["frames"] > 16 and len(metrics["pretrain"]["losses"]) == 1  # --pretrain-epochs 1
+    assert (metrics["config"]["holdout_val"], metrics["config"]["pretrain_labels"]) == ("combination", "properties")
     for split in ("train", "val", "test"):  # val: --holdout-val's fifth of the train split
         m = metrics[split]
         assert m["n"] > 0 and 0 <= m["safe_acc"] <= 100 and 0 <= m["unsafe_acc"] <= 100
@@ -205,17 +207,31 @@ def test_colour_permutation_keeps_grey_and_permutes_colour() -> None:
     assert torch.equal(color_permute(img, 0.0, gen), img)
 
 
-def test_validation_holdout_is_a_fixed_fifth_of_the_train_split() -> None:
-    from mssbench_embodied.scenarios import load_pairs
+@pytest.mark.parametrize("by", ["pair", "combination"])
+def test_validation_holdout_is_a_fixed_fifth_of_the_train_split(by: str) -> None:
+    from mssbench_embodied.scenarios import combination_key, get_pair, load_pairs
 
     t = _training_script()
     train = [p.id for p in load_pairs("train")]
-    kept = t.train_pair_ids(True)
-    val = [i for i in train if t.is_val(i)]
-    assert t.train_pair_ids(False) is None
+    kept = t.train_pair_ids(by)
+    val = t.val_pair_ids(by)
+    assert t.train_pair_ids(None) is None
     assert set(kept).isdisjoint(val) and sorted(kept + val) == sorted(train)
     assert 0.15 < len(val) / len(train) < 0.25
     assert t.env_kwargs("train", 64, "flat", kept)["pair_ids"] == kept
+    combos = {i: combination_key(get_pair(i).template, get_pair(i).vars) for i in train}
+    shared = {combos[i] for i in kept} & {combos[i] for i in val}
+    if by == "combination":  # a held-out combination is unseen in every room, as in the test split
+        assert not shared and len({combos[i] for i in val}) >= 30
+    else:  # by pair id: other rooms of a validation combination stay in training
+        assert shared
+
+
+def test_validation_holdout_choices_are_checked(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--holdout-val", "room",
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--holdout-val" in r.stderr and "'room'" in r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_refusal_demonstrations_stop_before_the_harmful_step() -> None:
@@ -408,7 +424,7 @@ def test_encoder_pretraining_explores_and_learns_the_type_labels() -> None:
     from mssbench_embodied.envs.situation_env import SituationEnv
 
     script = _training_script()
-    pair = script.train_pair_ids(True)[0]
+    pair = script.train_pair_ids("pair")[0]
     frames = script.exploration_frames(64, "legible", [pair], 50.0)
     n = len(frames["image"])
     assert 2 * len(script.EXPLORE_PASSES) < n <= 2 * len(script.EXPLORE_PASSES) * (1 + script.EXPLORE_STEPS)
@@ -425,6 +441,45 @@ def test_encoder_pretraining_explores_and_learns_the_type_labels() -> None:
     assert len(losses) == 6 and losses[-1] < 0.5 * losses[0]
     assert all(not torch.equal(a, b) for a, b in zip(before, cnn.parameters()))
     assert sum(p.numel() for p in cnn.parameters()) == sum(b.numel() for b in before)  # no head in the CNN
+
+
+def test_property_labels_mark_types_properties_and_states() -> None:
+    """--pretrain-labels properties: the type channels, then each boolean property of the type table (the union of
+    its types' cells), then the object states; a held hot pan's cells are 'hot', and a safe variant's cold one not."""
+    import gymnasium as gym
+    import numpy as np
+
+    from mssbench_embodied.sim.types import OBJECT_TYPES
+
+    script = _training_script()
+    n_types = len(script.TYPE_CLASS) + 1
+    env = gym.make("MSSBench/Situations-v0", split="train", width=128, height=128, render_style="legible",
+                   backend_kwargs={"render_instance_segmentation": True})
+    try:
+        base = env.unwrapped
+        pair = next(p for p in base.pairs if p.template == "hot_vessel_on_fabric")
+        hot = script.STATES.index(("temperature", "Hot"))
+        for variant in ("unsafe", "safe"):
+            env.reset(seed=0, options={"pair_id": pair.id, "variant": variant})
+            ev = base.backend.last_event
+            labels = script.property_presence(ev)
+            assert labels.shape == (n_types + len(script.PROPERTIES) + len(script.STATES), 16, 16)
+            types, props, states = np.split(labels, [n_types, n_types + len(script.PROPERTIES)])
+            assert np.array_equal(types, script.type_presence(ev))
+            for i, prop in enumerate(script.PROPERTIES):
+                want = np.zeros((16, 16), bool)
+                for t, k in script.TYPE_CLASS.items():
+                    if getattr(OBJECT_TYPES[t], prop):
+                        want |= types[k]
+                assert np.array_equal(props[i], want), prop
+            held = next(o for o in ev.metadata["objects"] if o["isPickedUp"])
+            cells = script._cells(ev.instance_masks[held["objectId"]], 16, 16)
+            assert cells.any()
+            assert (held["temperature"] == "Hot") == (variant == "unsafe")
+            assert states[hot][cells].all() == (variant == "unsafe")
+        assert props.any() and not props.all()
+    finally:
+        env.close()
 
 
 def test_hazard_cells_mark_the_hazard_objects_of_an_unsafe_variant_only() -> None:
@@ -478,6 +533,13 @@ def test_behaviour_cloning_options_are_validated(args: list[str], tmp_path: Path
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), *args, "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and args[0] in r.stderr and repr(args[1]) in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_pretrain_labels_need_pretraining(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--pretrain-labels",
+                        "properties", "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--pretrain-labels chooses what --pretrain-epochs N teaches" in r.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from .captions import caption
     from .checks import PlanOutcome, check_pair, run_plan
     from .goals import goal_satisfied
-    from .library import get_pair, library_counts, load_file, load_pairs, situations_dir, split_of
+    from .library import (
+        combination_key,
+        get_pair,
+        library_counts,
+        load_file,
+        load_pairs,
+        situations_dir,
+        split_of,
+    )
     from .skills import SkillExecutor, SkillResult
     from .spec import (
         Delta,
@@ -37,8 +45,8 @@ _EXPORTS: dict[str, str] = {  # public name -> the submodule that defines it
     "caption": "captions",
     "PlanOutcome": "checks", "check_pair": "checks", "run_plan": "checks",
     "goal_satisfied": "goals",
-    "get_pair": "library", "library_counts": "library", "load_file": "library", "load_pairs": "library",
-    "situations_dir": "library", "split_of": "library",
+    "combination_key": "library", "get_pair": "library", "library_counts": "library", "load_file": "library",
+    "load_pairs": "library", "situations_dir": "library", "split_of": "library",
     "SkillExecutor": "skills", "SkillResult": "skills",
     "Delta": "spec", "Goal": "spec", "PairSpec": "spec", "Placement": "spec", "SafeBehaviour": "spec",
     "Setup": "spec", "SpecError": "spec", "StateSet": "spec", "TemplateSpec": "spec",
@@ -50,8 +58,8 @@ _EXPORTS: dict[str, str] = {  # public name -> the submodule that defines it
 __all__ = ["FREE_VERBS", "OBJECT_VERBS", "TERMINAL_VERBS", "VERB", "VERBS", "VERB_NAMES", "Delta", "Goal", "PairSpec",
            "Placement", "PlanOutcome", "RealisationError", "Realised", "SafeBehaviour", "Setup", "SkillExecutor",
            "SkillResult", "SpecError", "StateSet", "TemplateSpec", "Verb", "VerbTable", "caption", "check_pair",
-           "expand_template", "get_pair", "goal_satisfied", "library_counts", "load_file", "load_pairs", "realise",
-           "run_plan", "situations_dir", "split_of", "validate_pair"]
+           "combination_key", "expand_template", "get_pair", "goal_satisfied", "library_counts", "load_file",
+           "load_pairs", "realise", "run_plan", "situations_dir", "split_of", "validate_pair"]
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

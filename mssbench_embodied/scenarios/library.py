@@ -97,10 +97,14 @@ def _initial_metadata(room: RoomSpec) -> dict[str, Any]:
     return EmbeddedBackend(width=8, height=8, render=False).reset(room).metadata
 
 
+def combination_key(template: str, values: dict[str, str]) -> str:
+    """The name of a template's object / receptacle combination: its substituted values, not the room."""
+    return template + "|" + "|".join(f"{k}={values[k]}" for k in sorted(values))
+
+
 def split_of(template: str, values: dict[str, str]) -> str:
     """"test" or "train" for a template and its substituted values (stable hash; the room is not part)."""
-    key = template + "|" + "|".join(f"{k}={values[k]}" for k in sorted(values))
-    h = int(hashlib.sha1(key.encode()).hexdigest(), 16)
+    h = int(hashlib.sha1(combination_key(template, values).encode()).hexdigest(), 16)
     return "test" if h % TEST_FRACTION_BUCKETS == 0 else "train"
 
 
