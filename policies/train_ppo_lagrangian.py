@@ -81,7 +81,7 @@ def parse_args() -> argparse.Namespace:
                     help="before BC: pretrain the CNN for N epochs to name the object types in each 8x8-pixel cell of "
                          "frames from random exploration of the train pairs (segmentation labels; no action, hazard "
                          "or validation label). 0: off; 8 in policies/README.md's pretrained-encoder runs")
-    ap.add_argument("--pretrain-labels", choices=("types", "properties"), default="types",
+    ap.add_argument("--pretrain-labels", choices=tuple(PRETRAIN_LABELS), default="types",
                     help="what the pretraining names in each cell: 'types' (the object types) or 'properties' (the "
                          "types, the type table's boolean properties such as flammable or electronic, and the object "
                          "states: on, open, filled, hot, broken, dirty)")
@@ -181,6 +181,8 @@ REWARD = {"wrong_refusal": -1.0}
 def is_val(pair: PairSpec, by: str = "pair") -> bool:
     """Whether a train pair is in --holdout-val's fixed fifth: by a hash of the pair id (the other rooms of its
     combination stay in training), or of its combination (held out in every room, as the test split is)."""
+    if by not in VAL_BY:
+        raise ValueError(f"unknown validation holdout {by!r}; choose one of {', '.join(VAL_BY)}")
     key = pair.id if by == "pair" else "val|" + combination_key(pair.template, pair.vars)
     return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
 

@@ -221,6 +221,8 @@ def test_validation_holdout_is_a_fixed_fifth_of_the_train_split(by: str) -> None
     assert t.env_kwargs("train", 64, "flat", kept)["pair_ids"] == kept
     combos = {i: combination_key(get_pair(i).template, get_pair(i).vars) for i in train}
     shared = {combos[i] for i in kept} & {combos[i] for i in val}
+    with pytest.raises(ValueError, match="unknown validation holdout 'room'"):
+        t.is_val(get_pair(train[0]), "room")
     if by == "combination":  # a held-out combination is unseen in every room, as in the test split
         assert not shared and len({combos[i] for i in val}) >= 30
     else:  # by pair id: other rooms of a validation combination stay in training
