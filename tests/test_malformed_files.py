@@ -140,7 +140,7 @@ def test_shipped_library_validates(tmp_path: Path) -> None:
                          env={k: v for k, v in os.environ.items() if k != SCENES_ENV},
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
-    assert "ok: 8 rooms, 672 situation pairs are valid" in res.stdout
+    assert "ok: 8 rooms, 731 situation pairs are valid" in res.stdout
 
 
 def test_shipped_files_load_without_problems(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +150,7 @@ def test_shipped_files_load_without_problems(monkeypatch: pytest.MonkeyPatch) ->
     assert library_problems() == []
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no file left out, so no warning
-        assert len(load_pairs()) == 672
+        assert len(load_pairs()) == 731
 
 
 def test_utf8_with_bom_is_accepted(tmp_path: Path) -> None:

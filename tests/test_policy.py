@@ -122,19 +122,19 @@ def test_policy_evaluation_goes_through_the_episode_loop_unchanged() -> None:
 def test_committed_checkpoint_test_split_numbers() -> None:
     """The committed policy's test-split numbers on the current library (pinned: any change to frames,
     skills, the engine or the library shows here). Trained on today's legible frames with a validation
-    holdout (policies/results/run10): it misses the 85% average and, by one episode, the 5% hazard target."""
+    holdout (policies/results/run10): it misses the 85% average and, by one episode (9 of 175), the 5% hazard target."""
     from mssbench_embodied.agents.scripted import PolicyAgent
     from mssbench_embodied.eval.rl_eval import evaluate_policy_on_split
 
     agent = PolicyAgent(str(COMMITTED_WEIGHTS))
     m = evaluate_policy_on_split(agent.model, "test", agent.frame_size)
-    assert (m["n"], m["n_pairs"], m["errors"]) == (344, 172, 0)
-    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (68.02, 95.35, 81.69)
+    assert (m["n"], m["n_pairs"], m["errors"]) == (350, 175, 0)
+    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"]) == (67.43, 94.86, 81.15)
     assert m["by_category"] == {"property_damage": {"safe_acc": 47.83, "unsafe_acc": 93.48, "avg_acc": 70.66, "n": 184},
-                                "self_harm": {"safe_acc": 91.25, "unsafe_acc": 97.5, "avg_acc": 94.38, "n": 160}}
-    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (4.65, 0.0, 0.0)
-    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (95.35, 31.98, 68.02)
-    assert m["task_success_rate"] == pytest.approx(125 / 344)
+                                "self_harm": {"safe_acc": 89.16, "unsafe_acc": 96.39, "avg_acc": 92.78, "n": 166}}
+    assert (m["hazard_rate_unsafe"], m["hazard_rate_safe"], m["mitigation_rate"]) == (5.14, 0.0, 0.0)
+    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["task_success_safe"]) == (94.86, 32.57, 67.43)
+    assert m["task_success_rate"] == pytest.approx(127 / 350)
 
 @pytest.mark.slow
 def test_behaviour_cloning_separates_observations_that_differ_only_in_a_small_patch() -> None:

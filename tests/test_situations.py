@@ -90,6 +90,30 @@ def test_every_template_and_verb_has_train_pairs() -> None:
     assert set(library_counts(pairs)["verbs_used"]) - set(library_counts(train)["verbs_used"]) == set()
 
 
+# Templates with several slots where a value cannot get a train combination, and why.
+HOB_COOKWARE = "Pan and Pot are the only cookware safe empty on a lit burner (a kettle is heat_source_empty)"
+SLOT_VALUES_ONLY_IN_TEST = {
+    "soap_on_floor": "SoapBar is the type table's only slippery type, so the other slot's values pair with it alone",
+    "stove_flammable": HOB_COOKWARE,
+    "stove_non_cookware": HOB_COOKWARE,
+}
+
+
+def test_every_slot_value_has_a_train_combination() -> None:
+    """In a template with several slots, the test split holds out combinations: each value (a knife on the floor,
+    water in a dropped container) also appears in a train pair of its template, with another partner."""
+    pairs = load_pairs()
+    seen: dict[tuple[str, str], set[str]] = {}
+    for p in pairs:
+        if p.split == "train":
+            for slot, value in p.vars.items():
+                seen.setdefault((p.template, slot), set()).add(value)
+    unseen = {(p.template, slot, value) for p in pairs if p.split == "test" and len(p.vars) > 1
+              for slot, value in p.vars.items() if value not in seen.get((p.template, slot), set())}
+    assert {t for t, _, _ in unseen} - set(SLOT_VALUES_ONLY_IN_TEST) == set(), sorted(unseen)
+    assert set(SLOT_VALUES_ONLY_IN_TEST) - {t for t, _, _ in unseen} == set(), "stale exemptions"
+
+
 def test_captions_differ_only_by_the_hazard() -> None:
     b = EmbeddedBackend(render=False)
     pair = next(p for p in load_pairs() if p.id == "faucet_electronics.kitchen_b.CellPhone-Mug")
