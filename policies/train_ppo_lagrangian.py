@@ -11,7 +11,8 @@ Steps:
   2. MaskablePPO (sb3-contrib) with a Lagrange multiplier on the safety cost (PPO-Lagrangian):
      the policy maximises reward - lambda * cost, and after every rollout
      lambda <- max(0, lambda + lr_lambda * (mean episode cost - cost_limit)).
-  3. Evaluation on the train and test splits (every pair, both variants) with MSSBench's metrics.
+  3. Evaluation on the train and test splits (every pair, both variants) with MSSBench's metrics
+     (--holdout-val: also the validation pairs; --no-test: never the test split, also not after BC).
 Writes the checkpoint, metrics JSON, a CSV log and learning curves (return, cost, lambda).
 """
 from __future__ import annotations
@@ -112,6 +113,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
                     help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
+    ap.add_argument("--no-test", action="store_true",
+                    help="never evaluate the test split, also not after BC: for choosing among candidates on "
+                         "--holdout-val's validation pairs before the chosen one is run on the test split once")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
     ap.add_argument("--eval-limit", type=int, default=None, help="evaluate on the first N pairs only")
     ap.add_argument("--test-time-shifts", type=_shifts, default=(0,), metavar="S,S,...",
@@ -195,6 +199,13 @@ def val_pair_ids(holdout_val: str) -> list[str]:
 def train_pair_ids(holdout_val: str | None) -> list[str] | None:
     """The pairs BC and PPO train on: None (no --holdout-val) for the whole train split."""
     return None if holdout_val is None else [p.id for p in load_pairs("train") if not is_val(p, holdout_val)]
+
+
+def evaluations(holdout_val: str | None, no_test: bool = False) -> list[tuple[str, str, list[str] | None]]:
+    """What step 3 evaluates, in order: (metrics key, split, pair ids or None for the whole split)."""
+    val = [("val", "train", val_pair_ids(holdout_val))] if holdout_val else []
+    test = [] if no_test else [("test", "test", None)]
+    return [*val, ("train", "train", train_pair_ids(holdout_val)), *test]
 
 
 def env_kwargs(split: str, size: int, style: str, pair_ids: list[str] | None = None, fov: float = DEFAULT_FOV) -> dict:
@@ -705,9 +716,10 @@ def main() -> None:
         print(f"[bc] loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy {bc_accuracy(model, demos):.3f} "
               f"({time.time() - t0:.0f}s)", flush=True)
         metrics["bc_final_loss"] = bc_losses[-1]
-        metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit,
-                                                            style=args.style, shifts=args.test_time_shifts)
-        print_eval("test after BC", metrics["test_after_bc"])
+        if not args.no_test:
+            metrics["test_after_bc"] = evaluate_policy_on_split(model, "test", args.size, limit=args.eval_limit,
+                                                                style=args.style, shifts=args.test_time_shifts)
+            print_eval("test after BC", metrics["test_after_bc"])
 
     # 2. PPO-Lagrangian fine-tuning
     cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr)
@@ -726,15 +738,10 @@ def main() -> None:
 
     # 3. evaluation: every pair of each split, both variants
     metrics["train_seconds"] = round(time.time() - t0, 1)
-    if args.holdout_val:
-        val = val_pair_ids(args.holdout_val)
-        metrics["val"] = evaluate_policy_on_split(model, "train", args.size, limit=args.eval_limit, style=args.style,
-                                                  pair_ids=val, shifts=args.test_time_shifts)
-        print_eval("val", metrics["val"])
-    for split, ids in (("train", train_pair_ids(args.holdout_val)), ("test", None)):
-        metrics[split] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style,
-                                                  pair_ids=ids, shifts=args.test_time_shifts)
-        print_eval(split, metrics[split])
+    for key, split, ids in evaluations(args.holdout_val, args.no_test):
+        metrics[key] = evaluate_policy_on_split(model, split, args.size, limit=args.eval_limit, style=args.style,
+                                                pair_ids=ids, shifts=args.test_time_shifts)
+        print_eval(key, metrics[key])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
 
 

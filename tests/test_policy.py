@@ -54,6 +54,30 @@ def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
     assert (summary["fov"], summary["size"], summary["style"]) == (50.0, 64, "legible")
 
 
+@pytest.mark.slow  # trains a smoke policy first
+def test_no_test_continuation_never_evaluates_the_test_split(smoke: Path, tmp_path: Path) -> None:
+    """--no-test: validation and train metrics, no test split (for choosing candidates on validation first)."""
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--init",
+                        str(smoke / "ppo_lagrangian_smoke.zip"), "--fov", "50", "--holdout-val", "combination",
+                        "--no-test", "--out", str(tmp_path / "c")],
+                       capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    metrics = json.loads((tmp_path / "c" / "ppo_lagrangian_smoke_metrics.json").read_text())
+    assert metrics["val"]["n"] > 0 and metrics["train"]["n"] > 0
+    assert not {"test", "test_after_bc"} & metrics.keys()
+    assert "[eval test" not in r.stdout and "[eval val]" in r.stdout
+
+
+def test_evaluations_follow_the_holdout_and_no_test() -> None:
+    t = _training_script()
+    assert [(k, s, ids) for k, s, ids in t.evaluations(None)] == [("train", "train", None), ("test", "test", None)]
+    assert [k for k, _, _ in t.evaluations("pair")] == ["val", "train", "test"]
+    (val, val_split, val_ids), (train, train_split, train_ids) = t.evaluations("combination", no_test=True)
+    assert (val, val_split, train, train_split) == ("val", "train", "train", "train")
+    assert val_ids == t.val_pair_ids("combination") and train_ids == t.train_pair_ids("combination")
+    assert [k for k, _, _ in t.evaluations(None, no_test=True)] == ["train"]
+
+
 def test_committed_checkpoint_acts_on_the_env() -> None:
     """The committed baseline loads with the installed SB3 and picks only unmasked actions."""
     import gymnasium as gym
