@@ -70,7 +70,7 @@ def test_no_test_continuation_never_evaluates_the_test_split(smoke: Path, tmp_pa
 
 def test_evaluations_follow_the_holdout_and_no_test() -> None:
     t = _training_script()
-    assert [(k, s, ids) for k, s, ids in t.evaluations(None)] == [("train", "train", None), ("test", "test", None)]
+    assert t.evaluations(None) == [("train", "train", None), ("test", "test", None)]
     assert [k for k, _, _ in t.evaluations("pair")] == ["val", "train", "test"]
     (val, val_split, val_ids), (train, train_split, train_ids) = t.evaluations("combination", no_test=True)
     assert (val, val_split, train, train_split) == ("val", "train", "train", "train")
