@@ -113,6 +113,12 @@ def test_the_cli_builds_and_shows_an_ensemble(tmp_path: Path, capsys, members) -
     shown = json.loads(capsys.readouterr().out)
     single = sum(int(t.numel()) for t in members[0].policy.parameters())
     assert shown["ensemble"] == 2 and shown["member_checkpoints"] == ["a", "b"] and shown["parameters"] == 2 * single
+    (tmp_path / "r1").mkdir(), (tmp_path / "r2").mkdir()
+    runs = [save_policy(m, tmp_path / r / "ppo_lagrangian")[0] for m, r in zip(members[:2], ("r1", "r2"))]
+    assert main(["ensemble", str(tmp_path / "rr"), *map(str, runs)]) == 0  # same stems: the folder tells them apart
+    assert json.loads((tmp_path / "rr.json").read_text())["member_checkpoints"] == ["r1/ppo_lagrangian",
+                                                                                     "r2/ppo_lagrangian"]
+    capsys.readouterr()
     assert main(["ensemble", str(tmp_path / "x"), str(a)]) == 2  # one member
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "2 to 16 members" in err

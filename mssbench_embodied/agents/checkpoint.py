@@ -340,6 +340,15 @@ def _stem(p: Path) -> Path:
     return p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
 
 
+def _member_names(members: list[Path]) -> list[str]:
+    """Members' names for an ensemble's config: their stems, with the folder when stems repeat
+    (every training run writes ``ppo_lagrangian``)."""
+    stems = [_stem(m) for m in members]
+    if len({s.name for s in stems}) == len(stems):
+        return [s.name for s in stems]
+    return [f"{s.parent.name}/{s.name}" for s in stems]
+
+
 def checkpoint_files(stem: str | Path) -> tuple[Path, Path]:
     """(``stem.json``, ``stem.safetensors``) of a weights-only checkpoint (either file's path names it);
     CheckpointError if either is missing."""
@@ -596,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
                 if kind != "weights":
                     raise UntrustedCheckpoint(_untrusted_message(p))
                 loaded.append(load_weights(p))
-            names = [_stem(m).name for m in args.members]
+            names = _member_names(args.members)
             if any(REFUSE_BIAS_KEY in m.config for m in loaded):
                 raise CheckpointError("a member has a refuse_bias: build ensembles from checkpoints without one")
             extra: dict[str, Any] = {"member_checkpoints": names}
