@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "policies/checkpoints/ppo_lagrangian.zip"  # legacy SB3 zip: ours, so loaded with trust
-COMMITTED_WEIGHTS = ROOT / "policies/checkpoints/ppo_lagrangian"  # the same policy, weights only (what run loads)
+COMMITTED_WEIGHTS = ROOT / "policies/checkpoints/ppo_lagrangian"  # the same, weights only: the ensemble's member 1
 
 
 @pytest.fixture(scope="module")

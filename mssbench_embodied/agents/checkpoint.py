@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoi
 
 FORMAT = "mssbench-policy"
 VERSION = 1
-DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints/ppo_lagrangian"
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "policies/checkpoints/ppo_lagrangian_ensemble"
 _MAX_CONFIG_BYTES = 1 << 20
 ENSEMBLE_KEY = "ensemble"
 REFUSE_BIAS_KEY = "refuse_bias"
