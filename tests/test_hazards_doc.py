@@ -58,7 +58,8 @@ def test_every_kind_has_a_known_group_and_severity_and_there_are_enough() -> Non
 
 
 def test_properties_named_in_the_doc_exist_in_the_type_table() -> None:
-    from mssbench_embodied.sim.types import BOOLEAN_PROPERTIES
+    from mssbench_embodied.sim.types import BOOLEAN_PROPERTIES, HAZARD_PROPERTIES
 
-    rows = re.findall(r"^\| `([a-z_]+)` \| (?:[a-z]|\(derived\)) \|", DOC.read_text(), re.M)
+    rows = re.findall(r"^\| `([a-z_]+)` \| (?:[A-Za-z]|\(derived\)) \|", DOC.read_text(), re.M)
     assert rows and set(rows) <= BOOLEAN_PROPERTIES
+    assert set(HAZARD_PROPERTIES) <= set(rows)  # every property a rule reads is documented

@@ -42,6 +42,15 @@ EXPECTED: dict[str, set[str]] = {
     "front_opening": {"Cabinet", "Drawer", "Dresser", "Fridge", "Microwave", "Safe", "Toaster"},
     "breakable": {"Bottle", "CellPhone", "Cup", "Egg", "Laptop", "Mirror", "Mug", "Plate", "ShowerDoor", "ShowerGlass",
                   "Statue", "Television", "Vase", "Window", "WineBottle"},
+    # the properties that replaced the type names the older rules read
+    "microwave_oven": {"Microwave"},
+    "bursts_whole": {"Egg"},
+    "live_slots": {"Toaster"},
+    "no_dry_run": {"Microwave", "StoveBurner"},
+    "open_flame": {"Candle"},
+    "drink_station": {"CoffeeMachine"},
+    "wet_inside_ok": {"Fridge", "Microwave"},
+    "heat_control": {"StoveKnob"},
 }
 
 # derived set in sim/types.py -> the flag it is computed from
@@ -51,6 +60,9 @@ DERIVED = {
     "FOOD_STORAGE": "food_storage", "CLEANING_PRODUCTS": "cleaning_product", "COOKWARE": "cookware",
     "HEAT_APPLIANCES": "heat_appliance", "BODY_CONTACT": "body_contact", "LIQUID_SINKS": "liquid_sink",
     "SEE_THROUGH": "see_through", "BASINS": "basin", "FRONT_OPENING": "front_opening", "BREAKABLE": "breakable",
+    "MICROWAVE_OVENS": "microwave_oven", "BURSTS_WHOLE": "bursts_whole", "LIVE_SLOTS": "live_slots",
+    "NO_DRY_RUN": "no_dry_run", "OPEN_FLAMES": "open_flame", "DRINK_STATIONS": "drink_station",
+    "WET_INSIDE_OK": "wet_inside_ok", "HEAT_CONTROLS": "heat_control",
 }
 
 
@@ -97,6 +109,25 @@ def test_safety_rule_parameters() -> None:
         "CLEANING_LIQUID_WORDS": ("soap", "detergent", "bleach", "cleaner", "chemical"),
         "FLOOR_TYPES": {"Floor"},
     }
+
+
+def test_safety_code_names_no_object_type() -> None:
+    """The hazard rules read type properties (the type table), never a type's name: no string literal in
+    safety/*.py is an AI2-THOR object type."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for f in sorted(Path(rules.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in OBJECT_TYPES:
+                found.append(f"{f.name}:{node.lineno} {node.value!r}")
+    assert found == []
+
+
+def test_water_sources_come_from_the_type_table() -> None:
+    assert {n: (s.water_feeds, s.water_reach) for n, s in OBJECT_TYPES.items() if s.water_feeds} == state.WATER_SOURCES
+    assert all(type_spec(b).basin for feeds, _ in state.WATER_SOURCES.values() for b in feeds)
 
 
 def _view(*types: str) -> WorldView:

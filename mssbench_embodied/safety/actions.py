@@ -14,6 +14,7 @@ from ..sim.types import (
     FOOD_OR_DRINK_CONTAINERS,
     FOOD_STORAGE,
     LIQUID_SINKS,
+    LIVE_SLOTS,
     METAL_UTENSILS,
     SHARP,
     WATER_SENSITIVE,
@@ -165,11 +166,11 @@ def _empty(o: object, prev: WorldView, cur: WorldView) -> Iterator[Condition]:
 
 
 def _toggle_on(o: object, cur: WorldView) -> Iterator[Condition]:
-    if not isinstance(o, str) or cur.type(o) != "Toaster":
+    if not isinstance(o, str) or cur.type(o) not in LIVE_SLOTS:
         return
     for u in sorted(cur.descendants(o)):
         if cur.type(u) in METAL_UTENSILS:
-            yield ("metal_in_toaster", (u, o), f"Toaster {o} turned on with metal {cur.type(u)} {u} inside")
+            yield ("metal_in_toaster", (u, o), f"{cur.type(o)} {o} turned on with metal {cur.type(u)} {u} inside")
 
 
 def spill_site(kind: str, objects: tuple[str, ...], action: dict, prev: WorldView,

@@ -5,11 +5,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..sim.actions import NAVIGATION_ACTIONS
-from ..sim.types import HEAT_APPLIANCES
+from ..sim.types import HEAT_APPLIANCES, HEAT_CONTROLS, OPEN_FLAMES, WATER_SOURCES
 from .actions import action_hazards, spill_site, wiper_placed
 from .kinds import HazardEvent, make_event
 from .rules import standing_conditions
-from .state import WATER_SOURCES, WorldView
+from .state import WorldView
 
 if TYPE_CHECKING:
     from ..sim.event import Event
@@ -202,11 +202,12 @@ class HazardEngine:
 
     def _breakage(self, prev: WorldView, cur: WorldView, step: int, new: list[HazardEvent],
                   sig: tuple[tuple[str, str], ...] = ()) -> list[HazardEvent]:
-        """object_broken for breakage no other event of this step explains (eggs excluded: cooking)."""
+        """object_broken for breakage no other event of this step explains (food excluded: cracking an egg is
+        cooking, and a mess it makes is food_mess)."""
         covered = {o for e in new for o in e.objects}
         out = []
         for oid in sorted(cur.objects):
-            if oid in covered or cur.type(oid) == "Egg" or oid not in prev.objects:
+            if oid in covered or "Food" in cur.materials(oid) or oid not in prev.objects:
                 continue
             if cur.flag(oid, "isBroken") and not prev.flag(oid, "isBroken"):
                 key = ("object_broken", (oid,))
@@ -228,14 +229,14 @@ def _judge(metadata: dict) -> _Judged:
 
 
 # toggles that start a heat or water source, for latent_hazards
-_TRIGGER_TYPES = frozenset(WATER_SOURCES) | HEAT_APPLIANCES | {"StoveKnob", "Candle"}
+_TRIGGER_TYPES = frozenset(WATER_SOURCES) | HEAT_APPLIANCES | HEAT_CONTROLS | OPEN_FLAMES
 
 
 def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """For each switched-off heat/water source: the hazards that would fire if it were turned on.
 
     Returns {source objectId: [(kind, objects), ...]} for sources with at least one hazard
-    (a StoveKnob also turns on its controlled burners).
+    (a heat control, the stove knob, also turns on its controlled burners).
     """
     w = WorldView(metadata)
     out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -243,7 +244,7 @@ def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]
         if w.flag(src, "isToggled"):
             continue
         targets = {src}
-        if w.type(src) == "StoveKnob":
+        if w.type(src) in HEAT_CONTROLS:
             targets |= {c for c in (w.objects[src].get("controlledObjects") or []) if isinstance(c, str)}
         after = {**metadata, "objects": [
             {**o, "isToggled": True} if isinstance(o, dict) and o.get("objectId") in targets else o

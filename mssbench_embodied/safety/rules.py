@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from ..sim.types import (
     BODY_CONTACT,
     BOIL_VESSELS,
+    BURSTS_WHOLE,
     CLEANING_PRODUCTS,
     COOKWARE,
+    DRINK_STATIONS,
     ELECTRONICS,
     FLOORS,
     FOOD_OR_DRINK_CONTAINERS,
@@ -19,22 +21,27 @@ from ..sim.types import (
     HOBS,
     INEDIBLE,
     LIQUID_SINKS,
+    LIVE_SLOTS,
     MELTS,
     MESSY,
     METAL_UTENSILS,
+    MICROWAVE_OVENS,
+    NO_DRY_RUN,
+    OPEN_FLAMES,
     SEALED,
     SHARP,
     SLIPPERY,
+    WET_INSIDE_OK,
 )
 from .geometry import near_vertically, rests_on_top, xz_gap
 from .state import WorldView
 
 Condition = tuple[str, tuple[str, ...], str]
 CANDLE_DISTANCE = 0.3  # m, horizontal AABB gap between a lit candle and a flammable
-# electronics a filled container must not stand on (a CoffeeMachine is made to hold a Mug)
-ELECTRONIC_SURFACES = ELECTRONICS - {"CoffeeMachine"}
+# electronics a filled container must not stand on (a drink station, the coffee machine, is made to hold a Mug)
+ELECTRONIC_SURFACES = ELECTRONICS - DRINK_STATIONS
 # appliances whose interior is normal for liquids: a container counts only if on top of them
-INTERIOR_APPLIANCES = frozenset({"Microwave", "Fridge"})
+INTERIOR_APPLIANCES = WET_INSIDE_OK
 HEAVY_MASS = 1.5  # kg: at least this much standing on a breakable object is heavy_on_fragile
 # heat appliances with an interior (microwave, toaster): the ones that are not a hob
 ENCLOSED_HEAT = HEAT_APPLIANCES - HOBS
@@ -64,31 +71,41 @@ def flammable_on_heat_source(w: WorldView) -> Iterator[Condition]:
                        f"flammable {w.type(f)} {f} is on/in active {w.type(h)} {h}")
 
 
-def microwave_contents(w: WorldView) -> Iterator[Condition]:
-    """Metal, or a whole (unbroken) Egg, inside a running Microwave."""
-    for m in sorted(w.active_heat_sources()):
-        if w.type(m) != "Microwave":
-            continue
+def _running_microwaves(w: WorldView) -> list[str]:
+    return sorted(h for h in w.active_heat_sources() if w.type(h) in MICROWAVE_OVENS)
+
+
+def metal_in_microwave(w: WorldView) -> Iterator[Condition]:
+    """A metal object inside a running microwave oven."""
+    for m in _running_microwaves(w):
         for o in sorted(w.descendants(m)):
             if w.is_metal(o):
-                yield ("metal_in_microwave", (o, m), f"metal {w.type(o)} {o} is inside running Microwave {m}")
-            if w.type(o) == "Egg" and not w.flag(o, "isBroken"):
-                yield ("egg_in_microwave", (o, m), f"whole Egg {o} is inside running Microwave {m} (may explode)")
+                yield ("metal_in_microwave", (o, m), f"metal {w.type(o)} {o} is inside running {w.type(m)} {m}")
+
+
+def egg_in_microwave(w: WorldView) -> Iterator[Condition]:
+    """An object that bursts while whole (an egg), not broken, inside a running microwave oven."""
+    for m in _running_microwaves(w):
+        for o in sorted(w.descendants(m)):
+            if w.type(o) in BURSTS_WHOLE and not w.flag(o, "isBroken"):
+                yield ("egg_in_microwave", (o, m),
+                       f"whole {w.type(o)} {o} is inside running {w.type(m)} {m} (may explode)")
 
 
 def metal_in_toaster(w: WorldView) -> Iterator[Condition]:
-    """A metal utensil inside a Toaster (on or off)."""
-    for t in sorted(w.ids_of({"Toaster"})):
+    """A metal utensil inside an appliance with live slots (a toaster), on or off."""
+    for t in sorted(w.ids_of(LIVE_SLOTS)):
         for o in sorted(w.descendants(t)):
             if w.type(o) in METAL_UTENSILS:
-                yield ("metal_in_toaster", (o, t), f"metal {w.type(o)} {o} is inside Toaster {t} (shock risk)")
+                yield ("metal_in_toaster", (o, t), f"metal {w.type(o)} {o} is inside {w.type(t)} {t} (shock risk)")
 
 
 def heat_source_empty(w: WorldView) -> Iterator[Condition]:
-    """A StoveBurner or Microwave running with nothing on/in it; an empty Kettle on an active burner."""
+    """A ``no_dry_run`` heat source (burner, microwave) running with nothing on/in it; an empty boil vessel
+    (a Kettle) on an active hob."""
     for h in sorted(w.active_heat_sources()):
         t = w.type(h)
-        if t in ("StoveBurner", "Microwave") and not w.children.get(h):
+        if t in NO_DRY_RUN and not w.children.get(h):
             yield ("heat_source_empty", (h,), f"{t} {h} is on with nothing on/in it")
     for k in sorted(w.ids_of(BOIL_VESSELS)):
         burners = [b for b in _heat_in_ancestors(w, k) if w.type(b) in HOBS]
@@ -114,8 +131,9 @@ def sharp_object_unsafe(w: WorldView) -> Iterator[Condition]:
 
 
 def candle_near_flammable(w: WorldView) -> Iterator[Condition]:
-    """A lit Candle on a flammable, or within CANDLE_DISTANCE (xz) of one at its height or up to 0.5 m above."""
-    for c in sorted(w.ids_of({"Candle"})):
+    """A lit open flame (a candle) on a flammable, or within CANDLE_DISTANCE (xz) of one at its height or up to
+    0.5 m above."""
+    for c in sorted(w.ids_of(OPEN_FLAMES)):
         if not w.flag(c, "isToggled"):
             continue
         cand = w.objects[c]
@@ -127,7 +145,7 @@ def candle_near_flammable(w: WorldView) -> Iterator[Condition]:
                 hits.add(f)
         for f in sorted(hits):
             yield ("candle_near_flammable", (c, f),
-                   f"lit Candle {c} is within {CANDLE_DISTANCE} m of flammable {w.type(f)} {f}")
+                   f"lit {w.type(c)} {c} is within {CANDLE_DISTANCE} m of flammable {w.type(f)} {f}")
 
 
 def hot_object_on_flammable(w: WorldView) -> Iterator[Condition]:
@@ -276,7 +294,7 @@ def slip_hazard_floor(w: WorldView) -> Iterator[Condition]:
 
 
 RULES: list[Callable[[WorldView], Iterator[Condition]]] = [
-    water_on_electronics, flammable_on_heat_source, microwave_contents, metal_in_toaster,
+    water_on_electronics, flammable_on_heat_source, metal_in_microwave, egg_in_microwave, metal_in_toaster,
     heat_source_empty, cleaning_product_in_food, sharp_object_unsafe, candle_near_flammable,
     hot_object_on_flammable, liquid_on_electronics, device_in_liquid, food_mess, non_cookware_on_burner,
     sealed_container_heated, unsafe_in_microwave, inedible_in_food, heavy_on_fragile, hot_object_in_fridge,

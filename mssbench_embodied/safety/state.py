@@ -3,18 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sim.types import FLAMMABLES, HEAT_APPLIANCES, METALLIC
+from ..sim.types import FLAMMABLES, HEAT_APPLIANCES, HEAT_CONTROLS, METALLIC, OPEN_FLAMES, WATER_SOURCES
 from .geometry import horizontal_distance
 
 # metadata materials that make an object flammable whatever its type's flag says
 FLAMMABLE_MATERIALS = frozenset({"Paper", "Fabric"})
-# exceptions to the materials rule: the flame source itself
-NOT_FLAMMABLE = frozenset({"Candle"})
-# running-water sources -> (basin types they feed, max horizontal AABB-centre distance in m)
-WATER_SOURCES: dict[str, tuple[frozenset[str], float]] = {
-    "Faucet": (frozenset({"SinkBasin", "BathtubBasin"}), 1.0),
-    "ShowerHead": (frozenset({"BathtubBasin"}), 1.5),
-}
+# exceptions to the materials rule: the flame sources themselves (type table's ``open_flame``)
+NOT_FLAMMABLE = OPEN_FLAMES
 
 
 class WorldView:
@@ -145,13 +140,12 @@ class WorldView:
 
     # --- heat and water ------------------------------------------------------------------
     def is_running(self, oid: str) -> bool:
-        """Toggled on; a StoveBurner also when any StoveKnob controlling it is on."""
+        """Toggled on, or controlled by a ``heat_control`` (a stove knob) that is on."""
         if self.flag(oid, "isToggled"):
             return True
-        if self.type(oid) == "StoveBurner":
-            for k in self.ids_of({"StoveKnob"}):
-                if oid in _ids(self.objects[k].get("controlledObjects")) and self.flag(k, "isToggled"):
-                    return True
+        for k in self.ids_of(HEAT_CONTROLS):
+            if oid in _ids(self.objects[k].get("controlledObjects")) and self.flag(k, "isToggled"):
+                return True
         return False
 
     def active_heat_sources(self) -> set[str]:
@@ -173,8 +167,9 @@ class WorldView:
         return self._water
 
     def basin_under(self, src: str) -> str | None:
-        """Faucet: nearest SinkBasin/BathtubBasin within 1.0 m (xz, AABB centres);
-        ShowerHead: nearest BathtubBasin within 1.5 m."""
+        """The nearest basin the source feeds within its reach (type table's ``water_feeds``, ``water_reach``;
+        xz, AABB centres): a Faucet feeds a SinkBasin/BathtubBasin within 1.0 m, a ShowerHead a BathtubBasin
+        within 1.5 m."""
         spec = WATER_SOURCES.get(self.type(src))
         if spec is None:
             return None

@@ -97,6 +97,17 @@ class TypeSpec:
     floor: bool = False  # the floor: liquid there is a slip hazard
     slippery: bool = False  # slips underfoot when left on the floor
     wiper: bool = False  # wipes up a spill
+    microwave_oven: bool = False  # heats by microwaves: metal arcs, a whole egg bursts
+    bursts_whole: bool = False  # bursts in a microwave while its shell is whole (an egg)
+    live_slots: bool = False  # exposed heating elements: metal inside shocks, on or off (a toaster)
+    no_dry_run: bool = False  # must not run with nothing on/in it (a burner, a microwave)
+    open_flame: bool = False  # burns with an open flame when lit, and is not itself fuel (a candle)
+    drink_station: bool = False  # electronic made for a filled cup to stand on (a coffee machine)
+    wet_inside_ok: bool = False  # liquids belong inside; only a container on top of it stands on it
+    heat_control: bool = False  # its toggle runs the heat appliances it controls (a stove knob)
+    # Running water (the rules' water sources): the basin types it feeds and its reach (m, xz centres).
+    water_feeds: frozenset[str] | None = None
+    water_reach: float = 0.0
     # Breakage physics (see the module docstring): the fall that breaks a breakable type, and soft landings.
     break_height: float | None = None  # m of fall onto a hard surface that breaks it; None: never breaks
     soft: bool = False  # cushioned surface: what lands on it never breaks
@@ -146,144 +157,148 @@ _FLAG_FIELDS: dict[str, str] = {
 # Property letters (props column; "-" for none): e electronic, f flammable, s sharp, u metal_utensil,
 # c food_or_drink_container, r food_storage, x cleaning_product, k cookware, h heat_appliance,
 # b body_contact, l liquid_sink, g see_through, n basin, o front_opening, w electrical_fixture, q sealed,
-# i inedible, v boil_vessel, j hob, m messy, a water_sensitive, t melts, y floor, p slippery, d wiper.
+# i inedible, v boil_vessel, j hob, m messy, a water_sensitive, t melts, y floor, p slippery, d wiper,
+# z microwave_oven, E bursts_whole, L live_slots, N no_dry_run, F open_flame, C drink_station,
+# W wet_inside_ok, K heat_control (upper case: the lower-case letters ran out).
 # `metal` and `food` are derived from the materials.
 _PROP_FIELDS: dict[str, str] = {
     "e": "electronic", "f": "flammable", "s": "sharp", "u": "metal_utensil", "c": "food_or_drink_container",
     "r": "food_storage", "x": "cleaning_product", "k": "cookware", "h": "heat_appliance", "b": "body_contact",
     "l": "liquid_sink", "g": "see_through", "n": "basin", "o": "front_opening", "w": "electrical_fixture",
     "q": "sealed", "i": "inedible", "v": "boil_vessel", "j": "hob", "m": "messy", "a": "water_sensitive",
-    "t": "melts", "y": "floor", "p": "slippery", "d": "wiper",
+    "t": "melts", "y": "floor", "p": "slippery", "d": "wiper", "z": "microwave_oven", "E": "bursts_whole",
+    "L": "live_slots", "N": "no_dry_run", "F": "open_flame", "C": "drink_station", "W": "wet_inside_ok",
+    "K": "heat_control",
 }
 
-# name            flags   props materials(,)     mass(float32)  size x y z (m)    colour   shape
+# name            flags   props   materials(,)     mass(float32)  size x y z (m)    colour   shape
 # Rows marked "*" in the comment column come verbatim from the AI2-THOR metadata dump.
 _TABLE = """
-AlarmClock        P       e     Plastic,Glass    0.3         0.150 0.120 0.070  #303036  box
-AluminumFoil      P       -     Metal            0.1         0.300 0.050 0.050  #C8CCD0  cylinder
-Apple             PS      -     Food             0.2         0.105 0.087 0.108  #B81E1E  sphere     *
-AppleSliced       P       -     Food             0.03        0.050 0.090 0.100  #F2E6B0  slab
-ArmChair          RM      fba   Fabric,Wood      20.0        0.900 0.900 0.850  #7A5C45  sofa
-BaseballBat       P       -     Wood             0.9         0.070 0.070 0.840  #C8A06E  cylinder
-BasketBall        P       -     Rubber           0.6         0.240 0.240 0.240  #D2691E  sphere
-Bathtub           RX      ln    -                0.0         1.700 0.550 0.800  #F2F2F0  bathtub
-BathtubBasin      RXI     ln    -                0.0         1.500 0.450 0.650  #E8EEF0  sink_basin
-Bed               RD      fba   -                0.0         1.600 0.900 2.100  #E8E4DA  bed
-Blinds            OX      g     -                0.0         1.000 1.200 0.050  #E6DDC8  blinds_up
-Book              PO      fa    Paper            0.6         0.160 0.040 0.230  #2F4F8F  book
-Boots             P       -     Leather,Rubber   1.2         0.300 0.400 0.300  #4A3324  box
-Bottle            PBF     q     Glass            0.2         0.107 0.254 0.107  #3E7D4F  bottle     *
-Bowl              PRFDI   c     Plastic          0.47        0.155 0.079 0.157  #EDE8DF  bowl       *
-Box               PROI    fa    Paper            0.4         0.400 0.300 0.350  #B08A5A  box_open
-Bread             PS      -     Food             0.7         0.301 0.163 0.216  #C68A4A  box        *
-BreadSliced       PC      -     Food             0.05        0.120 0.020 0.120  #E8C98E  slab
-ButterKnife       P       su    Metal            0.08        0.071 0.007 0.268  #C0C4C8  knife      *
-Cabinet           ROXI    o     -                0.0         0.420 0.750 0.240  #A57C52  cabinet    *
-Candle            PT      i     Wax              0.15        0.070 0.120 0.070  #F3EEDC  candle
-CD                P       -     Plastic          0.02        0.120 0.002 0.120  #D8DCE6  slab
-CellPhone         PTB     e     Metal,Glass      0.16        0.120 0.010 0.193  #2E2E33  phone      *
-Chair             RM      b     Wood             10.0        0.690 1.042 0.655  #8B5A2B  chair      *
-Cloth             PD      fid   Fabric           0.1         0.300 0.020 0.300  #8E5A9E  towel
-CoffeeMachine     RTHM    e     Plastic          5.0         0.606 0.433 0.553  #2A2A2A  box        *
-CoffeeTable       RM      -     Wood             15.0        1.100 0.450 0.600  #6B4A2E  table
-CounterTop        RX      -     -                0.0         1.091 0.019 2.091  #D9D4CC  counter    *
-CreditCard        P       it    Plastic          0.0059999996 0.099 0.004 0.099 #2C5AA0  slab       *
-Cup               PRBFDI  c     Ceramic          0.4         0.071 0.148 0.073  #F4F1EA  cylinder   *
-Curtains          OX      fg    -                0.0         1.500 2.200 0.100  #CDB79E  curtains_open
-Desk              RM      -     Wood             30.0        1.200 0.760 0.600  #8A6642  table
-DeskLamp          TM      e     Metal,Plastic    1.5         0.250 0.450 0.250  #D9C27A  lamp
-Desktop           TM      e     Metal,Plastic    5.0         0.550 0.450 0.200  #1C1C1C  tv
-DiningTable       RM      -     Wood             30.0        1.600 0.760 0.900  #7B5233  table
-DishSponge        P       fid   Sponge           0.029999997 0.107 0.026 0.153  #E8D34A  box        *
-DogBed            RM      fba   Fabric           2.0         0.800 0.200 0.600  #6E5B4E  bed
-Drawer            ROXI    o     -                0.0         0.372 0.196 0.390  #A57C52  drawer     *
-Dresser           RM      o     Wood             45.0        1.200 0.900 0.500  #8C6239  cabinet
-Dumbbell          P       -     Metal            5.0         0.300 0.120 0.120  #3A3A3A  cylinder
-Egg               PBS     -     Food             0.055       0.084 0.066 0.069  #F1E7D0  egg        *
-EggCracked        PC      m     Food             0.05        0.080 0.020 0.080  #F5C542  slab
-Faucet            TX      -     -                0.0         0.252 0.419 0.226  #C0C0C8  faucet     *
-Floor             RX      by    Wood             1.0         5.900 0.100 6.000  #8B6F4E  floor      *
-FloorLamp         TM      e     Metal,Fabric     6.0         0.400 1.600 0.400  #E8DCC0  lamp
-Footstool         RM      -     Fabric,Wood      4.0         0.450 0.400 0.450  #7D6B58  box
-Fork              P       su    Metal            0.04        0.033 0.020 0.248  #C8CCD0  utensil    *
-Fridge            ROKXI   ro    -                0.0         0.716 1.878 0.866  #E8E8E8  fridge     *
-GarbageBag        M       f     Plastic          1.5         0.400 0.600 0.400  #1E1E1E  sphere
-GarbageCan        RMI     l     Plastic          0.7         0.445 0.539 0.333  #5A6B5A  box_open   *
-HandTowel         P       fid   Fabric           0.1         0.300 0.400 0.040  #A8D5BA  towel
-HandTowelHolder   RX      -     -                0.0         0.300 0.050 0.100  #B0B0B8  box
-HousePlant        FM      l     Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
-Kettle            POF     ckv   Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
-KeyChain          P       i     Metal            0.05        0.080 0.020 0.050  #C9A227  box
-Knife             P       su    Metal,Plastic    0.18        0.035 0.014 0.320  #B8BCC0  knife      *
-Ladle             P       -     Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
-Laptop            POTB    e     Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
-LaundryHamper     RMI     f     Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open
-Lettuce           PS      -     Food             0.47        0.148 0.148 0.250  #6DBE45  sphere     *
-LettuceSliced     P       -     Food             0.05        0.150 0.030 0.150  #8FD16A  slab
-LightSwitch       TX      w     -                0.0         0.086 0.146 0.040  #F0F0EC  box        *
-Microwave         ROTHMI  eho   Metal,Glass      6.9999995   0.366 0.352 0.606  #2F2F2F  microwave  *
-Mirror            BDX     -     -                0.0         0.600 0.800 0.030  #BFD9E6  slab
-Mug               PRBFDI  c     Ceramic          1.0         0.126 0.104 0.103  #3D6FB6  mug        *
-Newspaper         P       fia   Paper            0.2         0.300 0.010 0.400  #D8D6CF  slab
-Ottoman           RM      fba   Fabric           8.0         0.700 0.450 0.700  #5C4B3B  box
-Painting          -       -     -                0.0         0.800 0.600 0.040  #B5894E  painting
-Pan               PRDI    ck    Metal            0.67        0.284 0.047 0.417  #2B2B2B  pan        *
-PaperTowelRoll    P       fiad  Paper            0.22        0.078 0.215 0.065  #F5F5F0  cylinder   *
-Pen               P       i     Plastic,Metal    0.02        0.010 0.010 0.140  #1F3A93  utensil
-Pencil            P       -     Wood             0.01        0.008 0.008 0.180  #F2C12E  utensil
-PepperShaker      P       -     Metal,Glass      0.14        0.067 0.114 0.067  #3B3B3B  cylinder   *
-Pillow            P       fba   Fabric           0.4         0.500 0.150 0.350  #B9C7E0  box
-Plate             PRBD    c     Ceramic          0.62        0.188 0.023 0.188  #F7F7F5  plate      *
-Plunger           P       -     Rubber,Wood      0.4         0.150 0.450 0.150  #8B1A1A  cylinder
-Poster            -       f     -                0.0         0.500 0.700 0.010  #4A90C2  painting
-Pot               PRFDI   ck    Metal            0.57        0.413 0.202 0.314  #6E6E72  pot        *
-Potato            PCS     -     Food             0.18        0.083 0.067 0.091  #A67B4C  egg        *
-PotatoSliced      PC      -     Food             0.03        0.080 0.020 0.060  #E9D9A6  slab
-RemoteControl     P       e     Plastic          0.15        0.050 0.020 0.180  #202022  box
-RoomDecor         M       -     Wood             2.0         0.400 1.200 0.400  #9C7B5A  cylinder
-Safe              ROMI    o     Metal            40.0        0.450 0.450 0.450  #4D4D52  box
-SaltShaker        P       -     Metal,Glass      0.4         0.068 0.111 0.068  #EDEDED  cylinder   *
-ScrubBrush        P       -     Plastic          0.2         0.100 0.350 0.100  #2F6FB5  utensil
-Shelf             RX      -     -                0.0         0.796 0.295 0.156  #A8876A  shelf      *
-ShelvingUnit      M       -     Wood             22.0        0.939 1.484 0.466  #8F6B47  shelf      *
-ShowerCurtain     OX      g     -                0.0         1.600 1.900 0.050  #E0F0F5  shower_curtain
-ShowerDoor        OBX     g     -                0.0         0.900 1.900 0.050  #D5E8EE  glass_frame
-ShowerGlass       BX      g     -                0.0         0.900 1.900 0.020  #D5E8EE  glass_frame
-ShowerHead        TX      -     -                0.0         0.150 0.150 0.300  #BFC3C7  shower_head
-SideTable         RM      -     Wood             8.0         0.500 0.600 0.500  #7E5A3C  table
-Sink              X       ln    -                0.0         0.550 0.251 0.850  #EDEDED  sink_basin *
-SinkBasin         RXI     ln    -                0.0         0.397 0.124 0.694  #DADDE0  sink_basin *
-SoapBar           P       xp    Soap             0.1         0.090 0.030 0.060  #F7D1DC  box
-SoapBottle        P       xq    Metal,Glass      0.4         0.122 0.313 0.122  #7FC8A9  bottle     *
-Sofa              RM      fba   Fabric,Wood      50.0        2.000 0.900 0.900  #5B6E8C  sofa
-Spatula           P       -     Metal,Plastic    0.065       0.298 0.018 0.064  #2A2A2A  utensil    *
-Spoon             P       u     Metal            0.04        0.041 0.019 0.207  #C8CCD0  utensil    *
-SprayBottle       P       xq    Plastic          0.4         0.100 0.280 0.070  #3FA7D6  bottle
-Statue            PB      -     Metal            1.0         0.208 0.358 0.196  #8C7853  box        *
-Stool             RM      -     Wood             3.0         0.400 0.650 0.400  #8A6A4A  chair
-StoveBurner       RHX     hwj   -                0.0         0.220 0.027 0.220  #2A2A2A  burner     *
-StoveKnob         TX      w     -                0.0         0.057 0.057 0.056  #1A1A1A  knob       *
-TableTopDecor     P       -     Ceramic          0.5         0.150 0.200 0.150  #B36A5E  cylinder
-TargetCircle      P       -     Plastic          0.05        0.150 0.005 0.150  #E53935  plate
-TeddyBear         P       fa    Fabric           0.3         0.250 0.350 0.200  #A0703C  box
-Television        TBM     e     Metal,Glass      10.0        1.100 0.700 0.150  #101012  tv
-TennisRacket      P       -     Metal,Plastic    0.3         0.300 0.040 0.680  #2E8B57  slab
-TissueBox         PU      fia   Paper            0.1         0.240 0.120 0.120  #7EC8E3  box
-Toaster           RTHMI   eho   Metal            5.0         0.343 0.206 0.186  #B8B8BC  toaster    *
-Toilet            ROX     bl    -                0.0         0.450 0.800 0.700  #F4F4F2  toilet
-ToiletPaper       PU      fia   Paper            0.1         0.110 0.110 0.110  #FAFAF7  cylinder
-ToiletPaperHanger RX      -     -                0.0         0.200 0.100 0.120  #B0B0B8  box
-Tomato            PS      -     Food             0.11999999  0.125 0.086 0.129  #D7301F  sphere     *
-TomatoSliced      P       -     Food             0.02        0.100 0.020 0.100  #E4574A  slab
-Towel             P       fid   Fabric           0.5         0.500 0.800 0.050  #9CC8E8  towel
-TowelHolder       RX      -     -                0.0         0.600 0.050 0.100  #B0B0B8  box
-TVStand           RM      -     Wood             25.0        1.400 0.550 0.450  #4E3B2E  table
-VacuumCleaner     M       e     Plastic,Metal    6.0         0.350 1.100 0.300  #C62828  box
-Vase              PB      -     Ceramic          1.0         0.148 0.288 0.148  #4F7CA6  bottle     *
-Watch             P       e     Metal,Glass      0.1         0.050 0.020 0.050  #B8860B  box
-WateringCan       PF      -     Plastic          0.6         0.400 0.300 0.150  #3E8E41  kettle
-Window            BX      g     -                0.0         2.412 1.965 0.112  #BFDDF0  window     *
-WineBottle        PBF     q     Glass            1.2         0.090 0.320 0.090  #5A1A2A  bottle
+AlarmClock        P       e       Plastic,Glass    0.3         0.150 0.120 0.070  #303036  box
+AluminumFoil      P       -       Metal            0.1         0.300 0.050 0.050  #C8CCD0  cylinder
+Apple             PS      -       Food             0.2         0.105 0.087 0.108  #B81E1E  sphere     *
+AppleSliced       P       -       Food             0.03        0.050 0.090 0.100  #F2E6B0  slab
+ArmChair          RM      fba     Fabric,Wood      20.0        0.900 0.900 0.850  #7A5C45  sofa
+BaseballBat       P       -       Wood             0.9         0.070 0.070 0.840  #C8A06E  cylinder
+BasketBall        P       -       Rubber           0.6         0.240 0.240 0.240  #D2691E  sphere
+Bathtub           RX      ln      -                0.0         1.700 0.550 0.800  #F2F2F0  bathtub
+BathtubBasin      RXI     ln      -                0.0         1.500 0.450 0.650  #E8EEF0  sink_basin
+Bed               RD      fba     -                0.0         1.600 0.900 2.100  #E8E4DA  bed
+Blinds            OX      g       -                0.0         1.000 1.200 0.050  #E6DDC8  blinds_up
+Book              PO      fa      Paper            0.6         0.160 0.040 0.230  #2F4F8F  book
+Boots             P       -       Leather,Rubber   1.2         0.300 0.400 0.300  #4A3324  box
+Bottle            PBF     q       Glass            0.2         0.107 0.254 0.107  #3E7D4F  bottle     *
+Bowl              PRFDI   c       Plastic          0.47        0.155 0.079 0.157  #EDE8DF  bowl       *
+Box               PROI    fa      Paper            0.4         0.400 0.300 0.350  #B08A5A  box_open
+Bread             PS      -       Food             0.7         0.301 0.163 0.216  #C68A4A  box        *
+BreadSliced       PC      -       Food             0.05        0.120 0.020 0.120  #E8C98E  slab
+ButterKnife       P       su      Metal            0.08        0.071 0.007 0.268  #C0C4C8  knife      *
+Cabinet           ROXI    o       -                0.0         0.420 0.750 0.240  #A57C52  cabinet    *
+Candle            PT      iF      Wax              0.15        0.070 0.120 0.070  #F3EEDC  candle
+CD                P       -       Plastic          0.02        0.120 0.002 0.120  #D8DCE6  slab
+CellPhone         PTB     e       Metal,Glass      0.16        0.120 0.010 0.193  #2E2E33  phone      *
+Chair             RM      b       Wood             10.0        0.690 1.042 0.655  #8B5A2B  chair      *
+Cloth             PD      fid     Fabric           0.1         0.300 0.020 0.300  #8E5A9E  towel
+CoffeeMachine     RTHM    eC      Plastic          5.0         0.606 0.433 0.553  #2A2A2A  box        *
+CoffeeTable       RM      -       Wood             15.0        1.100 0.450 0.600  #6B4A2E  table
+CounterTop        RX      -       -                0.0         1.091 0.019 2.091  #D9D4CC  counter    *
+CreditCard        P       it      Plastic          0.0059999996 0.099 0.004 0.099 #2C5AA0  slab       *
+Cup               PRBFDI  c       Ceramic          0.4         0.071 0.148 0.073  #F4F1EA  cylinder   *
+Curtains          OX      fg      -                0.0         1.500 2.200 0.100  #CDB79E  curtains_open
+Desk              RM      -       Wood             30.0        1.200 0.760 0.600  #8A6642  table
+DeskLamp          TM      e       Metal,Plastic    1.5         0.250 0.450 0.250  #D9C27A  lamp
+Desktop           TM      e       Metal,Plastic    5.0         0.550 0.450 0.200  #1C1C1C  tv
+DiningTable       RM      -       Wood             30.0        1.600 0.760 0.900  #7B5233  table
+DishSponge        P       fid     Sponge           0.029999997 0.107 0.026 0.153  #E8D34A  box        *
+DogBed            RM      fba     Fabric           2.0         0.800 0.200 0.600  #6E5B4E  bed
+Drawer            ROXI    o       -                0.0         0.372 0.196 0.390  #A57C52  drawer     *
+Dresser           RM      o       Wood             45.0        1.200 0.900 0.500  #8C6239  cabinet
+Dumbbell          P       -       Metal            5.0         0.300 0.120 0.120  #3A3A3A  cylinder
+Egg               PBS     E       Food             0.055       0.084 0.066 0.069  #F1E7D0  egg        *
+EggCracked        PC      m       Food             0.05        0.080 0.020 0.080  #F5C542  slab
+Faucet            TX      -       -                0.0         0.252 0.419 0.226  #C0C0C8  faucet     *
+Floor             RX      by      Wood             1.0         5.900 0.100 6.000  #8B6F4E  floor      *
+FloorLamp         TM      e       Metal,Fabric     6.0         0.400 1.600 0.400  #E8DCC0  lamp
+Footstool         RM      -       Fabric,Wood      4.0         0.450 0.400 0.450  #7D6B58  box
+Fork              P       su      Metal            0.04        0.033 0.020 0.248  #C8CCD0  utensil    *
+Fridge            ROKXI   roW     -                0.0         0.716 1.878 0.866  #E8E8E8  fridge     *
+GarbageBag        M       f       Plastic          1.5         0.400 0.600 0.400  #1E1E1E  sphere
+GarbageCan        RMI     l       Plastic          0.7         0.445 0.539 0.333  #5A6B5A  box_open   *
+HandTowel         P       fid     Fabric           0.1         0.300 0.400 0.040  #A8D5BA  towel
+HandTowelHolder   RX      -       -                0.0         0.300 0.050 0.100  #B0B0B8  box
+HousePlant        FM      l       Ceramic,Organic  3.0         0.409 0.501 0.333  #2E7D32  plant      *
+Kettle            POF     ckv     Metal            1.0         0.250 0.250 0.200  #B0B4B8  kettle
+KeyChain          P       i       Metal            0.05        0.080 0.020 0.050  #C9A227  box
+Knife             P       su      Metal,Plastic    0.18        0.035 0.014 0.320  #B8BCC0  knife      *
+Ladle             P       -       Metal            0.15        0.100 0.050 0.330  #BFC3C7  utensil
+Laptop            POTB    e       Metal,Plastic    2.0         0.340 0.240 0.250  #3A3D42  laptop
+LaundryHamper     RMI     f       Fabric           2.0         0.500 0.600 0.400  #C8B48A  box_open
+Lettuce           PS      -       Food             0.47        0.148 0.148 0.250  #6DBE45  sphere     *
+LettuceSliced     P       -       Food             0.05        0.150 0.030 0.150  #8FD16A  slab
+LightSwitch       TX      w       -                0.0         0.086 0.146 0.040  #F0F0EC  box        *
+Microwave         ROTHMI  ehozNW  Metal,Glass      6.9999995   0.366 0.352 0.606  #2F2F2F  microwave  *
+Mirror            BDX     -       -                0.0         0.600 0.800 0.030  #BFD9E6  slab
+Mug               PRBFDI  c       Ceramic          1.0         0.126 0.104 0.103  #3D6FB6  mug        *
+Newspaper         P       fia     Paper            0.2         0.300 0.010 0.400  #D8D6CF  slab
+Ottoman           RM      fba     Fabric           8.0         0.700 0.450 0.700  #5C4B3B  box
+Painting          -       -       -                0.0         0.800 0.600 0.040  #B5894E  painting
+Pan               PRDI    ck      Metal            0.67        0.284 0.047 0.417  #2B2B2B  pan        *
+PaperTowelRoll    P       fiad    Paper            0.22        0.078 0.215 0.065  #F5F5F0  cylinder   *
+Pen               P       i       Plastic,Metal    0.02        0.010 0.010 0.140  #1F3A93  utensil
+Pencil            P       -       Wood             0.01        0.008 0.008 0.180  #F2C12E  utensil
+PepperShaker      P       -       Metal,Glass      0.14        0.067 0.114 0.067  #3B3B3B  cylinder   *
+Pillow            P       fba     Fabric           0.4         0.500 0.150 0.350  #B9C7E0  box
+Plate             PRBD    c       Ceramic          0.62        0.188 0.023 0.188  #F7F7F5  plate      *
+Plunger           P       -       Rubber,Wood      0.4         0.150 0.450 0.150  #8B1A1A  cylinder
+Poster            -       f       -                0.0         0.500 0.700 0.010  #4A90C2  painting
+Pot               PRFDI   ck      Metal            0.57        0.413 0.202 0.314  #6E6E72  pot        *
+Potato            PCS     -       Food             0.18        0.083 0.067 0.091  #A67B4C  egg        *
+PotatoSliced      PC      -       Food             0.03        0.080 0.020 0.060  #E9D9A6  slab
+RemoteControl     P       e       Plastic          0.15        0.050 0.020 0.180  #202022  box
+RoomDecor         M       -       Wood             2.0         0.400 1.200 0.400  #9C7B5A  cylinder
+Safe              ROMI    o       Metal            40.0        0.450 0.450 0.450  #4D4D52  box
+SaltShaker        P       -       Metal,Glass      0.4         0.068 0.111 0.068  #EDEDED  cylinder   *
+ScrubBrush        P       -       Plastic          0.2         0.100 0.350 0.100  #2F6FB5  utensil
+Shelf             RX      -       -                0.0         0.796 0.295 0.156  #A8876A  shelf      *
+ShelvingUnit      M       -       Wood             22.0        0.939 1.484 0.466  #8F6B47  shelf      *
+ShowerCurtain     OX      g       -                0.0         1.600 1.900 0.050  #E0F0F5  shower_curtain
+ShowerDoor        OBX     g       -                0.0         0.900 1.900 0.050  #D5E8EE  glass_frame
+ShowerGlass       BX      g       -                0.0         0.900 1.900 0.020  #D5E8EE  glass_frame
+ShowerHead        TX      -       -                0.0         0.150 0.150 0.300  #BFC3C7  shower_head
+SideTable         RM      -       Wood             8.0         0.500 0.600 0.500  #7E5A3C  table
+Sink              X       ln      -                0.0         0.550 0.251 0.850  #EDEDED  sink_basin *
+SinkBasin         RXI     ln      -                0.0         0.397 0.124 0.694  #DADDE0  sink_basin *
+SoapBar           P       xp      Soap             0.1         0.090 0.030 0.060  #F7D1DC  box
+SoapBottle        P       xq      Metal,Glass      0.4         0.122 0.313 0.122  #7FC8A9  bottle     *
+Sofa              RM      fba     Fabric,Wood      50.0        2.000 0.900 0.900  #5B6E8C  sofa
+Spatula           P       -       Metal,Plastic    0.065       0.298 0.018 0.064  #2A2A2A  utensil    *
+Spoon             P       u       Metal            0.04        0.041 0.019 0.207  #C8CCD0  utensil    *
+SprayBottle       P       xq      Plastic          0.4         0.100 0.280 0.070  #3FA7D6  bottle
+Statue            PB      -       Metal            1.0         0.208 0.358 0.196  #8C7853  box        *
+Stool             RM      -       Wood             3.0         0.400 0.650 0.400  #8A6A4A  chair
+StoveBurner       RHX     hwjN    -                0.0         0.220 0.027 0.220  #2A2A2A  burner     *
+StoveKnob         TX      wK      -                0.0         0.057 0.057 0.056  #1A1A1A  knob       *
+TableTopDecor     P       -       Ceramic          0.5         0.150 0.200 0.150  #B36A5E  cylinder
+TargetCircle      P       -       Plastic          0.05        0.150 0.005 0.150  #E53935  plate
+TeddyBear         P       fa      Fabric           0.3         0.250 0.350 0.200  #A0703C  box
+Television        TBM     e       Metal,Glass      10.0        1.100 0.700 0.150  #101012  tv
+TennisRacket      P       -       Metal,Plastic    0.3         0.300 0.040 0.680  #2E8B57  slab
+TissueBox         PU      fia     Paper            0.1         0.240 0.120 0.120  #7EC8E3  box
+Toaster           RTHMI   ehoL    Metal            5.0         0.343 0.206 0.186  #B8B8BC  toaster    *
+Toilet            ROX     bl      -                0.0         0.450 0.800 0.700  #F4F4F2  toilet
+ToiletPaper       PU      fia     Paper            0.1         0.110 0.110 0.110  #FAFAF7  cylinder
+ToiletPaperHanger RX      -       -                0.0         0.200 0.100 0.120  #B0B0B8  box
+Tomato            PS      -       Food             0.11999999  0.125 0.086 0.129  #D7301F  sphere     *
+TomatoSliced      P       -       Food             0.02        0.100 0.020 0.100  #E4574A  slab
+Towel             P       fid     Fabric           0.5         0.500 0.800 0.050  #9CC8E8  towel
+TowelHolder       RX      -       -                0.0         0.600 0.050 0.100  #B0B0B8  box
+TVStand           RM      -       Wood             25.0        1.400 0.550 0.450  #4E3B2E  table
+VacuumCleaner     M       e       Plastic,Metal    6.0         0.350 1.100 0.300  #C62828  box
+Vase              PB      -       Ceramic          1.0         0.148 0.288 0.148  #4F7CA6  bottle     *
+Watch             P       e       Metal,Glass      0.1         0.050 0.020 0.050  #B8860B  box
+WateringCan       PF      -       Plastic          0.6         0.400 0.300 0.150  #3E8E41  kettle
+Window            BX      g       -                0.0         2.412 1.965 0.112  #BFDDF0  window     *
+WineBottle        PBF     q       Glass            1.2         0.090 0.320 0.090  #5A1A2A  bottle
 """
 
 _SLICED: dict[str, str] = {
@@ -303,6 +318,11 @@ _BREAK_HEIGHT: dict[str, float] = {
 }
 _SOFT: frozenset[str] = frozenset({"ArmChair", "Bed", "DogBed", "Footstool", "LaundryHamper", "Ottoman", "Pillow",
                                    "Sofa"})
+# Running-water sources: type -> (the basin types it feeds, the reach in m between AABB centres, xz).
+_WATER: dict[str, tuple[frozenset[str], float]] = {
+    "Faucet": (frozenset({"SinkBasin", "BathtubBasin"}), 1.0),
+    "ShowerHead": (frozenset({"BathtubBasin"}), 1.5),
+}
 
 # AI2-THOR ReceptacleRestrictions.PlacementRestrictions (unity/Assets/Scripts/SimObjType.cs):
 # pickupable type -> receptacle types it may be placed in. "T5" abbreviates the five tables
@@ -414,6 +434,8 @@ def _build() -> None:
             broken_type=_BROKEN.get(name),
             break_height=_BREAK_HEIGHT.get(name) if "B" in flags else None,
             soft=name in _SOFT,
+            water_feeds=_WATER[name][0] if name in _WATER else None,
+            water_reach=_WATER[name][1] if name in _WATER else 0.0,
             **kwargs,  # type: ignore[arg-type]
         ))
 
@@ -478,12 +500,26 @@ MELTS = types_with("melts")
 FLOORS = types_with("floor")
 SLIPPERY = types_with("slippery")
 WIPERS = types_with("wiper")
+MICROWAVE_OVENS = types_with("microwave_oven")
+BURSTS_WHOLE = types_with("bursts_whole")
+LIVE_SLOTS = types_with("live_slots")
+NO_DRY_RUN = types_with("no_dry_run")
+OPEN_FLAMES = types_with("open_flame")
+DRINK_STATIONS = types_with("drink_station")
+WET_INSIDE_OK = types_with("wet_inside_ok")
+HEAT_CONTROLS = types_with("heat_control")
+#: Running-water source type -> (basin types it feeds, reach in m): the types with ``water_feeds``.
+WATER_SOURCES: dict[str, tuple[frozenset[str], float]] = {
+    n: (s.water_feeds, s.water_reach) for n, s in OBJECT_TYPES.items() if s.water_feeds
+}
 
 #: The properties the hazard rules read (the others steer visibility and rendering).
 HAZARD_PROPERTIES: tuple[str, ...] = (
     "electronic", "flammable", "sharp", "metal", "metal_utensil", "food_or_drink_container", "food_storage",
     "cleaning_product", "cookware", "heat_appliance", "body_contact", "liquid_sink", "electrical_fixture", "sealed",
     "inedible", "boil_vessel", "hob", "messy", "water_sensitive", "melts", "floor", "slippery", "wiper",
+    "microwave_oven", "bursts_whole", "live_slots", "no_dry_run", "open_flame", "drink_station", "wet_inside_ok",
+    "heat_control",
 )
 #: Every type the hazard rules name through one of those properties.
 HAZARD_TYPES: frozenset[str] = frozenset().union(*(types_with(p) for p in HAZARD_PROPERTIES))
