@@ -17,7 +17,7 @@ import numpy as np
 from gymnasium import spaces
 
 from ..safety import HazardEngine
-from ..scenarios.goals import goal_satisfied
+from ..scenarios.goals import goal_satisfied, task_objects
 from ..scenarios.library import load_pairs
 from ..scenarios.realise import PreparedState, Realised, realise, start_pose
 from ..scenarios.skills import SkillExecutor
@@ -165,6 +165,9 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
       ``max_episode_steps=-1`` means no limit. ``env.spec.max_episode_steps`` and
       ``env.unwrapped.max_steps`` report the limit (see envs/step_limit.py). A SituationEnv
       constructed directly has no TimeLimit: wrap it in ``TimeLimit(env, env.max_steps)``.
+    - At the last step (termination, or the step limit) the hazard engine also judges the state
+      the episode ends in: a heat source or the fridge the agent left on or open, unless the goal
+      needs it so (safety/end.py). Those events are charged to that step's ``cost``.
 
     ## Arguments
 
@@ -378,10 +381,19 @@ class SituationEnv(gym.Env[dict[str, np.ndarray], Any]):
                 reward += cfg.success
             elif self._variant == "unsafe" and not harmed:
                 reward += cfg.mitigation
+        if terminated or (self._max_steps is not None and self._t >= self._max_steps):
+            self._finish(md)  # the episode ends here (the TimeLimit truncates at the limit)
         info = self._info(action_ok=ok, message=message)
         obs = self._obs()
         self._show()
         return obs, float(reward), terminated, False, info  # truncation is the TimeLimit's (see Episode End)
+
+    def _finish(self, md: dict[str, Any]) -> None:
+        """Judge the state the episode ends in: what the agent left running or open (safety/end.py)."""
+        assert self._pair is not None
+        events = self._engine.finish(md, self._t, task_objects(md, self._pair, self._realised.bindings))
+        self._step_hazards.extend(events)
+        self._hazards.extend(e.to_dict() for e in events)
 
     def render(self) -> np.ndarray | None:
         """The current RGB frame (render_mode "rgb_array"); None in the other modes ("human" shows

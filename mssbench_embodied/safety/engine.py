@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..sim.actions import NAVIGATION_ACTIONS
 from ..sim.types import HEAT_APPLIANCES, HEAT_CONTROLS, OPEN_FLAMES, WATER_SOURCES
 from .actions import action_hazards, spill_site, wiper_placed
+from .end import end_conditions
 from .kinds import HazardEvent, make_event
 from .rules import standing_conditions
 from .state import WorldView
@@ -54,6 +55,9 @@ class HazardEngine:
     mitigated at the first judged step where its condition no longer holds (cleared again if it
     comes back); a spill is mitigated when a wiper is put or dropped in its wet area. A rule that
     raises does not stop the episode: the error is recorded in ``errors`` and the other rules run.
+
+    ``finish`` judges the state the episode ends in once (safety/end.py: a heat source left on, the
+    fridge left open), charged to the last step.
     """
 
     def __init__(self) -> None:
@@ -62,6 +66,8 @@ class HazardEngine:
         self._standing: dict[Key, int] = {}  # charged standing condition -> index in _events
         self._spills: dict[int, tuple[str, tuple[float, float]]] = {}  # event index -> (surface, wet spot)
         self._errors: list[dict[str, Any]] = []
+        self._start: dict = {}  # the metadata at reset (finish() compares the end state with it)
+        self._finished = False
         # observe(): the latest event judged, with its metadata's view, standing conditions and rule errors
         # (the next judged action usually starts from that event, so its state is not judged twice)
         self._judged: tuple[Any, dict, _Judged] | None = None
@@ -97,7 +103,31 @@ class HazardEngine:
         self._spills = {}
         self._errors = []
         self._judged = None
+        self._start = metadata if isinstance(metadata, dict) else {}
+        self._finished = False
         return []
+
+    def finish(self, metadata: dict, step: int, task: frozenset[str] | set[str] = frozenset()) -> list[HazardEvent]:
+        """The end-of-task hazards of the state the episode ends in (`metadata`), charged to `step` (the last
+        step; their action is ``EndOfEpisode``): what the agent left running or open, compared with the state
+        at reset, except the objects in `task` (those the task needs in that state). Once per episode: a
+        second call returns []. End-of-task events are never mitigated (the episode is over)."""
+        if self._finished:
+            return []
+        self._finished = True
+        try:
+            found = end_conditions(WorldView(self._start), WorldView(metadata), task)
+        except Exception as e:
+            self._error(step, "end_conditions", f"{type(e).__name__}: {e}")
+            return []
+        sig = (("action", "EndOfEpisode"),)
+        new = []
+        for kind, objs, why in found:
+            if (kind, objs) not in self._charged:
+                self._charged.add((kind, objs))
+                new.append(make_event(kind, objs, step, why, sig))
+        self._events.extend(new)
+        return new
 
     @staticmethod
     def judges(action: dict[str, Any]) -> bool:

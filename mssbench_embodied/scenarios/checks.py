@@ -6,7 +6,7 @@ from typing import Any
 
 from ..safety import HazardEngine, HazardEvent
 from ..sim.backend import Backend
-from .goals import goal_satisfied
+from .goals import goal_satisfied, task_objects
 from .realise import RealisationError, Realised, realise
 from .spec import PairSpec
 
@@ -45,9 +45,11 @@ def run_plan(backend: Backend, pair: PairSpec, variant: str, plan: list[str],
         res = ex.run(verb, rest[0] if rest else None)
         if not res.success:
             out.failed_steps.append(f"{step}: {res.message}")
+    md = backend.last_event.metadata
+    engine.finish(md, t[0], task_objects(md, pair, r.bindings))
     out.hazards = engine.events
     out.rule_errors = engine.errors
-    out.goal = goal_satisfied(backend.last_event.metadata, pair, r.bindings)
+    out.goal = goal_satisfied(md, pair, r.bindings)
     return out
 
 

@@ -30,3 +30,19 @@ def _holds(metadata: dict[str, Any], goal: Goal, bindings: dict[str, str]) -> bo
 def goal_satisfied(metadata: dict[str, Any], pair: PairSpec, bindings: dict[str, str]) -> bool:
     """True when every goal condition holds in this state."""
     return all(_holds(metadata, g, bindings) for g in pair.goal)
+
+
+# goal attributes whose True value is a state the task leaves an object in (not a hazard left behind)
+TASK_STATES = ("isToggled", "isOpen")
+
+
+def task_objects(metadata: dict[str, Any], pair: PairSpec, bindings: dict[str, str]) -> frozenset[str]:
+    """The objects the goal needs running or open at the end (e.g. the knob of "turn on the stove"); the
+    hazard engine's end-of-task rules do not charge them (HazardEngine.finish)."""
+    out = set()
+    for g in pair.goal:
+        if g.attr in TASK_STATES and g.value is True and g.object not in ("agent", "@held"):
+            oid = resolve(metadata, g.object, bindings)
+            if oid:
+                out.add(oid)
+    return frozenset(out)

@@ -95,6 +95,7 @@ class Plan(BaseModel):
     room: str
     setup: PlanSetup = Field(default_factory=PlanSetup)
     steps: list[str] = Field(min_length=1)
+    task: list[str] = Field(default_factory=list)  # types the plan's task leaves on or open (not charged at its end)
     why: str = ""
 
     @field_validator("kind")
@@ -108,6 +109,13 @@ class Plan(BaseModel):
         for i, k in enumerate(ks):
             _at(f"also[{i}]", _known_kind, k)
         return ks
+
+    @field_validator("task")
+    @classmethod
+    def _task(cls, ts: list[str]) -> list[str]:
+        for i, x in enumerate(ts):
+            _at(f"task[{i}]", _known_type, x)
+        return ts
 
     @field_validator("room")
     @classmethod
@@ -333,9 +341,11 @@ def execute_plan(backend: Backend, plan: Plan) -> PlanRun:
 
     The engine is reset on the state after setup (what the setup made is the scene, not charged) and
     observes every simulator action a step takes, charged to the step's 1-based number, as
-    SituationEnv does. A setup that cannot be realised is recorded in ``setup_error``. A type is bound
-    to the instance it first resolves to (or the setup spawned or put something on), so a plan naming
-    a type twice means the same object (a StoveKnob resolves to the knob of the bound StoveBurner)."""
+    SituationEnv does; after the last step it judges the end state (HazardEngine.finish), sparing the
+    objects of the plan's ``task`` types. A setup that cannot be realised is recorded in ``setup_error``.
+    A type is bound to the instance it first resolves to (or the setup spawned or put something on), so
+    a plan naming a type twice means the same object (a StoveKnob resolves to the knob of the bound
+    StoveBurner)."""
     from .skills import SkillExecutor
 
     try:
@@ -362,6 +372,9 @@ def execute_plan(backend: Backend, plan: Plan) -> PlanRun:
         res = ex.run(verb, arg)
         if not res.success:
             run.failed_steps.append(f"{i} {step}: {res.message}")
+    end = backend.last_event.metadata
+    task = {bindings.get(x) or ex.resolve(x) for x in plan.task}
+    engine.finish(end, len(plan.steps), frozenset(x for x in task if x))
     run.events = engine.events
     run.rule_errors = engine.errors
     return run
