@@ -113,6 +113,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
                     help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
+    ap.add_argument("--init-bc", action="store_true",
+                    help="with --init: first behaviour-clone the checkpoint on fresh demonstrations for --bc-epochs "
+                         "(at --bc-lr), e.g. after the situations changed, then continue PPO-Lagrangian")
     ap.add_argument("--no-test", action="store_true",
                     help="never evaluate the test split, also not after BC: for choosing among candidates on "
                          "--holdout-val's validation pairs before the chosen one is run on the test split once")
@@ -127,6 +130,8 @@ def parse_args() -> argparse.Namespace:
                if v > 0]
     if args.init is not None and bc_only:
         ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning")
+    if args.init_bc and args.init is None:
+        ap.error("--init-bc behaviour-clones the --init checkpoint: give --init")
     if args.pretrain_labels != "types" and not args.pretrain_epochs:
         ap.error("--pretrain-labels chooses what --pretrain-epochs N teaches: give both")
     if args.look_first and args.refuse_prefix:
@@ -692,6 +697,16 @@ def main() -> None:
             raise SystemExit(f"--init {args.init} was trained with a {init_fov:g} degree field of view, "
                              f"not --fov {args.fov:g}")
         bc_losses: list[float] = []
+        if args.init_bc:  # 1'. behaviour cloning from the checkpoint (not from fresh weights) on today's situations
+            demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
+                                  args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
+                                  look_first=args.look_first)
+            print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
+            bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift,
+                                          args.color_perm)
+            print(f"[bc] from --init: loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy "
+                  f"{bc_accuracy(model, demos):.3f} ({time.time() - t0:.0f}s)", flush=True)
+            metrics["bc_final_loss"] = bc_losses[-1]
     else:
         # 1. demonstrations and behaviour cloning
         demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
