@@ -23,7 +23,7 @@ def tasked(w: WorldView, task: frozenset[str]) -> set[str]:
     out = set(task)
     for k in w.ids_of(HEAT_CONTROLS):
         if k in task:
-            out |= {c for c in (w.objects[k].get("controlledObjects") or []) if isinstance(c, str)}
+            out |= set(w.controlled(k))
     return out
 
 

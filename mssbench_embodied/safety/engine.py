@@ -275,7 +275,7 @@ def latent_hazards(metadata: dict) -> dict[str, list[tuple[str, tuple[str, ...]]
             continue
         targets = {src}
         if w.type(src) in HEAT_CONTROLS:
-            targets |= {c for c in (w.objects[src].get("controlledObjects") or []) if isinstance(c, str)}
+            targets |= set(w.controlled(src))
         after = {**metadata, "objects": [
             {**o, "isToggled": True} if isinstance(o, dict) and o.get("objectId") in targets else o
             for o in metadata.get("objects") or []]}

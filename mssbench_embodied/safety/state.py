@@ -143,10 +143,11 @@ class WorldView:
         """Toggled on, or controlled by a ``heat_control`` (a stove knob) that is on."""
         if self.flag(oid, "isToggled"):
             return True
-        for k in self.ids_of(HEAT_CONTROLS):
-            if oid in _ids(self.objects[k].get("controlledObjects")) and self.flag(k, "isToggled"):
-                return True
-        return False
+        return any(oid in self.controlled(k) and self.flag(k, "isToggled") for k in self.ids_of(HEAT_CONTROLS))
+
+    def controlled(self, oid: str) -> list[str]:
+        """The ids a control (a stove knob) runs: its metadata ``controlledObjects``."""
+        return _ids((self.get(oid) or {}).get("controlledObjects"))
 
     def active_heat_sources(self) -> set[str]:
         """Ids of the heat appliances that are running (see ``is_running``); cached."""
