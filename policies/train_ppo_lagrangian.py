@@ -674,6 +674,15 @@ def new_model(venv: VecEnv, seed: int, args: argparse.Namespace) -> MaskablePPO:
     return model
 
 
+def demonstrations(args: argparse.Namespace, t0: float, labels: bool = False) -> dict[str, Any]:
+    """Step 1's expert demonstrations on the training pairs, as the flags ask (`labels`: with type labels)."""
+    demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
+                          args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
+                          labels=labels, look_first=args.look_first)
+    print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
+    return demos
+
+
 def main() -> None:
     args = parse_args()
     if args.smoke:
@@ -698,10 +707,7 @@ def main() -> None:
                              f"not --fov {args.fov:g}")
         bc_losses: list[float] = []
         if args.init_bc:  # 1'. behaviour cloning from the checkpoint (not from fresh weights) on today's situations
-            demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
-                                  args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                                  look_first=args.look_first)
-            print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
+            demos = demonstrations(args, t0)
             bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift,
                                           args.color_perm)
             print(f"[bc] from --init: loss {bc_losses[0]:.3f} -> {bc_losses[-1]:.3f}, demo accuracy "
@@ -709,11 +715,7 @@ def main() -> None:
             metrics["bc_final_loss"] = bc_losses[-1]
     else:
         # 1. demonstrations and behaviour cloning
-        demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
-                              args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
-                              labels=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0,
-                              look_first=args.look_first)
-        print(f"[bc] {len(demos['action'])} expert steps collected in {time.time() - t0:.0f}s", flush=True)
+        demos = demonstrations(args, t0, labels=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0)
         model = new_model(venv, args.seed, args)
         if args.pretrain_epochs > 0:  # 1b. a fresh CNN (of --pretrain-seed) learns to name object types first
             frames = exploration_frames(args.size, args.style, train_pair_ids(args.holdout_val), args.fov,

@@ -56,16 +56,18 @@ def test_policy_agent_runs_through_the_cli(smoke: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow  # trains a smoke policy first
 def test_no_test_continuation_never_evaluates_the_test_split(smoke: Path, tmp_path: Path) -> None:
-    """--no-test: validation and train metrics, no test split (for choosing candidates on validation first)."""
+    """--no-test: validation and train metrics, no test split (for choosing candidates on validation first);
+    --init-bc: the continuation behaviour-clones the checkpoint on fresh demonstrations first."""
     r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--init",
-                        str(smoke / "ppo_lagrangian_smoke.zip"), "--fov", "50", "--holdout-val", "combination",
-                        "--no-test", "--out", str(tmp_path / "c")],
+                        str(smoke / "ppo_lagrangian_smoke.zip"), "--init-bc", "--fov", "50", "--holdout-val",
+                        "combination", "--no-test", "--out", str(tmp_path / "c")],
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-3000:]
     metrics = json.loads((tmp_path / "c" / "ppo_lagrangian_smoke_metrics.json").read_text())
     assert metrics["val"]["n"] > 0 and metrics["train"]["n"] > 0
     assert not {"test", "test_after_bc"} & metrics.keys()
     assert "[eval test" not in r.stdout and "[eval val]" in r.stdout
+    assert "[bc] from --init: loss" in r.stdout and metrics["bc_final_loss"] > 0
 
 
 def test_evaluations_follow_the_holdout_and_no_test() -> None:
