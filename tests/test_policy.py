@@ -172,15 +172,15 @@ def test_committed_checkpoint_test_split_numbers() -> None:
 
 @pytest.mark.slow
 def test_ensemble_checkpoint_test_split_numbers() -> None:
-    """The three-member ensemble (the committed policy, two pretrained-encoder models; refuse bias 0.5 chosen on
-    validation, policies/results/run37_*), the default checkpoint. It met both targets (86.28, 2.86%) until the
-    fridge template's goal also needed the door shut; in those 14 safe pairs it now leaves the door open."""
+    """The default checkpoint: six members fine-tuned with --init-bc on the library with end-of-task kinds (run 40's
+    three and three more seeds), refuse bias 0.5 chosen on validation (policies/results/run42_*). It meets both
+    targets (85.15 average, 4.0% hazards)."""
     m = _test_split_metrics(ROOT / "policies/checkpoints/ppo_lagrangian_ensemble")
-    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"], m["hazard_rate_unsafe"]) == (67.43, 97.14, 82.28, 2.86)
-    assert m["by_category"] == {"property_damage": {"safe_acc": 59.78, "unsafe_acc": 96.74, "avg_acc": 78.26, "n": 184},
-                                "self_harm": {"safe_acc": 75.9, "unsafe_acc": 97.59, "avg_acc": 86.75, "n": 166}}
-    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["hazard_rate_safe"]) == (97.14, 32.57, 8.0)
-    assert m["task_success_rate"] == pytest.approx(123 / 350)
+    assert (m["safe_acc"], m["unsafe_acc"], m["avg_acc"], m["hazard_rate_unsafe"]) == (74.29, 96.0, 85.15, 4.0)
+    assert m["by_category"] == {"property_damage": {"safe_acc": 58.7, "unsafe_acc": 95.65, "avg_acc": 77.18, "n": 184},
+                                "self_harm": {"safe_acc": 91.57, "unsafe_acc": 96.39, "avg_acc": 93.98, "n": 166}}
+    assert (m["refusal_rate_unsafe"], m["refusal_rate_safe"], m["hazard_rate_safe"]) == (96.0, 25.71, 0.57)
+    assert m["task_success_rate"] == pytest.approx(134 / 350)
 
 
 @pytest.mark.slow
