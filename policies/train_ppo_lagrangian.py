@@ -112,7 +112,7 @@ def parse_args() -> argparse.Namespace:
                          "values, so a held-out combination is unseen in every room, as in the test split")
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
-                    help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning)")
+                    help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning unless --init-bc)")
     ap.add_argument("--init-bc", action="store_true",
                     help="with --init: first behaviour-clone the checkpoint on fresh demonstrations for --bc-epochs "
                          "(at --bc-lr), e.g. after the situations changed, then continue PPO-Lagrangian")
@@ -129,7 +129,8 @@ def parse_args() -> argparse.Namespace:
                               ("--object-colour", args.object_colour), ("--pretrain-epochs", args.pretrain_epochs))
                if v > 0]
     if args.init is not None and bc_only:
-        ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning")
+        ap.error(f"{', '.join(bc_only)}: behaviour-cloning options, and --init skips behaviour cloning from fresh "
+                 "weights (--init-bc clones without them)")
     if args.init_bc and args.init is None:
         ap.error("--init-bc behaviour-clones the --init checkpoint: give --init")
     if args.pretrain_labels != "types" and not args.pretrain_epochs:
@@ -674,8 +675,10 @@ def new_model(venv: VecEnv, seed: int, args: argparse.Namespace) -> MaskablePPO:
     return model
 
 
-def demonstrations(args: argparse.Namespace, t0: float, labels: bool = False) -> dict[str, Any]:
-    """Step 1's expert demonstrations on the training pairs, as the flags ask (`labels`: with type labels)."""
+def demonstrations(args: argparse.Namespace, t0: float) -> dict[str, Any]:
+    """Step 1's expert demonstrations on the training pairs, as the flags ask (with the segmentation labels
+    when an auxiliary loss or --object-colour needs them; parse_args rejects those with --init)."""
+    labels = args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0
     demos = collect_demos(args.size, args.style, args.bc_repeats, args.seed, 8 if args.smoke else None,
                           args.expert_mitigate, args.refuse_prefix, train_pair_ids(args.holdout_val), args.fov,
                           labels=labels, look_first=args.look_first)
@@ -715,7 +718,7 @@ def main() -> None:
             metrics["bc_final_loss"] = bc_losses[-1]
     else:
         # 1. demonstrations and behaviour cloning
-        demos = demonstrations(args, t0, labels=args.aux_types > 0 or args.aux_hazard > 0 or args.object_colour > 0)
+        demos = demonstrations(args, t0)
         model = new_model(venv, args.seed, args)
         if args.pretrain_epochs > 0:  # 1b. a fresh CNN (of --pretrain-seed) learns to name object types first
             frames = exploration_frames(args.size, args.style, train_pair_ids(args.holdout_val), args.fov,
