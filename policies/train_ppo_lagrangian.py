@@ -21,6 +21,7 @@ import argparse
 import csv
 import hashlib
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,13 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
-from mssbench_embodied.agents.checkpoint import save_policy
+from mssbench_embodied.agents.checkpoint import (
+    CheckpointError,
+    copy_trained_weights,
+    load_trained_policy,
+    resolve_checkpoint,
+    save_policy,
+)
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX
@@ -112,7 +119,12 @@ def parse_args() -> argparse.Namespace:
                          "values, so a held-out combination is unseen in every room, as in the test split")
     ap.add_argument("--out", type=Path, default=HERE / "checkpoints")
     ap.add_argument("--init", type=Path, default=None,
-                    help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning unless --init-bc)")
+                    help="continue PPO-Lagrangian from this checkpoint (skips behaviour cloning unless --init-bc): a "
+                         "weights-only one (STEM.json; nothing is unpickled; its weights as trained, without a refuse "
+                         "bias; a fresh optimizer) or an SB3 zip of your own run (pickles; its optimizer state too)")
+    ap.add_argument("--init-member", type=int, default=None, metavar="K",
+                    help="with a weights-only ensemble --init: start from its member K (0-based; the config's "
+                         "member_checkpoints names them)")
     ap.add_argument("--init-bc", action="store_true",
                     help="with --init: first behaviour-clone the checkpoint on fresh demonstrations for --bc-epochs "
                          "(at --bc-lr), e.g. after the situations changed, then continue PPO-Lagrangian")
@@ -133,6 +145,8 @@ def parse_args() -> argparse.Namespace:
                  "weights (--init-bc clones without them)")
     if args.init_bc and args.init is None:
         ap.error("--init-bc behaviour-clones the --init checkpoint: give --init")
+    if args.init_member is not None and args.init is None:
+        ap.error("--init-member picks a member of the --init ensemble: give --init")
     if args.pretrain_labels != "types" and not args.pretrain_epochs:
         ap.error("--pretrain-labels chooses what --pretrain-epochs N teaches: give both")
     if args.look_first and args.refuse_prefix:
@@ -686,12 +700,63 @@ def demonstrations(args: argparse.Namespace, t0: float) -> dict[str, Any]:
     return demos
 
 
+def usage_error(message: str) -> SystemExit:
+    """Print `message` as a usage error and return the exit (code 2) to raise."""
+    print(f"error: {message}", file=sys.stderr)
+    return SystemExit(2)
+
+
+def check_init(args: argparse.Namespace) -> tuple[str, Path]:
+    """(kind, path) of the --init checkpoint (checkpoint.resolve_checkpoint), checked against the flags: its member,
+    render style and field of view; a usage error (exit 2) naming the problem otherwise."""
+    try:
+        kind, path = resolve_checkpoint(args.init)
+        if kind == "legacy":
+            if args.init_member is not None:
+                raise CheckpointError(f"{path} is an SB3 zip: --init-member picks a member of a weights-only ensemble")
+            return kind, path
+        cfg = load_trained_policy(path, args.init_member)[1]
+    except CheckpointError as e:
+        raise usage_error(f"--init: {e}") from None
+    check_init_camera(args, str(cfg.get("render_style", "flat")), float(cfg.get("field_of_view", DEFAULT_FOV)))
+    return kind, path
+
+
+def check_init_camera(args: argparse.Namespace, style: str, fov: float) -> None:
+    """A usage error unless the --init checkpoint was trained on this run's render style and field of view."""
+    if style != args.style:
+        raise usage_error(f"--init {args.init} was trained on {style} frames, not --style {args.style}")
+    if fov != args.fov:
+        raise usage_error(f"--init {args.init} was trained with a {fov:g} degree field of view, not --fov {args.fov:g}")
+
+
+def init_model(venv: VecEnv, args: argparse.Namespace, init: tuple[str, Path]) -> MaskablePPO:
+    """The --init checkpoint as a MaskablePPO on `venv`: a weights-only one's weights (member --init-member of an
+    ensemble) in a new model of this run's settings, or an SB3 zip as saved (with its optimizer state)."""
+    kind, path = init
+    if kind == "weights":
+        model = new_model(venv, args.seed, args)
+        try:
+            copy_trained_weights(model, path, args.init_member)
+        except CheckpointError as e:
+            raise usage_error(f"--init: {e}") from None
+        member = "" if args.init_member is None else f"member {args.init_member} of "
+        print(f"[init] {member}{path}.json: its trained weights (no refuse bias), a fresh optimizer", flush=True)
+        return model
+    model = MaskablePPO.load(path, env=venv, device="cpu", learning_rate=args.ppo_lr, seed=args.seed)
+    check_init_camera(args, str(getattr(model, "render_style", "flat")),
+                      float(getattr(model, "field_of_view", DEFAULT_FOV)))
+    print(f"[init] {path}: an SB3 zip (weights and optimizer state)", flush=True)
+    return model
+
+
 def main() -> None:
     args = parse_args()
     if args.smoke:
         args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size = 2, 1, 2048, 64
         args.num_envs = args.num_envs if args.num_workers else 1
         args.eval_limit = args.eval_limit or 4
+    init = check_init(args) if args.init is not None else None  # a bad --init fails at once, writing nothing
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -699,15 +764,8 @@ def main() -> None:
 
     venv = VecLagrangian(make_train_venv(args), args.lambda_init)
     metrics: dict = {"config": {k: str(v) for k, v in vars(args).items()}}
-    if args.init is not None:  # continue from a checkpoint: no behaviour cloning
-        model = MaskablePPO.load(args.init, env=venv, device="cpu", learning_rate=args.ppo_lr, seed=args.seed)
-        if getattr(model, "render_style", "flat") != args.style:
-            raise SystemExit(f"--init {args.init} was trained on {getattr(model, 'render_style', 'flat')} frames, "
-                             f"not --style {args.style}")
-        init_fov = float(getattr(model, "field_of_view", DEFAULT_FOV))
-        if init_fov != args.fov:
-            raise SystemExit(f"--init {args.init} was trained with a {init_fov:g} degree field of view, "
-                             f"not --fov {args.fov:g}")
+    if init is not None:  # continue from a checkpoint: no behaviour cloning
+        model = init_model(venv, args, init)
         bc_losses: list[float] = []
         if args.init_bc:  # 1'. behaviour cloning from the checkpoint (not from fresh weights) on today's situations
             demos = demonstrations(args, t0)

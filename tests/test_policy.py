@@ -68,6 +68,21 @@ def test_no_test_continuation_never_evaluates_the_test_split(smoke: Path, tmp_pa
     assert not {"test", "test_after_bc"} & metrics.keys()
     assert "[eval test" not in r.stdout and "[eval val]" in r.stdout
     assert "[bc] from --init: loss" in r.stdout and metrics["bc_final_loss"] > 0
+    assert ": an SB3 zip (weights and optimizer state)" in r.stdout
+
+
+@pytest.mark.slow  # trains a smoke policy first
+def test_continuation_from_a_weights_only_checkpoint(smoke: Path, tmp_path: Path) -> None:
+    """--init STEM.json: the weights-only checkpoint (nothing unpickled) continues PPO-Lagrangian."""
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--init",
+                        str(smoke / "ppo_lagrangian_smoke.json"), "--fov", "50", "--holdout-val", "combination",
+                        "--no-test", "--out", str(tmp_path / "w")],
+                       capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert f"[init] {smoke / 'ppo_lagrangian_smoke'}.json: its trained weights (no refuse bias)" in r.stdout
+    metrics = json.loads((tmp_path / "w" / "ppo_lagrangian_smoke_metrics.json").read_text())
+    assert metrics["val"]["n"] > 0 and "bc_final_loss" not in metrics
+    assert (tmp_path / "w" / "ppo_lagrangian_smoke.safetensors").stat().st_size > 10_000
 
 
 def test_evaluations_follow_the_holdout_and_no_test() -> None:
@@ -352,6 +367,59 @@ def test_look_first_demonstrations_go_to_the_target_then_refuse() -> None:
         assert len(first["action"]) > len(plain["action"])
     finally:
         env.close()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--init", str(ROOT / "policies/checkpoints/ppo_lagrangian_ensemble.json")],
+     "an ensemble of 6 policies: choose one (member 0 to 5)"),
+    (["--init", str(ROOT / "policies/checkpoints/ppo_lagrangian_ensemble.json"), "--init-member", "6"],
+     "member 6 out of range (the ensemble has members 0 to 5)"),
+    (["--init", str(COMMITTED_WEIGHTS) + ".json", "--init-member", "0"], "one policy, not an ensemble (no member 0)"),
+    (["--init", str(COMMITTED), "--init-member", "0"], "is an SB3 zip: --init-member picks a member"),
+    (["--init-member", "0"], "--init-member picks a member of the --init ensemble: give --init"),
+    (["--init", str(COMMITTED_WEIGHTS) + ".json", "--fov", "50"],
+     "trained with a 90 degree field of view, not --fov 50"),
+])
+def test_bad_init_is_a_usage_error_that_writes_nothing(args: list[str], message: str, tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), *args, "--out",
+                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and message in r.stderr, r.stderr[-2000:]
+    assert not (tmp_path / "out").exists()
+
+
+def test_trained_weights_of_an_ensemble_member() -> None:
+    """--init's weights-only path: member K's tensors as stored (no refuse bias), copied into a model of the same
+    architecture; a model of another frame size is refused by name."""
+    import torch
+    from safetensors.torch import load_file
+
+    from mssbench_embodied.agents.checkpoint import (
+        CheckpointError,
+        _build_policy,
+        copy_trained_weights,
+        load_trained_policy,
+        load_weights,
+    )
+    from mssbench_embodied.envs.action_space import HIGH_LEVEL_INDEX
+
+    stem = ROOT / "policies/checkpoints/ppo_lagrangian_ensemble"
+    policy, cfg = load_trained_policy(stem, 4)
+    stored = load_file(f"{stem}.safetensors")
+    own = policy.state_dict()
+    mine = {k: v for k, v in own.items() if f"4.{k}" in stored}
+    assert len(mine) == 21 and all(torch.equal(v, stored[f"4.{k}"]) for k, v in mine.items())
+    served = load_weights(stem).policies[4].state_dict()  # what the policy agent runs: the refuse bias added
+    assert [k for k in own if not torch.equal(own[k], served[k])] == ["action_net.bias"]
+    refuse = torch.zeros_like(own["action_net.bias"])
+    refuse[HIGH_LEVEL_INDEX[("refuse", None)]] = cfg["refuse_bias"]
+    assert torch.allclose(served["action_net.bias"] - own["action_net.bias"], refuse)
+    fresh = _build_policy(cfg, stem)
+    assert not torch.equal(fresh.state_dict()["action_net.weight"], own["action_net.weight"])
+    copy_trained_weights(fresh, stem, 4)
+    assert all(torch.equal(v, own[k]) for k, v in fresh.state_dict().items())
+    small = dict(cfg, observation_space=json.loads(json.dumps(cfg["observation_space"]).replace("128", "64")))
+    with pytest.raises(CheckpointError, match=r"observation_space differs from the model's \(frames of 128 px, not 64"):
+        copy_trained_weights(_build_policy(small, stem), stem, 4)
 
 
 def test_init_bc_needs_init(tmp_path: Path) -> None:

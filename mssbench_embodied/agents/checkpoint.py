@@ -40,9 +40,9 @@ from ..envs.situation_env import DEFAULT_FOV, check_field_of_view
 from .tta import CONFIG_KEY, parse_shifts
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
-           "checkpoint_files", "checkpoint_problem", "convert", "is_legacy_zip", "load_policy", "load_safetensors",
-           "main", "read_config", "refuse_bias", "resolve_checkpoint", "save_ensemble", "save_policy",
-           "with_refuse_bias"]
+           "checkpoint_files", "checkpoint_problem", "convert", "copy_trained_weights", "is_legacy_zip",
+           "load_policy", "load_safetensors", "load_trained_policy", "main", "read_config", "refuse_bias",
+           "resolve_checkpoint", "save_ensemble", "save_policy", "with_refuse_bias"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
@@ -501,6 +501,55 @@ def load_weights(stem: str | Path) -> Any:
     _raise_refusal(policy, bias)
     policy.set_training_mode(False)
     return WeightsPolicy(policy, cfg)
+
+
+def load_trained_policy(stem: str | Path, member: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """(policy, config) of a weights-only MaskablePPO checkpoint as it was trained, for fine-tuning
+    (``policies/train_ppo_lagrangian.py --init``): the weights without the config's refuse bias, in training mode.
+
+    member: which policy of an ensemble (required for one; refused for a single policy). Nothing is unpickled;
+    CheckpointError on any problem (an RLlib checkpoint, a member out of range, weights that do not fit).
+    """
+    jpath, wpath = checkpoint_files(stem)
+    cfg = read_config(jpath)
+    from . import rllib_policy
+
+    if rllib_policy.is_rllib_config(cfg):
+        raise CheckpointError(f"{jpath}: an RLlib checkpoint, not a MaskablePPO policy")
+    n = _members(cfg, jpath)
+    if n == 1 and member is not None:
+        raise CheckpointError(f"{jpath}: one policy, not an ensemble (no member {member})")
+    if n > 1 and member is None:
+        raise CheckpointError(f"{jpath}: an ensemble of {n} policies: choose one (member 0 to {n - 1})")
+    if member is not None and not 0 <= member < n:
+        raise CheckpointError(f"{jpath}: member {member} out of range (the ensemble has members 0 to {n - 1})")
+    if n == 1:
+        policy = _build_policy(cfg, jpath)
+        load_safetensors(policy, wpath)
+        return policy, cfg
+    import torch
+
+    members = [_build_policy(cfg, jpath) for _ in range(n)]
+    load_safetensors(torch.nn.ModuleList(members), wpath)
+    return members[member or 0], cfg
+
+
+def copy_trained_weights(model: Any, stem: str | Path, member: int | None = None) -> dict[str, Any]:
+    """Load a checkpoint's trained weights (``load_trained_policy``) into ``model``, a MaskablePPO (or its policy)
+    of the same architecture and spaces, and return the checkpoint's config; CheckpointError naming what differs."""
+    policy, cfg = load_trained_policy(stem, member)
+    target = getattr(model, "policy", model)
+    mine = {"policy": _policy_config(target), "observation_space": space_to_json(target.observation_space),
+            "action_space": space_to_json(target.action_space)}
+    for key, value in mine.items():
+        if cfg.get(key) != json.loads(json.dumps(value)):
+            trained, now = cfg.get("frame_size"), _frame_size(target.observation_space)
+            what = {"policy": "net_arch, activation or features extractor",
+                    "observation_space": f"frames of {trained} px, not {now}" if trained != now else "the instruction "
+                    "vocabulary or the observation keys"}.get(key, "the action set")
+            raise CheckpointError(f"{_stem(Path(stem))}.json: its {key} differs from the model's ({what})")
+    target.load_state_dict(policy.state_dict())
+    return cfg
 
 
 def refuse_bias(cfg: dict[str, Any], where: Path | str) -> float:
