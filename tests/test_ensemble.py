@@ -208,3 +208,29 @@ def test_malformed_refuse_bias_fails_with_one_line(members, tmp_path: Path, valu
         load_policy(jpath)
     msg = str(info.value)
     assert "refuse_bias must be a number from -20 to 20" in msg and str(jpath) in msg and "\n" not in msg
+
+
+def test_members_extract_and_rebuild_the_default_ensemble(tmp_path: Path, capsys) -> None:
+    """`member OUT ENSEMBLE K` writes member K alone (weights as trained, no refuse bias); the six members of the
+    committed default, rebuilt with its refuse bias, give its tensors back exactly."""
+    from safetensors.torch import load_file
+
+    default = COMMITTED.with_name("ppo_lagrangian_ensemble.json")
+    cfg = json.loads(default.read_text())
+    outs = []
+    for k in range(cfg["ensemble"]):
+        assert main(["member", str(tmp_path / f"m{k}"), str(default), str(k)]) == 0
+        outs.append(tmp_path / f"m{k}.json")
+    one = json.loads(outs[4].read_text())
+    assert not {"ensemble", "refuse_bias", "member_checkpoints"} & one.keys()
+    assert one["member_of"] == f"ppo_lagrangian_ensemble #4 ({cfg['member_checkpoints'][4]})"
+    assert (one["render_style"], one["frame_size"], one["field_of_view"]) == ("legible", 128, 90.0)
+    assert main(["ensemble", str(tmp_path / "again"), *map(str, outs), "--refuse-bias", str(cfg["refuse_bias"])]) == 0
+    a, b = load_file(str(default.with_suffix(".safetensors"))), load_file(str(tmp_path / "again.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    capsys.readouterr()
+    assert main(["member", str(tmp_path / "x"), str(default), "6"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "member 6 out of range (the ensemble has members 0 to 5)" in err
+    assert main(["member", str(tmp_path / "x"), str(COMMITTED), "0"]) == 2
+    assert "one policy, not an ensemble" in capsys.readouterr().err and not (tmp_path / "x.json").exists()

@@ -16,6 +16,7 @@ action distributions (agents/tta.py).
 
     python -m mssbench_embodied.agents.checkpoint convert IN.zip OUT      # OUT: a stem or a directory
     python -m mssbench_embodied.agents.checkpoint ensemble OUT A.json B.json [...] [--refuse-bias B]
+    python -m mssbench_embodied.agents.checkpoint member OUT ENSEMBLE.json K   # member K alone, weights as trained
     python -m mssbench_embodied.agents.checkpoint refuse-bias OUT IN.json B   # a copy with the threshold set
     python -m mssbench_embodied.agents.checkpoint show STEM.json
 """
@@ -40,9 +41,9 @@ from ..envs.situation_env import DEFAULT_FOV, check_field_of_view
 from .tta import CONFIG_KEY, parse_shifts
 
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
-           "checkpoint_files", "checkpoint_problem", "convert", "copy_trained_weights", "is_legacy_zip",
-           "load_policy", "load_safetensors", "load_trained_policy", "main", "read_config", "refuse_bias",
-           "resolve_checkpoint", "save_ensemble", "save_policy", "with_refuse_bias"]
+           "checkpoint_files", "checkpoint_problem", "convert", "copy_trained_weights", "extract_member",
+           "is_legacy_zip", "load_policy", "load_safetensors", "load_trained_policy", "main", "read_config",
+           "refuse_bias", "resolve_checkpoint", "save_ensemble", "save_policy", "with_refuse_bias"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
@@ -591,6 +592,18 @@ def with_refuse_bias(src: str | Path, out: str | Path, bias: float) -> tuple[Pat
     return dst_j, dst_w
 
 
+def extract_member(src: str | Path, member: int, out: str | Path) -> tuple[Path, Path]:
+    """Write member ``member`` of the weights-only ensemble ``src`` as a one-policy checkpoint ``out``: its weights
+    as trained (without the ensemble's refuse bias), the ensemble's spaces, render style, frame size and field of view,
+    and ``"member_of"`` naming where it came from."""
+    policy, cfg = load_trained_policy(src, member)
+    names = cfg.get("member_checkpoints")
+    name = names[member] if isinstance(names, list) and member < len(names) else None
+    single = {k: v for k, v in cfg.items() if k not in (ENSEMBLE_KEY, REFUSE_BIAS_KEY, "member_checkpoints")}
+    single["member_of"] = f"{_stem(Path(src)).name} #{member}" + (f" ({name})" if isinstance(name, str) else "")
+    return write_checkpoint(out, policy, single)
+
+
 def load_policy(path: str | Path, trust: bool = False) -> Any:
     """A policy to act with: ``WeightsPolicy`` for the weights-only format; a legacy SB3 zip
     (a ``MaskablePPO``) only with ``trust=True``, after a warning; else ``UntrustedCheckpoint``."""
@@ -624,7 +637,8 @@ def convert(src: str | Path, out: str | Path) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI: ``convert IN.zip OUT`` or ``show CHECKPOINT``; exit 2 with one line on bad input."""
+    """CLI: ``convert IN.zip OUT``, ``ensemble OUT M1 M2 ...``, ``member OUT ENSEMBLE K``, ``refuse-bias OUT CKPT B``
+    or ``show CHECKPOINT``; exit 2 with one line on bad input."""
     ap = argparse.ArgumentParser(prog="python -m mssbench_embodied.agents.checkpoint", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -636,6 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("members", type=Path, nargs="+", help=f"member checkpoints (STEM.json), 2 to {MAX_MEMBERS}")
     e.add_argument("--refuse-bias", type=float, default=0.0, metavar="B",
                    help="add B to every member's refuse logit at load time (a refusal threshold; default 0)")
+    m = sub.add_parser("member", help="one member of an ensemble -> a one-policy checkpoint (weights as trained)")
+    m.add_argument("out", type=Path, help="output stem")
+    m.add_argument("checkpoint", type=Path, help="the ensemble (STEM.json)")
+    m.add_argument("member", type=int, help="which member, 0-based (the order of the config's member_checkpoints)")
     r = sub.add_parser("refuse-bias", help="copy a weights-only checkpoint with its refuse logit raised by B at load")
     r.add_argument("out", type=Path, help="output stem")
     r.add_argument("checkpoint", type=Path)
@@ -662,6 +680,12 @@ def main(argv: list[str] | None = None) -> int:
                 extra[REFUSE_BIAS_KEY] = refuse_bias({**loaded[0].config, REFUSE_BIAS_KEY: args.refuse_bias},
                                                      "--refuse-bias")
             jpath, wpath = save_ensemble(loaded, args.out, extra=extra)
+            print(f"wrote {jpath} and {wpath}")
+        elif args.cmd == "member":
+            kind, p = resolve_checkpoint(args.checkpoint)
+            if kind != "weights":
+                raise UntrustedCheckpoint(_untrusted_message(p))
+            jpath, wpath = extract_member(p, args.member, args.out)
             print(f"wrote {jpath} and {wpath}")
         elif args.cmd == "refuse-bias":
             kind, p = resolve_checkpoint(args.checkpoint)
