@@ -13,7 +13,9 @@ Steps:
      lambda <- max(0, lambda + lr_lambda * (mean episode cost - cost_limit)).
   3. Evaluation on the train and test splits (every pair, both variants) with MSSBench's metrics
      (--holdout-val: also the validation pairs; --no-test: never the test split, also not after BC).
-Writes the checkpoint, metrics JSON, a CSV log and learning curves (return, cost, lambda).
+Writes the checkpoint, metrics JSON, a CSV log and learning curves (return, cost, lambda). While it runs, a resume
+point (weights, optimizer state, multiplier, logs; after BC, every --save-every PPO steps and after PPO) lets
+`--resume` finish a killed run; it is removed when the run finishes.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,14 @@ from mssbench_embodied.agents.checkpoint import (
     save_policy,
 )
 from mssbench_embodied.agents.policy_net import SituationFeatures
+from mssbench_embodied.agents.train_state import (
+    ResumeError,
+    load_resume_point,
+    read_resume_state,
+    remove_resume_point,
+    resume_json,
+    save_resume_point,
+)
 from mssbench_embodied.agents.tta import parse_shifts
 from mssbench_embodied.envs.action_space import HIGH_LEVEL, HIGH_LEVEL_INDEX
 from mssbench_embodied.envs.situation_env import DEFAULT_FOV, check_field_of_view
@@ -131,6 +142,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--no-test", action="store_true",
                     help="never evaluate the test split, also not after BC: for choosing among candidates on "
                          "--holdout-val's validation pairs before the chosen one is run on the test split once")
+    ap.add_argument("--save-every", type=int, default=4096, metavar="STEPS",
+                    help="write a resume point (OUT/NAME_resume.*) after behaviour cloning and then every STEPS "
+                         "PPO steps (0: only after behaviour cloning and PPO); removed when the run finishes")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue the interrupted run in --out from its resume point, with the same flags")
     ap.add_argument("--smoke", action="store_true", help="tiny run for CI")
     ap.add_argument("--eval-limit", type=int, default=None, help="evaluate on the first N pairs only")
     ap.add_argument("--test-time-shifts", type=_shifts, default=(0,), metavar="S,S,...",
@@ -145,6 +161,8 @@ def parse_args() -> argparse.Namespace:
                  "weights (--init-bc clones without them)")
     if args.init_bc and args.init is None:
         ap.error("--init-bc behaviour-clones the --init checkpoint: give --init")
+    if args.save_every < 0:
+        ap.error(f"--save-every must be >= 0 (0: only after behaviour cloning and PPO), got {args.save_every}")
     if args.init_member is not None and args.init is None:
         ap.error("--init-member picks a member of the --init ensemble: give --init")
     if args.pretrain_labels != "types" and not args.pretrain_epochs:
@@ -655,6 +673,23 @@ class LagrangeCallback(BaseCallback):
                           "lambda": self.venv_l.lam})
 
 
+class ResumePoints(BaseCallback):
+    """Calls `save` at the start of a rollout (after the previous update) once `every` steps have passed since
+    the last resume point (`every` 0: never)."""
+
+    def __init__(self, save: Callable[[], None], every: int, last: int) -> None:
+        super().__init__()
+        self.save, self.every, self.last = save, every, last
+
+    def _on_rollout_start(self) -> None:
+        if self.every and self.model.num_timesteps - self.last >= self.every:
+            self.save()
+            self.last = self.model.num_timesteps
+
+    def _on_step(self) -> bool:
+        return True
+
+
 def plot_curves(rows: list[dict[str, float]], bc_losses: list[float], path: Path) -> None:
     import matplotlib
 
@@ -750,23 +785,69 @@ def init_model(venv: VecEnv, args: argparse.Namespace, init: tuple[str, Path]) -
     return model
 
 
+def check_resume(args: argparse.Namespace, resume: Path, finished: Path) -> dict[str, Any] | None:
+    """With --resume: the resume point's state, checked against the flags (all but --save-every as the run started);
+    without it, None, and a usage error if --out holds an interrupted run (which a new run would overwrite)."""
+    jpath = resume_json(resume)
+    if not args.resume:
+        if jpath.exists():
+            raise usage_error(f"{args.out} holds an interrupted run ({jpath.name}): --resume continues it, "
+                              "another --out starts a new one")
+        return None
+    if not jpath.exists():
+        raise usage_error(f"--resume: no resume point in {args.out} ({jpath.name} is missing"
+                          + (f"; the run there finished: {finished.name})" if finished.exists() else ")"))
+    try:
+        saved = read_resume_state(resume)
+    except ResumeError as e:
+        raise usage_error(f"--resume: {e}") from None
+    now, then = flags(args), saved.get("flags", {})
+    differ = [f"--{k.replace('_', '-')} (was {then.get(k)}, now {v})" for k, v in now.items()
+              if then.get(k) != v and k != "save_every"]
+    if differ:
+        raise usage_error("--resume continues a run with the flags it started with; these differ: " + ", ".join(differ))
+    return saved
+
+
+def flags(args: argparse.Namespace) -> dict[str, str]:
+    """The run's flags as strings (as metrics.json's config records them), without --resume."""
+    return {k: str(v) for k, v in vars(args).items() if k != "resume"}
+
+
 def main() -> None:
     args = parse_args()
     if args.smoke:
         args.bc_epochs, args.bc_repeats, args.ppo_steps, args.size = 2, 1, 2048, 64
         args.num_envs = args.num_envs if args.num_workers else 1
         args.eval_limit = args.eval_limit or 4
-    init = check_init(args) if args.init is not None else None  # a bad --init fails at once, writing nothing
+    name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
+    resume = args.out / f"{name}_resume"
+    saved = check_resume(args, resume, args.out / f"{name}_metrics.json")  # a bad --resume or --init fails at once
+    init = check_init(args) if args.init is not None and saved is None else None
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
+    t0 = time.time() - (float(saved["seconds"]) if saved else 0.0)
 
     venv = VecLagrangian(make_train_venv(args), args.lambda_init)
-    metrics: dict = {"config": {k: str(v) for k, v in vars(args).items()}}
-    if init is not None:  # continue from a checkpoint: no behaviour cloning
+    metrics: dict = {"config": flags(args)}
+    bc_losses: list[float] = []
+    if saved is not None:  # 0. --resume: the interrupted run's weights, optimizer state, multiplier and logs
+        model = new_model(venv, args.seed, args)
+        try:
+            load_resume_point(resume, model.policy)
+        except ResumeError as e:
+            raise usage_error(f"--resume: {e}") from None
+        metrics, bc_losses, venv.lam = saved["metrics"], saved["bc_losses"], float(saved["lambda"])
+        model.num_timesteps = int(saved["num_timesteps"])
+        metrics.setdefault("resumed_at", []).append(model.num_timesteps)
+        # the envs restart their episodes: seeded afresh, so they do not replay the run's first ones
+        venv.seed(args.seed + model.num_timesteps)
+        torch.manual_seed(args.seed + model.num_timesteps)
+        print(f"[resume] {resume}.json: {model.num_timesteps} of {args.ppo_steps} PPO steps done, "
+              f"lambda {venv.lam:.3f}", flush=True)
+    elif init is not None:  # continue from a checkpoint: no behaviour cloning
         model = init_model(venv, args, init)
-        bc_losses: list[float] = []
         if args.init_bc:  # 1'. behaviour cloning from the checkpoint (not from fresh weights) on today's situations
             demos = demonstrations(args, t0)
             bc_losses = behaviour_cloning(model, demos, args.bc_epochs, args.seed, args.bc_lr, args.shift,
@@ -799,12 +880,25 @@ def main() -> None:
                                                                 style=args.style, shifts=args.test_time_shifts)
             print_eval("test after BC", metrics["test_after_bc"])
 
-    # 2. PPO-Lagrangian fine-tuning
+    # 2. PPO-Lagrangian fine-tuning, with resume points after BC, every --save-every steps and at the end
     cb = LagrangeCallback(venv, args.cost_limit, args.lambda_lr)
-    model.learn(total_timesteps=args.ppo_steps, callback=cb)
+    cb.rows = list(saved["rows"]) if saved else []
+
+    def save_point() -> None:
+        save_resume_point(resume, model.policy, {
+            "flags": flags(args), "num_timesteps": model.num_timesteps, "lambda": venv.lam, "rows": cb.rows,
+            "bc_losses": bc_losses, "metrics": metrics, "seconds": round(time.time() - t0, 1)})
+
+    if saved is None:
+        model.num_timesteps = 0  # (an --init zip's count): learn() starts from 0 as well
+        save_point()
+    done = model.num_timesteps
+    if done < args.ppo_steps:
+        points = ResumePoints(save_point, args.save_every, done)
+        model.learn(total_timesteps=args.ppo_steps - done, callback=[cb, points], reset_num_timesteps=saved is None)
+        save_point()
     venv.close()
     print(f"[ppo] {args.ppo_steps} steps, lambda={venv.lam:.3f} ({time.time() - t0:.0f}s)", flush=True)
-    name = "ppo_lagrangian_smoke" if args.smoke else "ppo_lagrangian"
     model.save(args.out / f"{name}.zip")  # for --init (SB3's format: pickles, so only for your own runs)
     tta = {} if args.test_time_shifts == (0,) else {"test_time_shifts": list(args.test_time_shifts)}
     save_policy(model, args.out / name, render_style=args.style, extra=tta)  # what the policy agent loads
@@ -821,6 +915,7 @@ def main() -> None:
                                                 pair_ids=ids, shifts=args.test_time_shifts)
         print_eval(key, metrics[key])
     (args.out / f"{name}_metrics.json").write_text(json.dumps(metrics, indent=1))
+    remove_resume_point(resume)
 
 
 if __name__ == "__main__":

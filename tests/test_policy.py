@@ -692,3 +692,53 @@ def test_object_recolour_gives_each_instance_one_colour_change() -> None:
             assert any(np.allclose(c, np.array(base)[list(o)] * gain, atol=1.5) for o in script.ORDERS.tolist())
             changed += not np.allclose(c, base)
     assert changed >= 12  # nearly every instance changed at p = 1
+
+
+@pytest.mark.slow  # a smoke run, killed in PPO, then resumed
+def test_a_killed_training_run_resumes_from_its_last_resume_point(tmp_path: Path) -> None:
+    """SIGKILL after the resume point at 512 PPO steps; --resume finishes the run with the multiplier, logs and
+    behaviour-cloning results it had, and removes the resume point; a new run or changed flags there are refused."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "r"
+    cmd = [sys.executable, str(ROOT / "policies/train_ppo_lagrangian.py"), "--smoke", "--save-every", "512",
+           "--no-test", "--out", str(out)]
+    err = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, start_new_session=True)
+    point, state, t0 = out / "ppo_lagrangian_smoke_resume.json", None, time.monotonic()
+    try:
+        while proc.poll() is None and time.monotonic() - t0 < 900:
+            if point.exists():
+                state = json.loads(point.read_text())["state"]  # replaced atomically: always whole
+                if state["num_timesteps"] >= 512:
+                    break
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        err.close()
+    assert state is not None, (tmp_path / "stderr.txt").read_text()[-3000:]
+    state = json.loads(point.read_text())["state"]  # the last point before the kill (512 unless the run went on)
+    done = state["num_timesteps"]
+    assert done in (512, 1024, 1536)
+    assert not (out / "ppo_lagrangian_smoke_metrics.json").exists()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 2 and "holds an interrupted run" in r.stderr
+    r = subprocess.run([*cmd, "--resume", "--bc-lr", "2e-4"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 2 and "these differ: --bc-lr (was 0.001, now 0.0002)" in r.stderr, r.stderr
+    r = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert f"[resume] {point}: {done} of 2048 PPO steps done" in r.stdout
+    metrics = json.loads((out / "ppo_lagrangian_smoke_metrics.json").read_text())
+    assert metrics["resumed_at"] == [done] and metrics["bc_final_loss"] == state["metrics"]["bc_final_loss"]
+    log = (out / "ppo_lagrangian_smoke_log.csv").read_text().splitlines()
+    steps = [int(row.split(",")[0]) for row in log[1:]]
+    assert steps[:len(state["rows"])] == [row["timesteps"] for row in state["rows"]] and steps[-1] == 2048
+    assert steps == sorted(set(steps))
+    after = log[1 + len(state["rows"])].split(",")  # the first rollout after the resume updates the saved multiplier
+    assert float(after[3]) == pytest.approx(max(0.0, state["lambda"] + 1.0 * (float(after[2]) - 0.005)))
+    assert not list(out.glob("*_resume*"))
+    r = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 2 and "the run there finished" in r.stderr
