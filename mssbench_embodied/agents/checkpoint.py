@@ -636,6 +636,15 @@ def convert(src: str | Path, out: str | Path) -> tuple[Path, Path]:
     return save_policy(model, stem, extra={"converted_from": src.name})
 
 
+def _weights_stem(path: Path) -> Path:
+    """The stem of the weights-only checkpoint at ``path``; UntrustedCheckpoint for an SB3 zip (the CLI never
+    unpickles, except ``convert``)."""
+    kind, p = resolve_checkpoint(path)
+    if kind != "weights":
+        raise UntrustedCheckpoint(_untrusted_message(p))
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: ``convert IN.zip OUT``, ``ensemble OUT M1 M2 ...``, ``member OUT ENSEMBLE K``, ``refuse-bias OUT CKPT B``
     or ``show CHECKPOINT``; exit 2 with one line on bad input."""
@@ -668,10 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "ensemble":
             loaded = []
             for m in args.members:
-                kind, p = resolve_checkpoint(m)
-                if kind != "weights":
-                    raise UntrustedCheckpoint(_untrusted_message(p))
-                loaded.append(load_weights(p))
+                loaded.append(load_weights(_weights_stem(m)))
             names = _member_names(args.members)
             if any(REFUSE_BIAS_KEY in m.config for m in loaded):
                 raise CheckpointError("a member has a refuse_bias: build ensembles from checkpoints without one")
@@ -682,21 +688,15 @@ def main(argv: list[str] | None = None) -> int:
             jpath, wpath = save_ensemble(loaded, args.out, extra=extra)
             print(f"wrote {jpath} and {wpath}")
         elif args.cmd == "member":
-            kind, p = resolve_checkpoint(args.checkpoint)
-            if kind != "weights":
-                raise UntrustedCheckpoint(_untrusted_message(p))
+            p = _weights_stem(args.checkpoint)
             jpath, wpath = extract_member(p, args.member, args.out)
             print(f"wrote {jpath} and {wpath}")
         elif args.cmd == "refuse-bias":
-            kind, p = resolve_checkpoint(args.checkpoint)
-            if kind != "weights":
-                raise UntrustedCheckpoint(_untrusted_message(p))
+            p = _weights_stem(args.checkpoint)
             jpath, wpath = with_refuse_bias(p, args.out, args.bias)
             print(f"wrote {jpath} and {wpath}")
         else:
-            kind, p = resolve_checkpoint(args.checkpoint)
-            if kind != "weights":
-                raise UntrustedCheckpoint(_untrusted_message(p))
+            p = _weights_stem(args.checkpoint)
             pol = load_weights(p)
             n = sum(int(t.numel()) for m in pol.policies for t in m.parameters())
             print(json.dumps({**{k: v for k, v in pol.config.items() if k != "observation_space"},
