@@ -40,9 +40,9 @@ import mssbench_embodied  # noqa: F401  (registers MSSBench/Situations-v0)
 from mssbench_embodied.agents.checkpoint import (
     CheckpointError,
     copy_trained_weights,
-    load_trained_policy,
     resolve_checkpoint,
     save_policy,
+    trained_config,
 )
 from mssbench_embodied.agents.policy_net import SituationFeatures
 from mssbench_embodied.agents.train_state import (
@@ -750,7 +750,7 @@ def check_init(args: argparse.Namespace) -> tuple[str, Path]:
             if args.init_member is not None:
                 raise CheckpointError(f"{path} is an SB3 zip: --init-member picks a member of a weights-only ensemble")
             return kind, path
-        cfg = load_trained_policy(path, args.init_member)[1]
+        cfg = trained_config(path, args.init_member)  # the weights are read once, by init_model
     except CheckpointError as e:
         raise usage_error(f"--init: {e}") from None
     check_init_camera(args, str(cfg.get("render_style", "flat")), float(cfg.get("field_of_view", DEFAULT_FOV)))
@@ -801,7 +801,7 @@ def check_resume(args: argparse.Namespace, resume: Path, finished: Path) -> dict
         saved = read_resume_state(resume)
     except ResumeError as e:
         raise usage_error(f"--resume: {e}") from None
-    now, then = flags(args), saved.get("flags", {})
+    now, then = flags(args), saved.get("metrics", {}).get("config", {})
     differ = [f"--{k.replace('_', '-')} (was {then.get(k)}, now {v})" for k, v in now.items()
               if then.get(k) != v and k != "save_every"]
     if differ:
@@ -886,8 +886,8 @@ def main() -> None:
 
     def save_point() -> None:
         save_resume_point(resume, model.policy, {
-            "flags": flags(args), "num_timesteps": model.num_timesteps, "lambda": venv.lam, "rows": cb.rows,
-            "bc_losses": bc_losses, "metrics": metrics, "seconds": round(time.time() - t0, 1)})
+            "num_timesteps": model.num_timesteps, "lambda": venv.lam, "rows": cb.rows, "bc_losses": bc_losses,
+            "metrics": metrics, "seconds": round(time.time() - t0, 1)})  # metrics["config"]: the flags
 
     if saved is None:
         model.num_timesteps = 0  # (an --init zip's count): learn() starts from 0 as well

@@ -43,7 +43,7 @@ from .tta import CONFIG_KEY, parse_shifts
 __all__ = ["DEFAULT_CHECKPOINT", "FORMAT", "CheckpointError", "UntrustedCheckpoint", "WeightsPolicy",
            "checkpoint_files", "checkpoint_problem", "convert", "copy_trained_weights", "extract_member",
            "is_legacy_zip", "load_policy", "load_safetensors", "load_trained_policy", "main", "read_config",
-           "refuse_bias", "resolve_checkpoint", "save_ensemble", "save_policy", "with_refuse_bias"]
+           "refuse_bias", "resolve_checkpoint", "save_ensemble", "save_policy", "trained_config", "with_refuse_bias"]
 
 FORMAT = "mssbench-policy"
 VERSION = 1
@@ -504,14 +504,10 @@ def load_weights(stem: str | Path) -> Any:
     return WeightsPolicy(policy, cfg)
 
 
-def load_trained_policy(stem: str | Path, member: int | None = None) -> tuple[Any, dict[str, Any]]:
-    """(policy, config) of a weights-only MaskablePPO checkpoint as it was trained, for fine-tuning
-    (``policies/train_ppo_lagrangian.py --init``): the weights without the config's refuse bias, in training mode.
-
-    member: which policy of an ensemble (required for one; refused for a single policy). Nothing is unpickled;
-    CheckpointError on any problem (an RLlib checkpoint, a member out of range, weights that do not fit).
-    """
-    jpath, wpath = checkpoint_files(stem)
+def trained_config(stem: str | Path, member: int | None = None) -> dict[str, Any]:
+    """The config of a weights-only MaskablePPO checkpoint, checked as ``load_trained_policy`` checks it (member given
+    for an ensemble and in range; not RLlib's) without reading its weights; CheckpointError otherwise."""
+    jpath, _ = checkpoint_files(stem)
     cfg = read_config(jpath)
     from . import rllib_policy
 
@@ -524,6 +520,19 @@ def load_trained_policy(stem: str | Path, member: int | None = None) -> tuple[An
         raise CheckpointError(f"{jpath}: an ensemble of {n} policies: choose one (member 0 to {n - 1})")
     if member is not None and not 0 <= member < n:
         raise CheckpointError(f"{jpath}: member {member} out of range (the ensemble has members 0 to {n - 1})")
+    return cfg
+
+
+def load_trained_policy(stem: str | Path, member: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """(policy, config) of a weights-only MaskablePPO checkpoint as it was trained, for fine-tuning
+    (``policies/train_ppo_lagrangian.py --init``): the weights without the config's refuse bias, in training mode.
+
+    member: which policy of an ensemble (required for one; refused for a single policy). Nothing is unpickled;
+    CheckpointError on any problem (an RLlib checkpoint, a member out of range, weights that do not fit).
+    """
+    cfg = trained_config(stem, member)
+    jpath, wpath = checkpoint_files(stem)
+    n = _members(cfg, jpath)
     if n == 1:
         policy = _build_policy(cfg, jpath)
         load_safetensors(policy, wpath)
@@ -545,9 +554,14 @@ def copy_trained_weights(model: Any, stem: str | Path, member: int | None = None
     for key, value in mine.items():
         if cfg.get(key) != json.loads(json.dumps(value)):
             trained, now = cfg.get("frame_size"), _frame_size(target.observation_space)
-            what = {"policy": "net_arch, activation or features extractor",
-                    "observation_space": f"frames of {trained} px, not {now}" if trained != now else "the instruction "
-                    "vocabulary or the observation keys"}.get(key, "the action set")
+            if key == "policy":
+                what = "net_arch, activation or features extractor"
+            elif key == "action_space":
+                what = "the action set"
+            elif trained != now:
+                what = f"frames of {trained} px, not {now}"
+            else:
+                what = "the instruction vocabulary or the observation keys"
             raise CheckpointError(f"{_stem(Path(stem))}.json: its {key} differs from the model's ({what})")
     target.load_state_dict(policy.state_dict())
     return cfg
